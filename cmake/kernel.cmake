@@ -1,0 +1,1 @@
+message(STATUS "kernel build: not yet")

@@ -1,0 +1,19 @@
+/*
+ * The first error tier: explicit error codes for exhaustion and bad input. Functions that can fail
+ * return 0 on success or one of these (negative); callers must check.
+ */
+#ifndef FRAME64_ERROR_H
+#define FRAME64_ERROR_H
+
+enum kerr {
+    K_OK = 0,
+    K_ENOENT = -2,  /* nothing there (no such range, no such tag) */
+    K_ENOMEM = -12, /* out of memory or out of list slots */
+    K_EINVAL = -22, /* bad argument: empty range, misaligned, wrong owner */
+    K_ERANGE = -34, /* outside what the structure covers */
+};
+
+/* A short human phrase for an error code ("out of memory"). */
+const char *kerr_str(int err);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * Run-length region list (in the spirit of Linux's memblock): sorted, merged, half-open
+ * [base, end) physical ranges, each with a tag that says what the memory is and who owns it.
+ * It describes all of physical memory at boot (the sanitized map is one of these lists) and is
+ * the kernel's first allocator: it serves contiguous, aligned, address-limited runs for DMA
+ * and hands chunks to the page-frame stack.
+ *
+ * Invariants, after every public call returns:
+ *   - entries are sorted by base, do not overlap, and have base < end;
+ *   - two entries that touch (a.end == b.base) never carry the same tag (they are merged);
+ *   - a call that fails leaves the list exactly as it was.
+ * The end of a range is clamped to PHYS_ADDR_MAX, so base + size never overflows.
+ */
+#ifndef FRAME64_REGION_H
+#define FRAME64_REGION_H
+
+#include <frame64/types.h>
+
+/* What a range is. Everything but REGION_FREE is unavailable to allocation. */
+enum region_tag {
+    REGION_FREE = 0,     /* usable RAM that nobody owns: allocations come from here */
+    REGION_ACPI_RECLAIM, /* ACPI tables: reusable once parsed (kept as is today) */
+    REGION_ACPI_NVS,     /* firmware storage preserved across sleep: never reused */
+    REGION_BAD,          /* defective RAM reported by firmware */
+    REGION_FIRMWARE,     /* reserved by the firmware map (type 2, or a type we do not know) */
+    REGION_LOWMEM,       /* the first 1 MiB: real-mode IVT, BDA, EBDA, option ROMs */
+    REGION_KERNEL,       /* the kernel image (text, data, bss) */
+    REGION_BOOTSTRAP,    /* boot page tables and boot stack (inside the image) */
+    REGION_BOOTINFO,     /* the multiboot2 information block */
+    REGION_CMDLINE,      /* the kernel command line, where it lies outside the information block */
+    REGION_MODULE,       /* a GRUB module */
+    REGION_META,         /* allocator metadata: region-list storage, debug bitmaps */
+    REGION_PAGETABLE,    /* page-table frames (direct map) */
+    REGION_DMA,          /* contiguous runs handed out for devices */
+    REGION_FRAMES,       /* chunks owned by the page-frame stack (in use or on its stack) */
+    REGION_TAG_COUNT
+};
+
+/* One range. */
+struct region {
+    phys_addr_t base; /* first byte */
+    phys_addr_t end;  /* one past the last byte */
+    uint32_t tag;     /* enum region_tag */
+    uint32_t reserved_;
+};
+
+struct region_list {
+    struct region *regions; /* sorted array of count entries, room for capacity */
+    size_t count;
+    size_t capacity;
+    phys_addr_t storage; /* physical base of regions[] when taken from the list itself, else 0 */
+    phys_addr_t grow_limit; /* growth storage must end at or below this; 0: never grow */
+    const char *name;       /* for messages */
+};
+
+/* Sized for real firmware maps (UEFI maps of several hundred entries exist) before merging. */
+#define REGION_STATIC_CAPACITY 256
+
+/* What region_alloc() returns when it cannot satisfy a request. */
+#define REGION_NONE ((phys_addr_t)UINT64_MAX)
+
+/* A contiguous-run request for region_alloc(). */
+struct region_request {
+    uint64_t size;     /* bytes; rounded up to PAGE_SIZE */
+    uint64_t align;    /* power of two; 0 means PAGE_SIZE */
+    phys_addr_t min;   /* the run lies within [min, max) */
+    phys_addr_t max;   /* 0 means no ceiling */
+    uint64_t boundary; /* power of two the run must not cross (64 KiB for ISA DMA); 0: none */
+    uint32_t tag;      /* the tag the run gets; must not be REGION_FREE */
+    bool top_down;     /* search from the highest address down instead of from min up */
+};
+
+/* Starts an empty list over caller-provided storage (usually a static array). */
+void region_init(struct region_list *l, const char *name, struct region *storage, size_t capacity);
+
+/*
+ * Lets the list grow when full by taking storage from its own free ranges, below limit (which
+ * must be reachable through phys_to_virt()). The new storage is tagged REGION_META.
+ */
+void region_set_grow_limit(struct region_list *l, phys_addr_t limit);
+
+/*
+ * Paints [base, end) with tag, overriding whatever was there, and merges with neighbours.
+ * Return: K_OK; K_EINVAL if base >= end or tag is out of range; K_ENOMEM if the list had no room
+ * and could not grow (the list is unchanged).
+ */
+int region_set(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag);
+
+/* Adds [base, end) as REGION_FREE where the list has holes; existing entries keep their tags. */
+int region_add(struct region_list *l, phys_addr_t base, phys_addr_t end);
+
+/* Paints with to only those parts of [base, end) that currently carry from. Return: as region_set. */
+int region_retag(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t from,
+                 uint32_t to);
+
+/* Reserves [base, end) for an owner: region_retag(FREE -> tag). Return: as region_set. */
+int region_reserve(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag);
+
+/* Forgets [base, end): it becomes a hole. Return: K_OK, K_EINVAL, or K_ENOMEM (unchanged). */
+int region_remove(struct region_list *l, phys_addr_t base, phys_addr_t end);
+
+/*
+ * Finds a free run that satisfies req and tags it req->tag. Bottom-up searches take the lowest
+ * fitting address, top-down the highest.
+ * Return: the run's base, or REGION_NONE (list unchanged) when no run fits or no slot is left.
+ */
+phys_addr_t region_alloc(struct region_list *l, const struct region_request *req);
+
+/*
+ * Gives [base, base + size) back as REGION_FREE; every byte of it must carry tag.
+ * Return: K_OK; K_EINVAL if some byte carries another tag or lies in a hole (list unchanged);
+ * K_ENOMEM if the split needed a slot that could not be found (list unchanged).
+ */
+int region_free(struct region_list *l, phys_addr_t base, uint64_t size, uint32_t tag);
+
+/* The entry that contains pa, or NULL if pa lies in a hole. O(log n). */
+const struct region *region_lookup(const struct region_list *l, phys_addr_t pa);
+
+/* Sum of the sizes of every entry with this tag. */
+uint64_t region_total(const struct region_list *l, uint32_t tag);
+
+/* Short name of a tag ("free", "kernel", "module", ...) for tables. */
+const char *region_tag_name(uint32_t tag);
+
+#define region_for_each(l, r) for ((r) = (l)->regions; (r) < (l)->regions + (l)->count; (r)++)
+
+#endif

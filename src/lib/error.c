@@ -1,0 +1,20 @@
+/* Human phrases for the kernel's error codes. */
+#include <frame64/error.h>
+
+const char *kerr_str(int err)
+{
+    switch (err) {
+    case K_OK:
+        return "success";
+    case K_ENOENT:
+        return "not found";
+    case K_ENOMEM:
+        return "out of memory";
+    case K_EINVAL:
+        return "invalid argument";
+    case K_ERANGE:
+        return "out of range";
+    default:
+        return "unknown error";
+    }
+}

@@ -1,0 +1,2 @@
+# kvformat()/ksnprintf()/kformat_size() live in the support library already.
+frame64_unit_test(format)
