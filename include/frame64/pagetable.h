@@ -1,0 +1,91 @@
+/*
+ * x86_64 4-level page tables (PML4 -> PDPT -> PD -> PT) as plain data: build, walk and clear
+ * mappings of 4 KiB, 2 MiB and 1 GiB pages. No hardware access: the caller passes the physical
+ * address of its PML4, loads CR3 and flushes the TLB itself (after a remap or an unmap, every
+ * changed address must be flushed). Tables are read and written only through phys_to_virt().
+ *
+ * Policies:
+ *   - pt_map() overwrites leaf entries already in its way (same page size), so remapping is
+ *     allowed. Where a table already hangs below a slot that could take a huge page, it maps
+ *     through that table with smaller pages instead of orphaning it. It never splits a huge page:
+ *     a smaller mapping inside an existing huge page is K_EINVAL, and nothing is changed.
+ *   - Argument and conflict errors (K_EINVAL, K_ERANGE) are found before anything is written.
+ *     K_ENOMEM can happen part way: the range is mapped in ascending order, so the pages below the
+ *     failing address are mapped, the rest is untouched; tables allocated so far are zeroed and
+ *     linked (no entry is ever half-written). Calling pt_map() again with more frames finishes it.
+ *   - Intermediate entries are made permissive (PRESENT|WRITE, USER when the leaf has it, no NX),
+ *     existing ones widened the same way, so the leaf flags alone decide access.
+ *   - A misaligned PML4, a frame the allocator hands out misaligned or above 2^52, and a PS bit in
+ *     a PML4 entry are broken invariants: they panic.
+ */
+#ifndef FRAME64_PAGETABLE_H
+#define FRAME64_PAGETABLE_H
+
+#include <frame64/types.h>
+
+/* Page-table entry bits (the same positions at every level unless noted). */
+#define PTE_PRESENT  ((uint64_t)1 << 0)
+#define PTE_WRITE    ((uint64_t)1 << 1)
+#define PTE_USER     ((uint64_t)1 << 2)
+#define PTE_PWT      ((uint64_t)1 << 3) /* write-through */
+#define PTE_PCD      ((uint64_t)1 << 4) /* cache disable */
+#define PTE_ACCESSED ((uint64_t)1 << 5)
+#define PTE_DIRTY    ((uint64_t)1 << 6) /* leaves only */
+#define PTE_HUGE     ((uint64_t)1 << 7) /* PS: a 2 MiB (PD) or 1 GiB (PDPT) leaf; set by pt_map() */
+#define PTE_GLOBAL   ((uint64_t)1 << 8) /* leaves only; needs CR4.PGE */
+#define PTE_NX       ((uint64_t)1 << 63) /* no execute; reserved unless EFER.NXE is set */
+/* The physical address in an entry: bits 12..51 (a huge leaf uses bits 21.. or 30.. of it). */
+#define PTE_ADDR_MASK ((uint64_t)0x000ffffffffff000)
+
+/* The leaf flags pt_map() accepts; PRESENT is always added, HUGE is chosen by pt_map(). */
+#define PTE_MAP_FLAGS                                                                              \
+    (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_PWT | PTE_PCD | PTE_ACCESSED | PTE_DIRTY |           \
+     PTE_GLOBAL | PTE_NX)
+
+/* Page sizes pt_map() may use (a bit mask). 4 KiB is always allowed, named for readability. */
+#define PT_4K 1u
+#define PT_2M 2u
+#define PT_1G 4u /* only where CPUID.80000001h:EDX.Page1GB is set */
+
+/* What pt_translate() returns for an address that is not mapped. */
+#define PT_NOT_MAPPED ((phys_addr_t)-1)
+
+/* Hands out one 4 KiB frame for a table (pt_map() zeroes it). Return: the frame, or
+ * (phys_addr_t)-1. */
+typedef phys_addr_t (*pt_alloc_fn)(void *ctx);
+
+/*
+ * Maps virtual [virt, virt + size) to physical [phys, phys + size) with leaf flags flags
+ * (PTE_MAP_FLAGS), using at each address the largest page of page_sizes to which both addresses
+ * are aligned and that fits in what is left. virt must be canonical and the range must stay in
+ * its half; virt, phys and size 4 KiB aligned, size > 0. Table frames come from alloc(ctx).
+ * Return: K_OK; K_EINVAL for bad arguments or a huge page in the way (nothing changed);
+ * K_ERANGE if phys + size passes 2^52; K_ENOMEM if alloc failed (the part below is mapped).
+ */
+int pt_map(phys_addr_t pml4, uint64_t virt, phys_addr_t phys, uint64_t size, uint64_t flags,
+           unsigned page_sizes, pt_alloc_fn alloc, void *ctx);
+
+/*
+ * Walks the tables for virt; flags_out gets the leaf's flag bits (entry without its address,
+ * PTE_HUGE for a huge page) and page_size_out its page size; both get 0 if virt is not mapped,
+ * and either may be NULL. Return: the physical address of virt, or PT_NOT_MAPPED (also for a
+ * non-canonical virt).
+ */
+phys_addr_t pt_translate(phys_addr_t pml4, uint64_t virt, uint64_t *flags_out,
+                         uint64_t *page_size_out);
+
+/*
+ * Clears the leaves mapping [virt, virt + size) (same argument rules as pt_map()); holes are
+ * skipped, tables are kept even when they become empty. Return: K_OK, or K_EINVAL for bad
+ * arguments or a huge page only partly inside the range (nothing changed).
+ */
+int pt_unmap(phys_addr_t pml4, uint64_t virt, uint64_t size);
+
+/*
+ * Table frames pt_map() allocates for [virt, virt + size) and page_sizes in an empty PML4,
+ * assuming phys is congruent to virt modulo the largest page used (true for a direct map or an
+ * identity map); with other phys pt_map() may need more. Return: the count (0 for size 0).
+ */
+uint64_t pt_tables_needed(uint64_t virt, uint64_t size, unsigned page_sizes);
+
+#endif
