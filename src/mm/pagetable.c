@@ -118,9 +118,9 @@ static int link_new_table(const struct map_req *r, uint64_t *e, uint64_t link)
 
 /*
  * One pass of pt_map(). With commit false nothing is written and conflicts are reported; with
- * commit true the range is mapped. *done gets the bytes mapped (or checked) before any error.
+ * commit true the range is mapped, in ascending order, until done or an error.
  */
-static int map_pass(const struct map_req *r, bool commit, uint64_t *done)
+static int map_pass(const struct map_req *r, bool commit)
 {
     uint64_t link = PTE_PRESENT | PTE_WRITE | (r->flags & PTE_USER);
     uint64_t off = 0;
@@ -173,7 +173,6 @@ static int map_pass(const struct map_req *r, bool commit, uint64_t *done)
         }
         off += step;
     }
-    *done = MIN(off, r->size);
     return err;
 }
 
@@ -199,10 +198,9 @@ int pt_map(phys_addr_t pml4, uint64_t virt, phys_addr_t phys, uint64_t size, uin
     }
 
     struct map_req r = {pml4, virt, phys, size, flags | PTE_PRESENT, page_sizes, alloc, ctx};
-    uint64_t done;
-    err = map_pass(&r, false, &done);
+    err = map_pass(&r, false);
     if (err == K_OK)
-        err = map_pass(&r, true, &done);
+        err = map_pass(&r, true);
     return err;
 }
 
