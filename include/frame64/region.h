@@ -10,6 +10,10 @@
  *   - two entries that touch (a.end == b.base) never carry the same tag (they are merged);
  *   - a call that fails leaves the list exactly as it was.
  * The end of a range is clamped to PHYS_ADDR_MAX, so base + size never overflows.
+ *
+ * Ranges are byte-granular; only region_alloc() works in whole pages. Once the list has grown
+ * into storage of its own (l->storage != 0), that storage is tagged REGION_META and any call that
+ * would change its tag fails with K_EINVAL: the list cannot be tricked into losing its entries.
  */
 #ifndef FRAME64_REGION_H
 #define FRAME64_REGION_H
@@ -48,7 +52,7 @@ struct region_list {
     struct region *regions; /* sorted array of count entries, room for capacity */
     size_t count;
     size_t capacity;
-    phys_addr_t storage; /* physical base of regions[] when taken from the list itself, else 0 */
+    phys_addr_t storage;    /* physical base of regions[] when taken from the list itself, else 0 */
     phys_addr_t grow_limit; /* growth storage must end at or below this; 0: never grow */
     const char *name;       /* for messages */
 };
@@ -75,21 +79,30 @@ void region_init(struct region_list *l, const char *name, struct region *storage
 
 /*
  * Lets the list grow when full by taking storage from its own free ranges, below limit (which
- * must be reachable through phys_to_virt()). The new storage is tagged REGION_META.
+ * must be reachable through phys_to_virt(); rounded down to a page; 0 turns growth off). Each
+ * growth at least doubles the capacity into whole pages, the highest free ones below limit that
+ * lie outside the range being changed, tagged REGION_META; storage taken by an earlier growth is
+ * given back as REGION_FREE. Page 0 is never used.
  */
 void region_set_grow_limit(struct region_list *l, phys_addr_t limit);
 
 /*
  * Paints [base, end) with tag, overriding whatever was there, and merges with neighbours.
- * Return: K_OK; K_EINVAL if base >= end or tag is out of range; K_ENOMEM if the list had no room
- * and could not grow (the list is unchanged).
+ * Return: K_OK; K_EINVAL if base >= end or tag is out of range, or the paint would change the
+ * list's own storage; K_ENOMEM if the list had no room and could not grow (the list is unchanged).
  */
 int region_set(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag);
 
-/* Adds [base, end) as REGION_FREE where the list has holes; existing entries keep their tags. */
+/*
+ * Adds [base, end) as REGION_FREE where the list has holes; existing entries keep their tags.
+ * Return: as region_set.
+ */
 int region_add(struct region_list *l, phys_addr_t base, phys_addr_t end);
 
-/* Paints with to only those parts of [base, end) that currently carry from. Return: as region_set. */
+/*
+ * Paints with to only those parts of [base, end) that currently carry from (holes stay holes).
+ * Return: as region_set; K_EINVAL also if from is out of range.
+ */
 int region_retag(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t from,
                  uint32_t to);
 
@@ -101,15 +114,19 @@ int region_remove(struct region_list *l, phys_addr_t base, phys_addr_t end);
 
 /*
  * Finds a free run that satisfies req and tags it req->tag. Bottom-up searches take the lowest
- * fitting address, top-down the highest.
- * Return: the run's base, or REGION_NONE (list unchanged) when no run fits or no slot is left.
+ * fitting address, top-down the highest (of the list as it was when called). Alignments below
+ * PAGE_SIZE are raised to it; the run ends at or below max, so it never includes the top byte.
+ * Return: the run's base, or REGION_NONE (list unchanged) when no run fits, no slot is left, or
+ * req is malformed (size 0, align or boundary not a power of two, size > boundary, min >= max,
+ * tag REGION_FREE or out of range).
  */
 phys_addr_t region_alloc(struct region_list *l, const struct region_request *req);
 
 /*
  * Gives [base, base + size) back as REGION_FREE; every byte of it must carry tag.
- * Return: K_OK; K_EINVAL if some byte carries another tag or lies in a hole (list unchanged);
- * K_ENOMEM if the split needed a slot that could not be found (list unchanged).
+ * Return: K_OK; K_EINVAL if some byte carries another tag or lies in a hole, if tag is
+ * REGION_FREE (freeing free memory is a double free) or out of range, or if size is 0 (list
+ * unchanged); K_ENOMEM if the split needed a slot that could not be found (list unchanged).
  */
 int region_free(struct region_list *l, phys_addr_t base, uint64_t size, uint32_t tag);
 
@@ -119,9 +136,45 @@ const struct region *region_lookup(const struct region_list *l, phys_addr_t pa);
 /* Sum of the sizes of every entry with this tag. */
 uint64_t region_total(const struct region_list *l, uint32_t tag);
 
-/* Short name of a tag ("free", "kernel", "module", ...) for tables. */
+/* Short name of a tag ("free", "kernel", "module", ...) for tables; "?" for a bad tag. */
 const char *region_tag_name(uint32_t tag);
 
+/*
+ * Debug self-check of the invariants above, plus count <= capacity and, for storage taken from
+ * the list, that it is tagged REGION_META. Prints what is wrong.
+ * Return: true if the list is sound.
+ */
+bool region_check(const struct region_list *l);
+
 #define region_for_each(l, r) for ((r) = (l)->regions; (r) < (l)->regions + (l)->count; (r)++)
+
+/* ---- Internal to src/mm/region.c and src/mm/region_alloc.c; other modules use the above. ---- */
+
+/* The "tag" of a paint that makes a hole. */
+#define REGION_HOLE UINT32_MAX
+
+/* Which parts of [base, end) a paint changes. */
+enum region_paint_kind {
+    REGION_PAINT_ALL,   /* all of it (set, remove, alloc, free) */
+    REGION_PAINT_HOLES, /* only the holes (add) */
+    REGION_PAINT_RETAG, /* only the parts carrying from (retag, reserve) */
+};
+
+struct region_paint {
+    phys_addr_t base, end;
+    uint32_t kind; /* enum region_paint_kind */
+    uint32_t from; /* REGION_PAINT_RETAG only */
+    uint32_t to;   /* a tag, or REGION_HOLE */
+};
+
+/* Carries out p all or nothing, growing the list if it must. Return: as region_set. */
+int region_paint(struct region_list *l, const struct region_paint *p);
+
+/*
+ * The run region_alloc(l, req) would take, ignoring req->tag and avoiding [xbase, xend).
+ * Return: its base, or REGION_NONE.
+ */
+phys_addr_t region_find_run(const struct region_list *l, const struct region_request *req,
+                            phys_addr_t xbase, phys_addr_t xend);
 
 #endif
