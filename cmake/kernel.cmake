@@ -1,1 +1,42 @@
-message(STATUS "kernel build: not yet")
+# The kernel build (configured by the top-level CMakeLists.txt with the cross toolchain).
+enable_language(ASM_NASM)
+set(CMAKE_ASM_NASM_OBJECT_FORMAT elf64)
+set(CMAKE_ASM_NASM_COMPILE_OBJECT "<CMAKE_ASM_NASM_COMPILER> <INCLUDES> <FLAGS> -f elf64 -g -F dwarf -o <OBJECT> <SOURCE>")
+
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-resource-dir
+                OUTPUT_VARIABLE CLANG_RESOURCE_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)
+
+file(GLOB_RECURSE KERNEL_C_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/*.c)
+file(GLOB KERNEL_ASM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/boot/*.asm)
+set(LINKER_SCRIPT ${CMAKE_SOURCE_DIR}/boot/linker.ld)
+
+add_executable(frame64.elf ${KERNEL_ASM_SOURCES} ${KERNEL_C_SOURCES})
+target_include_directories(frame64.elf PRIVATE
+  ${CMAKE_SOURCE_DIR}/include
+  ${CMAKE_SOURCE_DIR}/src/arch/x86_64/include)
+# Flags the kernel needs to be correct (not a matter of taste): no libc, no red zone (interrupts
+# would clobber it), no SSE/MMX/x87 state in kernel code, the -2 GiB code model, no PIE.
+set(KERNEL_REQUIRED_FLAGS
+  -ffreestanding -nostdinc -isystem ${CLANG_RESOURCE_DIR}/include
+  -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 -msoft-float
+  -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer
+  -fno-asynchronous-unwind-tables -fno-exceptions)
+target_compile_options(frame64.elf PRIVATE
+  $<$<COMPILE_LANGUAGE:C>:${KERNEL_REQUIRED_FLAGS} -O2 -g -Wall -Wextra -Werror>)
+if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(frame64.elf PRIVATE $<$<COMPILE_LANGUAGE:C>:FRAME64_DEBUG=1>)
+endif()
+# Link with ld.lld directly: nothing from the host's toolchain may sneak in.
+set(CMAKE_C_LINK_EXECUTABLE "ld.lld <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")
+set_target_properties(frame64.elf PROPERTIES
+  LINK_FLAGS "-T ${LINKER_SCRIPT} -nostdlib -static --no-pie -z max-page-size=0x1000 --build-id=none"
+  LINK_DEPENDS ${LINKER_SCRIPT}
+  RUNTIME_OUTPUT_DIRECTORY ${FRAME64_OUT})
+
+add_custom_command(
+  OUTPUT ${FRAME64_OUT}/frame64.iso
+  COMMAND grub-file --is-x86-multiboot2 ${FRAME64_OUT}/frame64.elf
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/mkiso.sh ${FRAME64_OUT}/frame64.elf ${FRAME64_OUT}/frame64.iso
+  DEPENDS frame64.elf ${CMAKE_SOURCE_DIR}/iso/grub.cfg ${CMAKE_SOURCE_DIR}/scripts/mkiso.sh
+  COMMENT "Building the hybrid BIOS/UEFI image frame64.iso")
+add_custom_target(iso ALL DEPENDS ${FRAME64_OUT}/frame64.iso)

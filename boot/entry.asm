@@ -1,0 +1,267 @@
+; The boot trampoline: GRUB enters _start in 32-bit protected mode with paging off, EAX holding
+; the multiboot2 magic and EBX the physical address of the information block. We check the CPU,
+; build page tables (identity map of the low 4 GiB + the kernel at -2 GiB, 2 MiB pages only),
+; switch to long mode, move to the higher half and call kmain(magic, mbi).
+; Everything here runs at its physical address (section .boot.*, linked low).
+
+%define KERNEL_VMA 0xFFFFFFFF80000000
+%define MB2_BOOT_MAGIC 0x36D76289
+%define COM1 0x3F8
+
+extern kmain
+global _start
+global boot_pml4
+global mb2_saved_magic, mb2_saved_info
+
+section .boot.text progbits alloc exec nowrite align=16
+bits 32
+_start:
+    cli
+    cld
+    mov [mb2_saved_magic], eax      ; keep both before anything can clobber them
+    mov [mb2_saved_info], ebx
+    mov esp, boot32_stack_top
+    call serial32_init
+
+    mov esi, msg_no_multiboot
+    cmp dword [mb2_saved_magic], MB2_BOOT_MAGIC
+    jne fatal32
+
+    mov esi, msg_no_long_mode
+    pushfd                          ; CPUID exists iff EFLAGS.ID (bit 21) can be toggled
+    pop eax
+    mov ecx, eax
+    xor eax, 1 << 21
+    push eax
+    popfd
+    pushfd
+    pop eax
+    push ecx
+    popfd
+    xor eax, ecx
+    jz fatal32
+    mov eax, 0x80000000             ; extended leaves must reach 0x80000001
+    cpuid
+    cmp eax, 0x80000001
+    jb fatal32
+    mov eax, 0x80000001
+    cpuid
+    test edx, 1 << 29               ; LM
+    jz fatal32
+    mov [ext_edx], edx
+
+    call build_page_tables
+    mov eax, cr4
+    or eax, 1 << 5                  ; PAE
+    mov cr4, eax
+    mov eax, boot_pml4
+    mov cr3, eax
+    mov ecx, 0xC0000080             ; EFER
+    rdmsr
+    or eax, 1 << 8                  ; LME
+    test dword [ext_edx], 1 << 20   ; NX only where the CPU has it
+    jz .no_nx
+    or eax, 1 << 11                 ; NXE
+.no_nx:
+    wrmsr
+    mov eax, cr0
+    or eax, (1 << 31) | (1 << 16) | 1   ; PG, WP, PE
+    mov cr0, eax
+    lgdt [gdt64.pointer]
+    jmp 0x08:long_mode_entry
+
+; Zeroes the tables, then: PML4[0] -> low PDPT -> 4 PDs of 2 MiB pages (identity, 0..4 GiB);
+; PML4[511] -> high PDPT, whose entry 510 reuses the first PD (-2 GiB -> physical 0..1 GiB).
+build_page_tables:
+    mov edi, boot_tables
+    mov ecx, (boot_tables_end - boot_tables) / 4
+    xor eax, eax
+    rep stosd
+    mov dword [boot_pml4], boot_pdpt_low + 3
+    mov dword [boot_pml4 + 511 * 8], boot_pdpt_high + 3
+    mov dword [boot_pdpt_high + 510 * 8], boot_pd + 3
+    mov eax, boot_pd + 3
+    mov edi, boot_pdpt_low
+    mov ecx, 4
+.pdpt:
+    mov [edi], eax
+    add eax, 4096
+    add edi, 8
+    loop .pdpt
+    mov eax, 0x83                   ; present, writable, 2 MiB page
+    mov edi, boot_pd
+    mov ecx, 4 * 512
+.pd:
+    mov [edi], eax
+    add eax, 0x200000
+    add edi, 8
+    loop .pd
+    ret
+
+; Prints the sentence at ESI on COM1 and, unless firmware is UEFI, on the VGA text screen; halts.
+fatal32:
+    call serial32_puts
+    call booted_by_uefi
+    jc .halt
+    mov edi, 0xB8000
+    mov ecx, 80 * 25
+    mov ax, 0x4F20                  ; white on red spaces
+    rep stosw
+    mov edi, 0xB8000
+.vga:
+    lodsb
+    test al, al
+    jz .halt
+    cmp al, 13
+    je .vga
+    cmp al, 10
+    je .vga
+    mov ah, 0x4F
+    stosw
+    jmp .vga
+.halt:
+    cli
+    hlt
+    jmp .halt
+
+; CF=1 when the information block has an EFI system-table tag (no VGA text buffer there).
+booted_by_uefi:
+    push esi
+    cmp dword [mb2_saved_magic], MB2_BOOT_MAGIC
+    jne .no
+    mov esi, [mb2_saved_info]
+    mov edx, [esi]                  ; total_size
+    add edx, esi
+    add esi, 8
+.tag:
+    lea eax, [esi + 8]
+    cmp eax, edx
+    ja .no
+    mov eax, [esi]
+    test eax, eax
+    jz .no
+    cmp eax, 11                     ; EFI 32-bit system table
+    je .yes
+    cmp eax, 12                     ; EFI 64-bit system table
+    je .yes
+    mov eax, [esi + 4]
+    cmp eax, 8
+    jb .no
+    add eax, 7
+    and eax, ~7
+    add esi, eax
+    jmp .tag
+.yes:
+    pop esi
+    stc
+    ret
+.no:
+    pop esi
+    clc
+    ret
+
+serial32_init:                      ; 115200 8N1, FIFO on
+    mov dx, COM1 + 1
+    xor al, al
+    out dx, al
+    mov dx, COM1 + 3
+    mov al, 0x80
+    out dx, al
+    mov dx, COM1
+    mov al, 1
+    out dx, al
+    mov dx, COM1 + 1
+    xor al, al
+    out dx, al
+    mov dx, COM1 + 3
+    mov al, 3
+    out dx, al
+    mov dx, COM1 + 2
+    mov al, 0xC7
+    out dx, al
+    mov dx, COM1 + 4
+    mov al, 3
+    out dx, al
+    ret
+
+; Writes the NUL-terminated string at ESI; waits (boundedly) for the transmitter before each byte
+; so neither a slow UART nor a missing one can hang us.
+serial32_puts:
+    push esi
+.next:
+    lodsb
+    test al, al
+    jz .done
+    mov ah, al
+    mov ecx, 100000
+    mov dx, COM1 + 5
+.wait:
+    in al, dx
+    test al, 0x20
+    jnz .send
+    loop .wait
+.send:
+    mov al, ah
+    mov dx, COM1
+    out dx, al
+    jmp .next
+.done:
+    pop esi
+    ret
+
+bits 64
+long_mode_entry:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov fs, ax
+    mov gs, ax
+    mov rax, higher_half
+    jmp rax
+
+section .boot.rodata progbits alloc noexec nowrite align=16
+msg_no_multiboot:
+    db "frame64 must be started by a multiboot2 boot loader such as GRUB; it was not.", 13, 10, 0
+msg_no_long_mode:
+    db "frame64 needs a 64-bit (x86_64) processor; this CPU does not support long mode.", 13, 10, 0
+align 16
+gdt64:
+    dq 0
+    dq 0x00AF9A000000FFFF           ; 0x08: 64-bit code
+    dq 0x00CF92000000FFFF           ; 0x10: data
+.pointer:
+    dw $ - gdt64 - 1
+    dq gdt64
+
+section .boot.bss nobits alloc noexec write align=4096
+boot_tables:
+boot_pml4:      resb 4096
+boot_pdpt_low:  resb 4096
+boot_pdpt_high: resb 4096
+boot_pd:        resb 4 * 4096
+boot_tables_end:
+boot32_stack:   resb 1024
+boot32_stack_top:
+mb2_saved_magic: resd 1
+mb2_saved_info:  resd 1
+ext_edx:         resd 1
+
+section .text
+bits 64
+higher_half:
+    mov rsp, kernel_stack_top
+    xor ebp, ebp
+    mov edi, [mb2_saved_magic]
+    mov esi, [mb2_saved_info]
+    call kmain
+.hang:
+    cli
+    hlt
+    jmp .hang
+
+section .bss
+align 16
+global kernel_stack, kernel_stack_top
+kernel_stack:   resb 32768
+kernel_stack_top:

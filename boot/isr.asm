@@ -1,0 +1,109 @@
+; Entry stubs for the 32 CPU exceptions. Each pushes a dummy error code where the CPU pushes
+; none, then its vector, so every exception reaches exception_dispatch() with the same frame
+; (struct trap_frame in include/frame64/trap.h). The dispatcher may return (int3 is resumed).
+bits 64
+default rel
+extern exception_dispatch
+
+%macro STUB_NOERR 1
+isr%1:
+    push 0
+    push %1
+    jmp isr_common
+%endmacro
+%macro STUB_ERR 1
+isr%1:
+    push %1
+    jmp isr_common
+%endmacro
+
+section .text
+isr_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp                    ; 15 registers + vector + error + 5 CPU words: 16-byte aligned
+    cld
+    call exception_dispatch
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16                     ; vector and error code
+    iretq
+
+; Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code from the CPU.
+%assign v 0
+%rep 32
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+    STUB_ERR v
+%else
+    STUB_NOERR v
+%endif
+%assign v v + 1
+%endrep
+
+section .rodata
+global isr_stub_table
+isr_stub_table:
+%assign v 0
+%rep 32
+    dq isr %+ v
+%assign v v + 1
+%endrep
+
+; void arch_save_regs(struct trap_frame *f): fills the general registers, RIP (the caller's
+; return address) and RSP (the caller's stack) so panic() can print them like an exception.
+section .text
+global arch_save_regs
+arch_save_regs:
+    mov [rdi + 0*8], r15
+    mov [rdi + 1*8], r14
+    mov [rdi + 2*8], r13
+    mov [rdi + 3*8], r12
+    mov [rdi + 4*8], r11
+    mov [rdi + 5*8], r10
+    mov [rdi + 6*8], r9
+    mov [rdi + 7*8], r8
+    mov [rdi + 8*8], rbp
+    mov [rdi + 9*8], rdi
+    mov [rdi + 10*8], rsi
+    mov [rdi + 11*8], rdx
+    mov [rdi + 12*8], rcx
+    mov [rdi + 13*8], rbx
+    mov [rdi + 14*8], rax
+    mov qword [rdi + 15*8], -1      ; vector: none
+    mov qword [rdi + 16*8], 0       ; error code
+    mov rax, [rsp]
+    mov [rdi + 17*8], rax           ; rip
+    mov [rdi + 18*8], cs
+    pushfq
+    pop qword [rdi + 19*8]
+    lea rax, [rsp + 8]
+    mov [rdi + 20*8], rax           ; rsp
+    mov [rdi + 21*8], ss
+    mov rax, [rdi + 14*8]
+    ret

@@ -1,0 +1,43 @@
+/*
+ * In-kernel tests, run when the command line holds the word "ktest". A test is a function
+ * registered with KTEST(name) in any kernel file; the runner prints one line per test, then
+ * exactly one summary line "ktest: N passed, N failed", and powers QEMU off with the status.
+ */
+#ifndef FRAME64_KTEST_H
+#define FRAME64_KTEST_H
+
+#include <frame64/types.h>
+
+struct ktest {
+    bool failed;
+    char message[192];
+};
+
+struct ktest_case {
+    const char *name;
+    void (*fn)(struct ktest *t);
+};
+
+#define KTEST(id)                                                                                  \
+    static void ktest_##id(struct ktest *t);                                                       \
+    static const struct ktest_case ktest_case_##id                                                 \
+        __attribute__((used, section("ktest_cases"), aligned(8))) = {#id, ktest_##id};             \
+    static void ktest_##id(struct ktest *t)
+
+/* Records a failure with its place; the first one wins. */
+__attribute__((format(printf, 4, 5))) void ktest_fail(struct ktest *t, const char *file, int line,
+                                                      const char *fmt, ...);
+
+/* Fails the test and returns from it when cond is false. */
+#define KT_ASSERT(cond, ...)                                                                       \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            ktest_fail(t, __FILE__, __LINE__, __VA_ARGS__);                                        \
+            return;                                                                                \
+        }                                                                                          \
+    } while (0)
+
+/* Runs every registered test, prints the summary and powers off. */
+__attribute__((noreturn)) void ktest_run_all(void);
+
+#endif

@@ -1,0 +1,30 @@
+/* The register frame every exception stub builds (boot/isr.asm), and what handles it. */
+#ifndef FRAME64_TRAP_H
+#define FRAME64_TRAP_H
+
+#include <frame64/types.h>
+
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+/* Called by the stubs. Returns to resume the interrupted code (only for handled vectors). */
+void exception_dispatch(struct trap_frame *f);
+
+/* Fills f with the caller's registers (boot/isr.asm); vector is set to -1. */
+void arch_save_regs(struct trap_frame *f);
+
+/* Prints a frame: vector name, error code, RIP, CR2 for page faults, RSP and the registers. */
+void trap_dump(const struct trap_frame *f);
+
+/*
+ * Lets a test catch the next breakpoint (#BP, int3): the handler counts it and resumes.
+ * Return of ktest_breakpoints(): how many were caught since boot.
+ */
+void trap_expect_breakpoint(bool on);
+uint64_t trap_breakpoints_caught(void);
+
+#endif

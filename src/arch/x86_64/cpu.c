@@ -1,0 +1,61 @@
+/* CPU identification and the few machine-level services the portable kernel needs. */
+#include <arch/cpu.h>
+#include <frame64/arch.h>
+#include <frame64/kstring.h>
+
+void arch_cpu_info(struct cpu_info *out)
+{
+    uint32_t a, b, c, d;
+    memset(out, 0, sizeof(*out));
+    cpuid(0, 0, &a, &b, &c, &d);
+    memcpy(out->vendor + 0, &b, 4);
+    memcpy(out->vendor + 4, &d, 4);
+    memcpy(out->vendor + 8, &c, 4);
+    cpuid(0x80000000, 0, &a, &b, &c, &d);
+    uint32_t max_ext = a;
+    out->phys_bits = 36; /* the architectural default when leaf 0x80000008 is missing */
+    out->virt_bits = 48;
+    if (max_ext >= 0x80000001) {
+        cpuid(0x80000001, 0, &a, &b, &c, &d);
+        out->nx = (d >> 20) & 1;
+        out->huge_1g = (d >> 26) & 1;
+    }
+    if (max_ext >= 0x80000004) {
+        uint32_t *brand = (uint32_t *)out->brand;
+        for (uint32_t leaf = 0; leaf < 3; leaf++)
+            cpuid(0x80000002 + leaf, 0, &brand[leaf * 4], &brand[leaf * 4 + 1],
+                  &brand[leaf * 4 + 2], &brand[leaf * 4 + 3]);
+    }
+    if (max_ext >= 0x80000008) {
+        cpuid(0x80000008, 0, &a, &b, &c, &d);
+        out->phys_bits = a & 0xFF;
+        out->virt_bits = (a >> 8) & 0xFF;
+    }
+}
+
+uint64_t arch_cycles(void)
+{
+    return rdtsc();
+}
+
+bool arch_long_mode_active(void)
+{
+    return (rdmsr(MSR_EFER) & EFER_LMA) != 0;
+}
+
+void arch_poweroff(unsigned status)
+{
+    /* QEMU's isa-debug-exit (iobase 0xf4): exits with (status << 1) | 1. Elsewhere a no-op. */
+    outb(0xF4, (uint8_t)status);
+    cpu_halt_forever();
+}
+
+void arch_halt(void)
+{
+    cpu_halt_forever();
+}
+
+void arch_breakpoint(void)
+{
+    __asm__ volatile(".byte 0xcd, 0x03" : : : "memory"); /* int $3, spelled out: assemblers shorten it to int3 */
+}

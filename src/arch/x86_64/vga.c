@@ -1,0 +1,67 @@
+/*
+ * The 80x25 VGA text screen at physical 0xB8000, for BIOS boots. Under UEFI there is no text
+ * buffer, so the console enables this only when the boot information says BIOS.
+ */
+#include <arch/cpu.h>
+#include <frame64/console.h>
+#include <frame64/layout.h>
+
+#define COLS 80
+#define ROWS 25
+#define ATTR 0x07 /* light grey on black */
+
+static volatile uint16_t *const screen = (volatile uint16_t *)(KERNEL_VMA + 0xB8000);
+static bool enabled;
+static int row, col;
+
+static void set_cursor(void)
+{
+    uint16_t pos = (uint16_t)(row * COLS + col);
+    outb(0x3D4, 0x0F);
+    outb(0x3D5, pos & 0xFF);
+    outb(0x3D4, 0x0E);
+    outb(0x3D5, pos >> 8);
+}
+
+void vga_init(void)
+{
+    enabled = true;
+    for (int i = 0; i < COLS * ROWS; i++)
+        screen[i] = (ATTR << 8) | ' ';
+    row = col = 0;
+    set_cursor();
+}
+
+static void scroll(void)
+{
+    for (int i = 0; i < COLS * (ROWS - 1); i++)
+        screen[i] = screen[i + COLS];
+    for (int i = COLS * (ROWS - 1); i < COLS * ROWS; i++)
+        screen[i] = (ATTR << 8) | ' ';
+    row = ROWS - 1;
+}
+
+void vga_putc(char c)
+{
+    if (!enabled)
+        return;
+    if (c == '\n') {
+        col = 0;
+        row++;
+    } else if (c == '\r') {
+        col = 0;
+    } else if (c == '\t') {
+        col = (col + 8) & ~7;
+    } else {
+        screen[row * COLS + col] = (uint16_t)((ATTR << 8) | (uint8_t)c);
+        col++;
+    }
+    if (col >= COLS) {
+        col = 0;
+        row++;
+    }
+    if (row >= ROWS)
+        scroll();
+    if (c == '\n')
+        set_cursor();
+}

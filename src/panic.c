@@ -1,0 +1,23 @@
+/* panic(): print where and why, then the registers the same way an exception does, and halt. */
+#include <frame64/arch.h>
+#include <frame64/console.h>
+#include <frame64/kprintf.h>
+#include <frame64/panic.h>
+#include <frame64/trap.h>
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+{
+    struct trap_frame f;
+    arch_save_regs(&f);
+    console_emergency();
+    va_list ap;
+    va_start(ap, fmt);
+    kprintf("\nPANIC at %s:%d: ", file, line);
+    char msg[256];
+    kvsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    kprintf("%s\n", msg);
+    trap_dump(&f);
+    kprintf("frame64 stopped: kernel panic.\n");
+    arch_halt();
+}
