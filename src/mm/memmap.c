@@ -1,0 +1,394 @@
+/*
+ * Memory-map sanitizer (see include/frame64/memmap.h for the policy).
+ *
+ * The map is painted into the region list in five passes, most restrictive kind first: bad,
+ * reserved, ACPI NVS, ACPI reclaimable, available. Each pass fills only the holes the earlier
+ * passes left, so every byte ends up with the most restrictive kind any entry gives it, and no
+ * byte is REGION_FREE before every restriction is in place (the list grows into free memory,
+ * which must not turn out to be reserved afterwards). Entries are read where they lie (an array
+ * or the boot block), once per pass: nothing is copied, so the map may be of any length.
+ */
+#include <frame64/error.h>
+#include <frame64/kprintf.h>
+#include <frame64/kstring.h>
+#include <frame64/memmap.h>
+#include <frame64/multiboot2.h>
+
+/* The kinds in painting order, and what each becomes. */
+enum { RANK_BAD, RANK_RESERVED, RANK_NVS, RANK_RECLAIM, RANK_AVAILABLE, RANK_COUNT };
+
+static const uint32_t rank_tag[RANK_COUNT] = {
+    [RANK_BAD] = REGION_BAD,        [RANK_RESERVED] = REGION_FIRMWARE,
+    [RANK_NVS] = REGION_ACPI_NVS,   [RANK_RECLAIM] = REGION_ACPI_RECLAIM,
+    [RANK_AVAILABLE] = REGION_FREE,
+};
+
+static unsigned rank_of(uint32_t type)
+{
+    switch (type) {
+    case MEMMAP_AVAILABLE:
+        return RANK_AVAILABLE;
+    case MEMMAP_ACPI_RECLAIM:
+        return RANK_RECLAIM;
+    case MEMMAP_ACPI_NVS:
+        return RANK_NVS;
+    case MEMMAP_BAD:
+        return RANK_BAD;
+    default:
+        return RANK_RESERVED;
+    }
+}
+
+const char *memmap_type_name(uint32_t type)
+{
+    switch (type) {
+    case MEMMAP_AVAILABLE:
+        return "available";
+    case MEMMAP_RESERVED:
+        return "reserved";
+    case MEMMAP_ACPI_RECLAIM:
+        return "ACPI reclaimable";
+    case MEMMAP_ACPI_NVS:
+        return "ACPI NVS";
+    case MEMMAP_BAD:
+        return "bad";
+    default:
+        return "unknown (reserved)";
+    }
+}
+
+/* Where the entries come from: an array, or the parsed boot block. */
+struct source {
+    const struct memmap_entry *array;
+    const struct mb2_info *mb;
+    size_t count;
+};
+
+static void source_get(const struct source *s, size_t i, struct memmap_entry *e)
+{
+    if (s->array)
+        *e = s->array[i];
+    else
+        mb2_mmap_get(s->mb, i, e);
+}
+
+struct sanitize {
+    struct region_list *l;
+    unsigned bits;
+    phys_addr_t limit; /* 2^bits */
+    unsigned logged;   /* lines printed */
+    unsigned unlogged; /* lines held back past MEMMAP_LOG_MAX */
+    char why[160];     /* the line being built */
+    size_t why_len;
+};
+
+/* Appends one clause to the line about the current entry. */
+__attribute__((format(printf, 2, 3))) static void why(struct sanitize *s, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->why_len && s->why_len < sizeof(s->why))
+        s->why_len += (size_t)ksnprintf(s->why + s->why_len, sizeof(s->why) - s->why_len, "; ");
+    if (s->why_len >= sizeof(s->why))
+        return;
+    va_start(ap, fmt);
+    s->why_len += (size_t)kvsnprintf(s->why + s->why_len, sizeof(s->why) - s->why_len, fmt, ap);
+    va_end(ap);
+}
+
+/* Prints the line built for entry i, if any, within the MEMMAP_LOG_MAX budget. */
+static void why_flush(struct sanitize *s, size_t i, const struct memmap_entry *e, uint64_t end)
+{
+    if (!s->why_len)
+        return;
+    if (s->logged < MEMMAP_LOG_MAX) {
+        s->logged++;
+        kprintf("memmap: entry %zu [0x%llx, 0x%llx) %s: %s\n", i, (unsigned long long)e->base,
+                (unsigned long long)end, memmap_type_name(e->type), s->why);
+    } else {
+        s->unlogged++;
+    }
+    s->why_len = 0;
+    s->why[0] = '\0';
+}
+
+/* Index of the first entry of l ending above pa. */
+static size_t first_after(const struct region_list *l, phys_addr_t pa)
+{
+    size_t lo = 0, hi = l->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->regions[mid].end > pa)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Bytes of [base, end) carrying a tag for which want(tag) holds. */
+static uint64_t bytes_where(const struct region_list *l, phys_addr_t base, phys_addr_t end,
+                            bool (*want)(uint32_t tag, uint32_t arg), uint32_t arg)
+{
+    uint64_t sum = 0;
+    for (size_t i = first_after(l, base); i < l->count && l->regions[i].base < end; i++) {
+        const struct region *r = &l->regions[i];
+        if (want(r->tag, arg))
+            sum += MIN(r->end, end) - MAX(r->base, base);
+    }
+    return sum;
+}
+
+static bool tag_is(uint32_t tag, uint32_t arg)
+{
+    return tag == arg;
+}
+
+/* Kinds that an entry of tag arg loses bytes to (the list's own storage is no such kind). */
+static bool tag_beats(uint32_t tag, uint32_t arg)
+{
+    return tag != arg && tag != REGION_META;
+}
+
+/* Paints tag into the holes of [base, end). Return: K_OK or region_set()'s error. */
+static int fill_holes(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
+{
+    while (base < end) {
+        size_t i = first_after(l, base);
+        const struct region *r = i < l->count ? &l->regions[i] : NULL;
+        if (r && r->base <= base) {
+            base = r->end;
+            continue;
+        }
+        phys_addr_t hole_end = r ? MIN(r->base, end) : end;
+        int err =
+            tag == REGION_FREE ? region_add(l, base, hole_end) : region_set(l, base, hole_end, tag);
+        if (err)
+            return err;
+        base = hole_end;
+    }
+    return K_OK;
+}
+
+/*
+ * Clips, rounds and paints entry i (of the current pass's kind), noting what it loses.
+ * Return: K_OK or the list's error.
+ */
+static int add_one(struct sanitize *s, size_t i, const struct memmap_entry *e, unsigned rank)
+{
+    uint64_t end = e->len > PHYS_ADDR_MAX - e->base ? PHYS_ADDR_MAX : e->base + e->len;
+    phys_addr_t b = e->base, t = end;
+    char sz[16];
+    int err = K_OK;
+
+    if (e->len == 0) {
+        why(s, "zero length; dropped");
+    } else if (b >= s->limit) {
+        why(s, "above the %u-bit address width; dropped", s->bits);
+    } else {
+        bool cut = t > s->limit;
+        t = MIN(t, s->limit);
+        if (rank == RANK_AVAILABLE) {
+            phys_addr_t nb = ALIGN_UP(b, PAGE_SIZE), nt = ALIGN_DOWN(t, PAGE_SIZE);
+            bool odd = nb != b || nt != t;
+            b = nb;
+            t = nt;
+            if (cut)
+                why(s, "crosses the %u-bit address width", s->bits);
+            if (b >= t)
+                why(s, "less than a page once aligned inward; dropped");
+            else if (cut || odd)
+                why(s, "%strimmed to [0x%llx, 0x%llx)", odd ? "not page aligned; " : "",
+                    (unsigned long long)b, (unsigned long long)t);
+        } else {
+            b = ALIGN_DOWN(b, PAGE_SIZE);
+            t = ALIGN_UP(t, PAGE_SIZE); /* t <= limit, a page multiple: no overflow */
+            if (cut)
+                why(s, "crosses the %u-bit address width; trimmed to end at 0x%llx", s->bits,
+                    (unsigned long long)t);
+        }
+        if (b < t) {
+            uint64_t lost = bytes_where(s->l, b, t, tag_beats, rank_tag[rank]);
+            if (lost)
+                why(s, "loses %s to more restrictive entries", kformat_size(sz, sizeof(sz), lost));
+            err = fill_holes(s->l, b, t, rank_tag[rank]);
+        }
+    }
+    why_flush(s, i, e, end);
+    return err;
+}
+
+static int add_from(struct region_list *out, const struct source *src, unsigned phys_bits)
+{
+    if (phys_bits < MEMMAP_PHYS_BITS_MIN || phys_bits > MEMMAP_PHYS_BITS_MAX) {
+        kprintf("memmap: physical address width of %u bits is outside [%u, %u]\n", phys_bits,
+                MEMMAP_PHYS_BITS_MIN, MEMMAP_PHYS_BITS_MAX);
+        return K_EINVAL;
+    }
+    struct sanitize s = {.l = out, .bits = phys_bits, .limit = (phys_addr_t)1 << phys_bits};
+    struct memmap_entry e;
+    int err = K_OK;
+    for (unsigned rank = 0; rank < RANK_COUNT && !err; rank++) {
+        for (size_t i = 0; i < src->count && !err; i++) {
+            source_get(src, i, &e);
+            if (rank_of(e.type) == rank)
+                err = add_one(&s, i, &e, rank);
+        }
+    }
+    if (s.unlogged)
+        kprintf("memmap: %u more entries trimmed or dropped (not shown)\n", s.unlogged);
+    if (err)
+        kprintf("memmap: the map does not fit in %s (%s); it is incomplete\n", out->name,
+                kerr_str(err));
+    return err;
+}
+
+int memmap_add_entries(struct region_list *out, const struct memmap_entry *e, size_t n,
+                       unsigned phys_bits)
+{
+    struct source src = {.array = e, .count = n};
+    return add_from(out, &src, phys_bits);
+}
+
+int memmap_sanitize(struct region_list *out, const struct mb2_info *mb, unsigned phys_bits)
+{
+    struct source src = {.mb = mb, .count = mb ? mb2_mmap_count(mb) : 0};
+    if (!src.count) {
+        kprintf("memmap: no memory map to sanitize\n");
+        return K_ENOENT;
+    }
+    kprintf("memmap: %zu entries from the %s memory map, %u-bit physical addresses\n", src.count,
+            mb->map_source == MB2_MAP_EFI ? "EFI" : "multiboot2", phys_bits);
+    return add_from(out, &src, phys_bits);
+}
+
+/* ---- carve-outs ---- */
+
+int memmap_carve(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
+{
+    if (base > end || tag == REGION_FREE || tag >= REGION_TAG_COUNT) {
+        kprintf("memmap: cannot carve [0x%llx, 0x%llx) as %s\n", (unsigned long long)base,
+                (unsigned long long)end, region_tag_name(tag));
+        return K_EINVAL;
+    }
+    phys_addr_t b = ALIGN_DOWN(base, PAGE_SIZE);
+    phys_addr_t e = end > ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
+                        ? ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
+                        : ALIGN_UP(end, PAGE_SIZE);
+    if (base == end || b >= e)
+        return K_OK;
+    return region_reserve(l, b, e, tag);
+}
+
+static bool tag_owned(uint32_t tag, uint32_t arg)
+{
+    (void)arg;
+    return tag >= REGION_LOWMEM && tag != REGION_META;
+}
+
+/*
+ * Carves a kernel/boot range for tag after checking the list's storage is not in it, and says so
+ * when part of it is not available RAM. Return: as memmap_carve(); K_EINVAL on such an overlap.
+ */
+static int carve_owned(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
+{
+    const char *what = region_tag_name(tag);
+    if (base > end) {
+        kprintf("memmap: %s range [0x%llx, 0x%llx) is inverted\n", what, (unsigned long long)base,
+                (unsigned long long)end);
+        return K_EINVAL;
+    }
+    if (base == end)
+        return K_OK;
+    phys_addr_t b = ALIGN_DOWN(base, PAGE_SIZE);
+    phys_addr_t e = end > ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
+                        ? ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
+                        : ALIGN_UP(end, PAGE_SIZE);
+    if (bytes_where(l, b, e, tag_is, REGION_META)) {
+        kprintf("memmap: %s [0x%llx, 0x%llx) overlaps the storage %s grew into; carve before "
+                "letting it grow\n",
+                what, (unsigned long long)base, (unsigned long long)end, l->name);
+        return K_EINVAL;
+    }
+    int err = memmap_carve(l, base, end, tag);
+    if (err)
+        return err;
+    uint64_t owned = bytes_where(l, b, e, tag_owned, 0);
+    if (owned < e - b) {
+        char sz[16];
+        kprintf("memmap: %s [0x%llx, 0x%llx) is not all available RAM (%s in holes or "
+                "firmware ranges)\n",
+                what, (unsigned long long)base, (unsigned long long)end,
+                kformat_size(sz, sizeof(sz), e - b - owned));
+    }
+    return K_OK;
+}
+
+int memmap_carve_boot(struct region_list *l, const struct mb2_info *mb,
+                      const struct memmap_carveouts *k)
+{
+    int err = K_OK;
+    for (size_t i = 0; k && i < MEMMAP_BOOTSTRAP_MAX && !err; i++)
+        err = carve_owned(l, k->bootstrap[i].base, k->bootstrap[i].end, REGION_BOOTSTRAP);
+    if (k && !err)
+        err = carve_owned(l, k->kernel.base, k->kernel.end, REGION_KERNEL);
+    if (mb && !err)
+        err = carve_owned(l, mb->phys, mb->phys + mb->size, REGION_BOOTINFO);
+    struct mb2_module m;
+    uint32_t cur;
+    if (mb && !err)
+        mb2_for_each_module(mb, cur, &m)
+        {
+            err = carve_owned(l, m.start, m.end, REGION_MODULE);
+            if (err)
+                break;
+        }
+    /* For multiboot2 the command line is a tag inside the block: normally nothing to do. */
+    if (mb && mb->cmdline && !err) {
+        phys_addr_t cb = mb->cmdline_phys, ce = cb + strlen(mb->cmdline) + 1;
+        if (cb < mb->phys || ce > mb->phys + mb->size)
+            err = carve_owned(l, cb, ce, REGION_CMDLINE);
+    }
+    if (!err)
+        err = memmap_carve(l, 0, 1 * MiB, REGION_LOWMEM);
+    return err;
+}
+
+/* ---- printing ---- */
+
+static uint64_t total_where(const struct region_list *l, bool (*want)(uint32_t, uint32_t),
+                            uint32_t arg)
+{
+    return bytes_where(l, 0, PHYS_ADDR_MAX, want, arg);
+}
+
+static bool tag_kernel(uint32_t tag, uint32_t arg)
+{
+    (void)arg;
+    return tag >= REGION_LOWMEM;
+}
+
+static bool tag_acpi(uint32_t tag, uint32_t arg)
+{
+    (void)arg;
+    return tag == REGION_ACPI_RECLAIM || tag == REGION_ACPI_NVS;
+}
+
+void memmap_print(const struct region_list *l)
+{
+    const struct region *r;
+    char a[16], b[16], c[16], d[16], e[16];
+    kprintf("memmap: %zu ranges in %s\n", l->count, l->name);
+    kprintf("  %-18s %-18s %10s  %s\n", "base", "end", "size", "type");
+    region_for_each(l, r)
+    {
+        kprintf("  0x%016llx 0x%016llx %10s  %s\n", (unsigned long long)r->base,
+                (unsigned long long)r->end, kformat_size(a, sizeof(a), r->end - r->base),
+                region_tag_name(r->tag));
+    }
+    kprintf("  available %s, kernel/boot %s, firmware-reserved %s, ACPI %s, bad %s\n",
+            kformat_size(a, sizeof(a), total_where(l, tag_is, REGION_FREE)),
+            kformat_size(b, sizeof(b), total_where(l, tag_kernel, 0)),
+            kformat_size(c, sizeof(c), total_where(l, tag_is, REGION_FIRMWARE)),
+            kformat_size(d, sizeof(d), total_where(l, tag_acpi, 0)),
+            kformat_size(e, sizeof(e), total_where(l, tag_is, REGION_BAD)));
+}
