@@ -1,0 +1,118 @@
+/*
+ * Shared by the benchmark's two files: bench_frames.c (the workloads and main) and bench_util.c
+ * (maps, the allocators under test, timing, statistics and the report).
+ */
+#ifndef BENCH_BENCH_H
+#define BENCH_BENCH_H
+
+#include <stdio.h>
+
+#include <frame64/frame.h>
+#include <frame64/region.h>
+
+#include "bitmap_alloc.h"
+
+#define INLINE  static inline __attribute__((always_inline))
+#define REPS    7   /* measured repetitions per cell; a warm-up repetition precedes them */
+#define BATCH   256 /* frame64 inits timed together (the bitmap's are slow enough alone) */
+#define NKINDS  3
+#define MAXREPS 16
+
+enum kind { BITMAP, BATCHED, LINKED };
+extern const char *const kind_name[NKINDS];
+
+/* Sizes of each workload; --smoke shrinks them. */
+struct bench_config {
+    int reps;
+    uint64_t lifo_pairs, random_ram, hole_cycles, worst_ram, worst_cycles_bitmap, worst_cycles;
+    int init_batch, init_batch_bitmap;
+};
+extern struct bench_config cfg;
+extern bool smoke;
+extern int check_failures;
+extern volatile uint64_t sink; /* results flow here so no work can be optimised away */
+
+/* A failed sanity check: reported, counted, and the run exits non-zero. */
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "CHECK FAILED (%s:%d): ", __FILE__, __LINE__);                         \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            check_failures++;                                                                      \
+        }                                                                                          \
+    } while (0)
+
+/* CLOCK_MONOTONIC in nanoseconds. Return: the time. */
+uint64_t now_ns(void);
+/* Fisher-Yates with a fixed-seed splitmix64, so every run shuffles the same way. */
+void shuffle(phys_addr_t *v, uint64_t n);
+/* Sorts v. Return: its median. */
+double median(double *v, int n);
+
+/* The realistic firmware map with ram bytes of RAM (see bench_util.c), built into l. */
+void map_build(struct region_list *l, struct region *storage, size_t cap, uint64_t ram);
+/* Return: one past the highest byte of that map (the arena must cover it). */
+uint64_t map_top(uint64_t ram);
+/* Return: one past the highest free byte of that map. */
+uint64_t ram_top(uint64_t ram);
+/* Touches every free page of that map in the current arena, so no page fault is timed. */
+void arena_prefault(uint64_t ram);
+
+/* One allocator under test, with the region list it was started from. */
+struct subject {
+    enum kind kind;
+    struct region_list list;
+    struct region entries[REGION_STATIC_CAPACITY];
+    struct frame_pool pool;
+    struct bitmap_alloc bm;
+};
+
+/* Bitmap storage of at least bytes, reused and touched once. Return: it. */
+uint64_t *bitmap_storage(uint64_t bytes);
+/* Starts s as kind over the map of ram bytes (release configuration: no frame64 checks). */
+void subject_start(struct subject *s, enum kind kind, uint64_t ram);
+/* Return: frames s can still hand out. */
+uint64_t free_frames(struct subject *s);
+
+/* The operations, inlined into each workload once per allocator so calls stay direct. */
+INLINE phys_addr_t s_alloc(struct subject *s, bool bm)
+{
+    return bm ? bitmap_alloc(&s->bm) : frame_alloc(&s->pool);
+}
+
+INLINE void s_free(struct subject *s, bool bm, phys_addr_t pa)
+{
+    if (bm)
+        bitmap_free(&s->bm, pa);
+    else
+        frame_free(&s->pool, pa);
+}
+
+INLINE phys_addr_t s_alloc_run(struct subject *s, bool bm, uint64_t n, phys_addr_t max)
+{
+    return bm ? bitmap_alloc_run(&s->bm, n, 0, max) : frame_alloc_run(&s->pool, n, 0, max, 0);
+}
+
+INLINE void s_free_run(struct subject *s, bool bm, phys_addr_t pa, uint64_t n)
+{
+    if (bm)
+        bitmap_free_run(&s->bm, pa, n);
+    else
+        frame_free_run(&s->pool, pa, n);
+}
+
+/* Calls fn(s, bm, ...) with bm a constant, so each allocator gets its own loop. */
+#define DISPATCH(fn, s, ...)                                                                       \
+    ((s)->kind == BITMAP ? fn(s, true, __VA_ARGS__) : fn(s, false, __VA_ARGS__))
+
+/* Records v as the cell (label, k) of the table; rows appear in first-recorded order. */
+void put(const char *label, const char *unit, enum kind k, double v);
+/* Return: the cell (label, k), 0 if never recorded. */
+double get(const char *label, enum kind k);
+
+void print_header(int argc, char **argv);
+void print_table(void);
+void print_targets(void);
+
+#endif
