@@ -1,0 +1,39 @@
+# Shared by scripts/run.sh, scripts/test.sh and the boot tests: dependencies and QEMU choices.
+
+FRAME64_DEB_PACKAGES="nasm xorriso mtools grub-pc-bin grub-efi-amd64-bin grub-common qemu-system-x86 ovmf bochs bochsbios vgabios libcmocka-dev cmake make clang lld llvm libclang-rt-14-dev gcovr cppcheck clang-format"
+
+# Installs whatever of FRAME64_DEB_PACKAGES is missing (apt; root or sudo).
+frame64_install_deps() {
+    local missing=() p
+    for p in $FRAME64_DEB_PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Prints "kvm" when /dev/kvm can be opened, else "tcg". FRAME64_ACCEL=tcg|kvm overrides.
+frame64_accel() {
+    if [ -n "${FRAME64_ACCEL:-}" ]; then
+        echo "$FRAME64_ACCEL"
+    elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+        echo kvm
+    else
+        echo tcg
+    fi
+}
+
+# OVMF firmware images (Debian's ovmf package); the variable store is copied per run.
+FRAME64_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+FRAME64_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+
+# Configures and builds everything into build/ (host tests and the kernel image).
+frame64_build() {
+    local top=$1 type=${2:-Debug}
+    CC=clang cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE="$type" >/dev/null
+    cmake --build "$top/build" -j"$(nproc)"
+}

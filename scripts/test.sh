@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs every test through CTest.
+#   scripts/test.sh          the quick set (host unit tests plain and under ASan+UBSan, fuzzers
+#                            for a bounded time, and boot tests covering every matrix axis)
+#   scripts/test.sh --full   everything, including the whole boot matrix
+# Extra arguments after -- go to ctest (e.g. -- -R region).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/lib.sh"
+
+full=0 extra=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --full) full=1; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+start=$(date +%s)
+frame64_install_deps
+frame64_build "$top"
+rm -rf "$top/build/boot-tests"
+cd "$top/build"
+labels=(-L quick)
+[ "$full" = 1 ] && labels=()
+status=0
+ctest --output-on-failure -j"$(nproc)" "${labels[@]}" "${extra[@]}" || status=$?
+"$top/tests/boot/matrix_report.sh" "$top/build/boot-tests" || true
+echo "scripts/test.sh took $(( $(date +%s) - start )) s"
+exit "$status"
