@@ -130,8 +130,9 @@ struct mb2_info {
  * Parses the block at mbi (virtual, 8-byte aligned, physically at mbi_phys) into *out.
  * Return: K_OK (possibly with out->warnings > 0); K_EINVAL if the block or its tag chain is
  * malformed (NULL/misaligned, total_size outside [16, MB2_INFO_MAX_SIZE], a tag smaller than
- * its header or running past the end); K_ENOENT if it has no usable memory map (out is filled
- * with everything else). Every failure and skipped tag prints one "mb2: ..." line.
+ * its header or running past the end; out must not be used then); K_ENOENT if it has no usable
+ * memory map (out is filled with everything else). Every failure and skipped tag prints one
+ * "mb2: ..." line.
  */
 int mb2_parse(const void *mbi, phys_addr_t mbi_phys, struct mb2_info *out);
 
