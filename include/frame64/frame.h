@@ -1,61 +1,112 @@
 /*
  * The page-frame manager: single 4 KiB frames from a stack of free frames kept inside the free
  * frames themselves (no metadata array), seeded lazily from the region list; contiguous and
- * address-limited runs are delegated to the region list.
+ * address-limited runs are delegated to the region list. docs/frame-allocator.md explains the
+ * policy: single frames come from the top of memory down, frames freed below 16 MiB go back to
+ * the region list so ISA DMA can still find them, runs with a ceiling search from the bottom.
  */
 #ifndef FRAME64_FRAME_H
 #define FRAME64_FRAME_H
 
 #include <frame64/types.h>
 #include <frame64/region.h>
+#include <arch/irqlock.h>
 
 /* What the allocation functions return when no frame is left. Callers must check. */
 #define FRAME_NONE ((phys_addr_t)UINT64_MAX)
 
-/* Checks chosen at init: debug builds turn them on, release builds keep only the cheap ones. */
+/* Frames freed below this go back to the region list (ISA DMA reaches only the first 16 MiB). */
+#define FRAME_ISA_LIMIT (16 * MiB)
+
+/* Largest chunk the seed cursor carves from the region list at a time. */
+#define FRAME_SEED_CHUNK (2 * MiB)
+
+/* Checks and variants chosen at init: debug builds turn the checks on, release keeps cheap ones. */
 enum frame_flags {
-    FRAME_CHECK = 1u << 0,  /* validate frees: owner tag, reserved ranges, double free */
+    FRAME_CHECK = 1u << 0,  /* validate frees: owner tag, reserved ranges, double free (bitmap) */
     FRAME_POISON = 1u << 1, /* fill freed frames with a pattern, verify it on allocation */
+    FRAME_LINKED = 1u << 2, /* plain linked stack (one link per free frame) instead of batches */
 };
+
+/* Bytes freed frames are filled with under FRAME_POISON (Linux's use-after-free byte). */
+#define FRAME_POISON_BYTE 0x6b
 
 struct frame_stats {
-    uint64_t total;    /* bytes of RAM the manager knows (free + in use + reserved) */
+    uint64_t total;    /* bytes the region list describes (free + in use + reserved) */
     uint64_t stacked;  /* bytes free on the stack */
     uint64_t unseeded; /* bytes free, not yet seeded (still in the region list or a carved chunk) */
-    uint64_t reserved; /* bytes reserved (kernel, boot info, modules, firmware-owned RAM, metadata) */
-    uint64_t in_use;   /* bytes handed out as single frames or runs */
+    uint64_t
+        reserved;    /* bytes reserved (kernel, boot info, modules, firmware-owned RAM, metadata) */
+    uint64_t in_use; /* bytes handed out as single frames or runs */
 };
 
-/* One pool of frames. Its fields are private to src/mm/frame.c; they are here so it can be static. */
+/*
+ * A free frame at the head of the stack. Batched: it holds up to FRAME_BATCH_MAX more free frame
+ * numbers, so push and pop touch only this frame. Linked: only next is used (one frame per link).
+ */
+#define FRAME_BATCH_MAX 510
+struct frame_batch {
+    uint64_t count;                      /* entries used in frames[] */
+    phys_addr_t next;                    /* the next batch (or link) down, FRAME_NONE: none */
+    phys_addr_t frames[FRAME_BATCH_MAX]; /* free frames; the last one is popped first */
+};
+
+/*
+ * One pool of frames. Its fields are private to src/mm/frame*.c; they are here so it can be
+ * static. The first cache line holds everything the fast paths touch.
+ */
 struct frame_pool {
+    _Alignas(64) struct irqlock lock;
+    unsigned flags;          /* enum frame_flags given to frame_init() */
+    struct frame_batch *top; /* phys_to_virt(head), cached; NULL when the stack is empty */
+    phys_addr_t head;        /* the head free frame, FRAME_NONE when the stack is empty */
+    uint64_t stacked;        /* frames on the stack, head batches included */
+    uint64_t out;            /* single frames handed out and not yet freed */
+    phys_addr_t end;         /* one past the highest byte that can hold a frame */
+    phys_addr_t seed_base;   /* the seed cursor hands out [seed_base, seed_next) downward */
+    phys_addr_t seed_next;
+    /* Cold state. */
     struct region_list *regions;
-    unsigned flags;
-    /* PROVISIONAL: src/mm/frame.c's author replaces the rest with the real state. */
-    phys_addr_t head;
+    uint64_t *inuse;      /* FRAME_CHECK: one bit per frame below end, set while handed out */
+    phys_addr_t inuse_pa; /* its storage, tagged REGION_META; 0 without FRAME_CHECK */
+    uint64_t inuse_bytes;
 };
 
-/* Takes over the free ranges of regions. Touches no free frame. Return: K_OK or an error. */
+/*
+ * Takes over the free ranges of regions (which must outlive the pool); only the FRAME_CHECK
+ * bitmap is carved and zeroed here, no free frame is touched.
+ * Return: K_OK; K_EINVAL for unknown flags; K_ENOMEM if the FRAME_CHECK bitmap does not fit.
+ */
 int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags);
 
-/* One 4 KiB frame, or FRAME_NONE when memory is exhausted. High memory first. */
+/* One 4 KiB frame, contents undefined. Return: its address, or FRAME_NONE when exhausted. */
 phys_addr_t frame_alloc(struct frame_pool *p);
 
-/* As frame_alloc(), filled with zeroes. */
+/* As frame_alloc(), filled with zeroes. Return: its address, or FRAME_NONE. */
 phys_addr_t frame_alloc_zeroed(struct frame_pool *p);
 
-/* Gives back a frame from frame_alloc(). Invalid frees panic when FRAME_CHECK is on. */
+/*
+ * Gives back a frame from frame_alloc(). Misaligned or out-of-RAM addresses always panic; with
+ * FRAME_CHECK so do reserved frames, runs, double frees and frames never handed out.
+ */
 void frame_free(struct frame_pool *p, phys_addr_t pa);
 
 /*
  * nframes contiguous frames, aligned to align (a power of two, 0 = 4 KiB), lying below max
- * (0 = no ceiling) and not crossing boundary (0 = none). FRAME_NONE if no such run is free.
+ * (0 = no ceiling) and not crossing boundary (0 = none). A ceiling searches bottom-up, above
+ * FRAME_ISA_LIMIT first; no ceiling searches top-down.
+ * Return: the base of the run, or FRAME_NONE if no such run is free or the request is invalid.
  */
 phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
                             uint64_t boundary);
 
-/* Gives back a run from frame_alloc_run(). */
+/* Gives back a run from frame_alloc_run(). A bad free panics with FRAME_CHECK, else is reported. */
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);
 
+/* Fills s; total == stacked + unseeded + reserved + in_use always holds. */
 void frame_get_stats(struct frame_pool *p, struct frame_stats *s);
+
+/* Prints a one-line summary ("frames: 8 GiB total, 7.9 GiB free (...), ...") with kprintf. */
+void frame_print_stats(struct frame_pool *p);
 
 #endif

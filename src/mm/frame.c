@@ -1,0 +1,267 @@
+/*
+ * The page-frame manager (design and policy: docs/frame-allocator.md).
+ *
+ * Single frames: a stack of free frames kept inside the free frames. Batched (the default), the
+ * head free frame holds up to FRAME_BATCH_MAX more free frame numbers, so a push or pop touches
+ * that one hot frame; when it is full the freed frame becomes the new head, when it is empty the
+ * head itself is handed out. FRAME_LINKED keeps the plain xv6-style list (a link in every free
+ * frame) for comparison: each pop then reads a frame that may have gone cold.
+ *
+ * Seeding is lazy: frame_init() only scans the region list. When the stack is empty the next
+ * frame comes from a seed cursor that walks down through a chunk carved from the top of the
+ * highest free range, without touching the frame. Frames freed below FRAME_ISA_LIMIT go back to
+ * the region list, so low memory stays contiguous for ISA DMA. Runs are the region list's job.
+ *
+ * Everything is under one irqlock; it is released before any panic so host tests can go on.
+ */
+#include <frame64/error.h>
+#include <frame64/frame.h>
+#include <frame64/kprintf.h>
+#include <frame64/kstring.h>
+#include <frame64/panic.h>
+#include <frame64/phys.h>
+
+#include "frame_internal.h"
+
+_Static_assert(sizeof(struct frame_batch) == PAGE_SIZE, "a batch must fill exactly one frame");
+
+#define FRAME_DEBUG_FLAGS (FRAME_CHECK | FRAME_POISON)
+#define FRAME_ALL_FLAGS   (FRAME_CHECK | FRAME_POISON | FRAME_LINKED)
+
+int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags)
+{
+    const struct region *r;
+
+    if (flags & ~FRAME_ALL_FLAGS) {
+        kprintf("frame_init: unknown flags 0x%x\n", flags & ~FRAME_ALL_FLAGS);
+        return K_EINVAL;
+    }
+    *p = (struct frame_pool){.lock = IRQLOCK_INIT, .flags = flags, .head = FRAME_NONE};
+    p->regions = regions;
+    /* Frames only ever come from free ranges, so the highest of them bounds every valid free. */
+    region_for_each(regions, r)
+    {
+        if (r->tag == REGION_FREE)
+            p->end = MAX(p->end, ALIGN_DOWN(r->end, PAGE_SIZE));
+    }
+    if (flags & FRAME_CHECK)
+        return frame_check_init(p);
+    return K_OK;
+}
+
+/*
+ * Gives the seed cursor a new chunk: the top FRAME_SEED_CHUNK (or less) of the highest free
+ * range, so single frames use high memory first and the free ranges shrink from their tops
+ * without being split. Nothing inside the chunk is touched.
+ * Return: false when no free frame is left (or the list cannot record the chunk).
+ */
+static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
+{
+    struct region_list *l = p->regions;
+
+    for (size_t i = l->count; i-- > 0;) {
+        const struct region *r = &l->regions[i];
+        if (r->tag != REGION_FREE || r->base >= p->end)
+            continue;
+        phys_addr_t lo = ALIGN_UP(r->base, PAGE_SIZE);
+        phys_addr_t hi = ALIGN_DOWN(MIN(r->end, p->end), PAGE_SIZE);
+        if (lo >= hi)
+            continue; /* a sliver smaller than a frame */
+        phys_addr_t base = hi - MIN(hi - lo, FRAME_SEED_CHUNK);
+        int err = region_reserve(l, base, hi, REGION_FRAMES);
+        if (err == K_ENOMEM) /* no slot for the split: take the whole range, which needs none */
+            err = region_reserve(l, base = lo, hi, REGION_FRAMES);
+        if (err != K_OK) {
+            kprintf("frame: cannot take [0x%lx, 0x%lx) from %s: %s\n", base, hi, l->name,
+                    kerr_str(err));
+            continue;
+        }
+        p->seed_base = base;
+        p->seed_next = hi;
+        return true;
+    }
+    return false;
+}
+
+/* The next frame from the seed cursor. Return: it, or FRAME_NONE when memory is exhausted. */
+static inline phys_addr_t seed_take(struct frame_pool *p)
+{
+    if (p->seed_next == p->seed_base && !seed_refill(p))
+        return FRAME_NONE;
+    p->seed_next -= PAGE_SIZE;
+    return p->seed_next;
+}
+
+phys_addr_t frame_alloc(struct frame_pool *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    struct frame_batch *b = p->top;
+    enum frame_source src;
+    phys_addr_t pa;
+
+    if (b && !(p->flags & FRAME_LINKED) && b->count != 0) {
+        pa = b->frames[--b->count];
+        p->stacked--;
+        src = FRAME_FROM_SLOT;
+    } else if (b) { /* batch empty (or linked): hand out the head frame itself */
+        pa = p->head;
+        p->head = b->next;
+        p->top = p->head == FRAME_NONE ? NULL : phys_to_virt(p->head);
+        p->stacked--;
+        src = FRAME_FROM_HEAD;
+    } else {
+        pa = seed_take(p);
+        src = FRAME_FROM_SEED;
+        if (pa == FRAME_NONE) {
+            irqlock_release(&p->lock, irq);
+            return FRAME_NONE;
+        }
+    }
+    p->out++;
+    if (p->flags & FRAME_DEBUG_FLAGS)
+        frame_check_alloc(p, pa, src, irq);
+    irqlock_release(&p->lock, irq);
+    return pa;
+}
+
+phys_addr_t frame_alloc_zeroed(struct frame_pool *p)
+{
+    phys_addr_t pa = frame_alloc(p);
+    if (pa != FRAME_NONE)
+        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    return pa;
+}
+
+/*
+ * A frame below FRAME_ISA_LIMIT goes back to the region list, where it merges into the free
+ * ranges that DMA runs come from. Return: false if the list had no slot for it (stack it).
+ */
+static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
+{
+    int err = K_EINVAL; /* a frame the cursor still holds must not become free twice over */
+    if (pa < p->seed_base || pa >= p->seed_next)
+        err = region_free(p->regions, pa, PAGE_SIZE, REGION_FRAMES);
+    if (err == K_ENOMEM)
+        return false;
+    if (err != K_OK) { /* not a frame of ours; costs nothing to notice here, so never ignored */
+        irqlock_release(&p->lock, irq);
+        frame_bad_free(p, pa);
+    }
+    return true;
+}
+
+void frame_free(struct frame_pool *p, phys_addr_t pa)
+{
+    /* The cheap checks stay on in release: a bad address on the stack would corrupt memory. */
+    if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end)
+        frame_bad_free(p, pa);
+
+    uint64_t irq = irqlock_acquire(&p->lock);
+    struct frame_batch *b = p->top;
+
+    if (p->flags & FRAME_DEBUG_FLAGS)
+        frame_check_free(p, pa, irq);
+    if (pa < FRAME_ISA_LIMIT && free_low(p, pa, irq)) {
+        /* back in the region list */
+    } else if (b && !(p->flags & FRAME_LINKED) && b->count < FRAME_BATCH_MAX) {
+        b->frames[b->count++] = pa;
+        p->stacked++;
+    } else { /* head batch full (or linked): the freed frame becomes the new head */
+        b = phys_to_virt(pa);
+        b->count = 0;
+        b->next = p->head;
+        p->head = pa;
+        p->top = b;
+        p->stacked++;
+    }
+    p->out--;
+    irqlock_release(&p->lock, irq);
+}
+
+phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
+                            uint64_t boundary)
+{
+    if (nframes == 0 || nframes > (PHYS_ADDR_MAX >> PAGE_SHIFT) || (align & (align - 1)) ||
+        (boundary & (boundary - 1))) {
+        kprintf("frame_alloc_run: invalid request: %lu frames, align 0x%lx, boundary 0x%lx\n",
+                nframes, align, boundary);
+        return FRAME_NONE;
+    }
+    struct region_request req = {
+        .size = nframes << PAGE_SHIFT,
+        .align = MAX(align, PAGE_SIZE),
+        .max = max,
+        .boundary = boundary,
+        .tag = REGION_DMA,
+        .top_down = max == 0, /* no ceiling: leave low memory to those who need it */
+    };
+    phys_addr_t base = REGION_NONE;
+    uint64_t irq = irqlock_acquire(&p->lock);
+    if (max > FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare the ISA-reachable memory if we can */
+        req.min = FRAME_ISA_LIMIT;
+        base = region_alloc(p->regions, &req);
+        req.min = 0;
+    }
+    if (base == REGION_NONE)
+        base = region_alloc(p->regions, &req);
+    irqlock_release(&p->lock, irq);
+    return base == REGION_NONE ? FRAME_NONE : base;
+}
+
+void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
+{
+    int err = K_EINVAL;
+    if (IS_ALIGNED(base, PAGE_SIZE) && nframes != 0 && nframes <= (PHYS_ADDR_MAX >> PAGE_SHIFT) &&
+        base <= PHYS_ADDR_MAX - (nframes << PAGE_SHIFT)) {
+        uint64_t irq = irqlock_acquire(&p->lock);
+        err = region_free(p->regions, base, nframes << PAGE_SHIFT, REGION_DMA);
+        irqlock_release(&p->lock, irq);
+    }
+    if (err == K_OK)
+        return;
+    if (err == K_EINVAL && (p->flags & FRAME_CHECK))
+        panic("frame_free_run(0x%lx, %lu frames): not a run from frame_alloc_run", base, nframes);
+    kprintf("frame_free_run(0x%lx, %lu frames): %s; run not freed\n", base, nframes,
+            err == K_EINVAL ? "not a run from frame_alloc_run" : kerr_str(err));
+}
+
+void frame_get_stats(struct frame_pool *p, struct frame_stats *s)
+{
+    uint64_t by_tag[REGION_TAG_COUNT] = {0};
+    uint64_t total = 0;
+    const struct region *r;
+
+    uint64_t irq = irqlock_acquire(&p->lock);
+    region_for_each(p->regions, r)
+    {
+        total += r->end - r->base;
+        if (r->tag < REGION_TAG_COUNT)
+            by_tag[r->tag] += r->end - r->base;
+    }
+    /*
+     * Reserved is what the list says is neither free, ours, nor a run; stacked, the cursor and
+     * out are our own counters, so the sum only adds up if they agree with the list's
+     * REGION_FRAMES bytes.
+     */
+    s->total = total;
+    s->stacked = p->stacked * PAGE_SIZE;
+    s->unseeded = by_tag[REGION_FREE] + (p->seed_next - p->seed_base);
+    s->reserved = total - by_tag[REGION_FREE] - by_tag[REGION_FRAMES] - by_tag[REGION_DMA];
+    s->in_use = p->out * PAGE_SIZE + by_tag[REGION_DMA];
+    irqlock_release(&p->lock, irq);
+}
+
+void frame_print_stats(struct frame_pool *p)
+{
+    struct frame_stats s;
+    char total[24], avail[24], stacked[24], unseeded[24], reserved[24], in_use[24];
+
+    frame_get_stats(p, &s);
+    kprintf("frames: %s total, %s free (%s stacked, %s unseeded), %s reserved, %s in use\n",
+            kformat_size(total, sizeof(total), s.total),
+            kformat_size(avail, sizeof(avail), s.stacked + s.unseeded),
+            kformat_size(stacked, sizeof(stacked), s.stacked),
+            kformat_size(unseeded, sizeof(unseeded), s.unseeded),
+            kformat_size(reserved, sizeof(reserved), s.reserved),
+            kformat_size(in_use, sizeof(in_use), s.in_use));
+}

@@ -1,0 +1,126 @@
+/*
+ * The page-frame manager's debug checks (FRAME_CHECK, FRAME_POISON) and the diagnosis of an
+ * invalid free. Kept out of src/mm/frame.c so the fast paths there stay readable; everything
+ * here runs only when a check flag is set or something is already wrong.
+ *
+ * FRAME_CHECK keeps one bit per frame below the pool's end, set while the frame is handed out
+ * as a single frame. A free whose bit is clear is invalid whatever the reason (reserved, a run,
+ * never allocated, already free); the region list is consulted only afterwards, to say which.
+ */
+#include <frame64/error.h>
+#include <frame64/frame.h>
+#include <frame64/kprintf.h>
+#include <frame64/kstring.h>
+#include <frame64/panic.h>
+#include <frame64/phys.h>
+
+#include "frame_internal.h"
+
+int frame_check_init(struct frame_pool *p)
+{
+    uint64_t frames = p->end >> PAGE_SHIFT;
+    uint64_t bytes = ALIGN_UP((frames + 63) / 64 * sizeof(uint64_t), PAGE_SIZE);
+    char size[24];
+
+    if (bytes == 0)
+        return K_OK; /* no RAM: every free fails the bounds check before the bitmap is read */
+    /* Zeroed here rather than lazily: 32 KiB per GiB of RAM, written once in a debug build. */
+    struct region_request req = {.size = bytes, .tag = REGION_META, .top_down = true};
+    phys_addr_t pa = region_alloc(p->regions, &req);
+    if (pa == REGION_NONE) {
+        kprintf("frame_init: no room for the %s FRAME_CHECK bitmap\n",
+                kformat_size(size, sizeof(size), bytes));
+        return K_ENOMEM;
+    }
+    p->inuse = phys_to_virt(pa);
+    p->inuse_pa = pa;
+    p->inuse_bytes = bytes;
+    memset(p->inuse, 0, bytes);
+    return K_OK;
+}
+
+/* Return: the offset of the first byte of [from, PAGE_SIZE) that lost the poison, or PAGE_SIZE. */
+static uint64_t poison_find(phys_addr_t pa, uint64_t from)
+{
+    const uint64_t *w = phys_to_virt(pa);
+    for (uint64_t i = from / sizeof(uint64_t); i < PAGE_SIZE / sizeof(uint64_t); i++) {
+        if (w[i] == FRAME_POISON_WORD)
+            continue;
+        const uint8_t *b = (const uint8_t *)&w[i];
+        uint64_t off = 0;
+        while (b[off] == FRAME_POISON_BYTE)
+            off++;
+        return i * sizeof(uint64_t) + off;
+    }
+    return PAGE_SIZE;
+}
+
+void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
+{
+    if (p->flags & FRAME_CHECK) {
+        if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end) {
+            irqlock_release(&p->lock, irq);
+            panic("frame_alloc: free stack corrupted: it held 0x%lx, which is %s", pa,
+                  IS_ALIGNED(pa, PAGE_SIZE) ? "outside RAM" : "misaligned");
+        }
+        if (frame_inuse_test(p, pa)) {
+            irqlock_release(&p->lock, irq);
+            panic("frame_alloc: 0x%lx is %s but already in use (free stack corrupted)", pa,
+                  src == FRAME_FROM_SEED ? "in the seed chunk" : "on the free stack");
+        }
+        frame_inuse_flip(p, pa);
+    }
+    if ((p->flags & FRAME_POISON) && src != FRAME_FROM_SEED) {
+        if (src == FRAME_FROM_SLOT) /* the emptied slot is poisoned again for the next check */
+            p->top->frames[p->top->count] = FRAME_POISON_WORD;
+        uint64_t bad = poison_find(pa, src == FRAME_FROM_HEAD ? FRAME_HEADER_BYTES : 0);
+        if (bad < PAGE_SIZE) {
+            uint8_t v = ((const uint8_t *)phys_to_virt(pa))[bad];
+            irqlock_release(&p->lock, irq);
+            panic("frame_alloc: 0x%lx was written after it was freed: byte at offset %lu "
+                  "(0x%lx) is 0x%02x, not 0x%02x",
+                  pa, bad, pa + bad, v, FRAME_POISON_BYTE);
+        }
+    }
+}
+
+void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
+{
+    if (p->flags & FRAME_CHECK) {
+        if (!frame_inuse_test(p, pa)) {
+            irqlock_release(&p->lock, irq);
+            frame_bad_free(p, pa);
+        }
+        frame_inuse_flip(p, pa);
+    }
+    if (p->flags & FRAME_POISON)
+        memset(phys_to_virt(pa), FRAME_POISON_BYTE, PAGE_SIZE);
+}
+
+void frame_bad_free(struct frame_pool *p, phys_addr_t pa)
+{
+    if (pa == FRAME_NONE)
+        panic("frame_free(0x%lx): FRAME_NONE, a failed allocation, was freed", pa);
+    if (!IS_ALIGNED(pa, PAGE_SIZE))
+        panic("frame_free(0x%lx): misaligned, not on a 4 KiB frame boundary", pa);
+    if (pa >= p->end)
+        panic("frame_free(0x%lx): outside RAM (frames end at 0x%lx)", pa, p->end);
+
+    const struct region *r = region_lookup(p->regions, pa);
+    if (!r)
+        panic("frame_free(0x%lx): in a hole of the memory map, not RAM", pa);
+    if (r->tag == REGION_FREE)
+        panic("frame_free(0x%lx): never allocated or already freed: free in the region list", pa);
+    if (r->tag == REGION_DMA)
+        panic("frame_free(0x%lx): inside the run [0x%lx, 0x%lx): use frame_free_run", pa, r->base,
+              r->end);
+    if (r->tag != REGION_FRAMES)
+        panic("frame_free(0x%lx): inside the reserved range [0x%lx, 0x%lx) (%s)", pa, r->base,
+              r->end, region_tag_name(r->tag));
+    if (pa >= p->seed_base && pa < p->seed_next)
+        panic("frame_free(0x%lx): never allocated: the seed cursor has not handed it out yet", pa);
+    if (p->inuse && !frame_inuse_test(p, pa))
+        panic("frame_free(0x%lx): double free: already on the free stack", pa);
+    panic("frame_free(0x%lx): not a frame from frame_alloc (tagged %s)", pa,
+          region_tag_name(r->tag));
+}

@@ -1,0 +1,350 @@
+/*
+ * libFuzzer harness for the page-frame manager: random sequences of frame_alloc,
+ * frame_alloc_zeroed, frame_free, frame_alloc_run, frame_free_run, writes into held frames and
+ * invalid frees, checked after every step against a model of what the caller holds. Aborts if a
+ * frame or run is handed out twice or overlaps, lies outside the initially free memory, breaks
+ * its alignment, ceiling or boundary, if FRAME_NONE comes back while memory is free, if the stats
+ * stop adding up or disagree with the model, if an invalid free does not panic under
+ * FRAME_CHECK, or if the region list breaks its invariants.
+ *
+ * The map (32 MiB arena, part of it below FRAME_ISA_LIMIT):
+ *   0    1M    3M fw 3M+64K   8M krn 9M          20M bad 20M+16K   28M hole 29M  30M nvs 32M
+ *   |low | free |  |  free    |      | free       |      |  free    |        |free|       |
+ *
+ * Input: byte 0 picks flags (CHECK, POISON, LINKED) and the list's capacity (roomy, tight, or
+ * tight but allowed to grow); then each operation is an opcode byte and its argument bytes.
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <frame64/error.h>
+#include <frame64/frame.h>
+#include <frame64/phys.h>
+
+#include "arena.h"
+#include "host_support.h"
+
+#define ARENA  (32 * MiB)
+#define NPAGES (ARENA / PAGE_SIZE)
+
+static const struct region map[] = {
+    {0, 1 * MiB, REGION_LOWMEM, 0},
+    {1 * MiB, 3 * MiB, REGION_FREE, 0},
+    {3 * MiB, 3 * MiB + 64 * KiB, REGION_FIRMWARE, 0},
+    {3 * MiB + 64 * KiB, 8 * MiB, REGION_FREE, 0},
+    {8 * MiB, 9 * MiB, REGION_KERNEL, 0},
+    {9 * MiB, 20 * MiB, REGION_FREE, 0},
+    {20 * MiB, 20 * MiB + 16 * KiB, REGION_BAD, 0},
+    {20 * MiB + 16 * KiB, 28 * MiB, REGION_FREE, 0},
+    {29 * MiB, 30 * MiB, REGION_FREE, 0},
+    {30 * MiB, 32 * MiB, REGION_ACPI_NVS, 0},
+};
+
+static struct region storage[REGION_STATIC_CAPACITY];
+static struct region_list list;
+static struct frame_pool pool;
+
+/* The model: what each page is to the caller, and what it was in the initial map. */
+enum { M_FREE, M_FRAME, M_RUN };
+static uint8_t model[NPAGES];
+static bool initially_free[NPAGES];
+static phys_addr_t frames[NPAGES];
+static size_t nframes;
+static struct {
+    phys_addr_t base;
+    uint64_t n;
+} runs[NPAGES];
+static size_t nruns;
+static uint64_t held_pages;
+static uint64_t initial_total, initial_reserved;
+static bool roomy; /* the list has room for anything: no K_ENOMEM to expect */
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_frame: %s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+struct input {
+    const uint8_t *p, *end;
+};
+
+static uint64_t take(struct input *in, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v = v << 8 | (in->p < in->end ? *in->p++ : 0);
+    return v;
+}
+
+static uint32_t tag_at(phys_addr_t pa)
+{
+    const struct region *r = region_lookup(&list, pa);
+    return r ? r->tag : REGION_HOLE;
+}
+
+static void check_state(void)
+{
+    struct frame_stats s;
+    frame_get_stats(&pool, &s);
+    CHECK(s.total == initial_total);
+    CHECK(s.total == s.stacked + s.unseeded + s.reserved + s.in_use);
+    CHECK(s.in_use == held_pages * PAGE_SIZE);
+    CHECK(s.reserved >= initial_reserved); /* grows only by list storage (REGION_META) */
+    CHECK(region_check(&list));
+}
+
+/* Frame pa was just handed out: it must be new to the caller, aligned, and initially free. */
+static void took_frame(phys_addr_t pa)
+{
+    CHECK(IS_ALIGNED(pa, PAGE_SIZE) && pa < ARENA);
+    CHECK(initially_free[pa / PAGE_SIZE]);
+    CHECK(model[pa / PAGE_SIZE] == M_FREE);
+    CHECK(tag_at(pa) == REGION_FRAMES);
+    model[pa / PAGE_SIZE] = M_FRAME;
+    frames[nframes++] = pa;
+    held_pages++;
+}
+
+static bool free_panics(phys_addr_t pa)
+{
+    jmp_buf jb;
+    panic_catch_arm(&jb);
+    if (setjmp(jb) == 0) {
+        frame_free(&pool, pa);
+        panic_catch_disarm();
+        return false;
+    }
+    panic_catch_disarm();
+    return true;
+}
+
+static bool free_run_panics(phys_addr_t base, uint64_t n)
+{
+    jmp_buf jb;
+    panic_catch_arm(&jb);
+    if (setjmp(jb) == 0) {
+        frame_free_run(&pool, base, n);
+        panic_catch_disarm();
+        return false;
+    }
+    panic_catch_disarm();
+    return true;
+}
+
+static void op_alloc(bool zeroed)
+{
+    phys_addr_t pa = zeroed ? frame_alloc_zeroed(&pool) : frame_alloc(&pool);
+    if (pa == FRAME_NONE) { /* only when nothing is free */
+        struct frame_stats s;
+        frame_get_stats(&pool, &s);
+        CHECK(s.stacked == 0 && s.unseeded == 0);
+        return;
+    }
+    took_frame(pa);
+    if (zeroed) {
+        const uint64_t *w = phys_to_virt(pa);
+        for (size_t i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+            CHECK(w[i] == 0);
+    }
+}
+
+static void op_free(uint64_t pick)
+{
+    if (!nframes)
+        return;
+    size_t i = pick % nframes;
+    phys_addr_t pa = frames[i];
+    frames[i] = frames[--nframes];
+    model[pa / PAGE_SIZE] = M_FREE;
+    held_pages--;
+    frame_free(&pool, pa);
+    /* below the ISA limit it goes back to the list, unless the list had no slot for it */
+    CHECK(tag_at(pa) == REGION_FRAMES || (pa < FRAME_ISA_LIMIT && tag_at(pa) == REGION_FREE));
+}
+
+static void op_alloc_run(uint64_t arg)
+{
+    static const phys_addr_t ceilings[] = {0, 12 * MiB, 16 * MiB, 24 * MiB, 32 * MiB, 2 * MiB};
+    static const uint64_t boundaries[] = {0, 0, 64 * KiB, 128 * KiB};
+    uint64_t n = 1 + (arg & 31);
+    uint64_t align = PAGE_SIZE << ((arg >> 5) % 6);
+    phys_addr_t max = ceilings[(arg >> 8) % ARRAY_SIZE(ceilings)];
+    uint64_t boundary = boundaries[(arg >> 12) % ARRAY_SIZE(boundaries)];
+    phys_addr_t base = frame_alloc_run(&pool, n, align, max, boundary);
+    if (base == FRAME_NONE)
+        return;
+    phys_addr_t end = base + n * PAGE_SIZE;
+    CHECK(IS_ALIGNED(base, align) && end <= ARENA);
+    CHECK(max == 0 || end <= max);
+    CHECK(boundary == 0 || base / boundary == (end - 1) / boundary);
+    /* a ceiling above the ISA limit keeps the run out of ISA memory when it can (a tight list
+     * may lack the slot for a split above and fit a run below that merges instead) */
+    if (max > FRAME_ISA_LIMIT && base < FRAME_ISA_LIMIT && roomy)
+        CHECK(region_find_run(&list,
+                              &(struct region_request){.size = n * PAGE_SIZE,
+                                                       .align = align,
+                                                       .min = FRAME_ISA_LIMIT,
+                                                       .max = max,
+                                                       .boundary = boundary},
+                              0, 0) == REGION_NONE);
+    for (phys_addr_t pa = base; pa < end; pa += PAGE_SIZE) {
+        CHECK(initially_free[pa / PAGE_SIZE]);
+        CHECK(model[pa / PAGE_SIZE] == M_FREE);
+        CHECK(tag_at(pa) == REGION_DMA);
+        model[pa / PAGE_SIZE] = M_RUN;
+    }
+    runs[nruns].base = base;
+    runs[nruns++].n = n;
+    held_pages += n;
+}
+
+static void op_free_run(uint64_t pick)
+{
+    if (!nruns)
+        return;
+    size_t i = pick % nruns;
+    phys_addr_t base = runs[i].base;
+    uint64_t n = runs[i].n;
+    frame_free_run(&pool, base, n);
+    if (tag_at(base) == REGION_DMA) /* K_ENOMEM: the list had no slot; the run stays held */
+        return;
+    for (uint64_t k = 0; k < n; k++) {
+        CHECK(tag_at(base + k * PAGE_SIZE) == REGION_FREE);
+        model[base / PAGE_SIZE + k] = M_FREE;
+    }
+    runs[i] = runs[--nruns];
+    held_pages -= n;
+}
+
+/* The caller may write all over a frame it holds; poisoning must not mind. */
+static void op_scribble(uint64_t arg)
+{
+    if (!nframes)
+        return;
+    uint8_t *va = phys_to_virt(frames[arg % nframes]);
+    memset(va + ((arg >> 16) & 0xff0), (int)(arg >> 8), 16);
+}
+
+/* A free of anything the caller does not hold as a single frame must panic (with FRAME_CHECK). */
+static void op_bad_free(uint64_t arg)
+{
+    phys_addr_t pa = (arg % (40 * MiB / PAGE_SIZE)) * PAGE_SIZE;
+    bool misaligned = (arg >> 24) & 1;
+    if (misaligned)
+        pa += 8;
+    else if (pa < ARENA && model[pa / PAGE_SIZE] == M_FRAME)
+        return;
+    struct frame_stats before, after;
+    frame_get_stats(&pool, &before);
+    if (misaligned || pa >= pool.end || (pool.flags & FRAME_CHECK))
+        CHECK(free_panics(pa));
+    else
+        return; /* release build: an invalid free is undefined */
+    frame_get_stats(&pool, &after);
+    CHECK(memcmp(&before, &after, sizeof(before)) == 0);
+}
+
+static void op_bad_free_run(uint64_t arg)
+{
+    phys_addr_t base = (arg % NPAGES) * PAGE_SIZE;
+    uint64_t n = 1 + ((arg >> 16) & 7);
+    bool all_run = base + n * PAGE_SIZE <= ARENA;
+    for (uint64_t k = 0; all_run && k < n; k++)
+        all_run = model[base / PAGE_SIZE + k] == M_RUN;
+    if (all_run)
+        return; /* part of a held run: a valid (partial) free as far as the list can tell */
+    struct frame_stats before, after;
+    frame_get_stats(&pool, &before);
+    bool panicked = free_run_panics(base, n);
+    CHECK(panicked == ((pool.flags & FRAME_CHECK) != 0));
+    frame_get_stats(&pool, &after);
+    CHECK(memcmp(&before, &after, sizeof(before)) == 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bool arena_ready;
+    struct input in = {data, data + size};
+    if (!arena_ready) {
+        arena_create(ARENA);
+        arena_ready = true;
+    }
+    unsigned cfg = (unsigned)take(&in, 1);
+    unsigned flags = cfg & (FRAME_CHECK | FRAME_POISON | FRAME_LINKED);
+    unsigned room = (cfg >> 3) % 3;
+    roomy = room == 0;
+
+    region_init(&list, "fuzz", storage, room == 0 ? REGION_STATIC_CAPACITY : ARRAY_SIZE(map) + 2);
+    if (room == 2)
+        region_set_grow_limit(&list, ARENA);
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+        CHECK(region_set(&list, map[i].base, map[i].end, map[i].tag) == K_OK);
+    memset(model, M_FREE, sizeof(model));
+    for (size_t pg = 0; pg < NPAGES; pg++)
+        initially_free[pg] = tag_at(pg * PAGE_SIZE) == REGION_FREE;
+    nframes = nruns = held_pages = 0;
+
+    int err = frame_init(&pool, &list, flags);
+    CHECK(err == K_OK);
+    struct frame_stats s;
+    frame_get_stats(&pool, &s);
+    initial_total = s.total;
+    initial_reserved = s.reserved;
+    CHECK(initial_total == 31 * MiB);
+    check_state();
+
+    while (in.p < in.end) {
+        unsigned op = (unsigned)take(&in, 1);
+        switch (op % 16) {
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+        case 4:
+            op_alloc(false);
+            break;
+        case 5:
+            op_alloc(true);
+            break;
+        case 6:
+        case 7:
+        case 8:
+        case 9:
+            op_free(take(&in, 2));
+            break;
+        case 10:
+            op_alloc_run(take(&in, 2));
+            break;
+        case 11:
+            op_free_run(take(&in, 1));
+            break;
+        case 12:
+            op_scribble(take(&in, 3));
+            break;
+        case 13:
+            op_bad_free(take(&in, 4));
+            break;
+        case 14:
+            op_bad_free_run(take(&in, 3));
+            break;
+        case 15: /* a burst, to reach exhaustion and deep stacks */
+            for (unsigned k = (unsigned)take(&in, 1) * 8; k > 0; k--)
+                op_alloc(false);
+            break;
+        }
+        check_state();
+    }
+    /* Give everything back: all of it must be accounted for again. */
+    while (nframes)
+        op_free(0);
+    for (size_t tries = nruns; tries > 0; tries--)
+        op_free_run(tries - 1); /* a run the list has no slot for stays held */
+    check_state();
+    return 0;
+}
