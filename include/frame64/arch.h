@@ -15,8 +15,8 @@ void idt_init(void);
 struct cpu_info {
     unsigned phys_bits; /* physical address width (CPUID 0x80000008), 36 if unknown */
     unsigned virt_bits;
-    bool nx;            /* execute-disable available (and EFER.NXE set) */
-    bool huge_1g;       /* 1 GiB pages available */
+    bool nx;      /* execute-disable available (and EFER.NXE set) */
+    bool huge_1g; /* 1 GiB pages available */
     char vendor[13];
     char brand[49];
 };

@@ -1,7 +1,8 @@
 /*
  * The one pair of functions that translates between physical and virtual addresses.
  * The kernel backs them with its direct map (src/arch/x86_64/physmap.c); host tests back them
- * with an arena (tests/support/arena.c), so pure memory-management code compiles unchanged for both.
+ * with an arena (tests/support/arena.c), so pure memory-management code compiles unchanged for
+ * both.
  */
 #ifndef FRAME64_PHYS_H
 #define FRAME64_PHYS_H

@@ -1,4 +1,5 @@
-/* Basic types shared by kernel and host builds: fixed-width integers and a physical address type. */
+/* Basic types shared by kernel and host builds: fixed-width integers and a physical address type.
+ */
 #ifndef FRAME64_TYPES_H
 #define FRAME64_TYPES_H
 

@@ -41,8 +41,8 @@ KTEST(breakpoint_caught_and_resumed)
 KTEST(kprintf_formats)
 {
     char b[96];
-    ksnprintf(b, sizeof(b), "%s|%c|%d|%u|%x|%lx|%p", "ok", 'k', -7, 7u, 0xabu,
-              0xffffffff80000000ul, (void *)0x1000);
+    ksnprintf(b, sizeof(b), "%s|%c|%d|%u|%x|%lx|%p", "ok", 'k', -7, 7u, 0xabu, 0xffffffff80000000ul,
+              (void *)0x1000);
     KT_ASSERT(strcmp(b, "ok|k|-7|7|ab|ffffffff80000000|0x0000000000001000") == 0, "got \"%s\"", b);
     ksnprintf(b, sizeof(b), "[%5d][%-4s][%08x]", 42, "ab", 0x1fu);
     KT_ASSERT(strcmp(b, "[   42][ab  ][0000001f]") == 0, "got \"%s\"", b);

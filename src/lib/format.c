@@ -125,7 +125,8 @@ int kvformat(kputc_fn put, void *ctx, const char *fmt, va_list ap_in)
             break;
         case 'x':
         case 'X':
-            count += emit_number(put, ctx, &sp, take_unsigned(&ap, sp.length), false, 16, *f == 'X');
+            count +=
+                emit_number(put, ctx, &sp, take_unsigned(&ap, sp.length), false, 16, *f == 'X');
             break;
         case 'p': {
             uint64_t v = (uintptr_t)va_arg(ap, void *);

@@ -1,4 +1,5 @@
-/* Host implementations of panic_at() and kprintf(): panics unwind to expect_panic(), output is kept. */
+/* Host implementations of panic_at() and kprintf(): panics unwind to expect_panic(), output is
+ * kept. */
 #include "host_support.h"
 
 #include <frame64/kprintf.h>

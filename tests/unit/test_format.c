@@ -48,7 +48,8 @@ static void test_widths(void **state)
     assert_string_equal(FMT("[%2s]", "longer"), "[longer]");
 }
 
-/* An unknown conversion is printed as written, a trailing '%' too (format checks off on purpose). */
+/* An unknown conversion is printed as written, a trailing '%' too (format checks off on purpose).
+ */
 #pragma clang diagnostic ignored "-Wformat"
 #pragma GCC diagnostic ignored "-Wformat"
 static void test_bad_format(void **state)

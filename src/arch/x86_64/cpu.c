@@ -57,5 +57,8 @@ void arch_halt(void)
 
 void arch_breakpoint(void)
 {
-    __asm__ volatile(".byte 0xcd, 0x03" : : : "memory"); /* int $3, spelled out: assemblers shorten it to int3 */
+    __asm__ volatile(".byte 0xcd, 0x03"
+                     :
+                     :
+                     : "memory"); /* int $3, spelled out: assemblers shorten it to int3 */
 }

@@ -68,7 +68,10 @@ void idt_init(void)
         idt[v] = (struct idt_entry){
             .offset_lo = h & 0xFFFF,
             .selector = 0x08,
-            .ist = v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 : 0,
+            .ist = v == 8    ? 1
+                   : v == 2  ? 2
+                   : v == 18 ? 3
+                             : 0,
             .type_attr = 0x8E, /* present, ring 0, interrupt gate */
             .offset_mid = (h >> 16) & 0xFFFF,
             .offset_hi = (uint32_t)(h >> 32),

@@ -8,7 +8,7 @@
 #include <frame64/phys.h>
 #include <frame64/physmap.h>
 
-static uint64_t base;         /* virtual address of physical 0 */
+static uint64_t base;               /* virtual address of physical 0 */
 static phys_addr_t limit = 4 * GiB; /* physical addresses below this are mapped */
 
 void physmap_set_base(uint64_t virt_base, phys_addr_t mapped_end)

@@ -12,7 +12,10 @@ struct irqlock {
     uint32_t locked;
 };
 
-#define IRQLOCK_INIT {0}
+#define IRQLOCK_INIT                                                                               \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 static inline uint64_t irqlock_acquire(struct irqlock *l)
 {

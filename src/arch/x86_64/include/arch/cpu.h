@@ -101,9 +101,9 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void)
         __asm__ volatile("cli; hlt");
 }
 
-#define MSR_EFER      0xC0000080
-#define EFER_LMA      (1u << 10)
-#define EFER_NXE      (1u << 11)
-#define RFLAGS_IF     (1u << 9)
+#define MSR_EFER  0xC0000080
+#define EFER_LMA  (1u << 10)
+#define EFER_NXE  (1u << 11)
+#define RFLAGS_IF (1u << 9)
 
 #endif

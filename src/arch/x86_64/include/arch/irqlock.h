@@ -12,7 +12,10 @@ struct irqlock {
     volatile uint32_t locked;
 };
 
-#define IRQLOCK_INIT {0}
+#define IRQLOCK_INIT                                                                               \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* Disables interrupts and takes the lock. Return: the flags to hand to irqlock_release(). */
 static inline uint64_t irqlock_acquire(struct irqlock *l)

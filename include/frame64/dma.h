@@ -1,0 +1,25 @@
+/*
+ * Contiguous memory for devices. A zone says which addresses the device can reach; the runs come
+ * from the region list through the page-frame manager (frame_alloc_run()).
+ */
+#ifndef FRAME64_DMA_H
+#define FRAME64_DMA_H
+
+#include <frame64/types.h>
+
+enum dma_zone {
+    DMA_ZONE_ISA, /* below 16 MiB and never crossing a 64 KiB boundary (the 8237 controller) */
+    DMA_ZONE_32,  /* below 4 GiB (32-bit bus masters) */
+    DMA_ZONE_ANY, /* anywhere (64-bit capable devices) */
+};
+
+/*
+ * bytes (rounded up to 4 KiB) of physically contiguous memory, aligned to align (a power of
+ * two, 0 = 4 KiB), inside zone. Return: the physical base, or FRAME_NONE when nothing fits.
+ */
+phys_addr_t dma_alloc(uint64_t bytes, uint64_t align, enum dma_zone zone);
+
+/* Gives back a run from dma_alloc() (same bytes). */
+void dma_free(phys_addr_t base, uint64_t bytes);
+
+#endif
