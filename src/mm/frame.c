@@ -92,9 +92,9 @@ static inline phys_addr_t seed_take(struct frame_pool *p)
     return p->seed_next;
 }
 
-phys_addr_t frame_alloc(struct frame_pool *p)
+/* Everything frame_alloc() does beyond its fast path. Releases the lock. */
+static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, uint64_t irq)
 {
-    uint64_t irq = irqlock_acquire(&p->lock);
     struct frame_batch *b = p->top;
     enum frame_source src;
     phys_addr_t pa;
@@ -124,6 +124,22 @@ phys_addr_t frame_alloc(struct frame_pool *p)
     return pa;
 }
 
+phys_addr_t frame_alloc(struct frame_pool *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    struct frame_batch *b = p->top;
+
+    /* The fast path (batched, no checks): the last entry of the head batch. No calls. */
+    if (p->flags == 0 && b && b->count != 0) {
+        phys_addr_t pa = b->frames[--b->count];
+        p->stacked--;
+        p->out++;
+        irqlock_release(&p->lock, irq);
+        return pa;
+    }
+    return alloc_slow(p, irq);
+}
+
 phys_addr_t frame_alloc_zeroed(struct frame_pool *p)
 {
     phys_addr_t pa = frame_alloc(p);
@@ -150,15 +166,16 @@ static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t
     return true;
 }
 
-void frame_free(struct frame_pool *p, phys_addr_t pa)
+/* Everything frame_free() does beyond its fast path. Releases the lock. */
+static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
-    /* The cheap checks stay on in release: a bad address on the stack would corrupt memory. */
-    if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end)
-        frame_bad_free(p, pa);
-
-    uint64_t irq = irqlock_acquire(&p->lock);
     struct frame_batch *b = p->top;
 
+    /* The cheap checks stay on in release: a bad address on the stack would corrupt memory. */
+    if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end) {
+        irqlock_release(&p->lock, irq);
+        frame_bad_free(p, pa);
+    }
     if (p->flags & FRAME_DEBUG_FLAGS)
         frame_check_free(p, pa, irq);
     if (pa < FRAME_ISA_LIMIT && free_low(p, pa, irq)) {
@@ -176,6 +193,23 @@ void frame_free(struct frame_pool *p, phys_addr_t pa)
     }
     p->out--;
     irqlock_release(&p->lock, irq);
+}
+
+void frame_free(struct frame_pool *p, phys_addr_t pa)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    struct frame_batch *b = p->top;
+
+    /* The fast path (batched, no checks): a valid frame above the ISA limit, room in the head. */
+    if (p->flags == 0 && b && b->count < FRAME_BATCH_MAX && IS_ALIGNED(pa, PAGE_SIZE) &&
+        pa >= FRAME_ISA_LIMIT && pa < p->end) {
+        b->frames[b->count++] = pa;
+        p->stacked++;
+        p->out--;
+        irqlock_release(&p->lock, irq);
+        return;
+    }
+    free_slow(p, pa, irq);
 }
 
 phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
