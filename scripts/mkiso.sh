@@ -8,7 +8,8 @@ kernel=$1 out=$2
 shift 2
 cmdline="" timeout=1 modules=""
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+log=$(mktemp)
+trap 'rm -rf "$work" "$log"' EXIT
 mkdir -p "$work/boot/grub" "$work/boot/modules"
 n=0
 while [ $# -gt 0 ]; do
@@ -28,4 +29,4 @@ awk -v c="$cmdline" -v t="$timeout" -v m="$modules" '
     { gsub(/@CMDLINE@/, c); gsub(/@TIMEOUT@/, t) }
     /^@MODULES@$/ { printf "%s", m; next }
     { print }' "$here/iso/grub.cfg" > "$work/boot/grub/grub.cfg"
-grub-mkrescue -o "$out" "$work" >"$work/.log" 2>&1 || { cat "$work/.log" >&2; exit 1; }
+grub-mkrescue -o "$out" "$work" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }

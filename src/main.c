@@ -109,6 +109,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     setup_memory();
 
+    ktest_crash_if_asked(boot_info.cmdline);
+
     if (boot_info.cmdline && has_word(boot_info.cmdline, "ktest"))
         ktest_run_all();
     kprintf("frame64: nothing more to do; halting.\n");

@@ -37,6 +37,9 @@ __attribute__((format(printf, 4, 5))) void ktest_fail(struct ktest *t, const cha
         }                                                                                          \
     } while (0)
 
+/* Crashes on purpose when the command line says crash=panic or crash=pagefault (boot tests). */
+void ktest_crash_if_asked(const char *cmdline);
+
 /* Runs every registered test, prints the summary and powers off. */
 __attribute__((noreturn)) void ktest_run_all(void);
 
