@@ -150,6 +150,13 @@ bool region_check(const struct region_list *l);
 
 /* ---- Internal to src/mm/region.c and src/mm/region_alloc.c; other modules use the above. ---- */
 
+/*
+ * Room a growth keeps beyond what the paint that caused it needs: its own META paint and the
+ * release of the old storage take up to two entries each, and may change the ends of the pending
+ * paint's pieces by as much again. (Here so the fuzzer can predict growth exactly.)
+ */
+#define REGION_GROW_SLACK 8
+
 /* The "tag" of a paint that makes a hole. */
 #define REGION_HOLE UINT32_MAX
 

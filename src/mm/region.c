@@ -26,11 +26,6 @@
 #include <frame64/phys.h>
 #include <frame64/region.h>
 
-/* Room growth keeps beyond what the paint that caused it needs: its own META paint and the
- * release of the old storage take up to two entries each, and they may change the ends of the
- * pending paint's pieces by as much again. */
-#define GROW_SLACK 8
-
 /* The entries that overlap or touch a piece, and the (at most three) that replace them. */
 struct splice {
     size_t first, last; /* entries [first, last) are replaced */
@@ -188,9 +183,9 @@ static void paint_apply(struct region_list *l, const struct region_paint *p)
 }
 
 /*
- * Moves the entries into storage for at least need + GROW_SLACK of them, taken from the list's
- * free ranges below grow_limit and outside [xbase, xend) (the range the pending paint changes).
- * Return: K_OK, or K_ENOMEM with the list unchanged.
+ * Moves the entries into storage for at least need + REGION_GROW_SLACK of them, taken from the
+ * list's free ranges below grow_limit and outside [xbase, xend) (the range the pending paint
+ * changes). Return: K_OK, or K_ENOMEM with the list unchanged.
  */
 static int region_grow(struct region_list *l, size_t need, phys_addr_t xbase, phys_addr_t xend)
 {
@@ -199,7 +194,7 @@ static int region_grow(struct region_list *l, size_t need, phys_addr_t xbase, ph
         return K_ENOMEM;
     }
     size_t cap = l->capacity ? l->capacity : 1;
-    while (cap < need + GROW_SLACK)
+    while (cap < need + REGION_GROW_SLACK)
         cap *= 2;
     uint64_t bytes = ALIGN_UP(cap * sizeof(struct region), PAGE_SIZE);
     /* Never page 0: storage 0 means "not taken from the list". */
