@@ -194,7 +194,7 @@ static int region_grow(struct region_list *l, size_t need, phys_addr_t xbase, ph
         return K_ENOMEM;
     }
     size_t cap = l->capacity ? l->capacity : 1;
-    while (cap < need + REGION_GROW_SLACK)
+    while (cap < need + REGION_GROW_SLACK && cap <= SIZE_MAX / 2 / sizeof(struct region))
         cap *= 2;
     uint64_t bytes = ALIGN_UP(cap * sizeof(struct region), PAGE_SIZE);
     /* Never page 0: storage 0 means "not taken from the list". */
