@@ -417,9 +417,9 @@ static void test_full_without_growth(void **state)
 
 /*
  * 64 MiB arena, a list of 4 growing below 64M:
- *   |LOW 0-1M|F 1M-64M|     reserve five 4K pieces at 2M, 4M, .. 10M (needs 2 + 10 entries)
- * Expect the first growth to take the highest free page [64M-4K, 64M) as META storage for
- * 4 -> 8 -> 16 -> 32 entries (24 bytes each: one page), contents preserved.
+ *   |LOW 0-1M|F 1M-2M|KERN 2M..+4K|F ..64M|     (full)   reserve [4M, 4M+4K) MOD (needs 6)
+ * Expect growth to 16 entries (4 doubled until >= 6 + slack 8; 384 bytes: one page) on the
+ * highest free page [64M-4K, 64M), tagged META, the static array left behind, contents kept.
  */
 static void test_growth_moves_storage(void **state)
 {
