@@ -111,6 +111,8 @@ void put(const char *label, const char *unit, enum kind k, double v);
 /* Return: the cell (label, k), 0 if never recorded. */
 double get(const char *label, enum kind k);
 
+/* Return: the 1, 5 and 15 minute load averages as text. */
+const char *loadavg(void);
 void print_header(int argc, char **argv);
 void print_table(void);
 void print_targets(void);

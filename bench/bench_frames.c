@@ -70,7 +70,8 @@ INLINE void alloc_n(struct subject *s, bool bm, phys_addr_t *v, uint64_t n)
 INLINE void free_n(struct subject *s, bool bm, phys_addr_t *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
-        s_free(s, bm, v[i]);
+        if (v[i] != FRAME_NONE) /* a failed allocation, already counted */
+            s_free(s, bm, v[i]);
 }
 
 /* Every address is a distinct frame inside a free range of the original map. */
@@ -102,12 +103,15 @@ static void w2_random(struct subject *s, uint64_t ram)
     uint64_t start = free_frames(s), n = start - 16 * MiB / PAGE_SIZE;
     phys_addr_t *v = malloc(n * sizeof(*v));
     double ta[MAXREPS], tf[MAXREPS];
+    uint64_t fails = 0;
     for (int r = -1; r < cfg.reps; r++) {
         uint64_t t0 = now_ns();
         DISPATCH(alloc_n, s, v, n);
         uint64_t t1 = now_ns();
         if (r < 0)
             check_frames(s, v, n, ram);
+        for (uint64_t i = 0; i < n; i++)
+            fails += v[i] == FRAME_NONE;
         shuffle(v, n);
         uint64_t t2 = now_ns();
         DISPATCH(free_n, s, v, n);
@@ -117,6 +121,8 @@ static void w2_random(struct subject *s, uint64_t ram)
             tf[r] = (double)(t3 - t2) / (double)n;
         }
     }
+    CHECK(fails == 0, "%s random: %llu allocations failed", kind_name[s->kind],
+          (unsigned long long)fails);
     CHECK(free_frames(s) == start, "%s random: free count %llu, was %llu", kind_name[s->kind],
           (unsigned long long)free_frames(s), (unsigned long long)start);
     free(v);
@@ -338,6 +344,7 @@ int main(int argc, char **argv)
     }
     print_table();
     print_targets();
+    printf("load average at the end: %s\n", loadavg());
     if (check_failures)
         printf("\n%d CHECKS FAILED: the numbers above are not trustworthy\n", check_failures);
     return check_failures ? 1 : 0;

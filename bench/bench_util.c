@@ -184,6 +184,20 @@ double get(const char *label, enum kind k)
 
 /* ---- Report ---- */
 
+/* The first three fields of /proc/loadavg. Return: them, in a static buffer. */
+const char *loadavg(void)
+{
+    static char buf[64];
+    FILE *f = fopen("/proc/loadavg", "r");
+    double a = -1, b = -1, c = -1;
+    if (f && fscanf(f, "%lf %lf %lf", &a, &b, &c) != 3)
+        a = b = c = -1;
+    if (f)
+        fclose(f);
+    snprintf(buf, sizeof(buf), "%.2f %.2f %.2f", a, b, c);
+    return buf;
+}
+
 void print_header(int argc, char **argv)
 {
     char model[128] = "unknown", line[256], thp[128] = "unknown";
@@ -210,6 +224,8 @@ void print_header(int argc, char **argv)
     printf("machine: %s, %ld cores online, %s %s, THP %s\n", model, sysconf(_SC_NPROCESSORS_ONLN),
            u.sysname, u.release, thp);
     printf("compiler: %s, flags: %s\n", __VERSION__, BENCH_CFLAGS);
+    printf("load average at start: %s (the machine is shared: other work skews the numbers)\n",
+           loadavg());
     printf("medians of %d repetitions after a warm-up; fixed PRNG seed; CLOCK_MONOTONIC\n\n",
            cfg.reps);
 }
