@@ -31,13 +31,13 @@ enum frame_flags {
 /* Bytes freed frames are filled with under FRAME_POISON (Linux's use-after-free byte). */
 #define FRAME_POISON_BYTE 0x6b
 
+/* In bytes. RAM only: firmware-reserved and bad ranges (MMIO holes, ROMs) are not counted. */
 struct frame_stats {
-    uint64_t total;    /* bytes the region list describes (free + in use + reserved) */
-    uint64_t stacked;  /* bytes free on the stack */
-    uint64_t unseeded; /* bytes free, not yet seeded (still in the region list or a carved chunk) */
-    uint64_t
-        reserved;    /* bytes reserved (kernel, boot info, modules, firmware-owned RAM, metadata) */
-    uint64_t in_use; /* bytes handed out as single frames or runs */
+    uint64_t total;    /* RAM the region list describes: stacked + unseeded + reserved + in_use */
+    uint64_t stacked;  /* free on the stack */
+    uint64_t unseeded; /* free, not yet seeded (still in the region list or a carved chunk) */
+    uint64_t reserved; /* kernel, boot info, modules, low 1 MiB, ACPI, metadata, page tables */
+    uint64_t in_use;   /* handed out as single frames or runs */
 };
 
 /*

@@ -268,9 +268,11 @@ void frame_get_stats(struct frame_pool *p, struct frame_stats *s)
     uint64_t irq = irqlock_acquire(&p->lock);
     region_for_each(p->regions, r)
     {
+        /* Firmware-reserved ranges are mostly not RAM (PCI holes, ROMs, a 1 TiB window). */
+        if (r->tag == REGION_FIRMWARE || r->tag == REGION_BAD || r->tag >= REGION_TAG_COUNT)
+            continue;
         total += r->end - r->base;
-        if (r->tag < REGION_TAG_COUNT)
-            by_tag[r->tag] += r->end - r->base;
+        by_tag[r->tag] += r->end - r->base;
     }
     /*
      * Reserved is what the list says is neither free, ours, nor a run; stacked, the cursor and
