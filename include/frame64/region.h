@@ -133,6 +133,12 @@ int region_free(struct region_list *l, phys_addr_t base, uint64_t size, uint32_t
 /* The entry that contains pa, or NULL if pa lies in a hole. O(log n). */
 const struct region *region_lookup(const struct region_list *l, phys_addr_t pa);
 
+/*
+ * Index of the first entry that ends above pa: where a walk over the entries meeting [pa, ...)
+ * starts. O(log n). Return: an index in [0, count]; count when every entry ends at or below pa.
+ */
+size_t region_index_after(const struct region_list *l, phys_addr_t pa);
+
 /* Sum of the sizes of every entry with this tag. */
 uint64_t region_total(const struct region_list *l, uint32_t tag);
 

@@ -111,26 +111,12 @@ static void why_flush(struct sanitize *s, size_t i, const struct memmap_entry *e
     s->why[0] = '\0';
 }
 
-/* Index of the first entry of l ending above pa. */
-static size_t first_after(const struct region_list *l, phys_addr_t pa)
-{
-    size_t lo = 0, hi = l->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->regions[mid].end > pa)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
 /* Bytes of [base, end) carrying a tag for which want(tag) holds. */
 static uint64_t bytes_where(const struct region_list *l, phys_addr_t base, phys_addr_t end,
                             bool (*want)(uint32_t tag, uint32_t arg), uint32_t arg)
 {
     uint64_t sum = 0;
-    for (size_t i = first_after(l, base); i < l->count && l->regions[i].base < end; i++) {
+    for (size_t i = region_index_after(l, base); i < l->count && l->regions[i].base < end; i++) {
         const struct region *r = &l->regions[i];
         if (want(r->tag, arg))
             sum += MIN(r->end, end) - MAX(r->base, base);
@@ -153,7 +139,7 @@ static bool tag_beats(uint32_t tag, uint32_t arg)
 static int fill_holes(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
 {
     while (base < end) {
-        size_t i = first_after(l, base);
+        size_t i = region_index_after(l, base);
         const struct region *r = i < l->count ? &l->regions[i] : NULL;
         if (r && r->base <= base) {
             base = r->end;

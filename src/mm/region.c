@@ -288,6 +288,11 @@ int region_remove(struct region_list *l, phys_addr_t base, phys_addr_t end)
     return region_paint(l, &(struct region_paint){.base = base, .end = end, .to = REGION_HOLE});
 }
 
+size_t region_index_after(const struct region_list *l, phys_addr_t pa)
+{
+    return first_ending_after(l, pa, false);
+}
+
 const struct region *region_lookup(const struct region_list *l, phys_addr_t pa)
 {
     size_t i = first_ending_after(l, pa, false);
