@@ -126,6 +126,9 @@ static void w2_random(struct subject *s, uint64_t ram)
     CHECK(free_frames(s) == start, "%s random: free count %llu, was %llu", kind_name[s->kind],
           (unsigned long long)free_frames(s), (unsigned long long)start);
     free(v);
+    if (s->kind == BITMAP)
+        printf("   (2: N = %llu frames: every free frame of the %llu MiB map but 16 MiB)\n",
+               (unsigned long long)n, (unsigned long long)(ram / MiB));
     put("2a random order: alloc phase", "ns/op", s->kind, median(ta, cfg.reps));
     put("2b random order: free phase", "ns/op", s->kind, median(tf, cfg.reps));
 }

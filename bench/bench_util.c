@@ -305,6 +305,9 @@ void print_targets(void)
            worst_b / worst, 0);
     target(flat <= 1.2 && flat_b > 1.2, "4: start-up flat (1 TiB <= 1.2x 128 MiB), bitmap grows",
            "%.2fx (bitmap %.0fx)", flat, flat_b);
+    printf("  info  4: frame64 start-up 1 TiB / 16 GiB (maps with the same number of ranges): "
+           "%.2fx\n",
+           get("4  start-up, 1 TiB map", BATCHED) / get("4  start-up, 16 GiB map", BATCHED));
     printf("  info  7: linked stack, random-order alloc %.1f ns/op (a cold frame read per pop)\n",
            get("2a random order: alloc phase", LINKED));
 }
