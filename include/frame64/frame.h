@@ -60,8 +60,8 @@ struct frame_pool {
     unsigned flags;          /* enum frame_flags given to frame_init() */
     struct frame_batch *top; /* phys_to_virt(head), cached; NULL when the stack is empty */
     phys_addr_t head;        /* the head free frame, FRAME_NONE when the stack is empty */
-    uint64_t stacked;        /* frames on the stack, head batches included */
-    uint64_t out;            /* single frames handed out and not yet freed */
+    uint64_t batches;        /* frames in the head chain (batched: batch frames; linked: all) */
+    uint64_t seeded;         /* frames taken from the seed cursor and not given back to the list */
     phys_addr_t end;         /* one past the highest byte that can hold a frame */
     phys_addr_t seed_base;   /* the seed cursor hands out [seed_base, seed_next) downward */
     phys_addr_t seed_next;

@@ -101,13 +101,12 @@ static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, ui
 
     if (b && !(p->flags & FRAME_LINKED) && b->count != 0) {
         pa = b->frames[--b->count];
-        p->stacked--;
         src = FRAME_FROM_SLOT;
     } else if (b) { /* batch empty (or linked): hand out the head frame itself */
         pa = p->head;
         p->head = b->next;
         p->top = p->head == FRAME_NONE ? NULL : phys_to_virt(p->head);
-        p->stacked--;
+        p->batches--;
         src = FRAME_FROM_HEAD;
     } else {
         pa = seed_take(p);
@@ -116,12 +115,25 @@ static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, ui
             irqlock_release(&p->lock, irq);
             return FRAME_NONE;
         }
+        p->seeded++;
     }
-    p->out++;
     if (p->flags & FRAME_DEBUG_FLAGS)
         frame_check_alloc(p, pa, src, irq);
     irqlock_release(&p->lock, irq);
     return pa;
+}
+
+/*
+ * Frames on the stack, derived so the fast paths update no counter: every batch below the head
+ * is full (pushes fill the head before starting a new one; pops empty it before moving down).
+ */
+static uint64_t frame_stacked(const struct frame_pool *p)
+{
+    if (!p->top)
+        return 0;
+    if (p->flags & FRAME_LINKED)
+        return p->batches;
+    return (p->batches - 1) * (FRAME_BATCH_MAX + 1) + p->top->count + 1;
 }
 
 phys_addr_t frame_alloc(struct frame_pool *p)
@@ -132,8 +144,6 @@ phys_addr_t frame_alloc(struct frame_pool *p)
     /* The fast path (batched, no checks): the last entry of the head batch. No calls. */
     if (p->flags == 0 && b && b->count != 0) {
         phys_addr_t pa = b->frames[--b->count];
-        p->stacked--;
-        p->out++;
         irqlock_release(&p->lock, irq);
         return pa;
     }
@@ -179,19 +189,17 @@ static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_
     if (p->flags & FRAME_DEBUG_FLAGS)
         frame_check_free(p, pa, irq);
     if (pa < FRAME_ISA_LIMIT && free_low(p, pa, irq)) {
-        /* back in the region list */
+        p->seeded--; /* back in the region list */
     } else if (b && !(p->flags & FRAME_LINKED) && b->count < FRAME_BATCH_MAX) {
         b->frames[b->count++] = pa;
-        p->stacked++;
     } else { /* head batch full (or linked): the freed frame becomes the new head */
         b = phys_to_virt(pa);
         b->count = 0;
         b->next = p->head;
         p->head = pa;
         p->top = b;
-        p->stacked++;
+        p->batches++;
     }
-    p->out--;
     irqlock_release(&p->lock, irq);
 }
 
@@ -204,8 +212,6 @@ void frame_free(struct frame_pool *p, phys_addr_t pa)
     if (p->flags == 0 && b && b->count < FRAME_BATCH_MAX && IS_ALIGNED(pa, PAGE_SIZE) &&
         pa >= FRAME_ISA_LIMIT && pa < p->end) {
         b->frames[b->count++] = pa;
-        p->stacked++;
-        p->out--;
         irqlock_release(&p->lock, irq);
         return;
     }
@@ -280,10 +286,10 @@ void frame_get_stats(struct frame_pool *p, struct frame_stats *s)
      * REGION_FRAMES bytes.
      */
     s->total = total;
-    s->stacked = p->stacked * PAGE_SIZE;
+    s->stacked = frame_stacked(p) * PAGE_SIZE;
     s->unseeded = by_tag[REGION_FREE] + (p->seed_next - p->seed_base);
     s->reserved = total - by_tag[REGION_FREE] - by_tag[REGION_FRAMES] - by_tag[REGION_DMA];
-    s->in_use = p->out * PAGE_SIZE + by_tag[REGION_DMA];
+    s->in_use = (p->seeded - frame_stacked(p)) * PAGE_SIZE + by_tag[REGION_DMA];
     irqlock_release(&p->lock, irq);
 }
 
