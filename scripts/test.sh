@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything and runs every test through CTest.
-#   scripts/test.sh          the quick set (host unit tests plain and under ASan+UBSan, fuzzers
-#                            for a bounded time, and boot tests covering every matrix axis)
-#   scripts/test.sh --full   everything, including the whole boot matrix
-# Extra arguments after -- go to ctest (e.g. -- -R region).
+# Installs what is missing, builds everything and runs the tests through CTest.
+#   scripts/test.sh          the quick set (ctest -L quick): host unit tests plain and under
+#                            ASan+UBSan, fuzzers for a bounded time, coverage.mm, lint.cppcheck,
+#                            and the quick boot tests, which cover every matrix axis
+#   scripts/test.sh --full   everything, including the whole boot matrix (tests/boot/matrix.txt)
+# Extra arguments after -- go to ctest (e.g. -- -R region). Prints the boot matrix table at the end.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/scripts/lib.sh"
@@ -13,7 +14,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --full) full=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -27,6 +28,6 @@ labels=(-L quick)
 [ "$full" = 1 ] && labels=()
 status=0
 ctest --output-on-failure -j"$(nproc)" "${labels[@]}" "${extra[@]}" || status=$?
-"$top/tests/boot/matrix_report.sh" "$top/build/boot-tests" || true
+"$top/tests/boot/matrix_report.sh" "$top/build/boot-tests" "$top/tests/boot/matrix.txt" || true
 echo "scripts/test.sh took $(( $(date +%s) - start )) s"
 exit "$status"
