@@ -94,11 +94,20 @@ void frame_free(struct frame_pool *p, phys_addr_t pa);
 /*
  * nframes contiguous frames, aligned to align (a power of two, 0 = 4 KiB), lying below max
  * (0 = no ceiling) and not crossing boundary (0 = none). A ceiling searches bottom-up, above
- * FRAME_ISA_LIMIT first; no ceiling searches top-down.
- * Return: the base of the run, or FRAME_NONE if no such run is free or the request is invalid.
+ * FRAME_ISA_LIMIT first; no ceiling searches top-down. When nothing fits, frame_reclaim() is
+ * tried before giving up. Return: the base of the run, or FRAME_NONE if no such run is free or the
+ * request is invalid.
  */
 phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
                             uint64_t boundary);
+
+/*
+ * Frames on the stack are invisible to runs. When no single frame is handed out, everything the
+ * pool holds is free, so this gives the stack and the seed cursor back to the region list in one
+ * retag, O(ranges), where they merge into runs; frame_alloc_run() does it by itself before it
+ * fails. Return: bytes given back (0 while any single frame is out).
+ */
+uint64_t frame_reclaim(struct frame_pool *p);
 
 /* Gives back a run from frame_alloc_run(). A bad free panics with FRAME_CHECK, else is reported. */
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);

@@ -218,6 +218,45 @@ void frame_free(struct frame_pool *p, phys_addr_t pa)
     free_slow(p, pa, irq);
 }
 
+/* The region-list search behind frame_alloc_run(), lock held. Return: a base or REGION_NONE. */
+static phys_addr_t run_search(struct frame_pool *p, struct region_request *req)
+{
+    phys_addr_t base = REGION_NONE;
+    if (req->max >
+        FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare the ISA-reachable memory if we can */
+        req->min = FRAME_ISA_LIMIT;
+        base = region_alloc(p->regions, req);
+        req->min = 0;
+    }
+    if (base == REGION_NONE)
+        base = region_alloc(p->regions, req);
+    return base;
+}
+
+/* frame_reclaim() with the lock held. */
+static uint64_t reclaim_locked(struct frame_pool *p)
+{
+    uint64_t bytes = frame_stacked(p) * PAGE_SIZE + (p->seed_next - p->seed_base);
+    if (bytes == 0 || p->seeded != frame_stacked(p))
+        return 0;
+    if (region_retag(p->regions, 0, PHYS_ADDR_MAX, REGION_FRAMES, REGION_FREE) != K_OK)
+        return 0; /* cannot happen: a retag that only merges needs no slot */
+    p->head = FRAME_NONE;
+    p->top = NULL;
+    p->batches = 0;
+    p->seeded = 0;
+    p->seed_base = p->seed_next = 0;
+    return bytes;
+}
+
+uint64_t frame_reclaim(struct frame_pool *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    uint64_t bytes = reclaim_locked(p);
+    irqlock_release(&p->lock, irq);
+    return bytes;
+}
+
 phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
                             uint64_t boundary)
 {
@@ -235,15 +274,10 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
         .tag = REGION_DMA,
         .top_down = max == 0, /* no ceiling: leave low memory to those who need it */
     };
-    phys_addr_t base = REGION_NONE;
     uint64_t irq = irqlock_acquire(&p->lock);
-    if (max > FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare the ISA-reachable memory if we can */
-        req.min = FRAME_ISA_LIMIT;
-        base = region_alloc(p->regions, &req);
-        req.min = 0;
-    }
-    if (base == REGION_NONE)
-        base = region_alloc(p->regions, &req);
+    phys_addr_t base = run_search(p, &req);
+    if (base == REGION_NONE && reclaim_locked(p)) /* the stack may hold what the run needs */
+        base = run_search(p, &req);
     irqlock_release(&p->lock, irq);
     return base == REGION_NONE ? FRAME_NONE : base;
 }

@@ -610,6 +610,46 @@ static void test_init_and_request_errors(void **state)
     arena_destroy();
 }
 
+/*
+ *   0 [low] 1M [free] 2M [kernel] 4M [free ........ 40M] [fw] 41M [free ........ 64M]
+ * All frames handed out, then freed: those below 16M go back to the list, the rest sit on the
+ * stack, so the list has no free range of 16 MiB.
+ * Expect: with one frame still held, a 16 MiB run fails and leaves the list as it was; once that
+ * frame is freed too the pool is idle, gives stack and cursor back in one retag, and the run
+ * comes from the top of memory, [48M, 64M); the stack is then empty and the stats add up.
+ */
+static void test_idle_pool_gives_stack_back_for_runs(void **state)
+{
+    (void)state;
+    static struct region before[REGION_STATIC_CAPACITY];
+    std_pool(0);
+    size_t n = 0;
+    while ((held[n] = frame_alloc(&pool)) != FRAME_NONE)
+        n++;
+    assert_int_equal(n, STD_FREE_FRAMES);
+    assert_int_equal(held[0], 64 * MiB - PAGE_SIZE);
+    for (size_t i = 1; i < n; i++)
+        frame_free(&pool, held[i]);
+
+    size_t count = list.count;
+    memcpy(before, list.regions, count * sizeof(before[0]));
+    assert_int_equal(frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0), FRAME_NONE);
+    assert_int_equal(list.count, count);
+    assert_memory_equal(before, list.regions, count * sizeof(before[0]));
+
+    frame_free(&pool, held[0]);
+    phys_addr_t run = frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0);
+    assert_int_equal(run, 48 * MiB);
+    assert_int_equal(tag_at(47 * MiB), REGION_FREE);
+    struct frame_stats s;
+    frame_get_stats(&pool, &s);
+    assert_int_equal(s.stacked, 0);
+    check_stats(16 * MiB);
+    frame_free_run(&pool, run, 16 * MiB / PAGE_SIZE);
+    check_stats(0);
+    assert_int_equal(frame_alloc(&pool), 64 * MiB - PAGE_SIZE); /* seeding starts afresh */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_low_frames_return_to_list),
         cmocka_unit_test(test_low_free_falls_back_to_stack),
         cmocka_unit_test(test_runs_with_singles),
+        cmocka_unit_test(test_idle_pool_gives_stack_back_for_runs),
         cmocka_unit_test(test_exhaustion),
         cmocka_unit_test(test_invalid_frees_panic),
         cmocka_unit_test(test_release_checks),
