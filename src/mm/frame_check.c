@@ -119,8 +119,7 @@ void frame_bad_free(struct frame_pool *p, phys_addr_t pa)
               r->end, region_tag_name(r->tag));
     if (pa >= p->seed_base && pa < p->seed_next)
         panic("frame_free(0x%lx): never allocated: the seed cursor has not handed it out yet", pa);
-    if (p->inuse && !frame_inuse_test(p, pa))
-        panic("frame_free(0x%lx): double free: already on the free stack", pa);
-    panic("frame_free(0x%lx): not a frame from frame_alloc (tagged %s)", pa,
-          region_tag_name(r->tag));
+    /* Ours and handed out before: without the FRAME_CHECK bitmap we cannot say more. */
+    panic("frame_free(0x%lx): %s", pa,
+          p->inuse ? "double free: already on the free stack" : "not a frame from frame_alloc");
 }

@@ -650,6 +650,57 @@ static void test_idle_pool_gives_stack_back_for_runs(void **state)
     assert_int_equal(frame_alloc(&pool), 64 * MiB - PAGE_SIZE); /* seeding starts afresh */
 }
 
+/*
+ * FRAME_CHECK catches a corrupted free stack on allocation. Standard map, two frames freed so the
+ * head batch holds them; then a slot is overwritten with (a) a misaligned value, (b) an address
+ * past the end of RAM, (c) a frame that is still handed out.
+ * Expect: each allocation that meets the bad slot panics naming the value and what is wrong.
+ */
+static void test_corrupted_stack_panics(void **state)
+{
+    (void)state;
+    static const struct {
+        phys_addr_t value; /* relative to `held` for (c) */
+        const char *what;
+    } cases[] = {{0x1234567, "misaligned"}, {1 * TiB, "outside RAM"}, {0, "already in use"}};
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        std_pool(FRAME_CHECK);
+        phys_addr_t a = frame_alloc(&pool), b = frame_alloc(&pool), c = frame_alloc(&pool);
+        frame_free(&pool, a); /* a becomes the head batch */
+        frame_free(&pool, b); /* b is its first slot */
+        struct frame_batch *batch = phys_to_virt(a);
+        assert_int_equal(batch->count, 1);
+        phys_addr_t bad = cases[i].value ? cases[i].value : c;
+        batch->frames[0] = bad;
+        expect_panic(frame_alloc(&pool));
+        assert_panic_names(bad, cases[i].what);
+    }
+}
+
+/*
+ *   1M [free] 2M  (hole)  4M [free] 8M
+ * Expect: freeing a frame in the hole panics as "not RAM" (FRAME_CHECK); a map with no free
+ * range at all starts with an empty bitmap and hands out nothing.
+ */
+static void test_hole_free_and_empty_map(void **state)
+{
+    (void)state;
+    static const struct range map[] = {
+        {1 * MiB, 2 * MiB, REGION_FREE},
+        {4 * MiB, 8 * MiB, REGION_FREE},
+    };
+    make_map(8 * MiB, map, ARRAY_SIZE(map), REGION_STATIC_CAPACITY);
+    assert_int_equal(frame_init(&pool, &list, FRAME_CHECK), K_OK);
+    expect_panic(frame_free(&pool, 3 * MiB));
+    assert_panic_names(3 * MiB, "not RAM");
+
+    static const struct range none[] = {{0, 1 * MiB, REGION_LOWMEM}};
+    make_map(8 * MiB, none, ARRAY_SIZE(none), REGION_STATIC_CAPACITY);
+    assert_int_equal(frame_init(&pool, &list, FRAME_CHECK), K_OK);
+    assert_int_equal(frame_alloc(&pool), FRAME_NONE);
+    check_stats(0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +713,8 @@ int main(void)
         cmocka_unit_test(test_idle_pool_gives_stack_back_for_runs),
         cmocka_unit_test(test_exhaustion),
         cmocka_unit_test(test_invalid_frees_panic),
+        cmocka_unit_test(test_corrupted_stack_panics),
+        cmocka_unit_test(test_hole_free_and_empty_map),
         cmocka_unit_test(test_release_checks),
         cmocka_unit_test(test_poison),
         cmocka_unit_test(test_batched_and_linked_agree),
