@@ -8,7 +8,8 @@
 #     --cmdline "WORDS" ("none": empty)   --long-cmdline LEN (pad the command line to LEN chars)
 #     --module FILE "CMDLINE"   --gen-module SIZE (e.g. 3000, 64M)   (both repeatable)
 #     --mkmodule PATH (the host tool --gen-module uses; CTest passes it)
-#     --expect ktest|idle|refusal|crash
+#     --expect ktest|idle|refusal|crash|exit1
+#     --no-serial (QEMU without a COM1 at all)
 #
 # Every run: no exception dump, panic or stop message and no second boot (a reboot) may appear.
 # ktest:   exactly one summary "ktest: N passed, 0 failed" with N > 0 and N = the tests announced;
@@ -20,6 +21,11 @@
 # idle:    as ktest's map, module-free and command-line checks, then "nothing more to do" and the
 #          machine stays halted (used with command lines without "ktest", e.g. an empty one).
 # refusal: the refusal sentence for a CPU without long mode, and the machine stays halted.
+# exit1:   for --no-serial: nothing can be read, so QEMU must leave through isa-debug-exit with
+#          status 1 (ktest passed) by itself: the kernel found no UART and did not hang on it.
+# screen:  for idle, refusal and crash under QEMU, the VGA text screen is read through the monitor:
+#          under BIOS it must show the kernel's last line too; under UEFI, where there is no text
+#          buffer, the kernel must not have written there (no "frame64" in it).
 # crash:   for the kernel's deliberate crashes (crash=panic, crash=pagefault on the command
 #          line): a PANIC or EXCEPTION dump, then "frame64 stopped: ...", and the machine stays
 #          halted (no triple fault, no reboot). This checks the fatal paths and the harness.
@@ -30,7 +36,7 @@ top=$(cd "$here/../.." && pwd)
 source "$top/scripts/lib.sh"
 
 name="" elf="" out="" machine=pc firmware=bios media=cd cpu="" mem=128M accel=tcg
-timeout=120 cmdline="ktest" expect=ktest long=0 mkmodule=""
+timeout=120 cmdline="ktest" expect=ktest long=0 mkmodule="" noserial=0
 modargs=() gensizes=() modcrcs=0
 while [ $# -gt 0 ]; do
     case $1 in
@@ -53,12 +59,13 @@ while [ $# -gt 0 ]; do
     --gen-module) gensizes+=("$2"); shift 2 ;;
     --mkmodule) mkmodule=$2; shift 2 ;;
     --expect) expect=$2; shift 2 ;;
+    --no-serial) noserial=1; shift ;;
     *) echo "boot_test.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 [ -n "$name" ] && [ -f "$elf" ] && [ -n "$out" ] || { echo "boot_test.sh: need --name, --elf (existing) and --out" >&2; exit 2; }
 [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || { echo "boot_test.sh: --name may hold only letters, digits, '.', '_' and '-'" >&2; exit 2; }
-case $expect in ktest|idle|refusal|crash) ;; *) echo "boot_test.sh: unknown --expect $expect" >&2; exit 2 ;; esac
+case $expect in ktest|idle|refusal|crash|exit1) ;; *) echo "boot_test.sh: unknown --expect $expect" >&2; exit 2 ;; esac
 [ "$accel" = auto ] && accel=$(frame64_accel)
 [ "$machine" = bochs ] && accel=bochs
 mkdir -p "$out"
@@ -142,10 +149,13 @@ ktest) final='^ktest: [0-9]+ passed, [0-9]+ failed$' ;;
 idle) final='^frame64: nothing more to do; halting\.$' ;;
 refusal) final='does not support long mode' ;;
 crash) final='^frame64 stopped: ' ;;
+exit1) final='^$never' ;; # nothing to read: wait for QEMU to leave
 esac
 while emulator_alive; do
     if [ -z "$final_at" ] && serial_text | grep -aqE "$final"; then
         final_at=$(date +%s)
+        # The machine stays up after these: keep its text screen for check_screen.
+        [ "$expect" != ktest ] && sleep 0.5 && screen_dump "$out/$name.vga"
     fi
     # QEMU leaves by itself after ktest; otherwise, three seconds after the last line and still
     # running means halted, not rebooting.

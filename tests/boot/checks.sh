@@ -103,6 +103,22 @@ check_crash() {
     verdict="${dump:0:60}; halted"
 }
 
+# The screen agrees with COM1 (see boot_test.sh): BIOS shows want; UEFI shows no "frame64".
+check_screen() {
+    local want=$1 file="$out/$name.vga" screen
+    [ "$machine" = bochs ] && return 0
+    [ -s "$file" ] || finish FAIL "could not read the VGA text screen through the QEMU monitor"
+    # Cells are (character, attribute) byte pairs: keep the characters.
+    screen=$(od -An -v -tu1 "$file" | tr -s ' ' '\n' | grep -v '^$' |
+             awk 'NR % 2 == 1 { printf "%c", ($1 >= 32 && $1 < 127) ? $1 : 32 }')
+    if [ "$firmware" = uefi ]; then
+        grep -q "frame64" <<<"$screen" && finish FAIL "the kernel wrote to the VGA text buffer under UEFI"
+    else
+        grep -qF "$want" <<<"$screen" || finish FAIL "the screen does not show \"$want\""
+    fi
+    verdict+=", screen checked"
+}
+
 check_all() {
     text=$(serial_text)
     if [ "$alive" = 0 ] && [ "${status:-0}" -gt 128 ]; then
@@ -111,12 +127,19 @@ check_all() {
     if [ "$expect" = crash ]; then
         check_memory_lines
         check_crash
+        check_screen "frame64 stopped: "
+        return
+    fi
+    if [ "$expect" = exit1 ]; then
+        [ "$alive" = 0 ] && [ "$status" = 1 ] ||
+            finish FAIL "QEMU exit status ${status:-none (still running after ${timeout}s)}, expected 1 from isa-debug-exit"
+        verdict="no COM1: ktest passed (QEMU exit status 1)"
         return
     fi
     check_no_crash
     case $expect in
     ktest) check_memory_lines; check_cmdline; check_ktest ;;
-    idle) check_memory_lines; check_cmdline; check_idle ;;
-    refusal) check_refusal ;;
+    idle) check_memory_lines; check_cmdline; check_idle; check_screen "frame64: nothing more to do" ;;
+    refusal) check_refusal; check_screen "this CPU does not support long mode" ;;
     esac
 }

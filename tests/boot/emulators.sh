@@ -4,6 +4,7 @@
 #   emulator_finish     ends it if it still runs; sets alive (1: it was running) and status
 #   emulator_stop       ends whatever is left (the EXIT trap)
 #   serial_text         COM1 so far, without carriage returns and terminal escapes
+#   screen_dump FILE    QEMU only: saves the VGA text buffer (0xB8000, 80x25 cells) to FILE
 
 emu_pid="" reader_pid=""
 
@@ -20,8 +21,13 @@ mem_mib() {
 
 qemu_start() {
     local args=(-M "$machine" -accel "$accel" -cpu "${cpu:-qemu64}" -m "$mem" -display none
-                -no-reboot -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04
+                -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
                 -snapshot)
+    if [ "$noserial" = 1 ]; then
+        args+=(-serial none)
+    else
+        args+=(-serial "file:$log")
+    fi
     case $firmware in
     bios) ;;
     uefi)
@@ -44,9 +50,27 @@ qemu_start() {
                -drive "if=none,id=stick,file=$iso,format=raw") ;;
     *) echo "unknown media $media" >&2; exit 2 ;;
     esac
+    # The monitor reads a FIFO this script keeps open read-write on fd 7 (so neither side blocks):
+    # screen_dump() asks it for the text screen. Nothing listens on the network.
+    rm -f "$out/$name.monitor"
+    mkfifo "$out/$name.monitor"
+    exec 7<>"$out/$name.monitor"
+    args+=(-monitor stdio)
     echo "qemu-system-x86_64 ${args[*]}" >> "$elog"
-    qemu-system-x86_64 "${args[@]}" >> "$elog" 2>&1 &
+    qemu-system-x86_64 "${args[@]}" <&7 >> "$elog" 2>&1 &
     emu_pid=$!
+}
+
+screen_dump() {
+    [ "$machine" = bochs ] && return 1
+    rm -f "$1"
+    echo "pmemsave 0xb8000 4000 \"$1\"" >&7
+    local i
+    for i in $(seq 20); do
+        [ "$(stat -c %s "$1" 2>/dev/null)" = 4000 ] && return 0
+        sleep 0.1
+    done
+    return 1
 }
 
 # Bochs: SeaBIOS is not its BIOS (bochsbios is), the ISO is a CD on the secondary ATA channel,
@@ -119,6 +143,7 @@ emulator_finish() {
 }
 
 emulator_stop() {
+    rm -f "$out/$name.monitor"
     if [ -n "$emu_pid" ]; then
         kill "$emu_pid" 2>/dev/null
         wait "$emu_pid" 2>/dev/null
