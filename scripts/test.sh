@@ -26,8 +26,17 @@ rm -rf "$top/build/boot-tests"
 cd "$top/build"
 labels=(-L quick)
 [ "$full" = 1 ] && labels=()
-status=0
-ctest --output-on-failure -j"$(nproc)" "${labels[@]}" "${extra[@]}" || status=$?
+set +e
+ctest --output-on-failure -j"$(nproc)" "${labels[@]}" "${extra[@]}" 2>&1 | tee ctest.log
+status=${PIPESTATUS[0]}
+set -e
 "$top/tests/boot/matrix_report.sh" "$top/build/boot-tests" "$top/tests/boot/matrix.txt" || true
 echo "scripts/test.sh took $(( $(date +%s) - start )) s"
+# Repeat CTest's count last, as a plain "N passed, N failed" line (skipped tests count as neither).
+summary=$(sed -n -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+)$/\1 \2/p' ctest.log | tail -1)
+skipped=$(grep -c -E '\*\*\*Skipped|Not Run \(Disabled\)' ctest.log || true)
+if [ -n "$summary" ]; then
+    read -r failed total <<<"$summary"
+    echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
+fi
 exit "$status"
