@@ -173,6 +173,7 @@ emulator_finish # sets alive (1: still running when stopped) and status (the exi
 # MSR QEMU sets for the CPU model: that is the host, not the kernel.
 if [ "$accel" = kvm ]; then
     kvmerr=$(grep -a -m1 -E "KVM internal error|failed to set MSR|kvm_buf_set_msrs|failed to initialize kvm|Could not access KVM" "$elog")
+    kvmerr=${kvmerr#"(qemu) "}
     [ -n "$kvmerr" ] && finish SKIP "this host's KVM cannot run the guest (QEMU: ${kvmerr#qemu-system-x86_64: })"
 fi
 check_all
