@@ -139,31 +139,30 @@ static void check_run(struct ktest *t, phys_addr_t pa, uint64_t size, uint64_t a
               (unsigned long long)pa);
 }
 
-/* A 64 KiB ISA DMA run: below 16 MiB, 64 KiB aligned, not crossing 64 KiB; freed, the list is as
- * before. */
-KTEST(dma_isa_64k_run)
+/* Takes one run from zone, checks it with check_run(), frees it: the list must be as before. */
+static void run_round_trip(struct ktest *t, uint64_t bytes, uint64_t align, enum dma_zone zone,
+                           phys_addr_t max, uint64_t boundary)
 {
     static struct ktest_snapshot before;
     ktest_snapshot_take(&before, &kernel_memory);
-    phys_addr_t pa = dma_alloc(64 * KiB, 64 * KiB, DMA_ZONE_ISA);
-    check_run(t, pa, 64 * KiB, 64 * KiB, 16 * MiB, 64 * KiB);
+    phys_addr_t pa = dma_alloc(bytes, align, zone);
+    check_run(t, pa, bytes, MAX(align, PAGE_SIZE), max, boundary);
     if (t->failed)
         return;
-    dma_free(pa, 64 * KiB);
+    dma_free(pa, bytes);
     KT_ASSERT(ktest_snapshot_equal(&before, &kernel_memory), "freeing did not restore the list");
+}
+
+/* A 64 KiB ISA DMA run: below 16 MiB, 64 KiB aligned, not crossing 64 KiB. */
+KTEST(dma_isa_64k_run)
+{
+    run_round_trip(t, 64 * KiB, 64 * KiB, DMA_ZONE_ISA, 16 * MiB, 64 * KiB);
 }
 
 /* A 1 MiB run for a 32-bit device comes from below 4 GiB. */
 KTEST(dma_32bit_1m_run)
 {
-    static struct ktest_snapshot before;
-    ktest_snapshot_take(&before, &kernel_memory);
-    phys_addr_t pa = dma_alloc(1 * MiB, 0, DMA_ZONE_32);
-    check_run(t, pa, 1 * MiB, PAGE_SIZE, 4 * GiB, 0);
-    if (t->failed)
-        return;
-    dma_free(pa, 1 * MiB);
-    KT_ASSERT(ktest_snapshot_equal(&before, &kernel_memory), "freeing did not restore the list");
+    run_round_trip(t, 1 * MiB, 0, DMA_ZONE_32, 4 * GiB, 0);
 }
 
 /* Requests no free run can satisfy fail with FRAME_NONE and leave the list exactly as it was. */

@@ -32,6 +32,13 @@ void arena_destroy(void)
     size = 0;
 }
 
+int arena_teardown(void **state)
+{
+    (void)state;
+    arena_destroy();
+    return 0;
+}
+
 uint8_t *arena_base(void)
 {
     return base;

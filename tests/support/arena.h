@@ -11,6 +11,8 @@
 /* Maps a fresh arena of size bytes standing for physical [0, size). Replaces any earlier one. */
 void arena_create(uint64_t size);
 void arena_destroy(void);
+/* cmocka teardown fixture: arena_destroy(). */
+int arena_teardown(void **state);
 uint8_t *arena_base(void);
 uint64_t arena_size(void);
 

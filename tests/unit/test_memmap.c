@@ -43,13 +43,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    arena_destroy();
-    return 0;
-}
-
 #define E(b, e, t)                                                                                 \
     {                                                                                              \
         .base = (b), .end = (e), .tag = (t)                                                        \
@@ -691,7 +684,7 @@ static void test_carve_boot_meta_overlap(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, arena_teardown)
     const struct CMUnitTest tests[] = {
         T(test_qemu_bios_map),
         T(test_overlap_contained),

@@ -51,13 +51,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    arena_destroy();
-    return 0;
-}
-
 static int map(uint64_t virt, phys_addr_t phys, uint64_t size, uint64_t flags, unsigned sizes)
 {
     return pt_map(PML4, virt, phys, size, flags, sizes, bump_alloc, &bump);
@@ -540,27 +533,27 @@ static void test_broken_invariants_panic(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_map_4k, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_map_2m, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_map_1g, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mixed_unaligned, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_phys_alignment_limits_size, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_only_4k_allowed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_higher_half, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_direct_map, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_counts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_noncanonical, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_enomem_part_way, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_enomem_first_frame, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remap_overwrites_leaf, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remap_over_huge_rejected, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_huge_over_table_goes_through, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unmap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unmap_split_rejected, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_existing_intermediate_widened, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_broken_invariants_panic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_4k, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_map_2m, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_map_1g, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_mixed_unaligned, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_phys_alignment_limits_size, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_only_4k_allowed, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_higher_half, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_direct_map, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_table_counts, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_noncanonical, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_arguments, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_enomem_part_way, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_enomem_first_frame, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_remap_overwrites_leaf, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_remap_over_huge_rejected, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_huge_over_table_goes_through, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_unmap, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_unmap_split_rejected, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_flags, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_existing_intermediate_widened, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_broken_invariants_panic, setup, arena_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

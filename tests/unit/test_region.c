@@ -42,13 +42,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    arena_destroy();
-    return 0;
-}
-
 #define E(b, e, t)                                                                                 \
     {                                                                                              \
         .base = (b), .end = (e), .tag = (t)                                                        \
@@ -1094,7 +1087,7 @@ static void test_free_wrong_tag(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, arena_teardown)
         T(test_add_disjoint),
         T(test_add_touching_merges),
         T(test_add_overlapping_and_contained),
