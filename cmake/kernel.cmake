@@ -20,7 +20,8 @@ set(KERNEL_REQUIRED_FLAGS
   -ffreestanding -nostdinc -isystem ${CLANG_RESOURCE_DIR}/include
   -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 -msoft-float
   -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer
-  -fno-asynchronous-unwind-tables -fno-exceptions)
+  -fno-asynchronous-unwind-tables -fno-exceptions
+  -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)  # panic messages name src/..., not the build machine
 target_compile_options(frame64.elf PRIVATE
   $<$<COMPILE_LANGUAGE:C>:${KERNEL_REQUIRED_FLAGS} -O2 -g -Wall -Wextra -Werror>)
 if(CMAKE_BUILD_TYPE STREQUAL "Debug")
