@@ -16,11 +16,14 @@ frame64_install_deps() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# Prints "kvm" when /dev/kvm can be opened, else "tcg". FRAME64_ACCEL=tcg|kvm overrides.
+# Prints "kvm" when KVM can run our guests, else "tcg". FRAME64_ACCEL=tcg|kvm overrides.
+# Usable means /dev/kvm opens and is not the paravirtual PVM flavour (module kvm_pvm), which
+# cannot run unmodified guests: seen there, OVMF dies with "KVM internal error" on an x87
+# instruction and a guest's int3 cannot be delivered.
 frame64_accel() {
     if [ -n "${FRAME64_ACCEL:-}" ]; then
         echo "$FRAME64_ACCEL"
-    elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+    elif [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ ! -d /sys/module/kvm_pvm ]; then
         echo kvm
     else
         echo tcg
