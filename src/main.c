@@ -4,11 +4,11 @@
  * the page-frame manager, and then either runs the in-kernel tests or idles.
  */
 #include <frame64/arch.h>
+#include <frame64/cmdline.h>
 #include <frame64/console.h>
 #include <frame64/error.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
-#include <frame64/kstring.h>
 #include <frame64/ktest.h>
 #include <frame64/phys.h>
 #include <frame64/physmap.h>
@@ -35,15 +35,6 @@ __attribute__((noreturn)) static void stop(const char *what, int err)
 {
     kprintf("frame64 cannot continue: %s (%s).\n", what, kerr_str(err));
     arch_halt();
-}
-
-static bool has_word(const char *s, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = s; *p; p++)
-        if ((p == s || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == ' ' || !p[n]))
-            return true;
-    return false;
 }
 
 /* Highest end of anything that is RAM (free, ACPI, or owned by someone): the direct map's end. */
@@ -111,7 +102,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     ktest_crash_if_asked(boot_info.cmdline);
 
-    if (boot_info.cmdline && has_word(boot_info.cmdline, "ktest"))
+    if (cmdline_has_word(boot_info.cmdline, "ktest"))
         ktest_run_all();
     kprintf("frame64: nothing more to do; halting.\n");
     arch_halt();

@@ -3,7 +3,7 @@
  * calls panic(), "crash=pagefault" reads an unmapped address. Either must end in a readable dump
  * and a halted CPU, never a triple fault or a reboot.
  */
-#include <frame64/kstring.h>
+#include <frame64/cmdline.h>
 #include <frame64/ktest.h>
 #include <frame64/panic.h>
 
@@ -12,14 +12,11 @@
 
 void ktest_crash_if_asked(const char *cmdline)
 {
-    for (const char *p = cmdline; p && *p; p++) {
-        if (p != cmdline && p[-1] != ' ')
-            continue;
-        if (strncmp(p, "crash=panic", 11) == 0)
-            panic("deliberate panic requested on the command line (crash=panic)");
-        if (strncmp(p, "crash=pagefault", 15) == 0) {
-            volatile uint64_t *bad = (volatile uint64_t *)UNMAPPED_ADDRESS;
-            (void)*bad;
-        }
+    const char *how = cmdline_value(cmdline, "crash");
+    if (cmdline_value_is(how, "panic"))
+        panic("deliberate panic requested on the command line (crash=panic)");
+    if (cmdline_value_is(how, "pagefault")) {
+        volatile uint64_t *bad = (volatile uint64_t *)UNMAPPED_ADDRESS;
+        (void)*bad;
     }
 }

@@ -5,6 +5,7 @@
  */
 #include "ktest_util.h"
 
+#include <frame64/cmdline.h>
 #include <frame64/crc32.h>
 #include <frame64/dma.h>
 #include <frame64/kprintf.h>
@@ -21,28 +22,23 @@ struct held {
     phys_addr_t prev;
 };
 
-/* Parses "crc32=XXXXXXXX" from a module's string. Return: whether it had one. */
+/* Parses "crc32=XXXXXXXX" (8 hex digits) from a module's string. Return: whether it had one. */
 static bool module_crc(const char *s, uint32_t *out)
 {
-    for (const char *p = s; p && *p; p++) {
-        if ((p == s || p[-1] == ' ') && strncmp(p, "crc32=", 6) == 0) {
-            uint32_t v = 0;
-            int digits = 0;
-            for (p += 6; digits < 8; p++, digits++) {
-                char c = *p;
-                unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-                                                    : 16u;
-                if (d == 16)
-                    return false;
-                v = v << 4 | d;
-            }
-            *out = v;
-            return true;
-        }
+    const char *p = cmdline_value(s, "crc32");
+    uint32_t v = 0;
+    for (int digits = 0; p && digits < 8; digits++, p++) {
+        char c = *p;
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+        if (d == 16)
+            return false;
+        v = v << 4 | d;
     }
-    return false;
+    *out = v;
+    return p != NULL;
 }
 
 /* Every module with crc32= on its command line still has that CRC. Return: modules checked. */

@@ -1,0 +1,1 @@
+frame64_unit_test(cmdline SOURCES ${PROJECT_SOURCE_DIR}/src/lib/cmdline.c)
