@@ -1,3 +1,3 @@
-# The region list (src/mm/region.c, src/mm/region_alloc.c): painting, growth, allocation.
+# The region list (src/mm/region.c): painting, growth, lookup.
 frame64_unit_test(region SOURCES ${PROJECT_SOURCE_DIR}/src/mm/region.c
                                  ${PROJECT_SOURCE_DIR}/src/mm/region_alloc.c)
