@@ -142,6 +142,15 @@ size_t region_index_after(const struct region_list *l, phys_addr_t pa);
 /* Sum of the sizes of every entry with this tag. */
 uint64_t region_total(const struct region_list *l, uint32_t tag);
 
+/*
+ * Whether tag marks RAM that someone owns: REGION_LOWMEM and every tag after it. Only RAM the
+ * firmware called available gets these (carved from REGION_FREE), unlike the firmware's own kinds.
+ */
+static inline bool region_tag_owned(uint32_t tag)
+{
+    return tag >= REGION_LOWMEM && tag < REGION_TAG_COUNT;
+}
+
 /* Short name of a tag ("free", "kernel", "module", ...) for tables; "?" for a bad tag. */
 const char *region_tag_name(uint32_t tag);
 

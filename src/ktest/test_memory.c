@@ -11,7 +11,7 @@
 /* Tags that mean "RAM that the firmware called available" (free, or owned by the kernel). */
 static bool is_ram_tag(uint32_t tag)
 {
-    return tag == REGION_FREE || tag >= REGION_LOWMEM;
+    return tag == REGION_FREE || region_tag_owned(tag);
 }
 
 /* Is [base, end) covered by a firmware entry more restrictive than "available"? */

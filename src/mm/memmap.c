@@ -268,7 +268,7 @@ int memmap_carve(struct region_list *l, phys_addr_t base, phys_addr_t end, uint3
 static bool tag_owned(uint32_t tag, uint32_t arg)
 {
     (void)arg;
-    return tag >= REGION_LOWMEM && tag != REGION_META;
+    return region_tag_owned(tag) && tag != REGION_META;
 }
 
 /*
@@ -350,7 +350,7 @@ static uint64_t total_where(const struct region_list *l, bool (*want)(uint32_t, 
 static bool tag_kernel(uint32_t tag, uint32_t arg)
 {
     (void)arg;
-    return tag >= REGION_LOWMEM;
+    return region_tag_owned(tag);
 }
 
 static bool tag_acpi(uint32_t tag, uint32_t arg)
