@@ -13,7 +13,6 @@ extern struct mb2_info boot_info;          /* the parsed multiboot2 information 
 extern struct memmap_carveouts boot_carve; /* the kernel image and its bootstrap ranges */
 extern struct region_list kernel_memory;   /* the sanitized map, and the run allocator */
 extern struct frame_pool kernel_frames;    /* the page-frame manager */
-extern phys_addr_t direct_map_end;         /* physical memory below this is in the direct map */
 
 /* Builds the direct map of [0, end) at DIRECT_MAP_BASE and switches phys_to_virt() to it. */
 int directmap_init(struct region_list *regions, phys_addr_t end, bool huge_1g, bool nx);

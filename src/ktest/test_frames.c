@@ -12,6 +12,7 @@
 #include <frame64/kstring.h>
 #include <frame64/ktest.h>
 #include <frame64/phys.h>
+#include <frame64/physmap.h>
 
 #define PATTERN 0x5A17F00DF4A3E000ull
 
@@ -81,7 +82,7 @@ KTEST(frames_exhaustion_and_recovery)
     struct frame_stats s0, s1, s2;
     struct ktest_range boot[KTEST_MAX_BOOT_RANGES];
     size_t nboot = ktest_boot_ranges(boot, ARRAY_SIZE(boot));
-    uint64_t nbits = direct_map_end / PAGE_SIZE;
+    uint64_t nbits = physmap_limit() / PAGE_SIZE;
     uint64_t bitmap_bytes = ALIGN_UP(nbits / 8 + 8, PAGE_SIZE);
     phys_addr_t bitmap_pa = dma_alloc(bitmap_bytes, 0, DMA_ZONE_ANY);
     KT_ASSERT(bitmap_pa != FRAME_NONE, "no room for a 0x%llx-byte bitmap",
@@ -98,7 +99,7 @@ KTEST(frames_exhaustion_and_recovery)
         phys_addr_t pa = frame_alloc(&kernel_frames);
         if (pa == FRAME_NONE)
             break;
-        KT_ASSERT(IS_ALIGNED(pa, PAGE_SIZE) && pa < direct_map_end, "bad frame 0x%llx",
+        KT_ASSERT(IS_ALIGNED(pa, PAGE_SIZE) && pa < physmap_limit(), "bad frame 0x%llx",
                   (unsigned long long)pa);
         KT_ASSERT(!bit_test_and_set(seen, pa / PAGE_SIZE), "frame 0x%llx handed out twice",
                   (unsigned long long)pa);

@@ -12,22 +12,12 @@
 #include <frame64/pagetable.h>
 #include <frame64/physmap.h>
 
-phys_addr_t direct_map_end;
-
 static phys_addr_t table_frame(void *ctx)
 {
+    /* Top-down: the highest free frame below 4 GiB, so low memory stays for DMA. */
     struct region_request req = {
-        .size = PAGE_SIZE,
-        .min = 16 * MiB,
-        .max = 4 * GiB,
-        .tag = REGION_PAGETABLE,
-        .top_down = true, /* leave low memory to DMA */
-    };
+        .size = PAGE_SIZE, .max = 4 * GiB, .tag = REGION_PAGETABLE, .top_down = true};
     phys_addr_t pa = region_alloc(ctx, &req);
-    if (pa == REGION_NONE) { /* a small machine: anything below 4 GiB will do */
-        req.min = 0;
-        pa = region_alloc(ctx, &req);
-    }
     return pa == REGION_NONE ? PT_NOT_MAPPED : pa;
 }
 
@@ -43,7 +33,6 @@ int directmap_init(struct region_list *regions, phys_addr_t end, bool huge_1g, b
         return err;
     /* The boot map never used these PML4 slots, so no stale translation can exist: no flush. */
     physmap_set_base(DIRECT_MAP_BASE, size);
-    direct_map_end = size;
     region_set_grow_limit(regions, size);
     kprintf("direct map: physical [0, 0x%llx) at 0x%llx with %s pages, %llu table frames\n",
             (unsigned long long)size, (unsigned long long)DIRECT_MAP_BASE,
