@@ -44,6 +44,14 @@ static inline int setup(void **state)
     return 0;
 }
 
+/* S with room for two entries over a fresh arena of size bytes, allowed to grow anywhere in it. */
+static inline void two_slots_growing(uint64_t size)
+{
+    arena_create(size);
+    region_init(&S, "two", small, 2);
+    region_set_grow_limit(&S, size);
+}
+
 #define E(b, e, t)                                                                                 \
     {                                                                                              \
         .base = (b), .end = (e), .tag = (t)                                                        \

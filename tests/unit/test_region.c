@@ -395,9 +395,7 @@ static void test_growth_gives_old_storage_back(void **state)
 static void test_growth_avoids_the_range_being_changed(void **state)
 {
     (void)state;
-    arena_create(64 * M);
-    region_init(&S, "two", small, 2);
-    region_set_grow_limit(&S, 64 * M);
+    two_slots_growing(64 * M);
     assert_int_equal(region_set(&S, 0, 1 * M, REGION_LOWMEM), K_OK);
     assert_int_equal(region_add(&S, 1 * M, 64 * M), K_OK);
     assert_int_equal(region_reserve(&S, 62 * M, 64 * M, KERN), K_OK);
@@ -416,9 +414,7 @@ static void test_growth_failure_leaves_list_unchanged(void **state)
 {
     (void)state;
     struct snapshot s;
-    arena_create(16 * M);
-    region_init(&S, "two", small, 2);
-    region_set_grow_limit(&S, 16 * M);
+    two_slots_growing(16 * M);
     assert_int_equal(region_set(&S, 0, 1 * M, REGION_LOWMEM), K_OK);
     assert_int_equal(region_set(&S, 1 * M, 2 * M, FW), K_OK);
     snap(&s, &S);
@@ -454,9 +450,7 @@ static void test_storage_is_protected(void **state)
 {
     (void)state;
     struct snapshot s;
-    arena_create(16 * M);
-    region_init(&S, "two", small, 2);
-    region_set_grow_limit(&S, 16 * M);
+    two_slots_growing(16 * M);
     assert_int_equal(region_add(&S, 1 * M, 16 * M), K_OK);
     assert_int_equal(region_set(&S, 4 * M, 5 * M, KERN), K_OK);
     phys_addr_t st = S.storage;

@@ -268,9 +268,7 @@ static void test_alloc_direction_across_ranges(void **state)
 static void test_alloc_grows(void **state)
 {
     (void)state;
-    arena_create(64 * M);
-    region_init(&S, "two", small, 2);
-    region_set_grow_limit(&S, 64 * M);
+    two_slots_growing(64 * M);
     assert_int_equal(region_set(&S, 0, 1 * M, REGION_LOWMEM), K_OK);
     assert_int_equal(region_add(&S, 1 * M, 64 * M), K_OK);
     assert_int_equal(alloc(&S, (struct region_request){.size = 1 * M, .top_down = true}), 63 * M);
