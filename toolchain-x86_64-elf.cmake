@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: 0BSD
 # Cross build for a freestanding x86_64 ELF kernel: clang targeting x86_64-elf, linked by ld.lld.
 # Nothing from the host's libc or headers is used.
 set(CMAKE_SYSTEM_NAME Generic)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Shared by the benchmark's two files: bench_frames.c (the workloads and main) and bench_util.c
  * (maps, the allocators under test, timing, statistics and the report).

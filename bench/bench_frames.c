@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * bench_frames: frame64's page-frame manager (batched and plain linked stack) against a
  * conventional bitmap allocator (bench/bitmap_alloc.c), on host memory standing in for RAM (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The benchmark's plumbing: timing and statistics, the memory maps, starting each allocator under
  * test, and the report (header, table, PASS/MISS targets). The workloads are in bench_frames.c.

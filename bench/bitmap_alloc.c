@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The bitmap baseline (see bitmap_alloc.h). Written to be a fair opponent, not a strawman:
  * searches skip full words eight at a time (one cache line, one compare), find the free bit with

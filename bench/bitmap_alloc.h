@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The benchmark's baseline: a conventional bitmap frame allocator, the design most hobby kernels
  * start with. One bit per 4 KiB frame over [0, top of RAM); a set bit means "in use or not RAM".

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: 0BSD
 ; The boot trampoline: GRUB enters _start in 32-bit protected mode with paging off, EAX holding
 ; the multiboot2 magic and EBX the physical address of the information block. We check the CPU,
 ; build page tables (identity map of the low 4 GiB + the kernel at -2 GiB, 2 MiB pages only),

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: 0BSD
 ; Entry stubs for the 32 CPU exceptions. Each pushes a dummy error code where the CPU pushes
 ; none, then its vector, so every exception reaches exception_dispatch() with the same frame
 ; (struct trap_frame in include/frame64/trap.h). The dispatcher may return (int3 is resumed).

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: 0BSD
 ; The multiboot2 header GRUB looks for in the first 32 KiB of the image. We ask for nothing
 ; beyond the defaults: GRUB loads the ELF segments at their physical addresses and enters
 ; _start in 32-bit protected mode (on BIOS and on UEFI alike).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: 0BSD
 # The kernel build (configured by the top-level CMakeLists.txt with the cross toolchain).
 enable_language(ASM_NASM)
 set(CMAKE_ASM_NASM_OBJECT_FORMAT elf64)

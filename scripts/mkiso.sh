@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
 # Builds a hybrid BIOS+UEFI, CD+USB GRUB image around a frame64 kernel.
 #   scripts/mkiso.sh KERNEL.elf OUT.iso [--cmdline "words"] [--timeout N] [--module FILE "cmdline"]...
 # The first menu entry boots KERNEL with the given command line (default: empty).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
 # Installs what is missing, builds frame64 and boots its image in QEMU with COM1 on this terminal.
 #   scripts/run.sh [--uefi] [--tcg] [-- extra QEMU arguments]
 # --uefi boots through OVMF instead of SeaBIOS; --tcg forces software emulation (KVM is used

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
 # Installs what is missing, builds everything and runs the tests through CTest.
 #   scripts/test.sh          the quick set (ctest -L quick): host unit tests plain and under
 #                            ASan+UBSan, fuzzers for a bounded time, coverage.mm, lint.cppcheck,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* kprintf(): one formatter (src/lib/format.c) feeding every console. */
 #include <arch/irqlock.h>
 #include <frame64/console.h>

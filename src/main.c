@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * kmain: where the boot trampoline (boot/entry.asm) hands over, in long mode, in the higher half.
  * It reads the boot information, builds the memory map and the region list, maps all RAM, starts

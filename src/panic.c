@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* panic(): print where and why, then the registers the same way an exception does, and halt. */
 #include <frame64/arch.h>
 #include <frame64/console.h>

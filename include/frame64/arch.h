@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * What the portable kernel asks of the CPU and the machine. Implemented in src/arch/x86_64/;
  * code outside that folder calls these instead of touching hardware.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Words on a command line (the kernel's, or a GRUB module's): "ktest crash=panic crc32=1a2b3c4d".
  */
 #ifndef FRAME64_CMDLINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* The kernel's consoles: COM1 and the VGA text screen, both fed by kprintf(). */
 #ifndef FRAME64_CONSOLE_H
 #define FRAME64_CONSOLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* CRC-32 (IEEE 802.3, the one zlib and `crc32=` module tags use). */
 #ifndef FRAME64_CRC32_H
 #define FRAME64_CRC32_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Contiguous memory for devices. A zone says which addresses the device can reach; the runs come
  * from the region list through the page-frame manager (frame_alloc_run()).

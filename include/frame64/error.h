@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The first error tier: explicit error codes for exhaustion and bad input. Functions that can fail
  * return 0 on success or one of these (negative); callers must check.

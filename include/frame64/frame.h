@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The page-frame manager: single 4 KiB frames from a stack of free frames kept inside the free
  * frames themselves (no metadata array), seeded lazily from the region list; contiguous and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* The kernel's boot-time state that the rest of the kernel (and its ktests) may read. */
 #ifndef FRAME64_KERNEL_H
 #define FRAME64_KERNEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Formatted output. kformat() is the pure formatter (host-tested); kprintf() sends its output to
  * every console the kernel has (COM1 and, when present, the VGA text screen). Host tests link a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The few C library memory and string functions kernel code may use. The kernel implements them
  * in src/lib/string.c; host builds take the C library's (the prototypes are the standard ones).

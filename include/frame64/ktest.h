@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * In-kernel tests, run when the command line holds the word "ktest". A test is a function
  * registered with KTEST(name) in any kernel file; the runner prints one line per test, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Where the kernel lives. Shared by C and NASM (NASM includes it with %include after the C
  * preprocessor-free subset below: only #define lines of plain numbers are used).

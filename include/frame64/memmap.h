@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Memory-map sanitizer: turns the firmware's raw map (unsorted, overlapping, unaligned, possibly
  * beyond what the CPU can address) into the canonical region list, then carves out what the

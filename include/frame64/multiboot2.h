@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Multiboot2 boot-information parser. GRUB hands the kernel one block of tags; mb2_parse()
  * walks it once, with bounds checks against total_size, and records what the kernel needs:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * x86_64 4-level page tables (PML4 -> PDPT -> PD -> PT) as plain data: build, walk and clear
  * mappings of 4 KiB, 2 MiB and 1 GiB pages. No hardware access: the caller passes the physical

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The second error tier: a broken invariant stops the kernel with file:line and a message.
  * Exhaustion and bad input are returned to the caller instead; panic is for "this cannot happen".

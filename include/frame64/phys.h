@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The one pair of functions that translates between physical and virtual addresses.
  * The kernel backs them with its direct map (src/arch/x86_64/physmap.c); host tests back them

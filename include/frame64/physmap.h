@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Kernel-only control of what phys_to_virt() translates through (see src/arch/x86_64/physmap.c). */
 #ifndef FRAME64_PHYSMAP_H
 #define FRAME64_PHYSMAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Run-length region list (in the spirit of Linux's memblock): sorted, merged, half-open
  * [base, end) physical ranges, each with a tag that says what the memory is and who owns it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* The register frame every exception stub builds (boot/isr.asm), and what handles it. */
 #ifndef FRAME64_TRAP_H
 #define FRAME64_TRAP_H

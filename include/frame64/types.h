@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Basic types shared by kernel and host builds: fixed-width integers and a physical address type.
  */
 #ifndef FRAME64_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Multiboot2 boot-information parser (see include/frame64/multiboot2.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Deliberate crashes for the boot tests of the fatal paths: "crash=panic" on the command line
  * calls panic(), "crash=pagefault" reads an unmapped address. Either must end in a readable dump

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Helpers shared by the memory ktests (see ktest_util.h). */
 #include "ktest_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Helpers shared by the memory ktests: the boot ranges that must never be handed out. */
 #ifndef KTEST_UTIL_H
 #define KTEST_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* The ktest runner: walks the ktest_cases section the linker collects KTEST() entries into. */
 #include <frame64/arch.h>
 #include <frame64/kprintf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* ktests of the boot path: long mode, the higher half, the exception path, kprintf. */
 #include <frame64/arch.h>
 #include <frame64/kprintf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * ktests of the page-frame manager on this machine's real memory: exhaust it, check every frame
  * handed out, check the GRUB modules survived, give everything back and check the counters; DMA

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * ktests of the memory map and the region list as the kernel built them at this boot: they agree
  * with what the firmware reported, boot data is reserved under its owner's name, and DMA runs

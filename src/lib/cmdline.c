@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Finding words and key=value pairs on a space-separated command line. */
 #include <frame64/cmdline.h>
 #include <frame64/kstring.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * CRC-32/IEEE, reflected, polynomial 0xEDB88320, four bits at a time: a 16-entry table is small
  * enough to be a constant and fast enough to check a 64 MiB module at boot.

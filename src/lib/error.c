@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Human phrases for the kernel's error codes. */
 #include <frame64/error.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The kernel's printf engine: a small, allocation-free formatter that feeds one character at a
  * time to a callback, so the same code serves the consoles, string buffers and host tests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Freestanding memset/memcpy/memmove/memcmp and a few string helpers for the kernel. The compiler
  * may emit calls to the first four on its own, so they must exist even if no code names them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* dma_alloc(): zones mapped onto the frame manager's contiguous runs. */
 #include <frame64/dma.h>
 #include <frame64/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The page-frame manager (design and policy: docs/frame-allocator.md).
  *

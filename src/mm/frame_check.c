@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The page-frame manager's debug checks (FRAME_CHECK, FRAME_POISON) and the diagnosis of an
  * invalid free. Kept out of src/mm/frame.c so the fast paths there stay readable; everything

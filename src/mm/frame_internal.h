@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Shared by src/mm/frame.c and src/mm/frame_check.c; not an API. */
 #ifndef FRAME64_MM_FRAME_INTERNAL_H
 #define FRAME64_MM_FRAME_INTERNAL_H

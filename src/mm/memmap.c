@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Memory-map sanitizer (see include/frame64/memmap.h for the policy).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * x86_64 page-table builder and walker (see include/frame64/pagetable.h for the policies).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The run-length region list: sorted, merged, half-open [base, end) ranges with a tag each.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Allocation from the region list: finding a free run that meets a request's size, alignment,
  * address window and boundary, tagging it for its owner, and giving it back. The painting itself

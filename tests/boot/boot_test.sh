@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
 # Boots a frame64 image in an emulator, captures COM1 and decides pass or fail from what the
 # kernel printed. One configuration per call; CTest runs the matrix (tests/boot/matrix.txt).
 #

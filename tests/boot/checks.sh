@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: 0BSD
 # Sourced by boot_test.sh: the verdict from COM1. check_all calls finish FAIL with the first
 # broken rule, or sets verdict to a one-line summary of what passed.
 

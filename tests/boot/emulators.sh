@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: 0BSD
 # Sourced by boot_test.sh: starts, watches and ends QEMU or Bochs for one configuration.
 #   emulator_start      boots $iso as set up by the options; COM1 goes to $log, messages to $elog
 #   emulator_alive      still running?

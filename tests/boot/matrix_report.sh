@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
 # Prints the boot matrix table from the .result files boot_test.sh leaves in the given folder,
 # in matrix.txt's order (configurations without a result, e.g. not selected, are left out).
 #   matrix_report.sh [DIR (build/boot-tests)] [MATRIX (tests/boot/matrix.txt)]

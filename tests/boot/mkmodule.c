@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * mkmodule: writes a test module for the boot tests — SIZE pseudo-random bytes from SEED — and
  * prints its CRC-32 as eight hex digits, the form the kernel's ktest expects after "crc32=" on

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
 # Runs instrumented unit tests, merges their profiles and checks the line coverage of each named
 # source file (CTest: coverage.mm, registered by tests/coverage/CMakeLists.txt).
 #   coverage.sh --out DIR --min PERCENT --root SRCDIR --profdata llvm-profdata --cov llvm-cov \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * libFuzzer harness: arbitrary bytes as a multiboot2 information block, through mb2_parse(),
  * memmap_sanitize() and memmap_carve_boot().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * libFuzzer harness for the page-frame manager: random sequences of frame_alloc,
  * frame_alloc_zeroed, frame_free, frame_alloc_run, frame_free_run, writes into held frames and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Fuzzes the region list against a reference model: one tag per cell over
  *   cells 0..255    the pages of [0, 1M)                   (growth storage lives here)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
 # lint.cppcheck: cppcheck over src/ (kernel and shared C), failing on any finding that
 # cppcheck-suppressions.txt does not explain.
 #   cppcheck.sh SOURCE_ROOT [cppcheck]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Host backing for phys_to_virt()/virt_to_phys(): an mmap'd sparse arena (see arena.h). */
 #define _DEFAULT_SOURCE
 #include "arena.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * A sparse test arena that stands in for physical memory in host tests: physical address pa is
  * arena_base() + pa. Reserved with MAP_NORESERVE, so a terabyte costs nothing until touched,

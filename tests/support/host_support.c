@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Host implementations of panic_at() and kprintf(): panics unwind to expect_panic(), output is
  * kept. */
 #include "host_support.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Host test helpers: catching panic() and reading what kprintf() printed.
  *

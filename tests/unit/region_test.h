@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Shared by the region-list tests (test_region.c: painting, growth, lookup; test_region_alloc.c:
  * runs and frees): two lists reset before every test, entry literals, and list comparisons.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cmdline_has_word() / cmdline_value(): whole words only, at any position, NULL-safe. */
 #include <stdarg.h>
 #include <stddef.h>

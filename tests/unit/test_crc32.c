@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* crc32_update(): known answers, and that splitting the input does not change the result. */
 #include <stdarg.h>
 #include <stddef.h>

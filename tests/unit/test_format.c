@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* kvformat(): every conversion the kernel uses, widths, flags, and truncation by ksnprintf(). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The page-frame manager (src/mm/frame.c) on the sparse test arena: lazy seeding, LIFO order,
  * the low-memory policy, runs, exhaustion, invalid frees, poisoning, stats, and the batched

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The memory-map sanitizer: overlaps of every shape, rounding, clipping at the address width,
  * ACPI kinds, long maps that make the list grow, reading the map from a multiboot2 block, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * mb2_parse() on hand-built information blocks: GRUB-like good blocks, then malformed ones, each
  * checked for its outcome and its message. Every block is parsed from a heap copy of exactly its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * pt_map()/pt_translate()/pt_unmap()/pt_tables_needed() on the test arena. Table frames come from
  * a bump allocator inside the arena that counts them and can be told to fail after n frames; it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The region list's painting (set, add, retag, reserve, remove), merging and splitting, clamping
  * at the top of the address space, all-or-nothing failure, growth into the list's own memory,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The region list's runs (src/mm/region_alloc.c): alignment, window, boundary, direction, growth
  * during an allocation, the chunks the frame stack carves, and freeing with its owner check.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* CPU identification and the few machine-level services the portable kernel needs. */
 #include <arch/cpu.h>
 #include <frame64/arch.h>

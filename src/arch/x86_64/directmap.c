@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The direct map: all physical memory the sanitized map knows, mapped once at DIRECT_MAP_BASE
  * with 2 MiB pages (1 GiB pages where the CPU has them), into the boot PML4. Its table frames

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The kernel's own GDT (64-bit code and data) and a TSS whose interrupt stack table gives
  * double faults, NMIs and machine checks a known-good stack: a fault on a broken stack then

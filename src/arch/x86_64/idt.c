@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The 64-bit IDT: all 32 CPU exceptions go to boot/isr.asm's stubs and on to
  * exception_dispatch(). A breakpoint that a test asked for is counted and resumed; anything else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The kernel's one pair of physical <-> virtual translations. Until the direct map exists the
  * boot identity map of the low 4 GiB serves (offset 0); physmap_set_base() switches to the direct

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * COM1 at 115200 8N1. The port is probed first (scratch register and a loopback test) so a
  * machine without one costs nothing, and every wait for the transmitter is bounded so a broken

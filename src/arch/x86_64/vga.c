@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * The 80x25 VGA text screen at physical 0xB8000, for BIOS boots. Under UEFI there is no text
  * buffer, so the console enables this only when the boot information says BIOS.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Host stand-in for the kernel's interrupt-disabling lock: no interrupts here, but re-entry is
  * still a bug, so it is caught.

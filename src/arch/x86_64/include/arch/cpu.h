@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Every instruction frame64 needs that C cannot express: port I/O, control registers, MSRs,
  * CPUID, the time-stamp counter and halting. Only code under src/arch/ includes this.

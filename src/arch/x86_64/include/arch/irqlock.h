@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * Kernel lock for allocator state: interrupts off on this CPU, then a test-and-set spin so the
  * same code stays correct when a later issue brings up more CPUs. Pure code includes
