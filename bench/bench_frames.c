@@ -21,7 +21,7 @@ INLINE uint64_t lifo_loop(struct subject *s, bool bm, uint64_t n)
     uint64_t acc = 0, fails = 0;
     for (uint64_t i = 0; i < n; i++) {
         phys_addr_t pa = s_alloc(s, bm);
-        if (pa == FRAME_NONE) {
+        if (pa == PHYS_NONE) {
             fails++;
             continue;
         }
@@ -37,7 +37,7 @@ INLINE void fill_then_free(struct subject *s, bool bm, phys_addr_t *v, uint64_t 
     for (uint64_t i = 0; i < n; i++)
         v[i] = s_alloc(s, bm);
     for (uint64_t i = 0; i < n; i++)
-        if (v[i] != FRAME_NONE)
+        if (v[i] != PHYS_NONE)
             s_free(s, bm, v[i]);
 }
 
@@ -71,7 +71,7 @@ INLINE void alloc_n(struct subject *s, bool bm, phys_addr_t *v, uint64_t n)
 INLINE void free_n(struct subject *s, bool bm, phys_addr_t *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
-        if (v[i] != FRAME_NONE) /* a failed allocation, already counted */
+        if (v[i] != PHYS_NONE) /* a failed allocation, already counted */
             s_free(s, bm, v[i]);
 }
 
@@ -84,7 +84,7 @@ static void check_frames(struct subject *s, const phys_addr_t *v, uint64_t n, ui
     uint64_t words = map_top(ram) / PAGE_SIZE / 64, bad = 0;
     uint64_t *seen = calloc(words, sizeof(uint64_t));
     for (uint64_t i = 0; i < n && seen; i++) {
-        const struct region *r = v[i] == FRAME_NONE ? NULL : region_lookup(&l, v[i]);
+        const struct region *r = v[i] == PHYS_NONE ? NULL : region_lookup(&l, v[i]);
         uint64_t f = v[i] / PAGE_SIZE;
         if (!r || r->tag != REGION_FREE || !IS_ALIGNED(v[i], PAGE_SIZE) ||
             (seen[f / 64] >> (f % 64) & 1))
@@ -112,7 +112,7 @@ static void w2_random(struct subject *s, uint64_t ram)
         if (r < 0)
             check_frames(s, v, n, ram);
         for (uint64_t i = 0; i < n; i++)
-            fails += v[i] == FRAME_NONE;
+            fails += v[i] == PHYS_NONE;
         shuffle(v, n);
         uint64_t t2 = now_ns();
         DISPATCH(free_n, s, v, n);
@@ -147,12 +147,12 @@ static uint64_t fragment(struct subject *s, phys_addr_t *q, uint64_t cap)
 {
     static phys_addr_t runs[4096];
     uint64_t m = 0, k = 0;
-    while (m < ARRAY_SIZE(runs) && (runs[m] = DISPATCH(s_alloc_run, s, 8, RUN_CEIL)) != FRAME_NONE)
+    while (m < ARRAY_SIZE(runs) && (runs[m] = DISPATCH(s_alloc_run, s, 8, RUN_CEIL)) != PHYS_NONE)
         m++;
     for (uint64_t i = 1; i + 1 < m; i++)
         if (i % 2 == 1 || i % 8 == 0)
             DISPATCH(s_free_run, s, runs[i], 8);
-    while (k < cap && (q[k] = DISPATCH(s_alloc_run, s, 16, RUN_CEIL)) != FRAME_NONE)
+    while (k < cap && (q[k] = DISPATCH(s_alloc_run, s, 16, RUN_CEIL)) != PHYS_NONE)
         k++;
     for (uint64_t i = 0; i < k; i++)
         DISPATCH(s_free_run, s, q[i], 16);
@@ -163,14 +163,14 @@ INLINE uint64_t runs_alloc(struct subject *s, bool bm, phys_addr_t *q, uint64_t 
 {
     uint64_t fails = 0;
     for (uint64_t i = 0; i < k; i++)
-        fails += (q[i] = s_alloc_run(s, bm, 16, RUN_CEIL)) == FRAME_NONE;
+        fails += (q[i] = s_alloc_run(s, bm, 16, RUN_CEIL)) == PHYS_NONE;
     return fails;
 }
 
 INLINE uint64_t runs_free(struct subject *s, bool bm, phys_addr_t *q, uint64_t k)
 {
     for (uint64_t i = 0; i < k; i++)
-        if (q[i] != FRAME_NONE)
+        if (q[i] != PHYS_NONE)
             s_free_run(s, bm, q[i], 16);
     return 0;
 }
@@ -271,7 +271,7 @@ INLINE uint64_t worst_loop(struct subject *s, bool bm, phys_addr_t *hold, uint64
     for (uint64_t c = 0; c < cycles; c++) {
         s_free(s, bm, *hold);
         phys_addr_t x = s_alloc(s, bm), y = s_alloc(s, bm);
-        if (x == FRAME_NONE || y == FRAME_NONE) {
+        if (x == PHYS_NONE || y == PHYS_NONE) {
             fails++;
             break;
         }
@@ -286,7 +286,7 @@ INLINE uint64_t worst_loop(struct subject *s, bool bm, phys_addr_t *hold, uint64
 static void w6_worst(struct subject *s)
 {
     uint64_t top = ram_top(cfg.worst_ram), n = 0;
-    while ((s->kind == BITMAP ? s_alloc(s, true) : s_alloc(s, false)) != FRAME_NONE)
+    while ((s->kind == BITMAP ? s_alloc(s, true) : s_alloc(s, false)) != PHYS_NONE)
         n++;
     CHECK(free_frames(s) == 0, "%s worst: %llu frames left after allocating %llu",
           kind_name[s->kind], (unsigned long long)free_frames(s), (unsigned long long)n);

@@ -136,7 +136,7 @@ phys_addr_t bitmap_alloc(struct bitmap_alloc *b)
     uint64_t i = skip_full(b->words, b->hint, b->nwords);
     b->hint = i;
     if (i == b->nwords)
-        return BITMAP_NONE;
+        return PHYS_NONE;
     uint64_t bit = (uint64_t)__builtin_ctzll(~b->words[i]);
     b->words[i] |= (uint64_t)1 << bit;
     b->free_frames--;
@@ -161,7 +161,7 @@ phys_addr_t bitmap_alloc_run(struct bitmap_alloc *b, uint64_t nframes, uint64_t 
                              phys_addr_t max)
 {
     if (nframes == 0 || (align & (align - 1)) != 0)
-        return BITMAP_NONE;
+        return PHYS_NONE;
     uint64_t step = align > PAGE_SIZE ? align >> PAGE_SHIFT : 1;
     uint64_t limit = b->nframes;
     if (max != 0)
@@ -174,7 +174,7 @@ phys_addr_t bitmap_alloc_run(struct bitmap_alloc *b, uint64_t nframes, uint64_t 
         pos = find_clear(b->words, pos, limit);
         uint64_t start = ALIGN_UP(pos, step);
         if (start >= limit || limit - start < nframes)
-            return BITMAP_NONE;
+            return PHYS_NONE;
         uint64_t used = find_set(b->words, start, start + nframes);
         if (used == start + nframes) {
             fill_bits(b->words, start, start + nframes, true);

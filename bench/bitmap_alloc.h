@@ -14,9 +14,6 @@
 #include <frame64/region.h>
 #include <frame64/types.h>
 
-/* What the allocation functions return when nothing fits (same value as FRAME_NONE). */
-#define BITMAP_NONE ((phys_addr_t)UINT64_MAX)
-
 struct bitmap_alloc {
     uint64_t *words;      /* bit f of the array set: frame f is in use, reserved or not RAM */
     uint64_t nwords;      /* words in use: ceil(nframes / 64) */
@@ -36,7 +33,7 @@ uint64_t bitmap_storage_bytes(const struct region_list *map);
 int bitmap_init(struct bitmap_alloc *b, const struct region_list *map, uint64_t *storage,
                 uint64_t storage_bytes);
 
-/* The lowest free frame. Return: its physical address, or BITMAP_NONE when none is left. */
+/* The lowest free frame. Return: its physical address, or PHYS_NONE when none is left. */
 phys_addr_t bitmap_alloc(struct bitmap_alloc *b);
 
 /* Gives back a frame from bitmap_alloc(); panics on a frame outside the map or already free. */
@@ -45,7 +42,7 @@ void bitmap_free(struct bitmap_alloc *b, phys_addr_t pa);
 /*
  * The lowest run of nframes free frames aligned to align bytes (a power of two, 0 = 4 KiB) that
  * ends at or below max (0 = no ceiling).
- * Return: the run's base, or BITMAP_NONE when no such run is free.
+ * Return: the run's base, or PHYS_NONE when no such run is free.
  */
 phys_addr_t bitmap_alloc_run(struct bitmap_alloc *b, uint64_t nframes, uint64_t align,
                              phys_addr_t max);

@@ -16,7 +16,7 @@ enum dma_zone {
 
 /*
  * bytes (rounded up to 4 KiB) of physically contiguous memory, aligned to align (a power of
- * two, 0 = 4 KiB), inside zone. Return: the physical base, or FRAME_NONE when nothing fits.
+ * two, 0 = 4 KiB), inside zone. Return: the physical base, or PHYS_NONE when nothing fits.
  */
 phys_addr_t dma_alloc(uint64_t bytes, uint64_t align, enum dma_zone zone);
 

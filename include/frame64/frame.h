@@ -13,9 +13,6 @@
 #include <frame64/region.h>
 #include <arch/irqlock.h>
 
-/* What the allocation functions return when no frame is left. Callers must check. */
-#define FRAME_NONE ((phys_addr_t)UINT64_MAX)
-
 /* Frames freed below this go back to the region list (ISA DMA reaches only the first 16 MiB). */
 #define FRAME_ISA_LIMIT (16 * MiB)
 
@@ -48,7 +45,7 @@ struct frame_stats {
 #define FRAME_BATCH_MAX 510
 struct frame_batch {
     uint64_t count;                      /* entries used in frames[] */
-    phys_addr_t next;                    /* the next batch (or link) down, FRAME_NONE: none */
+    phys_addr_t next;                    /* the next batch (or link) down, PHYS_NONE: none */
     phys_addr_t frames[FRAME_BATCH_MAX]; /* free frames; the last one is popped first */
 };
 
@@ -60,7 +57,7 @@ struct frame_pool {
     _Alignas(64) struct irqlock lock;
     unsigned flags;          /* enum frame_flags given to frame_init() */
     struct frame_batch *top; /* phys_to_virt(head), cached; NULL when the stack is empty */
-    phys_addr_t head;        /* the head free frame, FRAME_NONE when the stack is empty */
+    phys_addr_t head;        /* the head free frame, PHYS_NONE when the stack is empty */
     uint64_t batches;        /* frames in the head chain (batched: batch frames; linked: all) */
     uint64_t seeded;         /* frames taken from the seed cursor and not given back to the list */
     phys_addr_t end;         /* one past the highest byte that can hold a frame */
@@ -80,10 +77,10 @@ struct frame_pool {
  */
 int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags);
 
-/* One 4 KiB frame, contents undefined. Return: its address, or FRAME_NONE when exhausted. */
+/* One 4 KiB frame, contents undefined. Return: its address, or PHYS_NONE when exhausted. */
 phys_addr_t frame_alloc(struct frame_pool *p);
 
-/* As frame_alloc(), filled with zeroes. Return: its address, or FRAME_NONE. */
+/* As frame_alloc(), filled with zeroes. Return: its address, or PHYS_NONE. */
 phys_addr_t frame_alloc_zeroed(struct frame_pool *p);
 
 /*
@@ -96,7 +93,7 @@ void frame_free(struct frame_pool *p, phys_addr_t pa);
  * nframes contiguous frames, aligned to align (a power of two, 0 = 4 KiB), lying below max
  * (0 = no ceiling) and not crossing boundary (0 = none). A ceiling searches bottom-up, above
  * FRAME_ISA_LIMIT first; no ceiling searches top-down. When nothing fits, frame_reclaim() is
- * tried before giving up. Return: the base of the run, or FRAME_NONE if no such run is free or the
+ * tried before giving up. Return: the base of the run, or PHYS_NONE if no such run is free or the
  * request is invalid.
  */
 phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,

@@ -48,11 +48,7 @@
 #define PT_2M 2u
 #define PT_1G 4u /* only where CPUID.80000001h:EDX.Page1GB is set */
 
-/* What pt_translate() returns for an address that is not mapped. */
-#define PT_NOT_MAPPED ((phys_addr_t)-1)
-
-/* Hands out one 4 KiB frame for a table (pt_map() zeroes it). Return: the frame, or
- * (phys_addr_t)-1. */
+/* Hands out one 4 KiB frame for a table (pt_map() zeroes it). Return: the frame, or PHYS_NONE. */
 typedef phys_addr_t (*pt_alloc_fn)(void *ctx);
 
 /*
@@ -69,7 +65,7 @@ int pt_map(phys_addr_t pml4, uint64_t virt, phys_addr_t phys, uint64_t size, uin
 /*
  * Walks the tables for virt; flags_out gets the leaf's flag bits (entry without its address,
  * PTE_HUGE for a huge page) and page_size_out its page size; both get 0 if virt is not mapped,
- * and either may be NULL. Return: the physical address of virt, or PT_NOT_MAPPED (also for a
+ * and either may be NULL. Return: the physical address of virt, or PHYS_NONE (also for a
  * non-canonical virt).
  */
 phys_addr_t pt_translate(phys_addr_t pml4, uint64_t virt, uint64_t *flags_out,

@@ -61,9 +61,6 @@ struct region_list {
 /* Sized for real firmware maps (UEFI maps of several hundred entries exist) before merging. */
 #define REGION_STATIC_CAPACITY 256
 
-/* What region_alloc() returns when it cannot satisfy a request. */
-#define REGION_NONE ((phys_addr_t)UINT64_MAX)
-
 /* A contiguous-run request for region_alloc(). */
 struct region_request {
     uint64_t size;     /* bytes; rounded up to PAGE_SIZE */
@@ -117,7 +114,7 @@ int region_remove(struct region_list *l, phys_addr_t base, phys_addr_t end);
  * Finds a free run that satisfies req and tags it req->tag. Bottom-up searches take the lowest
  * fitting address, top-down the highest (of the list as it was when called). Alignments below
  * PAGE_SIZE are raised to it; the run ends at or below max, so it never includes the top byte.
- * Return: the run's base, or REGION_NONE (list unchanged) when no run fits, no slot is left, or
+ * Return: the run's base, or PHYS_NONE (list unchanged) when no run fits, no slot is left, or
  * req is malformed (size 0, align or boundary not a power of two, size > boundary, min >= max,
  * tag REGION_FREE or out of range).
  */
@@ -195,7 +192,7 @@ int region_paint(struct region_list *l, const struct region_paint *p);
 
 /*
  * The run region_alloc(l, req) would take, ignoring req->tag and avoiding [xbase, xend).
- * Return: its base, or REGION_NONE.
+ * Return: its base, or PHYS_NONE.
  */
 phys_addr_t region_find_run(const struct region_list *l, const struct region_request *req,
                             phys_addr_t xbase, phys_addr_t xend);

@@ -21,6 +21,13 @@ typedef uint64_t phys_addr_t;
 /* Highest representable physical address plus one would overflow; ranges clamp to this instead. */
 #define PHYS_ADDR_MAX UINT64_MAX
 
+/*
+ * "No address": what every allocator, lookup and translation returns when it has none to give
+ * (frame_alloc(), region_alloc(), pt_translate(), dma_alloc()). Never a valid frame: it is not
+ * page aligned.
+ */
+#define PHYS_NONE ((phys_addr_t)UINT64_MAX)
+
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define ALIGN_UP(x, a)   ALIGN_DOWN((x) + ((uint64_t)(a)-1), (a))
 #define IS_ALIGNED(x, a) (((x) & ((uint64_t)(a)-1)) == 0)

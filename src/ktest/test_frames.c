@@ -86,7 +86,7 @@ KTEST(frames_exhaustion_and_recovery)
     uint64_t nbits = physmap_limit() / PAGE_SIZE;
     uint64_t bitmap_bytes = ALIGN_UP(nbits / 8 + 8, PAGE_SIZE);
     phys_addr_t bitmap_pa = dma_alloc(bitmap_bytes, 0, DMA_ZONE_ANY);
-    KT_ASSERT(bitmap_pa != FRAME_NONE, "no room for a 0x%llx-byte bitmap",
+    KT_ASSERT(bitmap_pa != PHYS_NONE, "no room for a 0x%llx-byte bitmap",
               (unsigned long long)bitmap_bytes);
     uint64_t *seen = phys_to_virt(bitmap_pa);
     memset(seen, 0, bitmap_bytes);
@@ -94,11 +94,11 @@ KTEST(frames_exhaustion_and_recovery)
     frame_get_stats(&kernel_frames, &s0);
     KT_ASSERT(s0.total == s0.stacked + s0.unseeded + s0.reserved + s0.in_use,
               "counters do not add up at the start");
-    phys_addr_t last = FRAME_NONE;
+    phys_addr_t last = PHYS_NONE;
     uint64_t count = 0;
     for (;;) {
         phys_addr_t pa = frame_alloc(&kernel_frames);
-        if (pa == FRAME_NONE)
+        if (pa == PHYS_NONE)
             break;
         KT_ASSERT(IS_ALIGNED(pa, PAGE_SIZE) && pa < physmap_limit(), "bad frame 0x%llx",
                   (unsigned long long)pa);
@@ -138,7 +138,7 @@ KTEST(frames_exhaustion_and_recovery)
     /* Walk the chain: every pattern intact (no two holders shared a frame), then free. */
     uint64_t freed = 0;
     uint64_t c0 = arch_cycles();
-    while (last != FRAME_NONE) {
+    while (last != PHYS_NONE) {
         uint64_t *w = phys_to_virt(last);
         KT_ASSERT(w[0] == (last ^ PATTERN) && w[511] == ~last,
                   "frame 0x%llx was overwritten while held", (unsigned long long)last);
@@ -163,7 +163,7 @@ KTEST(frames_exhaustion_and_recovery)
     phys_addr_t again[64];
     for (size_t i = 0; i < ARRAY_SIZE(again); i++) {
         again[i] = frame_alloc_zeroed(&kernel_frames);
-        KT_ASSERT(again[i] != FRAME_NONE, "allocation %zu after recovery failed", i);
+        KT_ASSERT(again[i] != PHYS_NONE, "allocation %zu after recovery failed", i);
         const uint64_t *w = phys_to_virt(again[i]);
         for (size_t j = 0; j < 512; j++)
             KT_ASSERT(w[j] == 0, "zeroed frame 0x%llx has 0x%llx at word %zu",
@@ -184,7 +184,7 @@ KTEST(frames_dma_after_churn)
         size_t n = 0;
         for (; n < ARRAY_SIZE(held); n++) {
             held[n] = frame_alloc(&kernel_frames);
-            if (held[n] == FRAME_NONE)
+            if (held[n] == PHYS_NONE)
                 break;
         }
         for (size_t i = n; i > 1; i--) { /* free in a shuffled order */
@@ -198,7 +198,7 @@ KTEST(frames_dma_after_churn)
             frame_free(&kernel_frames, held[i]);
     }
     phys_addr_t pa = dma_alloc(64 * KiB, 64 * KiB, DMA_ZONE_ISA);
-    KT_ASSERT(pa != FRAME_NONE && pa + 64 * KiB <= 16 * MiB && IS_ALIGNED(pa, 64 * KiB),
+    KT_ASSERT(pa != PHYS_NONE && pa + 64 * KiB <= 16 * MiB && IS_ALIGNED(pa, 64 * KiB),
               "no 64 KiB ISA run after churn (got 0x%llx)", (unsigned long long)pa);
     dma_free(pa, 64 * KiB);
 }
@@ -211,13 +211,13 @@ KTEST(frames_cycles)
     uint64_t c0 = arch_cycles();
     for (int i = 0; i < N; i++) {
         phys_addr_t pa = frame_alloc(&kernel_frames);
-        KT_ASSERT(pa != FRAME_NONE, "allocation failed");
+        KT_ASSERT(pa != PHYS_NONE, "allocation failed");
         frame_free(&kernel_frames, pa);
     }
     uint64_t c1 = arch_cycles();
     size_t n = 0;
     for (; n < N; n++)
-        if ((held[n] = frame_alloc(&kernel_frames)) == FRAME_NONE)
+        if ((held[n] = frame_alloc(&kernel_frames)) == PHYS_NONE)
             break;
     uint64_t c2 = arch_cycles();
     for (size_t i = 0; i < n; i++)

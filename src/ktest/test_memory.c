@@ -125,7 +125,7 @@ static void check_run(struct ktest *t, phys_addr_t pa, uint64_t size, uint64_t a
 {
     struct ktest_range boot[KTEST_MAX_BOOT_RANGES];
     size_t n = ktest_boot_ranges(boot, ARRAY_SIZE(boot));
-    KT_ASSERT(pa != FRAME_NONE, "no run of 0x%llx bytes", (unsigned long long)size);
+    KT_ASSERT(pa != PHYS_NONE, "no run of 0x%llx bytes", (unsigned long long)size);
     KT_ASSERT(!max || pa + size <= max, "run 0x%llx ends above 0x%llx", (unsigned long long)pa,
               (unsigned long long)max);
     KT_ASSERT(IS_ALIGNED(pa, align), "run 0x%llx is not aligned to 0x%llx", (unsigned long long)pa,
@@ -166,7 +166,7 @@ KTEST(dma_32bit_1m_run)
     run_round_trip(t, 1 * MiB, 0, DMA_ZONE_32, 4 * GiB, 0);
 }
 
-/* Requests no free run can satisfy fail with FRAME_NONE and leave the list exactly as it was. */
+/* Requests no free run can satisfy fail with PHYS_NONE and leave the list exactly as it was. */
 KTEST(dma_impossible_request_fails_cleanly)
 {
     static struct ktest_snapshot before;
@@ -178,12 +178,12 @@ KTEST(dma_impossible_request_fails_cleanly)
         if (r->tag == REGION_FREE)
             largest = MAX(largest, r->end - r->base);
     }
-    KT_ASSERT(dma_alloc(largest + PAGE_SIZE, 0, DMA_ZONE_ANY) == FRAME_NONE,
+    KT_ASSERT(dma_alloc(largest + PAGE_SIZE, 0, DMA_ZONE_ANY) == PHYS_NONE,
               "a run larger than the largest free range (0x%llx) was granted",
               (unsigned long long)largest);
-    KT_ASSERT(dma_alloc(128 * KiB, 0, DMA_ZONE_ISA) == FRAME_NONE,
+    KT_ASSERT(dma_alloc(128 * KiB, 0, DMA_ZONE_ISA) == PHYS_NONE,
               "an ISA run larger than the 64 KiB boundary was granted");
-    KT_ASSERT(dma_alloc(32 * MiB, 0, DMA_ZONE_ISA) == FRAME_NONE, "32 MiB below 16 MiB granted");
+    KT_ASSERT(dma_alloc(32 * MiB, 0, DMA_ZONE_ISA) == PHYS_NONE, "32 MiB below 16 MiB granted");
     KT_ASSERT(ktest_snapshot_equal(&before, &kernel_memory), "a failed request changed the list");
 }
 
@@ -197,7 +197,7 @@ KTEST(dma_runs_never_overlap_boot_data)
     ktest_snapshot_take(&before, &kernel_memory);
     while (n < ARRAY_SIZE(runs)) {
         phys_addr_t pa = dma_alloc(64 * KiB, 0, DMA_ZONE_ISA);
-        if (pa == FRAME_NONE)
+        if (pa == PHYS_NONE)
             break;
         runs[n++] = pa;
         check_run(t, pa, 64 * KiB, PAGE_SIZE, 16 * MiB, 64 * KiB);

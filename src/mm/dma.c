@@ -7,7 +7,7 @@ phys_addr_t dma_alloc(uint64_t bytes, uint64_t align, enum dma_zone zone)
 {
     uint64_t nframes = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
     if (nframes == 0)
-        return FRAME_NONE;
+        return PHYS_NONE;
     switch (zone) {
     case DMA_ZONE_ISA:
         return frame_alloc_run(&kernel_frames, nframes, align, 16 * MiB, 64 * KiB);

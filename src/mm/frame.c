@@ -37,7 +37,7 @@ int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags
         kprintf("frame_init: unknown flags 0x%x\n", flags & ~FRAME_ALL_FLAGS);
         return K_EINVAL;
     }
-    *p = (struct frame_pool){.lock = IRQLOCK_INIT, .flags = flags, .head = FRAME_NONE};
+    *p = (struct frame_pool){.lock = IRQLOCK_INIT, .flags = flags, .head = PHYS_NONE};
     p->regions = regions;
     /* Frames only ever come from free ranges, so the highest of them bounds every valid free. */
     region_for_each(regions, r)
@@ -84,11 +84,11 @@ static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
     return false;
 }
 
-/* The next frame from the seed cursor. Return: it, or FRAME_NONE when memory is exhausted. */
+/* The next frame from the seed cursor. Return: it, or PHYS_NONE when memory is exhausted. */
 static inline phys_addr_t seed_take(struct frame_pool *p)
 {
     if (p->seed_next == p->seed_base && !seed_refill(p))
-        return FRAME_NONE;
+        return PHYS_NONE;
     p->seed_next -= PAGE_SIZE;
     return p->seed_next;
 }
@@ -106,15 +106,15 @@ static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, ui
     } else if (b) { /* batch empty (or linked): hand out the head frame itself */
         pa = p->head;
         p->head = b->next;
-        p->top = p->head == FRAME_NONE ? NULL : phys_to_virt(p->head);
+        p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
         p->batches--;
         src = FRAME_FROM_HEAD;
     } else {
         pa = seed_take(p);
         src = FRAME_FROM_SEED;
-        if (pa == FRAME_NONE) {
+        if (pa == PHYS_NONE) {
             irqlock_release(&p->lock, irq);
-            return FRAME_NONE;
+            return PHYS_NONE;
         }
         p->seeded++;
     }
@@ -154,7 +154,7 @@ phys_addr_t frame_alloc(struct frame_pool *p)
 phys_addr_t frame_alloc_zeroed(struct frame_pool *p)
 {
     phys_addr_t pa = frame_alloc(p);
-    if (pa != FRAME_NONE)
+    if (pa != PHYS_NONE)
         memset(phys_to_virt(pa), 0, PAGE_SIZE);
     return pa;
 }
@@ -219,17 +219,17 @@ void frame_free(struct frame_pool *p, phys_addr_t pa)
     free_slow(p, pa, irq);
 }
 
-/* The region-list search behind frame_alloc_run(), lock held. Return: a base or REGION_NONE. */
+/* The region-list search behind frame_alloc_run(), lock held. Return: a base or PHYS_NONE. */
 static phys_addr_t run_search(struct frame_pool *p, struct region_request *req)
 {
-    phys_addr_t base = REGION_NONE;
+    phys_addr_t base = PHYS_NONE;
     if (req->max >
         FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare the ISA-reachable memory if we can */
         req->min = FRAME_ISA_LIMIT;
         base = region_alloc(p->regions, req);
         req->min = 0;
     }
-    if (base == REGION_NONE)
+    if (base == PHYS_NONE)
         base = region_alloc(p->regions, req);
     return base;
 }
@@ -242,7 +242,7 @@ static uint64_t reclaim_locked(struct frame_pool *p)
         return 0;
     if (region_retag(p->regions, 0, PHYS_ADDR_MAX, REGION_FRAMES, REGION_FREE) != K_OK)
         return 0; /* cannot happen: a retag that only merges needs no slot */
-    p->head = FRAME_NONE;
+    p->head = PHYS_NONE;
     p->top = NULL;
     p->batches = 0;
     p->seeded = 0;
@@ -265,7 +265,7 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
         (boundary & (boundary - 1))) {
         kprintf("frame_alloc_run: invalid request: %lu frames, align 0x%lx, boundary 0x%lx\n",
                 nframes, align, boundary);
-        return FRAME_NONE;
+        return PHYS_NONE;
     }
     struct region_request req = {
         .size = nframes << PAGE_SHIFT,
@@ -277,10 +277,10 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
     };
     uint64_t irq = irqlock_acquire(&p->lock);
     phys_addr_t base = run_search(p, &req);
-    if (base == REGION_NONE && reclaim_locked(p)) /* the stack may hold what the run needs */
+    if (base == PHYS_NONE && reclaim_locked(p)) /* the stack may hold what the run needs */
         base = run_search(p, &req);
     irqlock_release(&p->lock, irq);
-    return base == REGION_NONE ? FRAME_NONE : base;
+    return base;
 }
 
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)

@@ -28,7 +28,7 @@ int frame_check_init(struct frame_pool *p)
     /* Zeroed here rather than lazily: 32 KiB per GiB of RAM, written once in a debug build. */
     struct region_request req = {.size = bytes, .tag = REGION_META, .top_down = true};
     phys_addr_t pa = region_alloc(p->regions, &req);
-    if (pa == REGION_NONE) {
+    if (pa == PHYS_NONE) {
         kprintf("frame_init: no room for the %s FRAME_CHECK bitmap\n",
                 kformat_size(size, sizeof(size), bytes));
         return K_ENOMEM;
@@ -100,8 +100,8 @@ void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 
 void frame_bad_free(struct frame_pool *p, phys_addr_t pa)
 {
-    if (pa == FRAME_NONE)
-        panic("frame_free(0x%lx): FRAME_NONE, a failed allocation, was freed", pa);
+    if (pa == PHYS_NONE)
+        panic("frame_free(0x%lx): PHYS_NONE, a failed allocation, was freed", pa);
     if (!IS_ALIGNED(pa, PAGE_SIZE))
         panic("frame_free(0x%lx): misaligned, not on a 4 KiB frame boundary", pa);
     if (pa >= p->end)

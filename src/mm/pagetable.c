@@ -108,7 +108,7 @@ struct map_req {
 static int link_new_table(const struct map_req *r, uint64_t *e, uint64_t link)
 {
     phys_addr_t t = r->alloc(r->ctx);
-    if (t == (phys_addr_t)-1)
+    if (t == PHYS_NONE)
         return K_ENOMEM;
     if (!IS_ALIGNED(t, PAGE_SIZE) || t >= PHYS_LIMIT)
         panic("pt_map: allocator returned %lx, not a 4 KiB aligned frame below 2^52", t);
@@ -214,13 +214,13 @@ phys_addr_t pt_translate(phys_addr_t pml4, uint64_t virt, uint64_t *flags_out,
     if (page_size_out)
         *page_size_out = 0;
     if (!canonical(virt))
-        return PT_NOT_MAPPED;
+        return PHYS_NONE;
 
     phys_addr_t table = pml4;
     for (int level = PT_TOP_LEVEL;; level--) {
         uint64_t e = *entry_ptr(table, virt, level);
         if (!(e & PTE_PRESENT))
-            return PT_NOT_MAPPED;
+            return PHYS_NONE;
         if (is_leaf(e, level, virt)) {
             uint64_t sz = level_size(level);
             if (flags_out)

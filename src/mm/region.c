@@ -202,7 +202,7 @@ static int region_grow(struct region_list *l, size_t need, phys_addr_t xbase, ph
     struct region_request req = {
         .size = bytes, .min = PAGE_SIZE, .max = l->grow_limit, .top_down = true};
     phys_addr_t pa = region_find_run(l, &req, xbase, xend);
-    if (pa == REGION_NONE) {
+    if (pa == PHYS_NONE) {
         char sz[16];
         kprintf("region: %s: all %zu entries used and no free %s below 0x%lx to grow into\n",
                 l->name, l->capacity, kformat_size(sz, sizeof(sz), bytes), l->grow_limit);

@@ -20,20 +20,20 @@ static bool crosses(phys_addr_t a, uint64_t size, uint64_t boundary)
 
 /*
  * The lowest run of size bytes in [lo, hi) aligned to align that does not cross a multiple of
- * boundary (size <= boundary). Return: its base, or REGION_NONE.
+ * boundary (size <= boundary). Return: its base, or PHYS_NONE.
  */
 static phys_addr_t fit_low(phys_addr_t lo, phys_addr_t hi, uint64_t size, uint64_t align,
                            uint64_t boundary)
 {
     if (lo > PHYS_ADDR_MAX - (align - 1))
-        return REGION_NONE;
+        return PHYS_NONE;
     phys_addr_t a = ALIGN_UP(lo, align);
     if (a >= hi || size > hi - a)
-        return REGION_NONE;
+        return PHYS_NONE;
     /* The first aligned start past the crossed multiple is that multiple: align <= boundary. */
     if (crosses(a, size, boundary))
         a = ALIGN_DOWN(a + size - 1, boundary);
-    return a < hi && size <= hi - a ? a : REGION_NONE;
+    return a < hi && size <= hi - a ? a : PHYS_NONE;
 }
 
 /* As fit_low(), the highest such run. */
@@ -41,20 +41,20 @@ static phys_addr_t fit_high(phys_addr_t lo, phys_addr_t hi, uint64_t size, uint6
                             uint64_t boundary)
 {
     if (size > hi - lo)
-        return REGION_NONE;
+        return PHYS_NONE;
     phys_addr_t a = ALIGN_DOWN(hi - size, align);
     if (a < lo)
-        return REGION_NONE;
+        return PHYS_NONE;
     if (crosses(a, size, boundary)) {
         phys_addr_t m = ALIGN_DOWN(a + size - 1, boundary);
         if (m < size)
-            return REGION_NONE;
+            return PHYS_NONE;
         a = ALIGN_DOWN(m - size, align);
     }
-    return a >= lo ? a : REGION_NONE;
+    return a >= lo ? a : PHYS_NONE;
 }
 
-/* Tries [lo, hi) minus [xbase, xend) in search order. Return: a base, or REGION_NONE. */
+/* Tries [lo, hi) minus [xbase, xend) in search order. Return: a base, or PHYS_NONE. */
 static phys_addr_t fit_outside(phys_addr_t lo, phys_addr_t hi, phys_addr_t xbase, phys_addr_t xend,
                                uint64_t size, uint64_t align, uint64_t boundary, bool top_down)
 {
@@ -69,10 +69,10 @@ static phys_addr_t fit_outside(phys_addr_t lo, phys_addr_t hi, phys_addr_t xbase
             continue;
         phys_addr_t a = top_down ? fit_high(s[0], s[1], size, align, boundary)
                                  : fit_low(s[0], s[1], size, align, boundary);
-        if (a != REGION_NONE)
+        if (a != PHYS_NONE)
             return a;
     }
-    return REGION_NONE;
+    return PHYS_NONE;
 }
 
 phys_addr_t region_find_run(const struct region_list *l, const struct region_request *req,
@@ -82,10 +82,10 @@ phys_addr_t region_find_run(const struct region_list *l, const struct region_req
     phys_addr_t max = req->max ? req->max : PHYS_ADDR_MAX;
     if (req->size == 0 || req->size > PHYS_ADDR_MAX - (PAGE_SIZE - 1) || !is_pow2(align) ||
         (req->boundary && !is_pow2(req->boundary)) || req->min >= max)
-        return REGION_NONE;
+        return PHYS_NONE;
     uint64_t size = ALIGN_UP(req->size, PAGE_SIZE);
     if (req->boundary && size > req->boundary)
-        return REGION_NONE;
+        return PHYS_NONE;
     align = MAX(align, PAGE_SIZE);
     for (size_t k = 0; k < l->count; k++) {
         const struct region *r = &l->regions[req->top_down ? l->count - 1 - k : k];
@@ -95,22 +95,22 @@ phys_addr_t region_find_run(const struct region_list *l, const struct region_req
         if (r->tag != REGION_FREE || lo >= hi)
             continue;
         phys_addr_t a = fit_outside(lo, hi, xbase, xend, size, align, req->boundary, req->top_down);
-        if (a != REGION_NONE)
+        if (a != PHYS_NONE)
             return a;
     }
-    return REGION_NONE;
+    return PHYS_NONE;
 }
 
 phys_addr_t region_alloc(struct region_list *l, const struct region_request *req)
 {
     if (req->tag == REGION_FREE || req->tag >= REGION_TAG_COUNT)
-        return REGION_NONE;
+        return PHYS_NONE;
     phys_addr_t pa = region_find_run(l, req, 0, 0);
-    if (pa == REGION_NONE)
-        return REGION_NONE;
+    if (pa == PHYS_NONE)
+        return PHYS_NONE;
     phys_addr_t end = pa + ALIGN_UP(req->size, PAGE_SIZE);
     if (region_paint(l, &(struct region_paint){.base = pa, .end = end, .to = req->tag}) != K_OK)
-        return REGION_NONE;
+        return PHYS_NONE;
     return pa;
 }
 

@@ -4,7 +4,7 @@
  * frame_alloc_zeroed, frame_free, frame_alloc_run, frame_free_run, writes into held frames and
  * invalid frees, checked after every step against a model of what the caller holds. Aborts if a
  * frame or run is handed out twice or overlaps, lies outside the initially free memory, breaks
- * its alignment, ceiling or boundary, if FRAME_NONE comes back while memory is free, if the stats
+ * its alignment, ceiling or boundary, if PHYS_NONE comes back while memory is free, if the stats
  * stop adding up or disagree with the model, if an invalid free does not panic under
  * FRAME_CHECK, or if the region list breaks its invariants.
  *
@@ -140,7 +140,7 @@ static bool free_run_panics(phys_addr_t base, uint64_t n)
 static void op_alloc(bool zeroed)
 {
     phys_addr_t pa = zeroed ? frame_alloc_zeroed(&pool) : frame_alloc(&pool);
-    if (pa == FRAME_NONE) { /* only when nothing is free */
+    if (pa == PHYS_NONE) { /* only when nothing is free */
         struct frame_stats s;
         frame_get_stats(&pool, &s);
         CHECK(s.stacked == 0 && s.unseeded == 0);
@@ -177,7 +177,7 @@ static void op_alloc_run(uint64_t arg)
     phys_addr_t max = ceilings[(arg >> 8) % ARRAY_SIZE(ceilings)];
     uint64_t boundary = boundaries[(arg >> 12) % ARRAY_SIZE(boundaries)];
     phys_addr_t base = frame_alloc_run(&pool, n, align, max, boundary);
-    if (base == FRAME_NONE)
+    if (base == PHYS_NONE)
         return;
     phys_addr_t end = base + n * PAGE_SIZE;
     CHECK(IS_ALIGNED(base, align) && end <= ARENA);
@@ -192,7 +192,7 @@ static void op_alloc_run(uint64_t arg)
                                                        .min = FRAME_ISA_LIMIT,
                                                        .max = max,
                                                        .boundary = boundary},
-                              0, 0) == REGION_NONE);
+                              0, 0) == PHYS_NONE);
     for (phys_addr_t pa = base; pa < end; pa += PAGE_SIZE) {
         CHECK(initially_free[pa / PAGE_SIZE]);
         CHECK(model[pa / PAGE_SIZE] == M_FREE);

@@ -466,11 +466,11 @@ static void do_alloc(unsigned op)
     snap(&b);
     phys_addr_t pa = region_alloc(&L, &r);
     if (want < 0) {
-        CHECK(pa == REGION_NONE);
+        CHECK(pa == PHYS_NONE);
         unchanged(&b);
         return;
     }
-    if (pa != REGION_NONE) {
+    if (pa != PHYS_NONE) {
         CHECK(pa == addr(want));
         CHECK(IS_ALIGNED(pa, align) && pa >= r.min && !crosses(pa, size, r.boundary));
         CHECK(size <= (r.max ? r.max : PHYS_ADDR_MAX) - pa);
@@ -479,7 +479,7 @@ static void do_alloc(unsigned op)
     }
     int pe = point(addr(want) + size);
     CHECK(pe > want);
-    settle(&b, pa == REGION_NONE ? K_ENOMEM : K_OK, want, pe, REGION_PAINT_ALL, 0, r.tag);
+    settle(&b, pa == PHYS_NONE ? K_ENOMEM : K_OK, want, pe, REGION_PAINT_ALL, 0, r.tag);
 }
 
 static void do_grow_limit(void)

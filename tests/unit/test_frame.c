@@ -119,7 +119,7 @@ static void test_lazy_seeding(void **state)
     assert_int_equal(arena_resident(top, 1 * TiB), 2);
     assert_int_equal(arena_resident(held[511], held[511] + PAGE_SIZE), 1);
     for (int i = 0; i < 512; i++)
-        assert_int_not_equal(frame_alloc(&pool), FRAME_NONE);
+        assert_int_not_equal(frame_alloc(&pool), PHYS_NONE);
     assert_int_equal(arena_resident(0, 1 * TiB), 2);
     check_stats(1000 * PAGE_SIZE);
 
@@ -161,7 +161,7 @@ static void test_lifo(void **state)
 /*
  * Standard map. Expect: the first frame is the top one (64M - 4K), the cursor carves
  * [62M, 64M) as REGION_FRAMES and leaves the rest free; every following frame is lower than the
- * one before, down to 1M (low memory last), 15360 frames in all; then FRAME_NONE.
+ * one before, down to 1M (low memory last), 15360 frames in all; then PHYS_NONE.
  */
 static void test_top_down_seeding(void **state)
 {
@@ -176,7 +176,7 @@ static void test_top_down_seeding(void **state)
 
     uint64_t n = 1;
     phys_addr_t prev = pa, next;
-    while ((next = frame_alloc(&pool)) != FRAME_NONE) {
+    while ((next = frame_alloc(&pool)) != PHYS_NONE) {
         assert_true(next < prev);
         assert_true(tag_at(next) == REGION_FRAMES);
         prev = next;
@@ -197,7 +197,7 @@ static void test_low_frames_return_to_list(void **state)
 {
     (void)state;
     std_pool(FRAME_CHECK);
-    while (frame_alloc(&pool) != FRAME_NONE)
+    while (frame_alloc(&pool) != PHYS_NONE)
         ;
     frame_free(&pool, 5 * MiB);
     frame_free(&pool, 5 * MiB + PAGE_SIZE);
@@ -220,7 +220,7 @@ static void test_low_frames_return_to_list(void **state)
     assert_int_equal(frame_alloc(&pool), 16 * MiB);
     assert_int_equal(frame_alloc(&pool), 5 * MiB + PAGE_SIZE); /* the cursor walks down again */
     assert_int_equal(frame_alloc(&pool), 5 * MiB);
-    assert_int_equal(frame_alloc(&pool), FRAME_NONE);
+    assert_int_equal(frame_alloc(&pool), PHYS_NONE);
 }
 
 /*
@@ -245,7 +245,7 @@ static void test_low_free_falls_back_to_stack(void **state)
     assert_int_equal(list.count, 5);
     assert_int_equal(frame_alloc(&pool), 24 * MiB - 2 * PAGE_SIZE);
     assert_int_equal(region_lookup(&list, 10 * MiB)->base, 9 * MiB); /* whole range carved */
-    while (frame_alloc(&pool) != FRAME_NONE)
+    while (frame_alloc(&pool) != PHYS_NONE)
         ;
     assert_int_equal(list.count, 5);
     frame_free(&pool, 5 * MiB);
@@ -287,7 +287,7 @@ static void test_runs_with_singles(void **state)
         held_bytes += 1000 * PAGE_SIZE;
         for (int i = nheld - 1000; i < nheld; i += 2) {
             frame_free(&pool, held[i]);
-            held[i] = FRAME_NONE;
+            held[i] = PHYS_NONE;
             held_bytes -= PAGE_SIZE;
         }
         phys_addr_t top = highest_free_end();
@@ -295,11 +295,11 @@ static void test_runs_with_singles(void **state)
         phys_addr_t r32 = frame_alloc_run(&pool, 8, 0, 32 * MiB, 0);
         phys_addr_t rtop = frame_alloc_run(&pool, 3, 0, 0, 0);
         phys_addr_t risa = frame_alloc_run(&pool, 10, 0, 16 * MiB, 64 * KiB);
-        assert_true(r16 != FRAME_NONE && r16 + 16 * PAGE_SIZE <= 16 * MiB);
+        assert_true(r16 != PHYS_NONE && r16 + 16 * PAGE_SIZE <= 16 * MiB);
         assert_true(IS_ALIGNED(r16, 64 * KiB));
-        assert_true(r32 != FRAME_NONE && r32 >= 16 * MiB && r32 + 8 * PAGE_SIZE <= 32 * MiB);
+        assert_true(r32 != PHYS_NONE && r32 >= 16 * MiB && r32 + 8 * PAGE_SIZE <= 32 * MiB);
         assert_int_equal(rtop + 3 * PAGE_SIZE, top);
-        assert_true(risa != FRAME_NONE &&
+        assert_true(risa != PHYS_NONE &&
                     risa / (64 * KiB) == (risa + 10 * PAGE_SIZE - 1) / (64 * KiB));
         runs[nruns] = r16, run_frames[nruns++] = 16;
         runs[nruns] = r32, run_frames[nruns++] = 8;
@@ -310,21 +310,21 @@ static void test_runs_with_singles(void **state)
     }
     for (int j = 0; j < nruns; j++)
         for (int i = 0; i < nheld; i++)
-            if (held[i] != FRAME_NONE)
+            if (held[i] != PHYS_NONE)
                 assert_false(held[i] >= runs[j] && held[i] < runs[j] + run_frames[j] * PAGE_SIZE);
     /* Take all remaining frames; the low ones freed by the churn go to the list. */
     for (int i = 0; i < nheld; i++)
-        if (held[i] != FRAME_NONE)
+        if (held[i] != PHYS_NONE)
             frame_free(&pool, held[i]);
     phys_addr_t pa;
     nheld = 0;
-    while ((pa = frame_alloc(&pool)) != FRAME_NONE)
+    while ((pa = frame_alloc(&pool)) != PHYS_NONE)
         held[nheld++] = pa;
     for (int i = 0; i < nheld; i++)
         if (held[i] < 16 * MiB)
             frame_free(&pool, held[i]);
     phys_addr_t big = frame_alloc_run(&pool, 256, 0, 16 * MiB, 0);
-    assert_int_not_equal(big, FRAME_NONE);
+    assert_int_not_equal(big, PHYS_NONE);
     assert_true(big + 1 * MiB <= 16 * MiB);
     frame_free_run(&pool, big, 256);
     for (int j = 0; j < nruns; j++)
@@ -334,25 +334,25 @@ static void test_runs_with_singles(void **state)
 
 /*
  * Standard map. Expect: after 15360 frames every allocation (single or run) returns
- * FRAME_NONE; freeing two frames makes exactly those two available again (LIFO), then none.
+ * PHYS_NONE; freeing two frames makes exactly those two available again (LIFO), then none.
  */
 static void test_exhaustion(void **state)
 {
     (void)state;
     std_pool(0);
     uint64_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != FRAME_NONE)
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
         n++;
     assert_int_equal(n, STD_FREE_FRAMES);
-    assert_int_equal(frame_alloc(&pool), FRAME_NONE);
-    assert_int_equal(frame_alloc_zeroed(&pool), FRAME_NONE);
-    assert_int_equal(frame_alloc_run(&pool, 1, 0, 0, 0), FRAME_NONE);
+    assert_int_equal(frame_alloc(&pool), PHYS_NONE);
+    assert_int_equal(frame_alloc_zeroed(&pool), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 1, 0, 0, 0), PHYS_NONE);
     check_stats(n * PAGE_SIZE);
     frame_free(&pool, held[100]);
     frame_free(&pool, held[200]);
     assert_int_equal(frame_alloc(&pool), held[200]);
     assert_int_equal(frame_alloc(&pool), held[100]);
-    assert_int_equal(frame_alloc(&pool), FRAME_NONE);
+    assert_int_equal(frame_alloc(&pool), PHYS_NONE);
     check_stats(n * PAGE_SIZE);
 }
 
@@ -360,7 +360,7 @@ static void test_exhaustion(void **state)
  * Standard map with FRAME_CHECK; one frame allocated (64M - 4K), one freed again (64M - 8K),
  * a run at the top. Expect each invalid free to panic naming its address and what is wrong:
  * misaligned, outside RAM, the kernel, the firmware hole, low memory, a double free, a frame
- * the cursor never handed out, a frame still free in the list, a run frame, FRAME_NONE.
+ * the cursor never handed out, a frame still free in the list, a run frame, PHYS_NONE.
  */
 static void test_invalid_frees_panic(void **state)
 {
@@ -384,7 +384,7 @@ static void test_invalid_frees_panic(void **state)
         {b - PAGE_SIZE, "never allocated"},
         {30 * MiB, "free in the region list"},
         {run + PAGE_SIZE, "frame_free_run"},
-        {FRAME_NONE, "FRAME_NONE"},
+        {PHYS_NONE, "PHYS_NONE"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         expect_panic(frame_free(&pool, bad[i].pa));
@@ -485,7 +485,7 @@ static void test_poison(void **state)
         frame_free(&pool, held[i]);
     /* a batch frame whose slots were used and emptied is handed out clean (re-poisoned) */
     for (int i = 0; i < 20; i++)
-        assert_int_not_equal(frame_alloc(&pool), FRAME_NONE);
+        assert_int_not_equal(frame_alloc(&pool), PHYS_NONE);
     frame_free(&pool, held[5]);
     phys_addr_t z = frame_alloc_zeroed(&pool);
     assert_int_equal(z, held[5]);
@@ -517,7 +517,7 @@ static void random_walk(unsigned flags, phys_addr_t *log, size_t *nlog)
             held[i] = held[--nheld];
         } else {
             phys_addr_t pa = frame_alloc(&pool);
-            assert_int_not_equal(pa, FRAME_NONE);
+            assert_int_not_equal(pa, PHYS_NONE);
             held[nheld++] = log[(*nlog)++] = pa;
         }
         if (step % 97 == 0)
@@ -585,7 +585,7 @@ static void test_stats(void **state)
 
 /*
  * Bad arguments. Expect: unknown flags -> K_EINVAL; a FRAME_CHECK bitmap of 8 pages (1 GiB of
- * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests -> FRAME_NONE.
+ * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests -> PHYS_NONE.
  *   1M [16K]   512M [16K]   1G-16K [16K] 1G        (everything else a hole)
  */
 static void test_init_and_request_errors(void **state)
@@ -601,10 +601,10 @@ static void test_init_and_request_errors(void **state)
     assert_int_equal(frame_init(&pool, &list, FRAME_CHECK), K_ENOMEM);
     assert_int_equal(region_total(&list, REGION_FREE), 48 * KiB); /* nothing taken */
     assert_int_equal(frame_init(&pool, &list, 0), K_OK);
-    assert_int_equal(frame_alloc_run(&pool, 0, 0, 0, 0), FRAME_NONE);
-    assert_int_equal(frame_alloc_run(&pool, 1, 3 * PAGE_SIZE, 0, 0), FRAME_NONE);
-    assert_int_equal(frame_alloc_run(&pool, 1, 0, 0, 12345), FRAME_NONE);
-    assert_int_equal(frame_alloc_run(&pool, 5, 0, 0, 0), FRAME_NONE); /* no 5-frame run */
+    assert_int_equal(frame_alloc_run(&pool, 0, 0, 0, 0), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 1, 3 * PAGE_SIZE, 0, 0), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 1, 0, 0, 12345), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 5, 0, 0, 0), PHYS_NONE); /* no 5-frame run */
     assert_int_equal(frame_alloc_run(&pool, 4, 0, 0, 0), 1 * GiB - 16 * KiB);
     /* 8 singles left, from the top range down */
     assert_int_equal(frame_alloc(&pool), 512 * MiB + 12 * KiB);
@@ -625,7 +625,7 @@ static void test_idle_pool_gives_stack_back_for_runs(void **state)
     static struct region before[REGION_STATIC_CAPACITY];
     std_pool(0);
     size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != FRAME_NONE)
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
         n++;
     assert_int_equal(n, STD_FREE_FRAMES);
     assert_int_equal(held[0], 64 * MiB - PAGE_SIZE);
@@ -634,7 +634,7 @@ static void test_idle_pool_gives_stack_back_for_runs(void **state)
 
     size_t count = list.count;
     memcpy(before, list.regions, count * sizeof(before[0]));
-    assert_int_equal(frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0), FRAME_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0), PHYS_NONE);
     assert_int_equal(list.count, count);
     assert_memory_equal(before, list.regions, count * sizeof(before[0]));
 
@@ -698,7 +698,7 @@ static void test_hole_free_and_empty_map(void **state)
     static const struct range none[] = {{0, 1 * MiB, REGION_LOWMEM}};
     make_map(8 * MiB, none, ARRAY_SIZE(none), REGION_STATIC_CAPACITY);
     assert_int_equal(frame_init(&pool, &list, FRAME_CHECK), K_OK);
-    assert_int_equal(frame_alloc(&pool), FRAME_NONE);
+    assert_int_equal(frame_alloc(&pool), PHYS_NONE);
     check_stats(0);
 }
 

@@ -34,7 +34,7 @@ static phys_addr_t bump_alloc(void *ctx)
 {
     struct bump *b = ctx;
     if (b->count >= b->limit || b->next >= b->end)
-        return (phys_addr_t)-1;
+        return PHYS_NONE;
     phys_addr_t f = b->next;
     b->next += PAGE_SIZE;
     b->count++;
@@ -94,10 +94,10 @@ static void test_map_4k(void **state)
     assert_int_equal(sz, PAGE_SIZE);
     assert_int_equal(f, PTE_PRESENT | PTE_WRITE);
     assert_int_equal(tr(0x400fff), 0x123fff);
-    assert_int_equal(pt_translate(PML4, 0x401000, &f, &sz), PT_NOT_MAPPED);
+    assert_int_equal(pt_translate(PML4, 0x401000, &f, &sz), PHYS_NONE);
     assert_int_equal(f, 0);
     assert_int_equal(sz, 0);
-    assert_int_equal(tr(0x3fffff), PT_NOT_MAPPED);
+    assert_int_equal(tr(0x3fffff), PHYS_NONE);
     assert_int_equal(bump.count, 3);
     assert_int_equal(pt_tables_needed(0x400000, PAGE_SIZE, PT_4K), 3);
 }
@@ -114,8 +114,8 @@ static void test_map_2m(void **state)
     assert_true(flags_at(2 * MiB) & PTE_HUGE);
     assert_int_equal(tr(2 * MiB + 0x12345), 1 * GiB + 0x12345);
     assert_int_equal(tr(4 * MiB - 1), 1 * GiB + 2 * MiB - 1);
-    assert_int_equal(tr(4 * MiB), PT_NOT_MAPPED);
-    assert_int_equal(tr(2 * MiB - 1), PT_NOT_MAPPED);
+    assert_int_equal(tr(4 * MiB), PHYS_NONE);
+    assert_int_equal(tr(2 * MiB - 1), PHYS_NONE);
     assert_int_equal(bump.count, 2);
 }
 
@@ -129,7 +129,7 @@ static void test_map_1g(void **state)
     assert_int_equal(map(1 * GiB, 3 * GiB, 1 * GiB, 0, PT_1G | PT_2M), K_OK);
     assert_int_equal(page_size_at(1 * GiB + 5 * MiB), 1 * GiB);
     assert_int_equal(tr(2 * GiB - 1), 4 * GiB - 1);
-    assert_int_equal(tr(2 * GiB), PT_NOT_MAPPED);
+    assert_int_equal(tr(2 * GiB), PHYS_NONE);
     assert_int_equal(flags_at(1 * GiB), PTE_PRESENT | PTE_HUGE);
     assert_int_equal(bump.count, 1);
 }
@@ -150,8 +150,8 @@ static void test_mixed_unaligned(void **state)
     assert_int_equal(page_size_at(4 * MiB), PAGE_SIZE);
     assert_int_equal(page_size_at(5 * MiB - 1), PAGE_SIZE);
     assert_int_equal(tr(3 * MiB + 7), 3 * MiB + 7);
-    assert_int_equal(tr(5 * MiB), PT_NOT_MAPPED);
-    assert_int_equal(tr(1 * MiB - 1), PT_NOT_MAPPED);
+    assert_int_equal(tr(5 * MiB), PHYS_NONE);
+    assert_int_equal(tr(1 * MiB - 1), PHYS_NONE);
     assert_int_equal(bump.count, 4);
     assert_int_equal(pt_tables_needed(1 * MiB, 4 * MiB, PT_2M), 4);
 }
@@ -200,7 +200,7 @@ static void test_higher_half(void **state)
     assert_int_equal(bump.count, 2);
     assert_int_equal(map(0xfffffffffffff000ull, 0x5000, PAGE_SIZE, 0, PT_4K), K_OK);
     assert_int_equal(tr(0xffffffffffffffffull), 0x5fff);
-    assert_int_equal(tr(0xffffffffffffe000ull), PT_NOT_MAPPED);
+    assert_int_equal(tr(0xffffffffffffe000ull), PHYS_NONE);
 }
 
 /*
@@ -217,7 +217,7 @@ static void test_direct_map(void **state)
     assert_int_equal(bump.count, 10);
     assert_int_equal(tr(DIRECT_MAP + 5 * GiB + 123), 5 * GiB + 123);
     assert_int_equal(tr(DIRECT_MAP + 9 * GiB - 1), 9 * GiB - 1);
-    assert_int_equal(tr(DIRECT_MAP + 9 * GiB), PT_NOT_MAPPED);
+    assert_int_equal(tr(DIRECT_MAP + 9 * GiB), PHYS_NONE);
     assert_true(pml4_entry(256) & PTE_PRESENT);
 
     memset(phys_to_virt(PML4), 0, PAGE_SIZE);
@@ -280,7 +280,7 @@ static void test_noncanonical(void **state)
     assert_int_equal(bump.count, 3);
     assert_non_null(strstr(kprintf_output(), "canonical"));
     assert_int_equal(pt_unmap(PML4, 0x0000800000000000ull, PAGE_SIZE), K_EINVAL);
-    assert_int_equal(tr(0x0000800000000000ull), PT_NOT_MAPPED);
+    assert_int_equal(tr(0x0000800000000000ull), PHYS_NONE);
     assert_int_equal(tr(0x00007ffffffff000ull), 0);
 }
 
@@ -324,7 +324,7 @@ static void test_enomem_part_way(void **state)
     assert_int_equal(bump.count, 3);
     assert_int_equal(tr(0), 0x10000000);
     assert_int_equal(tr(2 * MiB - 1), 0x10000000 + 2 * MiB - 1);
-    assert_int_equal(tr(2 * MiB), PT_NOT_MAPPED);
+    assert_int_equal(tr(2 * MiB), PHYS_NONE);
     assert_non_null(strstr(kprintf_output(), "out of table frames at 200000"));
 
     bump.limit = UINT64_MAX;
@@ -389,7 +389,7 @@ static void test_remap_over_huge_rejected(void **state)
     assert_int_equal(tr(2 * MiB + PAGE_SIZE), 8 * MiB + PAGE_SIZE);
     assert_int_equal(page_size_at(2 * MiB), 2 * MiB);
     assert_int_equal(tr(1 * GiB + 2 * MiB), 1 * GiB + 2 * MiB);
-    assert_int_equal(tr(0), PT_NOT_MAPPED);
+    assert_int_equal(tr(0), PHYS_NONE);
 }
 
 /*
@@ -432,18 +432,18 @@ static void test_unmap(void **state)
     assert_int_equal(map(8 * MiB, 8 * MiB, 4 * PAGE_SIZE, 0, PT_4K), K_OK);
     uint64_t frames = bump.count;
     assert_int_equal(pt_unmap(PML4, 2 * MiB, 2 * MiB), K_OK);
-    assert_int_equal(tr(2 * MiB), PT_NOT_MAPPED);
-    assert_int_equal(tr(4 * MiB - 1), PT_NOT_MAPPED);
+    assert_int_equal(tr(2 * MiB), PHYS_NONE);
+    assert_int_equal(tr(4 * MiB - 1), PHYS_NONE);
     assert_int_equal(tr(2 * MiB - 1), 2 * MiB - 1);
     assert_int_equal(tr(4 * MiB), 4 * MiB);
 
     assert_int_equal(pt_unmap(PML4, 8 * MiB + PAGE_SIZE, PAGE_SIZE), K_OK);
-    assert_int_equal(tr(8 * MiB + PAGE_SIZE), PT_NOT_MAPPED);
+    assert_int_equal(tr(8 * MiB + PAGE_SIZE), PHYS_NONE);
     assert_int_equal(tr(8 * MiB), 8 * MiB);
     assert_int_equal(tr(8 * MiB + 2 * PAGE_SIZE), 8 * MiB + 2 * PAGE_SIZE);
 
     assert_int_equal(pt_unmap(PML4, 6 * MiB, 1 * GiB), K_OK);
-    assert_int_equal(tr(8 * MiB), PT_NOT_MAPPED);
+    assert_int_equal(tr(8 * MiB), PHYS_NONE);
     assert_int_equal(tr(4 * MiB), 4 * MiB);
     assert_int_equal(pt_unmap(PML4, 512 * GiB, 4 * MiB), K_OK); /* nothing there at all */
     assert_int_equal(bump.count, frames);
@@ -467,7 +467,7 @@ static void test_unmap_split_rejected(void **state)
     assert_int_equal(tr(3 * MiB), 3 * MiB);
     assert_int_equal(tr(1 * GiB + 4 * MiB), 4 * MiB);
     assert_int_equal(pt_unmap(PML4, 1 * GiB, 1 * GiB), K_OK);
-    assert_int_equal(tr(1 * GiB), PT_NOT_MAPPED);
+    assert_int_equal(tr(1 * GiB), PHYS_NONE);
 }
 
 /*

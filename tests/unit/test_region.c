@@ -297,7 +297,7 @@ static void test_set_to_top(void **state)
  * A full list of 4, growth off:
  *   |F 0-8K|KERN 8K-12K|F 12K-16K|FW 16K-20K|
  *   set [1K-2K) DMA (+2), add [32K-36K) (+1), free [9K-10K) (+2), alloc 4K at 0 (+1)
- * Expect K_ENOMEM / REGION_NONE each time, the list unchanged, a message saying growth is off.
+ * Expect K_ENOMEM / PHYS_NONE each time, the list unchanged, a message saying growth is off.
  * Then set [12K-16K) FW, which merges (-1): it works, |F 0-8K|KERN 8K-12K|FW 12K-20K|.
  */
 static void test_full_without_growth(void **state)
@@ -315,7 +315,7 @@ static void test_full_without_growth(void **state)
     assert_int_equal(region_add(&S, 32 * K, 36 * K), K_ENOMEM);
     assert_int_equal(region_free(&S, 9 * K, 1 * K, KERN), K_ENOMEM);
     assert_int_equal(region_alloc(&S, &(struct region_request){.size = 4 * K, .tag = DMA}),
-                     REGION_NONE);
+                     PHYS_NONE);
     expect_unchanged(&s, &S);
     assert_int_equal(region_set(&S, 12 * K, 16 * K, FW), K_OK);
     EXPECT(&S, E(0, 8 * K, F), E(8 * K, 12 * K, KERN), E(12 * K, 20 * K, FW));

@@ -59,8 +59,7 @@ static void test_alloc_alignment(void **state)
         alloc(&L, (struct region_request){.size = 4 * K, .align = 64 * K, .top_down = true}),
         1 * M - 64 * K);
     snap(&s, &L);
-    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .align = 12 * K}),
-                     REGION_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .align = 12 * K}), PHYS_NONE);
     expect_unchanged(&s, &L);
     assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K}), 4 * K);
     assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .align = 16}), 8 * K);
@@ -78,10 +77,10 @@ static void test_alloc_ceiling_16m(void **state)
     assert_int_equal(
         alloc(&L, (struct region_request){.size = 64 * K, .max = 16 * M, .top_down = true}),
         16 * M - 64 * K);
-    assert_int_equal(alloc(&L, (struct region_request){.size = 8 * M, .max = 16 * M}), REGION_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = 8 * M, .max = 16 * M}), PHYS_NONE);
     assert_int_equal(region_free(&L, 16 * M - 64 * K, 64 * K, DMA), K_OK);
     assert_int_equal(alloc(&L, (struct region_request){.size = 8 * M + 4 * K, .max = 16 * M}),
-                     REGION_NONE);
+                     PHYS_NONE);
     assert_int_equal(alloc(&L, (struct region_request){.size = 8 * M, .max = 16 * M}), 8 * M);
     EXPECT(&L, E(8 * M, 16 * M, DMA), E(16 * M, 32 * M, F));
 }
@@ -116,12 +115,12 @@ static void test_alloc_min_floor(void **state)
                      516 * K);
     assert_int_equal(
         alloc(&L, (struct region_request){.size = 8 * K, .min = 1 * M - 4 * K, .top_down = true}),
-        REGION_NONE);
+        PHYS_NONE);
     assert_int_equal(
         alloc(&L, (struct region_request){.size = 4 * K, .min = 1 * M - 4 * K, .top_down = true}),
         1 * M - 4 * K);
     assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .min = 2 * M, .max = 2 * M}),
-                     REGION_NONE);
+                     PHYS_NONE);
 }
 
 /*
@@ -136,9 +135,9 @@ static void test_alloc_boundary(void **state)
     assert_int_equal(region_add(&L, 60 * K, 192 * K), K_OK);
     assert_int_equal(alloc(&L, (struct region_request){.size = 8 * K, .boundary = 64 * K}), 64 * K);
     assert_int_equal(alloc(&L, (struct region_request){.size = 128 * K, .boundary = 64 * K}),
-                     REGION_NONE);
+                     PHYS_NONE);
     assert_int_equal(alloc(&L, (struct region_request){.size = 8 * K, .boundary = 48 * K}),
-                     REGION_NONE);
+                     PHYS_NONE);
     assert_int_equal(
         alloc(&L, (struct region_request){.size = 64 * K, .align = 64 * K, .boundary = 64 * K}),
         128 * K);
@@ -161,17 +160,17 @@ static void test_alloc_boundary_pushes_out(void **state)
     assert_int_equal(region_add(&L, 60 * K, 68 * K), K_OK);
     snap(&s, &L);
     assert_int_equal(alloc(&L, (struct region_request){.size = 8 * K, .boundary = 64 * K}),
-                     REGION_NONE);
+                     PHYS_NONE);
     assert_int_equal(
         alloc(&L, (struct region_request){.size = 8 * K, .boundary = 64 * K, .top_down = true}),
-        REGION_NONE);
+        PHYS_NONE);
     expect_unchanged(&s, &L);
     assert_int_equal(alloc(&L, (struct region_request){.size = 8 * K}), 60 * K);
 }
 
 /*
  *   |F 0-16K|KERN 16K-32K|     32K (only 16K free), then anything once all is reserved
- * Expect REGION_NONE both times and the list unchanged.
+ * Expect PHYS_NONE both times and the list unchanged.
  */
 static void test_alloc_no_space(void **state)
 {
@@ -180,12 +179,12 @@ static void test_alloc_no_space(void **state)
     assert_int_equal(region_add(&L, 0, 32 * K), K_OK);
     assert_int_equal(region_set(&L, 16 * K, 32 * K, KERN), K_OK);
     snap(&s, &L);
-    assert_int_equal(alloc(&L, (struct region_request){.size = 32 * K}), REGION_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = 32 * K}), PHYS_NONE);
     assert_int_equal(alloc(&L, (struct region_request){.size = 32 * K, .top_down = true}),
-                     REGION_NONE);
+                     PHYS_NONE);
     expect_unchanged(&s, &L);
     assert_int_equal(region_reserve(&L, 0, 16 * K, KERN), K_OK);
-    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K}), REGION_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K}), PHYS_NONE);
     EXPECT(&L, E(0, 32 * K, KERN));
 }
 
@@ -205,7 +204,7 @@ static void test_alloc_exact_fit_merges(void **state)
 
 /*
  *   |F 1M-2M|     size 1 byte, then sizes that overflow when rounded to a page
- * Expect a whole page [1M, 1M+4K); REGION_NONE for the huge sizes.
+ * Expect a whole page [1M, 1M+4K); PHYS_NONE for the huge sizes.
  */
 static void test_alloc_rounds_size(void **state)
 {
@@ -213,13 +212,13 @@ static void test_alloc_rounds_size(void **state)
     assert_int_equal(region_add(&L, 1 * M, 2 * M), K_OK);
     assert_int_equal(alloc(&L, (struct region_request){.size = 1}), 1 * M);
     EXPECT(&L, E(1 * M, 1 * M + 4 * K, DMA), E(1 * M + 4 * K, 2 * M, F));
-    assert_int_equal(alloc(&L, (struct region_request){.size = UINT64_MAX}), REGION_NONE);
-    assert_int_equal(alloc(&L, (struct region_request){.size = UINT64_MAX - 4094}), REGION_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = UINT64_MAX}), PHYS_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = UINT64_MAX - 4094}), PHYS_NONE);
 }
 
 /*
  *   |F 1M-2M|     tag free, tag out of range, size 0, min >= max
- * Expect REGION_NONE for each and the list unchanged.
+ * Expect PHYS_NONE for each and the list unchanged.
  */
 static void test_alloc_bad_requests(void **state)
 {
@@ -228,12 +227,12 @@ static void test_alloc_bad_requests(void **state)
     assert_int_equal(region_add(&L, 1 * M, 2 * M), K_OK);
     snap(&s, &L);
     struct region_request r = {.size = 4 * K, .tag = F};
-    assert_int_equal(region_alloc(&L, &r), REGION_NONE);
+    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
     r.tag = REGION_TAG_COUNT;
-    assert_int_equal(region_alloc(&L, &r), REGION_NONE);
-    assert_int_equal(alloc(&L, (struct region_request){.size = 0}), REGION_NONE);
+    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = 0}), PHYS_NONE);
     assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .min = 3 * M, .max = 1 * M}),
-                     REGION_NONE);
+                     PHYS_NONE);
     expect_unchanged(&s, &L);
 }
 
@@ -255,9 +254,9 @@ static void test_alloc_direction_across_ranges(void **state)
     r.max = 4 * M;
     assert_int_equal(region_alloc(&L, &r), 3 * M - 8 * K);
     r = (struct region_request){.size = 2 * M, .tag = DMA};
-    assert_int_equal(region_alloc(&L, &r), REGION_NONE);
+    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
     r.top_down = true;
-    assert_int_equal(region_alloc(&L, &r), REGION_NONE);
+    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
     assert_true(region_check(&L));
 }
 
@@ -290,9 +289,9 @@ static void test_alloc_at_top(void **state)
     assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .top_down = true}),
                      P - 4 * K);
     assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .top_down = true}),
-                     REGION_NONE);
-    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K}), REGION_NONE);
-    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .min = P}), REGION_NONE);
+                     PHYS_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K}), PHYS_NONE);
+    assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .min = P}), PHYS_NONE);
     EXPECT(&L, E(P - 4 * K, P, DMA), E(P, TOP, F));
     assert_int_equal(region_free(&L, P - 4 * K + 1, 4 * K - 1, DMA), K_OK);
     assert_int_equal(region_free(&L, P - 4 * K, 1, DMA), K_OK);
@@ -302,7 +301,7 @@ static void test_alloc_at_top(void **state)
 /*
  *   |LOW 0-1M|F 1M-64M|    carve 2M FRAMES chunks top-down until none is left
  * Expect 31 chunks (64M-2M, 64M-4M, .. 2M), never more than 3 entries (each chunk merges with the
- * previous one), then REGION_NONE; the free remainder is [1M, 2M).
+ * previous one), then PHYS_NONE; the free remainder is [1M, 2M).
  */
 static void test_alloc_chunks(void **state)
 {
@@ -312,7 +311,7 @@ static void test_alloc_chunks(void **state)
     int n = 0;
     struct region_request r = {
         .size = 2 * M, .align = 2 * M, .tag = REGION_FRAMES, .top_down = true};
-    for (phys_addr_t pa; (pa = region_alloc(&L, &r)) != REGION_NONE; n++) {
+    for (phys_addr_t pa; (pa = region_alloc(&L, &r)) != PHYS_NONE; n++) {
         assert_int_equal(pa, 64 * M - (phys_addr_t)(n + 1) * 2 * M);
         assert_true(L.count <= 3);
     }
@@ -333,7 +332,7 @@ static void test_find_run_exclusion(void **state)
     assert_int_equal(region_find_run(&L, &r, 4 * K, 64 * K), 0);
     r.top_down = true;
     assert_int_equal(region_find_run(&L, &r, 1 * M - 64 * K, 1 * M), 1 * M - 68 * K);
-    assert_int_equal(region_find_run(&L, &r, 0, 1 * M), REGION_NONE);
+    assert_int_equal(region_find_run(&L, &r, 0, 1 * M), PHYS_NONE);
 }
 
 /*

@@ -18,8 +18,7 @@ static phys_addr_t table_frame(void *ctx)
     /* Top-down: the highest free frame below 4 GiB, so low memory stays for DMA. */
     struct region_request req = {
         .size = PAGE_SIZE, .max = 4 * GiB, .tag = REGION_PAGETABLE, .top_down = true};
-    phys_addr_t pa = region_alloc(ctx, &req);
-    return pa == REGION_NONE ? PT_NOT_MAPPED : pa;
+    return region_alloc(ctx, &req);
 }
 
 int directmap_init(struct region_list *regions, phys_addr_t end, bool huge_1g, bool nx)
