@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * frame_alloc_run() and frame_free_run(): runs among singles with their placement limits, the idle
+ * pool giving its stack back to the list for a run, and invalid init flags and run requests. The
+ * standard map is drawn in frame_test.h.
+ */
+#include "frame_test.h"
+
+static phys_addr_t highest_free_end(void)
+{
+    for (size_t i = list.count; i-- > 0;)
+        if (list.regions[i].tag == REGION_FREE)
+            return list.regions[i].end;
+    return 0;
+}
+
+/*
+ * Standard map. Singles and runs interleaved, with churn that frees every other single:
+ *   runs with max 16M land below 16M, runs with max 32M land in [16M, 32M), unconstrained
+ *   runs at the top; a 64 KiB-boundary run does not cross one.
+ * Expect: no run overlaps a held single, every run lies where its policy says, and after the
+ * churn a 1 MiB run below 16M still succeeds (freed low singles went back to the list).
+ */
+static void test_runs_with_singles(void **state)
+{
+    (void)state;
+    std_pool(FRAME_CHECK);
+    phys_addr_t runs[64];
+    uint64_t run_frames[64];
+    int nruns = 0, nheld = 0;
+    uint64_t held_bytes = 0;
+
+    for (int round = 0; round < 8; round++) {
+        for (int i = 0; i < 1000; i++)
+            held[nheld++] = frame_alloc(&pool);
+        held_bytes += 1000 * PAGE_SIZE;
+        for (int i = nheld - 1000; i < nheld; i += 2) {
+            frame_free(&pool, held[i]);
+            held[i] = PHYS_NONE;
+            held_bytes -= PAGE_SIZE;
+        }
+        phys_addr_t top = highest_free_end();
+        phys_addr_t r16 = frame_alloc_run(&pool, 16, 64 * KiB, 16 * MiB, 0);
+        phys_addr_t r32 = frame_alloc_run(&pool, 8, 0, 32 * MiB, 0);
+        phys_addr_t rtop = frame_alloc_run(&pool, 3, 0, 0, 0);
+        phys_addr_t risa = frame_alloc_run(&pool, 10, 0, 16 * MiB, 64 * KiB);
+        assert_true(r16 != PHYS_NONE && r16 + 16 * PAGE_SIZE <= 16 * MiB);
+        assert_true(IS_ALIGNED(r16, 64 * KiB));
+        assert_true(r32 != PHYS_NONE && r32 >= 16 * MiB && r32 + 8 * PAGE_SIZE <= 32 * MiB);
+        assert_int_equal(rtop + 3 * PAGE_SIZE, top);
+        assert_true(risa != PHYS_NONE &&
+                    risa / (64 * KiB) == (risa + 10 * PAGE_SIZE - 1) / (64 * KiB));
+        runs[nruns] = r16, run_frames[nruns++] = 16;
+        runs[nruns] = r32, run_frames[nruns++] = 8;
+        runs[nruns] = rtop, run_frames[nruns++] = 3;
+        runs[nruns] = risa, run_frames[nruns++] = 10;
+        held_bytes += (16 + 8 + 3 + 10) * PAGE_SIZE;
+        check_stats(held_bytes);
+    }
+    for (int j = 0; j < nruns; j++)
+        for (int i = 0; i < nheld; i++)
+            if (held[i] != PHYS_NONE)
+                assert_false(held[i] >= runs[j] && held[i] < runs[j] + run_frames[j] * PAGE_SIZE);
+    /* Take all remaining frames; the low ones freed by the churn go to the list. */
+    for (int i = 0; i < nheld; i++)
+        if (held[i] != PHYS_NONE)
+            frame_free(&pool, held[i]);
+    phys_addr_t pa;
+    nheld = 0;
+    while ((pa = frame_alloc(&pool)) != PHYS_NONE)
+        held[nheld++] = pa;
+    for (int i = 0; i < nheld; i++)
+        if (held[i] < 16 * MiB)
+            frame_free(&pool, held[i]);
+    phys_addr_t big = frame_alloc_run(&pool, 256, 0, 16 * MiB, 0);
+    assert_int_not_equal(big, PHYS_NONE);
+    assert_true(big + 1 * MiB <= 16 * MiB);
+    frame_free_run(&pool, big, 256);
+    for (int j = 0; j < nruns; j++)
+        frame_free_run(&pool, runs[j], run_frames[j]);
+    assert_int_equal(region_total(&list, REGION_DMA), 0);
+}
+
+/*
+ *   0 [low] 1M [free] 2M [kernel] 4M [free ........ 40M] [fw] 41M [free ........ 64M]
+ * All frames handed out, then freed: those below 16M go back to the list, the rest sit on the
+ * stack, so the list has no free range of 16 MiB.
+ * Expect: with one frame still held, a 16 MiB run fails and leaves the list as it was; once that
+ * frame is freed too the pool is idle, gives stack and cursor back in one retag, and the run
+ * comes from the top of memory, [48M, 64M); the stack is then empty and the stats add up.
+ */
+static void test_idle_pool_gives_stack_back_for_runs(void **state)
+{
+    (void)state;
+    static struct region before[REGION_STATIC_CAPACITY];
+    std_pool(0);
+    size_t n = 0;
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
+        n++;
+    assert_int_equal(n, STD_FREE_FRAMES);
+    assert_int_equal(held[0], 64 * MiB - PAGE_SIZE);
+    for (size_t i = 1; i < n; i++)
+        frame_free(&pool, held[i]);
+
+    size_t count = list.count;
+    memcpy(before, list.regions, count * sizeof(before[0]));
+    assert_int_equal(frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0), PHYS_NONE);
+    assert_int_equal(list.count, count);
+    assert_memory_equal(before, list.regions, count * sizeof(before[0]));
+
+    frame_free(&pool, held[0]);
+    phys_addr_t run = frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0);
+    assert_int_equal(run, 48 * MiB);
+    assert_int_equal(tag_at(47 * MiB), REGION_FREE);
+    struct frame_stats s;
+    frame_get_stats(&pool, &s);
+    assert_int_equal(s.stacked, 0);
+    check_stats(16 * MiB);
+    frame_free_run(&pool, run, 16 * MiB / PAGE_SIZE);
+    check_stats(0);
+    assert_int_equal(frame_alloc(&pool), 64 * MiB - PAGE_SIZE); /* seeding starts afresh */
+}
+
+/*
+ * Bad arguments. Expect: unknown flags -> K_EINVAL; a FRAME_CHECK bitmap of 8 pages (1 GiB of
+ * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests -> PHYS_NONE.
+ *   1M [16K]   512M [16K]   1G-16K [16K] 1G        (everything else a hole)
+ */
+static void test_init_and_request_errors(void **state)
+{
+    (void)state;
+    static const struct range map[] = {
+        {1 * MiB, 1 * MiB + 16 * KiB, REGION_FREE},
+        {512 * MiB, 512 * MiB + 16 * KiB, REGION_FREE},
+        {1 * GiB - 16 * KiB, 1 * GiB, REGION_FREE},
+    };
+    make_map(1 * GiB, map, ARRAY_SIZE(map), REGION_STATIC_CAPACITY);
+    assert_int_equal(frame_init(&pool, &list, 1u << 7), K_EINVAL);
+    assert_int_equal(frame_init(&pool, &list, FRAME_CHECK), K_ENOMEM);
+    assert_int_equal(region_total(&list, REGION_FREE), 48 * KiB); /* nothing taken */
+    assert_int_equal(frame_init(&pool, &list, 0), K_OK);
+    assert_int_equal(frame_alloc_run(&pool, 0, 0, 0, 0), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 1, 3 * PAGE_SIZE, 0, 0), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 1, 0, 0, 12345), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 5, 0, 0, 0), PHYS_NONE); /* no 5-frame run */
+    assert_int_equal(frame_alloc_run(&pool, 4, 0, 0, 0), 1 * GiB - 16 * KiB);
+    /* 8 singles left, from the top range down */
+    assert_int_equal(frame_alloc(&pool), 512 * MiB + 12 * KiB);
+    arena_destroy();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_runs_with_singles),
+        cmocka_unit_test(test_idle_pool_gives_stack_back_for_runs),
+        cmocka_unit_test(test_init_and_request_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
