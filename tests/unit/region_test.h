@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Shared by the region-list tests (test_region.c: painting, growth, lookup; test_region_alloc.c:
- * runs and frees): two lists reset before every test, entry literals, and list comparisons.
+ * Shared by the region-list tests (test_region_paint.c: painting; test_region_grow.c: growth;
+ * test_region_lookup.c: lookup, totals and the self-check; test_region_alloc.c: runs and frees):
+ * two lists reset before every test, entry literals, and list comparisons.
  *
  * Drawings show entries as |tag base-end| in the units the test uses (K = KiB, M = MiB) and
  * the painted range as [base-end).
