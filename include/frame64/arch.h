@@ -23,6 +23,9 @@ struct cpu_info {
 };
 void arch_cpu_info(struct cpu_info *out);
 
+/* Physical address of the page tables the CPU walks now (CR3 without its flag bits). */
+phys_addr_t arch_page_table_root(void);
+
 /* Cycle counter (rdtsc), for rough timings only. */
 uint64_t arch_cycles(void);
 /* EFER.LMA: long mode is active. */

@@ -6,7 +6,7 @@
 #ifndef FRAME64_DMA_H
 #define FRAME64_DMA_H
 
-#include <frame64/types.h>
+#include <frame64/frame.h>
 
 enum dma_zone {
     DMA_ZONE_ISA, /* below 16 MiB and never crossing a 64 KiB boundary (the 8237 controller) */
@@ -15,12 +15,13 @@ enum dma_zone {
 };
 
 /*
- * bytes (rounded up to 4 KiB) of physically contiguous memory, aligned to align (a power of
- * two, 0 = 4 KiB), inside zone. Return: the physical base, or PHYS_NONE when nothing fits.
+ * bytes (rounded up to 4 KiB) of physically contiguous memory from pool p, aligned to align (a
+ * power of two, 0 = 4 KiB), inside zone. Return: the physical base, or PHYS_NONE when nothing
+ * fits.
  */
-phys_addr_t dma_alloc(uint64_t bytes, uint64_t align, enum dma_zone zone);
+phys_addr_t dma_alloc(struct frame_pool *p, uint64_t bytes, uint64_t align, enum dma_zone zone);
 
-/* Gives back a run from dma_alloc() (same bytes). */
-void dma_free(phys_addr_t base, uint64_t bytes);
+/* Gives back to p a run from dma_alloc() (same bytes). */
+void dma_free(struct frame_pool *p, phys_addr_t base, uint64_t bytes);
 
 #endif

@@ -5,17 +5,12 @@
 
 #include <frame64/arch.h>
 #include <frame64/frame.h>
-#include <frame64/memmap.h>
 #include <frame64/multiboot2.h>
 #include <frame64/region.h>
 
-extern struct cpu_info boot_cpu;           /* what CPUID said at boot */
-extern struct mb2_info boot_info;          /* the parsed multiboot2 information block */
-extern struct memmap_carveouts boot_carve; /* the kernel image and its bootstrap ranges */
-extern struct region_list kernel_memory;   /* the sanitized map, and the run allocator */
-extern struct frame_pool kernel_frames;    /* the page-frame manager */
-
-/* Builds the direct map of [0, end) at DIRECT_MAP_BASE and switches phys_to_virt() to it. */
-int directmap_init(struct region_list *regions, phys_addr_t end, bool huge_1g, bool nx);
+extern struct cpu_info boot_cpu;         /* what CPUID said at boot */
+extern struct mb2_info boot_info;        /* the parsed multiboot2 information block */
+extern struct region_list kernel_memory; /* the sanitized map, and the run allocator */
+extern struct frame_pool kernel_frames;  /* the page-frame manager */
 
 #endif

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * Memory-map sanitizer: turns the firmware's raw map (unsorted, overlapping, unaligned, possibly
- * beyond what the CPU can address) into the canonical region list, then carves out what the
- * kernel and the boot loader occupy, and prints the result.
+ * beyond what the CPU can address) into the canonical region list, carves out the ranges it is
+ * given (what the kernel and the boot loader occupy), and prints the result. It knows nothing of
+ * boot loaders: entries come through a struct memmap_source (src/bootmem.c reads them from the
+ * multiboot2 block), carve-outs as plain ranges.
  *
- * Policy (memmap_add_entries):
+ * Policy (memmap_sanitize):
  *   - zero-length entries are dropped;
  *   - everything is clipped at 2^phys_bits (dropped when wholly above, trimmed when crossing);
  *   - available ranges are rounded inward to 4 KiB, all others outward (a page that is partly
@@ -14,7 +16,7 @@
  *   - every entry trimmed or dropped is logged ("memmap: ..."), the first MEMMAP_LOG_MAX of them
  *     one line each, then a count.
  * Restrictive types are painted first, each only into the holes left by the more restrictive
- * ones, and available memory last (region_add). So when the list grows (it takes storage from its
+ * ones, and available memory last. So when the list grows (it takes storage from its
  * own free ranges) the new storage can never lie in memory a later entry declares reserved.
  */
 #ifndef FRAME64_MEMMAP_H
@@ -23,7 +25,7 @@
 #include <frame64/types.h>
 #include <frame64/region.h>
 
-/* Raw entry types, multiboot2 numbering. Any other value is treated as reserved. */
+/* Raw entry types (the numbering of the E820 and multiboot2 maps). Any other value is reserved. */
 enum memmap_type {
     MEMMAP_AVAILABLE = 1,
     MEMMAP_RESERVED = 2,
@@ -46,23 +48,49 @@ struct memmap_entry {
 /* Trim/drop messages printed one line each before only a count is given. */
 #define MEMMAP_LOG_MAX 16
 
-struct mb2_info;
+/* Where the sanitizer reads raw entries: count of them, entry i filled in by get(ctx, i, e). */
+struct memmap_source {
+    size_t count;
+    void (*get)(void *ctx, size_t i, struct memmap_entry *e);
+    void *ctx;
+    const char *name; /* "multiboot2", "EFI", ... for the first message; NULL: say nothing */
+};
 
 /*
- * Adds n raw entries to out (initialized with region_init, normally empty: ranges already in it
- * keep their tags) following the policy above.
- * Return: K_OK; K_EINVAL for phys_bits outside [MEMMAP_PHYS_BITS_MIN, MEMMAP_PHYS_BITS_MAX];
- * K_ENOMEM if the list ran out of room (it then holds part of the map).
+ * Entries a list needs for a sanitized map of n raw entries (2n + 1 at most: every range starts
+ * and ends on some entry's end point) plus carves carve-outs (each splits at most two entries)
+ * plus MEMMAP_LIST_SLACK for the first allocations. What memmap_sanitize() asks of an empty list.
  */
+size_t memmap_list_bound(size_t n, size_t carves);
+
+/* Entries memmap_list_bound() keeps for the allocations made before the list may grow. */
+#define MEMMAP_LIST_SLACK 16
+
+/*
+ * Adds the entries of src to out following the policy above, reading each entry once per pass
+ * (nothing is copied, so a map may be of any length). out must be empty. It grows during the call
+ * only if a grow limit is set, and then only into memory every entry agrees is available;
+ * memmap_list_bound(src->count, 0) entries are always enough. All or nothing: on failure out is
+ * empty again, on the storage it started with.
+ * Return: K_OK; K_EINVAL for phys_bits outside [MEMMAP_PHYS_BITS_MIN, MEMMAP_PHYS_BITS_MAX] or a
+ * list that is not empty; K_ENOENT if src is NULL or has no entries; K_ENOMEM if the list ran out
+ * of room.
+ */
+int memmap_sanitize(struct region_list *out, const struct memmap_source *src, unsigned phys_bits);
+
+/* memmap_sanitize() over an array of n entries (printing no source line; n may be 0). */
 int memmap_add_entries(struct region_list *out, const struct memmap_entry *e, size_t n,
                        unsigned phys_bits);
 
 /*
- * As memmap_add_entries(), reading the map (multiboot2, or EFI when it is the only one)
- * straight from the parsed block.
- * Return: as memmap_add_entries(); K_ENOENT if mb has no memory map.
+ * Where a list can live before it describes anything: the highest bytes (a page multiple) of
+ * memory, at or above 1 MiB and below below, that lie inside one entry of src that is available
+ * (rounded inward) and overlap no entry of another type and no range of avoid (entries whose
+ * type is ignored: the boot data that is still to be carved out). O(entries x conflicts).
+ * Return: its base, or PHYS_NONE if there is no such place.
  */
-int memmap_sanitize(struct region_list *out, const struct mb2_info *mb, unsigned phys_bits);
+phys_addr_t memmap_find_room(const struct memmap_source *src, uint64_t bytes, phys_addr_t below,
+                             const struct memmap_source *avoid);
 
 /*
  * Reserves the REGION_FREE parts of [base, end), rounded outward to 4 KiB, for tag; other parts
@@ -71,30 +99,19 @@ int memmap_sanitize(struct region_list *out, const struct mb2_info *mb, unsigned
  */
 int memmap_carve(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag);
 
+/*
+ * memmap_carve() for something the kernel or the boot loader put in RAM (the image, its boot
+ * tables, the information block, a module): refuses when the list's own storage lies in it (it
+ * grew there before the carve), and says so when part of it is not available RAM (it still gets
+ * what is free).
+ * Return: as memmap_carve(); K_EINVAL also on such an overlap, or for an inverted range.
+ */
+int memmap_carve_owned(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag);
+
 /* A half-open physical range; base == end means none. */
 struct memmap_range {
     phys_addr_t base, end;
 };
-
-#define MEMMAP_BOOTSTRAP_MAX 4
-
-/* What the kernel itself occupies, in physical addresses. */
-struct memmap_carveouts {
-    struct memmap_range kernel;                          /* the image: text to end of bss */
-    struct memmap_range bootstrap[MEMMAP_BOOTSTRAP_MAX]; /* boot page tables, boot stack */
-};
-
-/*
- * Carves, in this order: the bootstrap ranges (REGION_BOOTSTRAP, before the image that contains
- * them), the kernel (REGION_KERNEL), the information block (REGION_BOOTINFO), each module
- * (REGION_MODULE), the command line when it lies outside the block (REGION_CMDLINE), and the
- * first 1 MiB (REGION_LOWMEM). mb may be NULL (then only k and low memory are carved).
- * A kernel/boot range not wholly in available RAM is reported (it still gets what is free).
- * Return: K_OK; K_ENOMEM as memmap_carve(); K_EINVAL if a range is inverted or overlaps the
- * list's own storage (REGION_META: it grew into boot data before the carve).
- */
-int memmap_carve_boot(struct region_list *l, const struct mb2_info *mb,
-                      const struct memmap_carveouts *k);
 
 /* Prints l as a table (base, end, size, type) followed by totals per kind. */
 void memmap_print(const struct region_list *l);

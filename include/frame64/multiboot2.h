@@ -8,16 +8,13 @@
  *
  * The block must stay mapped and untouched while an mb2_info refers to it (the kernel carves
  * it out as REGION_BOOTINFO). Malformed input never faults: bad tags are skipped with a message
- * (out->warnings counts them), a broken tag chain is refused.
+ * (out->warnings counts them), a broken tag chain is refused. Only the tags the kernel uses are
+ * read; the others are stepped over silently.
  */
 #ifndef FRAME64_MULTIBOOT2_H
 #define FRAME64_MULTIBOOT2_H
 
 #include <frame64/types.h>
-#include <frame64/memmap.h>
-
-/* What the boot loader leaves in EAX. */
-#define MB2_BOOTLOADER_MAGIC 0x36d76289u
 
 /*
  * Largest total_size accepted. Real blocks are a few KiB (a 2000-descriptor EFI map is under
@@ -34,7 +31,7 @@ enum mb2_tag_type {
     MB2_TAG_CMDLINE = 1,
     MB2_TAG_LOADER_NAME = 2,
     MB2_TAG_MODULE = 3,
-    MB2_TAG_BASIC_MEMINFO = 4,
+    MB2_TAG_BASIC_MEMINFO = 4, /* not read */
     MB2_TAG_MMAP = 6,
     MB2_TAG_FRAMEBUFFER = 8,
     MB2_TAG_EFI32 = 11,
@@ -43,7 +40,23 @@ enum mb2_tag_type {
     MB2_TAG_ACPI_NEW = 15,
     MB2_TAG_EFI_MMAP = 17,
     MB2_TAG_EFI_BS = 18,
-    MB2_TAG_LOAD_BASE = 21,
+    MB2_TAG_LOAD_BASE = 21, /* not read */
+};
+
+/* Memory-map entry types as multiboot2 numbers them (the E820 numbering). */
+enum mb2_memory_type {
+    MB2_MEMORY_AVAILABLE = 1,
+    MB2_MEMORY_RESERVED = 2,
+    MB2_MEMORY_ACPI_RECLAIM = 3,
+    MB2_MEMORY_NVS = 4,
+    MB2_MEMORY_BADRAM = 5,
+};
+
+/* One memory-map entry: [base, base + len) of an enum mb2_memory_type (or another number). */
+struct mb2_mmap_entry {
+    uint64_t base;
+    uint64_t len;
+    uint32_t type;
 };
 
 /* EFI memory types (UEFI spec numbering) that mb2_mmap_get() converts. */
@@ -78,7 +91,11 @@ struct mb2_module {
     const char *string;
 };
 
-/* Which map mb2_mmap_get() reads. */
+/*
+ * Which map mb2_mmap_get() reads. The multiboot2 map (type 6) wins when both are present: GRUB
+ * builds it from the firmware's map under BIOS and UEFI alike, and applies its own changes
+ * (cutmem, badram) to it; the EFI map (type 17) is read only when it is the only one.
+ */
 enum mb2_map_source { MB2_MAP_NONE = 0, MB2_MAP_MB2, MB2_MAP_EFI };
 
 /* A memory-map array inside the block: count records of entry_size bytes from entries. */
@@ -108,9 +125,6 @@ struct mb2_info {
     struct mb2_map mmap;            /* type 6, if any */
     struct mb2_map efi_mmap;        /* type 17, if any */
 
-    bool has_meminfo;
-    uint32_t mem_lower_kib, mem_upper_kib;
-
     bool has_framebuffer;
     struct mb2_framebuffer fb;
 
@@ -122,9 +136,6 @@ struct mb2_info {
     bool efi;               /* an EFI system-table tag is present: no VGA text buffer */
     phys_addr_t efi_systab; /* its address (32- or 64-bit tag) */
     bool efi_bs_active;     /* boot services were not exited: their memory is still in use */
-
-    bool has_load_base;
-    phys_addr_t load_base; /* where a relocatable image was loaded */
 };
 
 /*
@@ -146,7 +157,7 @@ size_t mb2_mmap_count(const struct mb2_info *mb);
  * reclaim and NVS keep their kind, unusable is bad, everything else is reserved).
  * Return: true and *e filled, or false when i is out of range.
  */
-bool mb2_mmap_get(const struct mb2_info *mb, size_t i, struct memmap_entry *e);
+bool mb2_mmap_get(const struct mb2_info *mb, size_t i, struct mb2_mmap_entry *e);
 
 /*
  * Steps to the next valid module tag after *cursor (set *cursor = 0 to start).

@@ -10,7 +10,10 @@
  *   - entries are sorted by base, do not overlap, and have base < end;
  *   - two entries that touch (a.end == b.base) never carry the same tag (they are merged);
  *   - a call that fails leaves the list exactly as it was.
- * The end of a range is clamped to PHYS_ADDR_MAX, so base + size never overflows.
+ * Ranges are given as [base, end), so nothing overflows; the two calls that take a size clamp or
+ * refuse instead: region_free() clamps base + size to PHYS_ADDR_MAX, region_alloc() refuses a size
+ * that would overflow once rounded up to a page. No range ever includes the top byte of the
+ * address space.
  *
  * Ranges are byte-granular; only region_alloc() works in whole pages. Once the list has grown
  * into storage of its own (l->storage != 0), that storage is tagged REGION_META and any call that
@@ -92,9 +95,12 @@ void region_set_grow_limit(struct region_list *l, phys_addr_t limit);
 int region_set(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag);
 
 /*
- * Adds [base, end) as REGION_FREE where the list has holes; existing entries keep their tags.
+ * Paints tag into the holes of [base, end); existing entries keep their tags.
  * Return: as region_set.
  */
+int region_fill(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag);
+
+/* Adds [base, end) as REGION_FREE where the list has holes: region_fill(REGION_FREE). */
 int region_add(struct region_list *l, phys_addr_t base, phys_addr_t end);
 
 /*
@@ -111,14 +117,15 @@ int region_reserve(struct region_list *l, phys_addr_t base, phys_addr_t end, uin
 int region_remove(struct region_list *l, phys_addr_t base, phys_addr_t end);
 
 /*
- * Finds a free run that satisfies req and tags it req->tag. Bottom-up searches take the lowest
- * fitting address, top-down the highest (of the list as it was when called). Alignments below
- * PAGE_SIZE are raised to it; the run ends at or below max, so it never includes the top byte.
- * Return: the run's base, or PHYS_NONE (list unchanged) when no run fits, no slot is left, or
- * req is malformed (size 0, align or boundary not a power of two, size > boundary, min >= max,
- * tag REGION_FREE or out of range).
+ * Finds a free run that satisfies req, tags it req->tag and stores its base in *base. Bottom-up
+ * searches take the lowest fitting address, top-down the highest (of the list as it was when
+ * called). Alignments below PAGE_SIZE are raised to it; the run ends at or below max.
+ * Return: K_OK; K_ENOMEM when no free run fits or the split needs a slot that cannot be found;
+ * K_EINVAL when req is malformed (size 0 or overflowing, align or boundary not a power of two,
+ * size > boundary, min >= max, tag REGION_FREE or out of range). On failure *base is PHYS_NONE
+ * and the list is unchanged.
  */
-phys_addr_t region_alloc(struct region_list *l, const struct region_request *req);
+int region_alloc(struct region_list *l, const struct region_request *req, phys_addr_t *base);
 
 /*
  * Gives [base, base + size) back as REGION_FREE; every byte of it must carry tag.
@@ -127,6 +134,21 @@ phys_addr_t region_alloc(struct region_list *l, const struct region_request *req
  * unchanged); K_ENOMEM if the split needed a slot that could not be found (list unchanged).
  */
 int region_free(struct region_list *l, phys_addr_t base, uint64_t size, uint32_t tag);
+
+/*
+ * Makes storage the list was started on (region_init() over phys_to_virt(pa)) its own: marks it
+ * REGION_META, as if the list had grown into it, so a later growth gives it back. Every page of it
+ * must be REGION_FREE in the list.
+ * Return: K_OK; K_EINVAL if the list already owns storage, regions is not phys_to_virt(pa), or
+ * part of the storage is not free; K_ENOMEM if no slot is left (unchanged).
+ */
+int region_adopt_storage(struct region_list *l, phys_addr_t pa);
+
+/*
+ * Re-derives the pointer to storage the list owns after phys_to_virt() changed (the kernel moves
+ * from the boot identity map to the direct map). Lists on static storage are not affected.
+ */
+void region_remap(struct region_list *l);
 
 /* The entry that contains pa, or NULL if pa lies in a hole. O(log n). */
 const struct region *region_lookup(const struct region_list *l, phys_addr_t pa);
@@ -160,41 +182,5 @@ const char *region_tag_name(uint32_t tag);
 bool region_check(const struct region_list *l);
 
 #define region_for_each(l, r) for ((r) = (l)->regions; (r) < (l)->regions + (l)->count; (r)++)
-
-/* ---- Internal to src/mm/region.c and src/mm/region_alloc.c; other modules use the above. ---- */
-
-/*
- * Room a growth keeps beyond what the paint that caused it needs: its own META paint and the
- * release of the old storage take up to two entries each, and may change the ends of the pending
- * paint's pieces by as much again. (Here so the fuzzer can predict growth exactly.)
- */
-#define REGION_GROW_SLACK 8
-
-/* The "tag" of a paint that makes a hole. */
-#define REGION_HOLE UINT32_MAX
-
-/* Which parts of [base, end) a paint changes. */
-enum region_paint_kind {
-    REGION_PAINT_ALL,   /* all of it (set, remove, alloc, free) */
-    REGION_PAINT_HOLES, /* only the holes (add) */
-    REGION_PAINT_RETAG, /* only the parts carrying from (retag, reserve) */
-};
-
-struct region_paint {
-    phys_addr_t base, end;
-    uint32_t kind; /* enum region_paint_kind */
-    uint32_t from; /* REGION_PAINT_RETAG only */
-    uint32_t to;   /* a tag, or REGION_HOLE */
-};
-
-/* Carries out p all or nothing, growing the list if it must. Return: as region_set. */
-int region_paint(struct region_list *l, const struct region_paint *p);
-
-/*
- * The run region_alloc(l, req) would take, ignoring req->tag and avoiding [xbase, xend).
- * Return: its base, or PHYS_NONE.
- */
-phys_addr_t region_find_run(const struct region_list *l, const struct region_request *req,
-                            phys_addr_t xbase, phys_addr_t xend);
 
 #endif

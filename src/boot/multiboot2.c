@@ -130,8 +130,6 @@ static bool map_read(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t 
                      struct mb2_map *map)
 {
     uint32_t min = type == MB2_TAG_MMAP ? MB2_MMAP_ENTRY_MIN : MB2_EFI_DESC_MIN;
-    if (!big_enough(mb, type, off, size, TAG_HDR + 8))
-        return false;
     uint32_t esize = ld32(mb->block + off + 8);
     const char *what = type == MB2_TAG_MMAP ? "entry_size" : "descriptor_size";
     if (esize < min || esize % 8) {
@@ -159,91 +157,100 @@ static bool map_read(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t 
     return true;
 }
 
-/* Interprets one well-framed tag at [off, off + size). */
-static void tag_read(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+/*
+ * Readers, one per kind of tag, each given a tag at least as big as its table entry says. A tag
+ * that may appear once is used the first time; later copies are skipped with a warning.
+ */
+static void read_string(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+{
+    const char *s = tag_string(mb->block, off, size, TAG_HDR);
+    if (!s) {
+        warn_tag(mb, type, off);
+        kprintf("string is not NUL-terminated inside the tag; skipped\n");
+    } else if (type == MB2_TAG_CMDLINE && !duplicate(mb, mb->cmdline, type, off)) {
+        mb->cmdline = s;
+        mb->cmdline_phys = mb->phys + off + TAG_HDR;
+    } else if (type == MB2_TAG_LOADER_NAME && !duplicate(mb, mb->loader_name, type, off)) {
+        mb->loader_name = s;
+    }
+}
+
+static void read_module(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+{
+    struct mb2_module m;
+    (void)type;
+    if (module_read(mb->block, off, size, &m, mb) && mb->module_count++ == 0)
+        mb->module_first = off;
+}
+
+static void read_map(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+{
+    struct mb2_map *map = type == MB2_TAG_MMAP ? &mb->mmap : &mb->efi_mmap;
+    struct mb2_map tmp;
+    if (map_read(mb, type, off, size, &tmp) && !duplicate(mb, map->entries, type, off))
+        *map = tmp;
+}
+
+static void read_framebuffer(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
 {
     const uint8_t *p = mb->block + off;
-    const char *s;
-    struct mb2_module m;
+    (void)size;
+    if (duplicate(mb, mb->has_framebuffer, type, off))
+        return;
+    mb->has_framebuffer = true;
+    mb->fb.addr = ld64(p + 8);
+    mb->fb.pitch = ld32(p + 16);
+    mb->fb.width = ld32(p + 20);
+    mb->fb.height = ld32(p + 24);
+    mb->fb.bpp = p[28];
+    mb->fb.type = p[29];
+}
 
-    switch (type) {
-    case MB2_TAG_CMDLINE:
-    case MB2_TAG_LOADER_NAME:
-        s = tag_string(mb->block, off, size, TAG_HDR);
-        if (!s) {
-            warn_tag(mb, type, off);
-            kprintf("string is not NUL-terminated inside the tag; skipped\n");
-        } else if (type == MB2_TAG_CMDLINE && !duplicate(mb, mb->cmdline, type, off)) {
-            mb->cmdline = s;
-            mb->cmdline_phys = mb->phys + off + TAG_HDR;
-        } else if (type == MB2_TAG_LOADER_NAME && !duplicate(mb, mb->loader_name, type, off)) {
-            mb->loader_name = s;
-        }
-        break;
-    case MB2_TAG_MODULE:
-        if (module_read(mb->block, off, size, &m, mb) && mb->module_count++ == 0)
-            mb->module_first = off;
-        break;
-    case MB2_TAG_BASIC_MEMINFO:
-        if (big_enough(mb, type, off, size, 16) && !duplicate(mb, mb->has_meminfo, type, off)) {
-            mb->has_meminfo = true;
-            mb->mem_lower_kib = ld32(p + 8);
-            mb->mem_upper_kib = ld32(p + 12);
-        }
-        break;
-    case MB2_TAG_MMAP:
-    case MB2_TAG_EFI_MMAP: {
-        struct mb2_map *map = type == MB2_TAG_MMAP ? &mb->mmap : &mb->efi_mmap;
-        struct mb2_map tmp;
-        if (map_read(mb, type, off, size, &tmp) && !duplicate(mb, map->entries, type, off))
-            *map = tmp;
-        break;
-    }
-    case MB2_TAG_FRAMEBUFFER:
-        if (big_enough(mb, type, off, size, 30) && !duplicate(mb, mb->has_framebuffer, type, off)) {
-            mb->has_framebuffer = true;
-            mb->fb.addr = ld64(p + 8);
-            mb->fb.pitch = ld32(p + 16);
-            mb->fb.width = ld32(p + 20);
-            mb->fb.height = ld32(p + 24);
-            mb->fb.bpp = p[28];
-            mb->fb.type = p[29];
-        }
-        break;
-    case MB2_TAG_ACPI_OLD:
-        if (big_enough(mb, type, off, size, TAG_HDR + 20) &&
-            !duplicate(mb, mb->rsdp_old, type, off)) {
-            mb->rsdp_old = p + TAG_HDR;
-            mb->rsdp_old_len = size - TAG_HDR;
-        }
-        break;
-    case MB2_TAG_ACPI_NEW:
-        if (big_enough(mb, type, off, size, TAG_HDR + 36) &&
-            !duplicate(mb, mb->rsdp_new, type, off)) {
-            mb->rsdp_new = p + TAG_HDR;
-            mb->rsdp_new_len = size - TAG_HDR;
-        }
-        break;
-    case MB2_TAG_EFI32:
-    case MB2_TAG_EFI64:
-        if (big_enough(mb, type, off, size, type == MB2_TAG_EFI32 ? 12 : 16) &&
-            !duplicate(mb, mb->efi, type, off)) {
-            mb->efi = true;
-            mb->efi_systab = type == MB2_TAG_EFI32 ? ld32(p + 8) : ld64(p + 8);
-        }
-        break;
-    case MB2_TAG_EFI_BS:
-        mb->efi_bs_active = true;
-        break;
-    case MB2_TAG_LOAD_BASE:
-        if (big_enough(mb, type, off, size, 12) && !duplicate(mb, mb->has_load_base, type, off)) {
-            mb->has_load_base = true;
-            mb->load_base = ld32(p + 8);
-        }
-        break;
-    default: /* tags the kernel does not use, and future ones */
-        break;
-    }
+static void read_rsdp(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+{
+    bool old = type == MB2_TAG_ACPI_OLD;
+    if (duplicate(mb, old ? mb->rsdp_old : mb->rsdp_new, type, off))
+        return;
+    *(old ? &mb->rsdp_old : &mb->rsdp_new) = mb->block + off + TAG_HDR;
+    *(old ? &mb->rsdp_old_len : &mb->rsdp_new_len) = size - TAG_HDR;
+}
+
+static void read_efi_systab(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+{
+    const uint8_t *p = mb->block + off;
+    (void)size;
+    if (duplicate(mb, mb->efi, type, off))
+        return;
+    mb->efi = true;
+    mb->efi_systab = type == MB2_TAG_EFI32 ? ld32(p + 8) : ld64(p + 8);
+}
+
+static void read_efi_bs(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+{
+    (void)type, (void)off, (void)size;
+    mb->efi_bs_active = true;
+}
+
+/* The tags the kernel reads: the smallest size each may have (header included), and its reader. */
+static const struct {
+    uint32_t min;
+    void (*read)(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size);
+} readers[] = {
+    [MB2_TAG_CMDLINE] = {TAG_HDR, read_string},     [MB2_TAG_LOADER_NAME] = {TAG_HDR, read_string},
+    [MB2_TAG_MODULE] = {TAG_HDR, read_module}, /* module_read() says what is too small */
+    [MB2_TAG_MMAP] = {TAG_HDR + 8, read_map},       [MB2_TAG_FRAMEBUFFER] = {30, read_framebuffer},
+    [MB2_TAG_EFI32] = {12, read_efi_systab},        [MB2_TAG_EFI64] = {16, read_efi_systab},
+    [MB2_TAG_ACPI_OLD] = {TAG_HDR + 20, read_rsdp}, [MB2_TAG_ACPI_NEW] = {TAG_HDR + 36, read_rsdp},
+    [MB2_TAG_EFI_MMAP] = {TAG_HDR + 8, read_map},   [MB2_TAG_EFI_BS] = {TAG_HDR, read_efi_bs},
+};
+
+/* Interprets one well-framed tag at [off, off + size); tags nobody reads are skipped. */
+static void tag_read(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
+{
+    if (type >= ARRAY_SIZE(readers) || !readers[type].read)
+        return;
+    if (big_enough(mb, type, off, size, readers[type].min))
+        readers[type].read(mb, type, off, size);
 }
 
 /* Checks the header of the block. Return: K_OK or K_EINVAL (message printed). */
@@ -354,23 +361,23 @@ static uint32_t efi_convert(uint32_t t, bool bs_active)
     switch (t) {
     case MB2_EFI_BS_CODE:
     case MB2_EFI_BS_DATA:
-        return bs_active ? MEMMAP_RESERVED : MEMMAP_AVAILABLE;
+        return bs_active ? MB2_MEMORY_RESERVED : MB2_MEMORY_AVAILABLE;
     case MB2_EFI_LOADER_CODE:
     case MB2_EFI_LOADER_DATA:
     case MB2_EFI_CONVENTIONAL:
-        return MEMMAP_AVAILABLE;
+        return MB2_MEMORY_AVAILABLE;
     case MB2_EFI_ACPI_RECLAIM:
-        return MEMMAP_ACPI_RECLAIM;
+        return MB2_MEMORY_ACPI_RECLAIM;
     case MB2_EFI_ACPI_NVS:
-        return MEMMAP_ACPI_NVS;
+        return MB2_MEMORY_NVS;
     case MB2_EFI_UNUSABLE:
-        return MEMMAP_BAD;
+        return MB2_MEMORY_BADRAM;
     default:
-        return MEMMAP_RESERVED;
+        return MB2_MEMORY_RESERVED;
     }
 }
 
-bool mb2_mmap_get(const struct mb2_info *mb, size_t i, struct memmap_entry *e)
+bool mb2_mmap_get(const struct mb2_info *mb, size_t i, struct mb2_mmap_entry *e)
 {
     if (i >= mb2_mmap_count(mb))
         return false;

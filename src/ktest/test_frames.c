@@ -85,7 +85,7 @@ KTEST(frames_exhaustion_and_recovery)
     size_t nboot = ktest_boot_ranges(boot, ARRAY_SIZE(boot));
     uint64_t nbits = physmap_limit() / PAGE_SIZE;
     uint64_t bitmap_bytes = ALIGN_UP(nbits / 8 + 8, PAGE_SIZE);
-    phys_addr_t bitmap_pa = dma_alloc(bitmap_bytes, 0, DMA_ZONE_ANY);
+    phys_addr_t bitmap_pa = dma_alloc(&kernel_frames, bitmap_bytes, 0, DMA_ZONE_ANY);
     KT_ASSERT(bitmap_pa != PHYS_NONE, "no room for a 0x%llx-byte bitmap",
               (unsigned long long)bitmap_bytes);
     uint64_t *seen = phys_to_virt(bitmap_pa);
@@ -157,7 +157,7 @@ KTEST(frames_exhaustion_and_recovery)
               (unsigned long long)s0.in_use, (unsigned long long)s2.in_use,
               (unsigned long long)(s0.stacked + s0.unseeded),
               (unsigned long long)(s2.stacked + s2.unseeded));
-    dma_free(bitmap_pa, bitmap_bytes);
+    dma_free(&kernel_frames, bitmap_pa, bitmap_bytes);
 
     /* Allocate again: the same memory comes back, now from the stack. */
     phys_addr_t again[64];
@@ -197,10 +197,10 @@ KTEST(frames_dma_after_churn)
         for (size_t i = 0; i < n; i++)
             frame_free(&kernel_frames, held[i]);
     }
-    phys_addr_t pa = dma_alloc(64 * KiB, 64 * KiB, DMA_ZONE_ISA);
+    phys_addr_t pa = dma_alloc(&kernel_frames, 64 * KiB, 64 * KiB, DMA_ZONE_ISA);
     KT_ASSERT(pa != PHYS_NONE && pa + 64 * KiB <= 16 * MiB && IS_ALIGNED(pa, 64 * KiB),
               "no 64 KiB ISA run after churn (got 0x%llx)", (unsigned long long)pa);
-    dma_free(pa, 64 * KiB);
+    dma_free(&kernel_frames, pa, 64 * KiB);
 }
 
 /* Cycles per allocate+free pair (LIFO) and per allocation from a warm stack, for information. */

@@ -18,9 +18,9 @@ static bool is_ram_tag(uint32_t tag)
 /* Is [base, end) covered by a firmware entry more restrictive than "available"? */
 static bool firmware_restricts(phys_addr_t base, phys_addr_t end)
 {
-    struct memmap_entry e;
+    struct mb2_mmap_entry e;
     for (size_t i = 0; mb2_mmap_get(&boot_info, i, &e); i++)
-        if (e.type != MEMMAP_AVAILABLE && e.len && base < e.base + e.len && e.base < end)
+        if (e.type != MB2_MEMORY_AVAILABLE && e.len && base < e.base + e.len && e.base < end)
             return true;
     return false;
 }
@@ -32,18 +32,18 @@ static bool firmware_restricts(phys_addr_t base, phys_addr_t end)
  */
 KTEST(memmap_agrees_with_firmware)
 {
-    struct memmap_entry e;
+    struct mb2_mmap_entry e;
     uint64_t available = 0;
     bool overlaps = false;
     phys_addr_t limit = boot_cpu.phys_bits >= 64 ? PHYS_ADDR_MAX : (1ull << boot_cpu.phys_bits);
     for (size_t i = 0; mb2_mmap_get(&boot_info, i, &e); i++) {
-        struct memmap_entry o;
+        struct mb2_mmap_entry o;
         for (size_t j = 0; j < i && mb2_mmap_get(&boot_info, j, &o); j++)
             if (o.len && e.len && e.base < o.base + o.len && o.base < e.base + e.len)
                 overlaps = true;
         phys_addr_t base = ALIGN_UP(e.base, PAGE_SIZE);
         phys_addr_t end = MIN(ALIGN_DOWN(e.base + e.len, PAGE_SIZE), limit);
-        if (e.type != MEMMAP_AVAILABLE || base >= end)
+        if (e.type != MB2_MEMORY_AVAILABLE || base >= end)
             continue;
         available += end - base;
         for (phys_addr_t pa = base; pa < end;) {
@@ -57,7 +57,7 @@ KTEST(memmap_agrees_with_firmware)
         }
     }
     for (size_t i = 0; mb2_mmap_get(&boot_info, i, &e); i++) {
-        if (e.type == MEMMAP_AVAILABLE || !e.len)
+        if (e.type == MB2_MEMORY_AVAILABLE || !e.len)
             continue;
         for (phys_addr_t pa = ALIGN_DOWN(e.base, PAGE_SIZE); pa < MIN(e.base + e.len, limit);) {
             const struct region *r = region_lookup(&kernel_memory, pa);
@@ -146,11 +146,11 @@ static void run_round_trip(struct ktest *t, uint64_t bytes, uint64_t align, enum
 {
     static struct ktest_snapshot before;
     ktest_snapshot_take(&before, &kernel_memory);
-    phys_addr_t pa = dma_alloc(bytes, align, zone);
+    phys_addr_t pa = dma_alloc(&kernel_frames, bytes, align, zone);
     check_run(t, pa, bytes, MAX(align, PAGE_SIZE), max, boundary);
     if (t->failed)
         return;
-    dma_free(pa, bytes);
+    dma_free(&kernel_frames, pa, bytes);
     KT_ASSERT(ktest_snapshot_equal(&before, &kernel_memory), "freeing did not restore the list");
 }
 
@@ -178,12 +178,13 @@ KTEST(dma_impossible_request_fails_cleanly)
         if (r->tag == REGION_FREE)
             largest = MAX(largest, r->end - r->base);
     }
-    KT_ASSERT(dma_alloc(largest + PAGE_SIZE, 0, DMA_ZONE_ANY) == PHYS_NONE,
+    KT_ASSERT(dma_alloc(&kernel_frames, largest + PAGE_SIZE, 0, DMA_ZONE_ANY) == PHYS_NONE,
               "a run larger than the largest free range (0x%llx) was granted",
               (unsigned long long)largest);
-    KT_ASSERT(dma_alloc(128 * KiB, 0, DMA_ZONE_ISA) == PHYS_NONE,
+    KT_ASSERT(dma_alloc(&kernel_frames, 128 * KiB, 0, DMA_ZONE_ISA) == PHYS_NONE,
               "an ISA run larger than the 64 KiB boundary was granted");
-    KT_ASSERT(dma_alloc(32 * MiB, 0, DMA_ZONE_ISA) == PHYS_NONE, "32 MiB below 16 MiB granted");
+    KT_ASSERT(dma_alloc(&kernel_frames, 32 * MiB, 0, DMA_ZONE_ISA) == PHYS_NONE,
+              "32 MiB below 16 MiB granted");
     KT_ASSERT(ktest_snapshot_equal(&before, &kernel_memory), "a failed request changed the list");
 }
 
@@ -196,7 +197,7 @@ KTEST(dma_runs_never_overlap_boot_data)
     size_t n = 0;
     ktest_snapshot_take(&before, &kernel_memory);
     while (n < ARRAY_SIZE(runs)) {
-        phys_addr_t pa = dma_alloc(64 * KiB, 0, DMA_ZONE_ISA);
+        phys_addr_t pa = dma_alloc(&kernel_frames, 64 * KiB, 0, DMA_ZONE_ISA);
         if (pa == PHYS_NONE)
             break;
         runs[n++] = pa;
@@ -206,7 +207,7 @@ KTEST(dma_runs_never_overlap_boot_data)
     }
     KT_ASSERT(n > 0, "not a single 64 KiB ISA run");
     for (size_t i = 0; i < n; i++)
-        dma_free(runs[i], 64 * KiB);
+        dma_free(&kernel_frames, runs[i], 64 * KiB);
     KT_ASSERT(ktest_snapshot_equal(&before, &kernel_memory),
               "freeing %zu runs did not restore the list", n);
 }

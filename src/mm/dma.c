@@ -1,24 +1,23 @@
 /* SPDX-License-Identifier: 0BSD */
 /* dma_alloc(): zones mapped onto the frame manager's contiguous runs. */
 #include <frame64/dma.h>
-#include <frame64/kernel.h>
 
-phys_addr_t dma_alloc(uint64_t bytes, uint64_t align, enum dma_zone zone)
+phys_addr_t dma_alloc(struct frame_pool *p, uint64_t bytes, uint64_t align, enum dma_zone zone)
 {
     uint64_t nframes = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
     if (nframes == 0)
         return PHYS_NONE;
     switch (zone) {
     case DMA_ZONE_ISA:
-        return frame_alloc_run(&kernel_frames, nframes, align, 16 * MiB, 64 * KiB);
+        return frame_alloc_run(p, nframes, align, 16 * MiB, 64 * KiB);
     case DMA_ZONE_32:
-        return frame_alloc_run(&kernel_frames, nframes, align, 4 * GiB, 0);
+        return frame_alloc_run(p, nframes, align, 4 * GiB, 0);
     default:
-        return frame_alloc_run(&kernel_frames, nframes, align, 0, 0);
+        return frame_alloc_run(p, nframes, align, 0, 0);
     }
 }
 
-void dma_free(phys_addr_t base, uint64_t bytes)
+void dma_free(struct frame_pool *p, phys_addr_t base, uint64_t bytes)
 {
-    frame_free_run(&kernel_frames, base, ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE);
+    frame_free_run(p, base, ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE);
 }

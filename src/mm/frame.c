@@ -223,14 +223,13 @@ void frame_free(struct frame_pool *p, phys_addr_t pa)
 static phys_addr_t run_search(struct frame_pool *p, struct region_request *req)
 {
     phys_addr_t base = PHYS_NONE;
-    if (req->max >
-        FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare the ISA-reachable memory if we can */
+    if (req->max > FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare ISA-reachable memory if we can */
         req->min = FRAME_ISA_LIMIT;
-        base = region_alloc(p->regions, req);
+        region_alloc(p->regions, req, &base);
         req->min = 0;
     }
     if (base == PHYS_NONE)
-        base = region_alloc(p->regions, req);
+        region_alloc(p->regions, req, &base);
     return base;
 }
 

@@ -27,8 +27,8 @@ int frame_check_init(struct frame_pool *p)
         return K_OK; /* no RAM: every free fails the bounds check before the bitmap is read */
     /* Zeroed here rather than lazily: 32 KiB per GiB of RAM, written once in a debug build. */
     struct region_request req = {.size = bytes, .tag = REGION_META, .top_down = true};
-    phys_addr_t pa = region_alloc(p->regions, &req);
-    if (pa == PHYS_NONE) {
+    phys_addr_t pa;
+    if (region_alloc(p->regions, &req, &pa) != K_OK) {
         kprintf("frame_init: no room for the %s FRAME_CHECK bitmap\n",
                 kformat_size(size, sizeof(size), bytes));
         return K_ENOMEM;

@@ -6,14 +6,13 @@
  * reserved, ACPI NVS, ACPI reclaimable, available. Each pass fills only the holes the earlier
  * passes left, so every byte ends up with the most restrictive kind any entry gives it, and no
  * byte is REGION_FREE before every restriction is in place (the list grows into free memory,
- * which must not turn out to be reserved afterwards). Entries are read where they lie (an array
- * or the boot block), once per pass: nothing is copied, so the map may be of any length.
+ * which must not turn out to be reserved afterwards). Entries are read where they lie, through
+ * the caller's memmap_source, once per pass: nothing is copied, so the map may be of any length.
  */
 #include <frame64/error.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
 #include <frame64/memmap.h>
-#include <frame64/multiboot2.h>
 
 /* The kinds in painting order, and what each becomes. */
 enum { RANK_BAD, RANK_RESERVED, RANK_NVS, RANK_RECLAIM, RANK_AVAILABLE, RANK_COUNT };
@@ -56,21 +55,6 @@ const char *memmap_type_name(uint32_t type)
     default:
         return "unknown (reserved)";
     }
-}
-
-/* Where the entries come from: an array, or the parsed boot block. */
-struct source {
-    const struct memmap_entry *array;
-    const struct mb2_info *mb;
-    size_t count;
-};
-
-static void source_get(const struct source *s, size_t i, struct memmap_entry *e)
-{
-    if (s->array)
-        *e = s->array[i];
-    else
-        mb2_mmap_get(s->mb, i, e);
 }
 
 struct sanitize {
@@ -136,24 +120,10 @@ static bool tag_beats(uint32_t tag, uint32_t arg)
     return tag != arg && tag != REGION_META;
 }
 
-/* Paints tag into the holes of [base, end). Return: K_OK or region_set()'s error. */
-static int fill_holes(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
+/* One past the entry's last byte, clamped to PHYS_ADDR_MAX. */
+static phys_addr_t entry_end(const struct memmap_entry *e)
 {
-    while (base < end) {
-        size_t i = region_index_after(l, base);
-        const struct region *r = i < l->count ? &l->regions[i] : NULL;
-        if (r && r->base <= base) {
-            base = r->end;
-            continue;
-        }
-        phys_addr_t hole_end = r ? MIN(r->base, end) : end;
-        int err =
-            tag == REGION_FREE ? region_add(l, base, hole_end) : region_set(l, base, hole_end, tag);
-        if (err)
-            return err;
-        base = hole_end;
-    }
-    return K_OK;
+    return e->len > PHYS_ADDR_MAX - e->base ? PHYS_ADDR_MAX : e->base + e->len;
 }
 
 /*
@@ -162,7 +132,7 @@ static int fill_holes(struct region_list *l, phys_addr_t base, phys_addr_t end, 
  */
 static int add_one(struct sanitize *s, size_t i, const struct memmap_entry *e, unsigned rank)
 {
-    uint64_t end = e->len > PHYS_ADDR_MAX - e->base ? PHYS_ADDR_MAX : e->base + e->len;
+    uint64_t end = entry_end(e);
     phys_addr_t b = e->base, t = end;
     char sz[16];
     int err = K_OK;
@@ -197,55 +167,135 @@ static int add_one(struct sanitize *s, size_t i, const struct memmap_entry *e, u
             uint64_t lost = bytes_where(s->l, b, t, tag_beats, rank_tag[rank]);
             if (lost)
                 why(s, "loses %s to more restrictive entries", kformat_size(sz, sizeof(sz), lost));
-            err = fill_holes(s->l, b, t, rank_tag[rank]);
+            err = region_fill(s->l, b, t, rank_tag[rank]);
         }
     }
     why_flush(s, i, e, end);
     return err;
 }
 
-static int add_from(struct region_list *out, const struct source *src, unsigned phys_bits)
+/* memmap_sanitize() without the "is there a map" check: an empty source adds nothing. */
+static int sanitize(struct region_list *out, const struct memmap_source *src, unsigned phys_bits)
 {
     if (phys_bits < MEMMAP_PHYS_BITS_MIN || phys_bits > MEMMAP_PHYS_BITS_MAX) {
         kprintf("memmap: physical address width of %u bits is outside [%u, %u]\n", phys_bits,
                 MEMMAP_PHYS_BITS_MIN, MEMMAP_PHYS_BITS_MAX);
         return K_EINVAL;
     }
+    if (out->count) {
+        kprintf("memmap: %s already holds %zu ranges; sanitize into an empty list\n", out->name,
+                out->count);
+        return K_EINVAL;
+    }
+    struct region_list empty = *out; /* what a failure restores */
     struct sanitize s = {.l = out, .bits = phys_bits, .limit = (phys_addr_t)1 << phys_bits};
     struct memmap_entry e;
     int err = K_OK;
     for (unsigned rank = 0; rank < RANK_COUNT && !err; rank++) {
         for (size_t i = 0; i < src->count && !err; i++) {
-            source_get(src, i, &e);
+            src->get(src->ctx, i, &e);
             if (rank_of(e.type) == rank)
                 err = add_one(&s, i, &e, rank);
         }
     }
     if (s.unlogged)
         kprintf("memmap: %u more entries trimmed or dropped (not shown)\n", s.unlogged);
-    if (err)
-        kprintf("memmap: the map does not fit in %s (%s); it is incomplete\n", out->name,
+    if (err) {
+        kprintf("memmap: the map does not fit in %s (%s); nothing was added\n", out->name,
                 kerr_str(err));
+        *out = empty; /* storage grown into during the call was free memory of a list now empty */
+    }
     return err;
+}
+
+int memmap_sanitize(struct region_list *out, const struct memmap_source *src, unsigned phys_bits)
+{
+    if (!src || !src->count) {
+        kprintf("memmap: no memory map to sanitize\n");
+        return K_ENOENT;
+    }
+    if (src->name)
+        kprintf("memmap: %zu entries from the %s memory map, %u-bit physical addresses\n",
+                src->count, src->name, phys_bits);
+    return sanitize(out, src, phys_bits);
+}
+
+static void array_get(void *ctx, size_t i, struct memmap_entry *e)
+{
+    *e = ((const struct memmap_entry *)ctx)[i];
 }
 
 int memmap_add_entries(struct region_list *out, const struct memmap_entry *e, size_t n,
                        unsigned phys_bits)
 {
-    struct source src = {.array = e, .count = n};
-    return add_from(out, &src, phys_bits);
+    struct memmap_source src = {.count = n, .get = array_get, .ctx = (void *)e};
+    return sanitize(out, &src, phys_bits);
 }
 
-int memmap_sanitize(struct region_list *out, const struct mb2_info *mb, unsigned phys_bits)
+size_t memmap_list_bound(size_t n, size_t carves)
 {
-    struct source src = {.mb = mb, .count = mb ? mb2_mmap_count(mb) : 0};
-    if (!src.count) {
-        kprintf("memmap: no memory map to sanitize\n");
-        return K_ENOENT;
+    return 2 * n + 1 + 2 * carves + MEMMAP_LIST_SLACK;
+}
+
+/* [base, end) rounded outward to pages, clamped below the top page (end may be PHYS_ADDR_MAX). */
+static void round_out(phys_addr_t base, phys_addr_t end, phys_addr_t *b, phys_addr_t *e)
+{
+    *b = ALIGN_DOWN(base, PAGE_SIZE);
+    *e = end > ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE) ? ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
+                                                    : ALIGN_UP(end, PAGE_SIZE);
+}
+
+/*
+ * The lowest base of anything that forbids [lo, hi): an entry of src other than available, or
+ * any entry of avoid, overlapping it (rounded outward). Return: that base, or PHYS_NONE if none.
+ */
+static phys_addr_t lowest_conflict(const struct memmap_source *src,
+                                   const struct memmap_source *avoid, phys_addr_t lo,
+                                   phys_addr_t hi)
+{
+    phys_addr_t low = PHYS_NONE;
+    struct memmap_entry e;
+    for (int k = 0; k < 2; k++) {
+        const struct memmap_source *from = k ? avoid : src;
+        for (size_t i = 0; from && i < from->count; i++) {
+            from->get(from->ctx, i, &e);
+            if (!e.len || (!k && e.type == MEMMAP_AVAILABLE))
+                continue;
+            phys_addr_t b, t;
+            round_out(e.base, entry_end(&e), &b, &t);
+            if (b < hi && lo < t)
+                low = MIN(low, b);
+        }
     }
-    kprintf("memmap: %zu entries from the %s memory map, %u-bit physical addresses\n", src.count,
-            mb->map_source == MB2_MAP_EFI ? "EFI" : "multiboot2", phys_bits);
-    return add_from(out, &src, phys_bits);
+    return low;
+}
+
+phys_addr_t memmap_find_room(const struct memmap_source *src, uint64_t bytes, phys_addr_t below,
+                             const struct memmap_source *avoid)
+{
+    phys_addr_t best = PHYS_NONE;
+    struct memmap_entry e;
+    bytes = ALIGN_UP(bytes, PAGE_SIZE);
+    for (size_t i = 0; bytes && i < src->count; i++) {
+        src->get(src->ctx, i, &e);
+        if (e.type != MEMMAP_AVAILABLE || !e.len)
+            continue;
+        phys_addr_t lo = MAX(ALIGN_UP(e.base, PAGE_SIZE), 1 * MiB);
+        phys_addr_t top = ALIGN_DOWN(MIN(entry_end(&e), below), PAGE_SIZE);
+        /*
+         * Every window ending above a conflict's base overlaps that conflict, so moving the top
+         * down to the lowest such base skips only windows that cannot work.
+         */
+        while (top > lo && top - lo >= bytes && (best == PHYS_NONE || top - bytes > best)) {
+            phys_addr_t c = lowest_conflict(src, avoid, top - bytes, top);
+            if (c == PHYS_NONE) {
+                best = top - bytes;
+                break;
+            }
+            top = ALIGN_DOWN(c, PAGE_SIZE);
+        }
+    }
+    return best;
 }
 
 /* ---- carve-outs ---- */
@@ -257,10 +307,8 @@ int memmap_carve(struct region_list *l, phys_addr_t base, phys_addr_t end, uint3
                 (unsigned long long)end, region_tag_name(tag));
         return K_EINVAL;
     }
-    phys_addr_t b = ALIGN_DOWN(base, PAGE_SIZE);
-    phys_addr_t e = end > ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
-                        ? ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
-                        : ALIGN_UP(end, PAGE_SIZE);
+    phys_addr_t b, e;
+    round_out(base, end, &b, &e);
     if (base == end || b >= e)
         return K_OK;
     return region_reserve(l, b, e, tag);
@@ -272,11 +320,7 @@ static bool tag_owned(uint32_t tag, uint32_t arg)
     return region_tag_owned(tag) && tag != REGION_META;
 }
 
-/*
- * Carves a kernel/boot range for tag after checking the list's storage is not in it, and says so
- * when part of it is not available RAM. Return: as memmap_carve(); K_EINVAL on such an overlap.
- */
-static int carve_owned(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
+int memmap_carve_owned(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
 {
     const char *what = region_tag_name(tag);
     if (base > end) {
@@ -286,10 +330,8 @@ static int carve_owned(struct region_list *l, phys_addr_t base, phys_addr_t end,
     }
     if (base == end)
         return K_OK;
-    phys_addr_t b = ALIGN_DOWN(base, PAGE_SIZE);
-    phys_addr_t e = end > ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
-                        ? ALIGN_DOWN(PHYS_ADDR_MAX, PAGE_SIZE)
-                        : ALIGN_UP(end, PAGE_SIZE);
+    phys_addr_t b, e;
+    round_out(base, end, &b, &e);
     if (bytes_where(l, b, e, tag_is, REGION_META)) {
         kprintf("memmap: %s [0x%llx, 0x%llx) overlaps the storage %s grew into; carve before "
                 "letting it grow\n",
@@ -308,36 +350,6 @@ static int carve_owned(struct region_list *l, phys_addr_t base, phys_addr_t end,
                 kformat_size(sz, sizeof(sz), e - b - owned));
     }
     return K_OK;
-}
-
-int memmap_carve_boot(struct region_list *l, const struct mb2_info *mb,
-                      const struct memmap_carveouts *k)
-{
-    int err = K_OK;
-    for (size_t i = 0; k && i < MEMMAP_BOOTSTRAP_MAX && !err; i++)
-        err = carve_owned(l, k->bootstrap[i].base, k->bootstrap[i].end, REGION_BOOTSTRAP);
-    if (k && !err)
-        err = carve_owned(l, k->kernel.base, k->kernel.end, REGION_KERNEL);
-    if (mb && !err)
-        err = carve_owned(l, mb->phys, mb->phys + mb->size, REGION_BOOTINFO);
-    struct mb2_module m;
-    uint32_t cur;
-    if (mb && !err)
-        mb2_for_each_module(mb, cur, &m)
-        {
-            err = carve_owned(l, m.start, m.end, REGION_MODULE);
-            if (err)
-                break;
-        }
-    /* For multiboot2 the command line is a tag inside the block: normally nothing to do. */
-    if (mb && mb->cmdline && !err) {
-        phys_addr_t cb = mb->cmdline_phys, ce = cb + strlen(mb->cmdline) + 1;
-        if (cb < mb->phys || ce > mb->phys + mb->size)
-            err = carve_owned(l, cb, ce, REGION_CMDLINE);
-    }
-    if (!err)
-        err = memmap_carve(l, 0, 1 * MiB, REGION_LOWMEM);
-    return err;
 }
 
 /* ---- printing ---- */

@@ -27,6 +27,8 @@
 #include <frame64/phys.h>
 #include <frame64/region.h>
 
+#include "region_internal.h"
+
 /* The entries that overlap or touch a piece, and the (at most three) that replace them. */
 struct splice {
     size_t first, last; /* entries [first, last) are replaced */
@@ -262,11 +264,17 @@ int region_set(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_
     return region_paint(l, &(struct region_paint){.base = base, .end = end, .to = tag});
 }
 
+int region_fill(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t tag)
+{
+    if (tag >= REGION_TAG_COUNT)
+        return K_EINVAL;
+    return region_paint(
+        l, &(struct region_paint){.base = base, .end = end, .kind = REGION_PAINT_HOLES, .to = tag});
+}
+
 int region_add(struct region_list *l, phys_addr_t base, phys_addr_t end)
 {
-    return region_paint(
-        l, &(struct region_paint){
-               .base = base, .end = end, .kind = REGION_PAINT_HOLES, .to = REGION_FREE});
+    return region_fill(l, base, end, REGION_FREE);
 }
 
 int region_retag(struct region_list *l, phys_addr_t base, phys_addr_t end, uint32_t from,
@@ -287,6 +295,28 @@ int region_reserve(struct region_list *l, phys_addr_t base, phys_addr_t end, uin
 int region_remove(struct region_list *l, phys_addr_t base, phys_addr_t end)
 {
     return region_paint(l, &(struct region_paint){.base = base, .end = end, .to = REGION_HOLE});
+}
+
+int region_adopt_storage(struct region_list *l, phys_addr_t pa)
+{
+    if (l->storage || !pa || !IS_ALIGNED(pa, PAGE_SIZE) || l->regions != phys_to_virt(pa))
+        return K_EINVAL;
+    phys_addr_t end = pa + ALIGN_UP(l->capacity * sizeof(struct region), PAGE_SIZE);
+    const struct region *r = region_lookup(l, pa);
+    if (!r || r->tag != REGION_FREE || r->end < end) {
+        kprintf("region: %s: storage [0x%lx, 0x%lx) is not free in the list\n", l->name, pa, end);
+        return K_EINVAL;
+    }
+    int err = region_reserve(l, pa, end, REGION_META);
+    if (err == K_OK)
+        l->storage = pa;
+    return err;
+}
+
+void region_remap(struct region_list *l)
+{
+    if (l->storage)
+        l->regions = phys_to_virt(l->storage);
 }
 
 size_t region_index_after(const struct region_list *l, phys_addr_t pa)

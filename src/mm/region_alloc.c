@@ -8,6 +8,8 @@
 #include <frame64/kprintf.h>
 #include <frame64/region.h>
 
+#include "region_internal.h"
+
 static bool is_pow2(uint64_t x)
 {
     return x && !(x & (x - 1));
@@ -75,18 +77,25 @@ static phys_addr_t fit_outside(phys_addr_t lo, phys_addr_t hi, phys_addr_t xbase
     return PHYS_NONE;
 }
 
-phys_addr_t region_find_run(const struct region_list *l, const struct region_request *req,
-                            phys_addr_t xbase, phys_addr_t xend)
+/* Whether req's size, alignment, window and boundary make sense (its tag is not looked at). */
+static bool region_request_valid(const struct region_request *req)
 {
     uint64_t align = req->align ? req->align : PAGE_SIZE;
     phys_addr_t max = req->max ? req->max : PHYS_ADDR_MAX;
     if (req->size == 0 || req->size > PHYS_ADDR_MAX - (PAGE_SIZE - 1) || !is_pow2(align) ||
         (req->boundary && !is_pow2(req->boundary)) || req->min >= max)
+        return false;
+    return !req->boundary || ALIGN_UP(req->size, PAGE_SIZE) <= req->boundary;
+}
+
+phys_addr_t region_find_run(const struct region_list *l, const struct region_request *req,
+                            phys_addr_t xbase, phys_addr_t xend)
+{
+    if (!region_request_valid(req))
         return PHYS_NONE;
+    phys_addr_t max = req->max ? req->max : PHYS_ADDR_MAX;
     uint64_t size = ALIGN_UP(req->size, PAGE_SIZE);
-    if (req->boundary && size > req->boundary)
-        return PHYS_NONE;
-    align = MAX(align, PAGE_SIZE);
+    uint64_t align = MAX(req->align, PAGE_SIZE);
     for (size_t k = 0; k < l->count; k++) {
         const struct region *r = &l->regions[req->top_down ? l->count - 1 - k : k];
         if (req->top_down ? r->end <= req->min : r->base >= max)
@@ -101,17 +110,19 @@ phys_addr_t region_find_run(const struct region_list *l, const struct region_req
     return PHYS_NONE;
 }
 
-phys_addr_t region_alloc(struct region_list *l, const struct region_request *req)
+int region_alloc(struct region_list *l, const struct region_request *req, phys_addr_t *base)
 {
-    if (req->tag == REGION_FREE || req->tag >= REGION_TAG_COUNT)
-        return PHYS_NONE;
+    *base = PHYS_NONE;
+    if (req->tag == REGION_FREE || req->tag >= REGION_TAG_COUNT || !region_request_valid(req))
+        return K_EINVAL;
     phys_addr_t pa = region_find_run(l, req, 0, 0);
     if (pa == PHYS_NONE)
-        return PHYS_NONE;
+        return K_ENOMEM;
     phys_addr_t end = pa + ALIGN_UP(req->size, PAGE_SIZE);
-    if (region_paint(l, &(struct region_paint){.base = pa, .end = end, .to = req->tag}) != K_OK)
-        return PHYS_NONE;
-    return pa;
+    int err = region_paint(l, &(struct region_paint){.base = pa, .end = end, .to = req->tag});
+    if (err == K_OK)
+        *base = pa;
+    return err;
 }
 
 int region_free(struct region_list *l, phys_addr_t base, uint64_t size, uint32_t tag)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * libFuzzer harness: arbitrary bytes as a multiboot2 information block, through mb2_parse(),
- * memmap_sanitize() and memmap_carve_boot().
+ * memmap_sanitize() (the block's map through bootmem_map_source()) and the kernel's own sizing
+ * and carve-outs (bootmem_sanitize(), bootmem_carve()).
  *
  * The first input byte picks how the rest is used:
  *   raw        the bytes are the block, total_size as written (the buffer is exactly total_size
@@ -15,7 +16,10 @@
  * free <= the sum of available lengths) and, for maps of up to 64 entries, compared page by page
  * with a reference model that classifies a page from the raw entries directly: a page is free
  * if an available entry covers it whole and nothing else touches it, otherwise it takes the most
- * restrictive kind of any entry touching it. Any disagreement aborts.
+ * restrictive kind of any entry touching it. A failed sanitize must leave the list empty on its
+ * own storage. The kernel's path (the static list, or room found for a long map) must give the
+ * same list as a growing one, and room it finds must lie in one available entry, clear of every
+ * other entry and of the boot data. Any disagreement aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include <frame64/bootmem.h>
 #include <frame64/error.h>
 #include <frame64/memmap.h>
 #include <frame64/multiboot2.h>
@@ -115,7 +120,8 @@ static uint64_t s_addr(struct in *in)
 static uint32_t build_structured(struct in *in)
 {
     uint8_t ctl = (uint8_t)take(in, 1);
-    unsigned n = 1 + (unsigned)take(in, 1) % 96;
+    /* Sometimes long enough that the kernel's static list cannot hold it (a room search). */
+    unsigned n = 1 + (ctl & 0x40 ? (unsigned)take(in, 2) % 600 : (unsigned)take(in, 1) % 96);
     bool efi = ctl & 1;
     uint32_t esize = efi ? 40 + 8 * (ctl >> 1 & 3) : 24 + 8 * (ctl >> 1 & 3);
     uint32_t at;
@@ -289,12 +295,12 @@ static void check_list(const struct mb2_info *mb, unsigned bits)
     }
     static struct memmap_entry e[MODEL_MAX_ENTRIES];
     for (size_t i = 0; i < n; i++) {
-        struct memmap_entry x;
+        struct mb2_mmap_entry x;
         CHECK(mb2_mmap_get(mb, i, &x), "entry %zu missing", i);
-        if (x.type == MEMMAP_AVAILABLE)
+        if (x.type == MB2_MEMORY_AVAILABLE)
             avail = x.len > UINT64_MAX - avail ? UINT64_MAX : avail + x.len;
         if (i < MODEL_MAX_ENTRIES)
-            e[i] = x;
+            e[i] = (struct memmap_entry){x.base, x.len, x.type};
     }
     uint64_t free = region_total(&L, REGION_FREE) + region_total(&L, REGION_META);
     CHECK(free <= avail, "free %llu > available entries %llu", (unsigned long long)free,
@@ -314,12 +320,81 @@ static void check_list(const struct mb2_info *mb, unsigned bits)
     model_compare(&L, e, n, limit, limit);
 }
 
+static const struct bootmem_config k = {.kernel = {0x200000, 0x296000},
+                                        .bootstrap = {{0x264000, 0x26e000}}};
+
+/* The tag of pa in l, META counted as free (storage is where the list lives, not a kind). */
+static uint32_t tag_of(const struct region_list *l, phys_addr_t pa)
+{
+    const struct region *r = region_lookup(l, pa);
+    if (!r)
+        return REGION_TAG_COUNT; /* a hole */
+    return r->tag == REGION_META ? REGION_FREE : r->tag;
+}
+
+/* Does [b, t) overlap a boot range (kernel, block, modules) or a map entry other than available? */
+static bool room_conflicts(const struct mb2_info *mb, phys_addr_t b, phys_addr_t t)
+{
+    struct mb2_mmap_entry x;
+    struct mb2_module m;
+    uint32_t cur;
+    if (b < k.kernel.end && k.kernel.base < t)
+        return true;
+    if (b < mb->phys + mb->size && mb->phys < t)
+        return true;
+    mb2_for_each_module(mb, cur, &m)
+    {
+        if (b < ALIGN_UP(m.end, PAGE_SIZE) && ALIGN_DOWN(m.start, PAGE_SIZE) < t)
+            return true;
+    }
+    for (size_t i = 0; mb2_mmap_get(mb, i, &x); i++) {
+        uint64_t xe = x.len > UINT64_MAX - x.base ? UINT64_MAX : x.base + x.len;
+        if (x.len && x.type != MB2_MEMORY_AVAILABLE && b < ALIGN_UP(xe, PAGE_SIZE) &&
+            ALIGN_DOWN(x.base, PAGE_SIZE) < t)
+            return true;
+    }
+    return false;
+}
+
+/* The kernel's path on the same block: same list as L (which may grow), storage in a safe place. */
+static void check_kernel_path(const struct mb2_info *mb, unsigned bits, int l_err)
+{
+    static struct region_list K;
+    struct bootmem_config c = k;
+    c.phys_bits = bits;
+    int err = bootmem_sanitize(&K, mb, &c);
+    CHECK(err == K_OK || err == K_ENOMEM, "bootmem_sanitize: %d", err);
+    if (err != K_OK)
+        return; /* no room, or a list of that size found none: reported */
+    CHECK(region_check(&K), "region_check failed on the kernel's list");
+    if (K.storage) {
+        phys_addr_t b = K.storage, t = b + ALIGN_UP(K.capacity * sizeof(struct region), PAGE_SIZE);
+        CHECK(b >= 1 * MiB && t <= ARENA, "room [0x%llx, 0x%llx) outside [1M, arena)",
+              (unsigned long long)b, (unsigned long long)t);
+        CHECK(!room_conflicts(mb, b, t), "room [0x%llx, 0x%llx) overlaps boot data or firmware",
+              (unsigned long long)b, (unsigned long long)t);
+    }
+    if (l_err != K_OK)
+        return;
+    const struct region *r;
+    for (int pass = 0; pass < 2; pass++) { /* every boundary of either list, both ways */
+        const struct region_list *a = pass ? &L : &K;
+        region_for_each(a, r)
+        {
+            CHECK(tag_of(&K, r->base) == tag_of(&L, r->base) &&
+                      tag_of(&K, r->end - 1) == tag_of(&L, r->end - 1),
+                  "the kernel's list differs from the growing one at [0x%llx, 0x%llx)",
+                  (unsigned long long)r->base, (unsigned long long)r->end);
+        }
+    }
+    if (bootmem_carve(&K, mb, &c) == K_OK)
+        CHECK(region_check(&K), "region_check failed after the kernel's carve-outs");
+}
+
 static void check_carve(const struct mb2_info *mb)
 {
-    static const struct memmap_carveouts k = {.kernel = {0x200000, 0x296000},
-                                              .bootstrap = {{0x264000, 0x26e000}}};
     uint64_t before = region_total(&L, REGION_FREE);
-    if (memmap_carve_boot(&L, mb, &k) != K_OK)
+    if (bootmem_carve(&L, mb, &k) != K_OK)
         return; /* refused (storage under a boot range) or out of room: reported, fine */
     CHECK(region_check(&L), "region_check failed after the carve-outs");
     CHECK(region_total(&L, REGION_FREE) <= before, "carving made memory free");
@@ -376,8 +451,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_info(&mb);
         region_init(&L, "fuzz", storage, ARRAY_SIZE(storage));
         region_set_grow_limit(&L, ARENA);
-        err = memmap_sanitize(&L, &mb, bits);
+        struct memmap_source src = bootmem_map_source(&mb);
+        err = memmap_sanitize(&L, &src, bits);
         CHECK(err == K_OK || err == K_ENOMEM, "memmap_sanitize: %d", err);
+        CHECK(err == K_OK || (L.count == 0 && L.regions == storage && !L.storage),
+              "a failed sanitize left %zu entries behind", L.count);
+        check_kernel_path(&mb, bits, err);
         if (err == K_OK) {
             check_list(&mb, bits);
             check_carve(&mb);

@@ -23,6 +23,7 @@
 #include <frame64/error.h>
 #include <frame64/frame.h>
 #include <frame64/phys.h>
+#include <mm/region_internal.h>
 
 #include "arena.h"
 #include "host_support.h"

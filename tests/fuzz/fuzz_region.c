@@ -17,6 +17,7 @@
 #include <frame64/error.h>
 #include <frame64/phys.h>
 #include <frame64/region.h>
+#include <mm/region_internal.h>
 
 #define NLOW  256
 #define MID   NLOW
@@ -464,12 +465,15 @@ static void do_alloc(unsigned op)
     int want = valid ? model_fit(&r, size, align) : -1;
 
     snap(&b);
-    phys_addr_t pa = region_alloc(&L, &r);
+    phys_addr_t pa;
+    int err = region_alloc(&L, &r, &pa);
+    CHECK((err == K_OK) == (pa != PHYS_NONE));
     if (want < 0) {
-        CHECK(pa == PHYS_NONE);
+        CHECK(pa == PHYS_NONE && err == K_EINVAL);
         unchanged(&b);
         return;
     }
+    CHECK(err == K_OK || err == K_ENOMEM); /* a valid request is never "malformed" */
     if (pa != PHYS_NONE) {
         CHECK(pa == addr(want));
         CHECK(IS_ALIGNED(pa, align) && pa >= r.min && !crosses(pa, size, r.boundary));

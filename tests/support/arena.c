@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: 0BSD */
-/* Host backing for phys_to_virt()/virt_to_phys(): an mmap'd sparse arena (see arena.h). */
+/*
+ * Host backing for phys_to_virt()/virt_to_phys() and the physmap calls: an mmap'd sparse arena
+ * (see arena.h).
+ */
 #define _DEFAULT_SOURCE
 #include "arena.h"
 
 #include <frame64/phys.h>
+#include <frame64/physmap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -92,4 +96,32 @@ phys_addr_t virt_to_phys(const void *va)
         abort();
     }
     return (phys_addr_t)(p - base);
+}
+
+/*
+ * The kernel's physmap control (include/frame64/physmap.h), for code that switches translations:
+ * the arena reaches all of itself all the time, so a switch only records where it was asked to go.
+ */
+static uint64_t physmap_virt_base;
+static phys_addr_t physmap_end;
+
+void physmap_set_base(uint64_t virt_base, phys_addr_t mapped_end)
+{
+    physmap_virt_base = virt_base;
+    physmap_end = mapped_end;
+}
+
+phys_addr_t physmap_limit(void)
+{
+    return size;
+}
+
+uint64_t arena_physmap_base(void)
+{
+    return physmap_virt_base;
+}
+
+phys_addr_t arena_physmap_end(void)
+{
+    return physmap_end;
 }

@@ -71,7 +71,7 @@ static inline uint32_t module(uint32_t start, uint32_t end, const char *s)
 }
 
 /* A type 6 map of n entries, each esize bytes (>= 20 written). */
-static inline uint32_t mmap_tag(const struct memmap_entry *e, size_t n, uint32_t esize)
+static inline uint32_t mmap_tag(const struct mb2_mmap_entry *e, size_t n, uint32_t esize)
 {
     uint32_t off = blen;
     put32(off, MB2_TAG_MMAP);
@@ -115,7 +115,7 @@ static inline uint32_t efi_tag(const struct efi_desc *d, size_t n, uint32_t dsiz
     return off;
 }
 
-static const struct memmap_entry one_map[] = {{0x100000, 0x7ee0000, MEMMAP_AVAILABLE}};
+static const struct mb2_mmap_entry one_map[] = {{0x100000, 0x7ee0000, MB2_MEMORY_AVAILABLE}};
 
 /* Appends the end tag and sets total_size to the length. */
 static inline void end_tag(void)
@@ -160,15 +160,15 @@ static inline int teardown(void **state)
     return 0;
 }
 
-static const struct memmap_entry qemu_map[] = {
-    {0x0, 0x9fc00, MEMMAP_AVAILABLE},      {0x9fc00, 0x400, MEMMAP_RESERVED},
-    {0xf0000, 0x10000, MEMMAP_RESERVED},   {0x100000, 0x7ee0000, MEMMAP_AVAILABLE},
-    {0x7fe0000, 0x20000, MEMMAP_RESERVED}, {0xfffc0000, 0x40000, MEMMAP_RESERVED},
+static const struct mb2_mmap_entry qemu_map[] = {
+    {0x0, 0x9fc00, MB2_MEMORY_AVAILABLE},      {0x9fc00, 0x400, MB2_MEMORY_RESERVED},
+    {0xf0000, 0x10000, MB2_MEMORY_RESERVED},   {0x100000, 0x7ee0000, MB2_MEMORY_AVAILABLE},
+    {0x7fe0000, 0x20000, MB2_MEMORY_RESERVED}, {0xfffc0000, 0x40000, MB2_MEMORY_RESERVED},
 };
 
 static inline void expect_entry(size_t i, uint64_t base, uint64_t len, uint32_t type)
 {
-    struct memmap_entry e;
+    struct mb2_mmap_entry e;
     assert_true(mb2_mmap_get(&mb, i, &e));
     assert_int_equal(e.base, base);
     assert_int_equal(e.len, len);

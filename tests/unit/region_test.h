@@ -21,6 +21,7 @@
 #include <frame64/error.h>
 #include <frame64/phys.h>
 #include <frame64/region.h>
+#include <mm/region_internal.h>
 
 #define K    KiB
 #define M    MiB
@@ -104,6 +105,19 @@ static inline void expect_unchanged(const struct snapshot *s, const struct regio
     assert_true(region_check(l));
     assert_memory_equal(&s->l, l, sizeof(*l));
     assert_memory_equal(s->r, l->regions, l->count * sizeof(struct region));
+}
+
+/*
+ * region_alloc() returning the base, as most tests want it; the error code must agree with it
+ * (K_OK exactly when a base came back).
+ */
+static inline phys_addr_t ralloc(struct region_list *l, const struct region_request *req)
+{
+    phys_addr_t pa = 0;
+    int err = region_alloc(l, req, &pa);
+    assert_true((err == K_OK) == (pa != PHYS_NONE));
+    assert_true(err == K_OK || err == K_ENOMEM || err == K_EINVAL);
+    return pa;
 }
 
 #endif

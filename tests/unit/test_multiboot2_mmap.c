@@ -23,9 +23,10 @@ static const struct efi_desc uefi_map[] = {
     {0x70000000 /* OEM */, 0x200000000, 1},
 };
 static const uint32_t uefi_types[] = {
-    MEMMAP_AVAILABLE, MEMMAP_AVAILABLE, MEMMAP_RESERVED, MEMMAP_AVAILABLE, MEMMAP_AVAILABLE,
-    MEMMAP_AVAILABLE, MEMMAP_RESERVED,  MEMMAP_RESERVED, MEMMAP_BAD,       MEMMAP_ACPI_RECLAIM,
-    MEMMAP_ACPI_NVS,  MEMMAP_RESERVED,  MEMMAP_RESERVED, MEMMAP_RESERVED,  MEMMAP_RESERVED,
+    MB2_MEMORY_AVAILABLE, MB2_MEMORY_AVAILABLE,    MB2_MEMORY_RESERVED, MB2_MEMORY_AVAILABLE,
+    MB2_MEMORY_AVAILABLE, MB2_MEMORY_AVAILABLE,    MB2_MEMORY_RESERVED, MB2_MEMORY_RESERVED,
+    MB2_MEMORY_BADRAM,    MB2_MEMORY_ACPI_RECLAIM, MB2_MEMORY_NVS,      MB2_MEMORY_RESERVED,
+    MB2_MEMORY_RESERVED,  MB2_MEMORY_RESERVED,     MB2_MEMORY_RESERVED,
 };
 
 /*
@@ -75,10 +76,10 @@ static void test_efi_boot_services_active(void **state)
     assert_int_equal(parse(), K_OK);
     assert_true(mb.efi_bs_active);
     assert_int_equal(mb.efi_systab, 0x7f9e018);
-    expect_entry(0, 0x0, 0x1000, MEMMAP_RESERVED);         /* BS code */
-    expect_entry(1, 0x1000, 0x9f000, MEMMAP_AVAILABLE);    /* conventional */
-    expect_entry(3, 0x100000, 0x100000, MEMMAP_AVAILABLE); /* loader code */
-    expect_entry(5, 0x202000, 0x10000, MEMMAP_RESERVED);   /* BS data */
+    expect_entry(0, 0x0, 0x1000, MB2_MEMORY_RESERVED);         /* BS code */
+    expect_entry(1, 0x1000, 0x9f000, MB2_MEMORY_AVAILABLE);    /* conventional */
+    expect_entry(3, 0x100000, 0x100000, MB2_MEMORY_AVAILABLE); /* loader code */
+    expect_entry(5, 0x202000, 0x10000, MB2_MEMORY_RESERVED);   /* BS data */
 }
 
 /*
@@ -96,7 +97,7 @@ static void test_both_maps_prefers_type6(void **state)
     assert_int_equal(mb.map_source, MB2_MAP_MB2);
     assert_int_equal(mb2_mmap_count(&mb), 6);
     assert_int_equal(mb.efi_mmap.count, 2);
-    expect_entry(5, 0xfffc0000, 0x40000, MEMMAP_RESERVED);
+    expect_entry(5, 0xfffc0000, 0x40000, MB2_MEMORY_RESERVED);
 }
 
 /*
@@ -131,9 +132,9 @@ static void test_efi_steps_by_descriptor_size(void **state)
 
     assert_int_equal(parse(), K_OK);
     assert_int_equal(mb2_mmap_count(&mb), 2);
-    expect_entry(0, 0x1000, 0x10000, MEMMAP_AVAILABLE);
-    expect_entry(1, 0x100000, UINT64_MAX, MEMMAP_AVAILABLE);
-    struct memmap_entry e;
+    expect_entry(0, 0x1000, 0x10000, MB2_MEMORY_AVAILABLE);
+    expect_entry(1, 0x100000, UINT64_MAX, MB2_MEMORY_AVAILABLE);
+    struct mb2_mmap_entry e;
     assert_false(mb2_mmap_get(&mb, 2, &e));
 }
 
@@ -225,7 +226,7 @@ static void test_bad_mmap_falls_back_to_efi(void **state)
     end_tag();
     expect_warning("entry_size 8 is too small");
     assert_int_equal(mb.map_source, MB2_MAP_EFI);
-    expect_entry(0, 0x100000, 0x10000, MEMMAP_AVAILABLE);
+    expect_entry(0, 0x100000, 0x10000, MB2_MEMORY_AVAILABLE);
 }
 
 /* A block with no memory map at all:   hdr | cmdline | end.  Expect K_ENOENT, the rest parsed. */

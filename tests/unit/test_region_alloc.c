@@ -11,7 +11,7 @@ static phys_addr_t alloc(struct region_list *l, struct region_request req)
 {
     if (!req.tag)
         req.tag = DMA;
-    phys_addr_t pa = region_alloc(l, &req);
+    phys_addr_t pa = ralloc(l, &req);
     assert_true(region_check(l));
     return pa;
 }
@@ -218,7 +218,8 @@ static void test_alloc_rounds_size(void **state)
 
 /*
  *   |F 1M-2M|     tag free, tag out of range, size 0, min >= max
- * Expect PHYS_NONE for each and the list unchanged.
+ * Expect PHYS_NONE for each and the list unchanged; K_EINVAL for the malformed requests and
+ * K_ENOMEM for a well-formed one that does not fit (2M).
  */
 static void test_alloc_bad_requests(void **state)
 {
@@ -227,9 +228,17 @@ static void test_alloc_bad_requests(void **state)
     assert_int_equal(region_add(&L, 1 * M, 2 * M), K_OK);
     snap(&s, &L);
     struct region_request r = {.size = 4 * K, .tag = F};
-    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
+    phys_addr_t pa = 0;
+    assert_int_equal(ralloc(&L, &r), PHYS_NONE);
+    assert_int_equal(region_alloc(&L, &r, &pa), K_EINVAL);
     r.tag = REGION_TAG_COUNT;
-    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
+    assert_int_equal(ralloc(&L, &r), PHYS_NONE);
+    assert_int_equal(region_alloc(&L, &r, &pa), K_EINVAL);
+    r = (struct region_request){.size = 0, .tag = DMA};
+    assert_int_equal(region_alloc(&L, &r, &pa), K_EINVAL); /* malformed, not "nothing fits" */
+    assert_int_equal(pa, PHYS_NONE);
+    r = (struct region_request){.size = 2 * M, .tag = DMA};
+    assert_int_equal(region_alloc(&L, &r, &pa), K_ENOMEM); /* well formed, nothing fits */
     assert_int_equal(alloc(&L, (struct region_request){.size = 0}), PHYS_NONE);
     assert_int_equal(alloc(&L, (struct region_request){.size = 4 * K, .min = 3 * M, .max = 1 * M}),
                      PHYS_NONE);
@@ -248,15 +257,15 @@ static void test_alloc_direction_across_ranges(void **state)
     assert_int_equal(region_set(&L, 1 * M + 4 * K, 2 * M + 6 * K, KERN), K_OK);
     assert_int_equal(region_set(&L, 3 * M, 4 * M, KERN), K_OK);
     struct region_request r = {.size = 8 * K, .align = 8 * K, .tag = DMA};
-    assert_int_equal(region_alloc(&L, &r), 2 * M + 8 * K);
+    assert_int_equal(ralloc(&L, &r), 2 * M + 8 * K);
     r.top_down = true;
-    assert_int_equal(region_alloc(&L, &r), 5 * M - 8 * K);
+    assert_int_equal(ralloc(&L, &r), 5 * M - 8 * K);
     r.max = 4 * M;
-    assert_int_equal(region_alloc(&L, &r), 3 * M - 8 * K);
+    assert_int_equal(ralloc(&L, &r), 3 * M - 8 * K);
     r = (struct region_request){.size = 2 * M, .tag = DMA};
-    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
+    assert_int_equal(ralloc(&L, &r), PHYS_NONE);
     r.top_down = true;
-    assert_int_equal(region_alloc(&L, &r), PHYS_NONE);
+    assert_int_equal(ralloc(&L, &r), PHYS_NONE);
     assert_true(region_check(&L));
 }
 
@@ -311,7 +320,7 @@ static void test_alloc_chunks(void **state)
     int n = 0;
     struct region_request r = {
         .size = 2 * M, .align = 2 * M, .tag = REGION_FRAMES, .top_down = true};
-    for (phys_addr_t pa; (pa = region_alloc(&L, &r)) != PHYS_NONE; n++) {
+    for (phys_addr_t pa; (pa = ralloc(&L, &r)) != PHYS_NONE; n++) {
         assert_int_equal(pa, 64 * M - (phys_addr_t)(n + 1) * 2 * M);
         assert_true(L.count <= 3);
     }

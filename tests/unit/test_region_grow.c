@@ -26,8 +26,7 @@ static void test_full_without_growth(void **state)
     assert_non_null(strstr(kprintf_output(), "growth is off"));
     assert_int_equal(region_add(&S, 32 * K, 36 * K), K_ENOMEM);
     assert_int_equal(region_free(&S, 9 * K, 1 * K, KERN), K_ENOMEM);
-    assert_int_equal(region_alloc(&S, &(struct region_request){.size = 4 * K, .tag = DMA}),
-                     PHYS_NONE);
+    assert_int_equal(ralloc(&S, &(struct region_request){.size = 4 * K, .tag = DMA}), PHYS_NONE);
     expect_unchanged(&s, &S);
     assert_int_equal(region_set(&S, 12 * K, 16 * K, FW), K_OK);
     EXPECT(&S, E(0, 8 * K, F), E(8 * K, 12 * K, KERN), E(12 * K, 20 * K, FW));

@@ -34,6 +34,11 @@ void arch_cpu_info(struct cpu_info *out)
     }
 }
 
+phys_addr_t arch_page_table_root(void)
+{
+    return read_cr3() & 0x000FFFFFFFFFF000ull; /* bits 12..51; the low bits are PCID/PWT/PCD */
+}
+
 uint64_t arch_cycles(void)
 {
     return rdtsc();

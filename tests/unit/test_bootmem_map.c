@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * memmap_sanitize(): reading the map from a parsed multiboot2 block (type 6 or EFI), or none.
+ * bootmem_map_source() through memmap_sanitize(): the map read from a parsed multiboot2 block
+ * (type 6 or EFI), or none.
  */
-#include "memmap_test.h"
+#include "bootmem_test.h"
 
 /*
- * memmap_sanitize() on a GRUB-like block: cmdline | mmap (QEMU, 6 entries) | end.
- * Expect the same list as memmap_add_entries() on the raw entries, and the source announced.
+ * The block's map through memmap_sanitize(), on a GRUB-like block: cmdline | mmap (QEMU, 6 entries)
+ * | end. Expect the same list as memmap_add_entries() on the raw entries, and the source announced.
  */
 static void test_sanitize_from_block(void **state)
 {
@@ -15,15 +16,15 @@ static void test_sanitize_from_block(void **state)
     blk_tag(MB2_TAG_CMDLINE, "debug", 6);
     blk_mmap(qemu, ARRAY_SIZE(qemu));
     blk_parse(0x300000);
-    assert_int_equal(memmap_sanitize(&L, &mb, 40), K_OK);
+    assert_int_equal(sanitize_block(40), K_OK);
     EXPECT(E(0, 0x9f000, F), E(0x9f000, 0xa0000, FW), E(0xf0000, 0x100000, FW),
            E(0x100000, 0x7fe0000, F), E(0x7fe0000, 0x8000000, FW), E(0xfffc0000, 0x100000000, FW));
     expect_said("memmap: 6 entries from the multiboot2 memory map, 40-bit physical addresses");
 }
 
 /*
- * memmap_sanitize() on a UEFI block with only an EFI map (descriptor_size 48):
- *   BS code[0-4K) conventional[4K-640K) RT data[640K-644K) loader[1M-2M) ACPI NVS[2M-2M+16K)
+ * The block's map through memmap_sanitize(), on a UEFI block with only an EFI map (descriptor_size
+ * 48): BS code[0-4K) conventional[4K-640K) RT data[640K-644K) loader[1M-2M) ACPI NVS[2M-2M+16K)
  * Expect |free 0-640K|fw 640K-644K| |free 1M-2M|nvs 2M-2M+16K|.
  */
 static void test_sanitize_efi_block(void **state)
@@ -43,7 +44,7 @@ static void test_sanitize_efi_block(void **state)
     blen = 8;
     blk_tag(MB2_TAG_EFI_MMAP, p, sizeof(p));
     blk_parse(0x300000);
-    assert_int_equal(memmap_sanitize(&L, &mb, 48), K_OK);
+    assert_int_equal(sanitize_block(48), K_OK);
     EXPECT(E(0, 640 * K, F), E(640 * K, 644 * K, FW), E(1 * M, 2 * M, F),
            E(2 * M, 2 * M + 16 * K, REGION_ACPI_NVS));
     expect_said("memmap: 5 entries from the EFI memory map");
@@ -54,7 +55,7 @@ static void test_sanitize_no_map(void **state)
 {
     (void)state;
     memset(&mb, 0, sizeof(mb));
-    assert_int_equal(memmap_sanitize(&L, &mb, 40), K_ENOENT);
+    assert_int_equal(sanitize_block(40), K_ENOENT);
     assert_int_equal(memmap_sanitize(&L, NULL, 40), K_ENOENT);
     expect_said("memmap: no memory map to sanitize");
 }

@@ -1,6 +1,0 @@
-# SPDX-License-Identifier: 0BSD
-# The memory-map sanitizer on parsed multiboot2 blocks.
-frame64_unit_test(memmap_sanitize SOURCES ${PROJECT_SOURCE_DIR}/src/mm/memmap.c
-                                          ${PROJECT_SOURCE_DIR}/src/boot/multiboot2.c
-                                          ${PROJECT_SOURCE_DIR}/src/mm/region.c
-                                          ${PROJECT_SOURCE_DIR}/src/mm/region_alloc.c)
