@@ -94,10 +94,10 @@ static void range_get(void *ctx, size_t i, struct memmap_entry *e)
 
 static struct memmap_source ranges_source(struct boot_ranges *b)
 {
-    return (struct memmap_source){
-        .count = FIXED_BEFORE_MODULES + (b->mb ? b->mb->module_count + 1 : 0),
-        .get = range_get,
-        .ctx = b};
+    return (struct memmap_source){.count =
+                                      FIXED_BEFORE_MODULES + (b->mb ? b->mb->module_count + 1 : 0),
+                                  .get = range_get,
+                                  .ctx = b};
 }
 
 /* ---- the steps ---- */
