@@ -5,9 +5,15 @@
 ; switch to long mode, move to the higher half and call kmain(magic, mbi).
 ; Everything here runs at its physical address (section .boot.*, linked low).
 
-%define KERNEL_VMA 0xFFFFFFFF80000000
+%include "layout.inc"               ; KERNEL_VMA, generated from include/frame64/layout.h
 %define MB2_BOOT_MAGIC 0x36D76289
 %define COM1 0x3F8
+; The slots that map KERNEL_VMA (-2 GiB: PML4 entry 511, PDPT entry 510) to physical 0.
+%define KERNEL_PML4_SLOT ((KERNEL_VMA >> 39) & 511)
+%define KERNEL_PDPT_SLOT ((KERNEL_VMA >> 30) & 511)
+%if KERNEL_VMA & 0x3FFFFFFF
+%error "KERNEL_VMA must be 1 GiB aligned: the boot tables map it with a single PDPT entry"
+%endif
 
 extern kmain
 global _start
@@ -72,15 +78,15 @@ _start:
     jmp 0x08:long_mode_entry
 
 ; Zeroes the tables, then: PML4[0] -> low PDPT -> 4 PDs of 2 MiB pages (identity, 0..4 GiB);
-; PML4[511] -> high PDPT, whose entry 510 reuses the first PD (-2 GiB -> physical 0..1 GiB).
+; PML4[511] -> high PDPT, whose entry 510 reuses the first PD (KERNEL_VMA -> physical 0..1 GiB).
 build_page_tables:
     mov edi, boot_tables
     mov ecx, (boot_tables_end - boot_tables) / 4
     xor eax, eax
     rep stosd
     mov dword [boot_pml4], boot_pdpt_low + 3
-    mov dword [boot_pml4 + 511 * 8], boot_pdpt_high + 3
-    mov dword [boot_pdpt_high + 510 * 8], boot_pd + 3
+    mov dword [boot_pml4 + KERNEL_PML4_SLOT * 8], boot_pdpt_high + 3
+    mov dword [boot_pdpt_high + KERNEL_PDPT_SLOT * 8], boot_pd + 3
     mov eax, boot_pd + 3
     mov edi, boot_pdpt_low
     mov ecx, 4

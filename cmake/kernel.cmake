@@ -11,10 +11,25 @@ file(GLOB_RECURSE KERNEL_C_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/*.c
 file(GLOB KERNEL_ASM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/boot/*.asm)
 set(LINKER_SCRIPT ${CMAKE_SOURCE_DIR}/boot/linker.ld)
 
-add_executable(frame64.elf ${KERNEL_ASM_SOURCES} ${KERNEL_C_SOURCES})
+# include/frame64/layout.h is the only place the kernel's addresses are written; NASM and the
+# linker script get them from files generated out of it whenever it changes.
+set(LAYOUT_H ${CMAKE_SOURCE_DIR}/include/frame64/layout.h)
+set(LAYOUT_DIR ${CMAKE_BINARY_DIR}/generated)
+set(LAYOUT_FILES ${LAYOUT_DIR}/layout.inc ${LAYOUT_DIR}/layout.ld)
+add_custom_command(
+  OUTPUT ${LAYOUT_FILES}
+  COMMAND ${CMAKE_COMMAND} -DLAYOUT_H=${LAYOUT_H} -DOUT_DIR=${LAYOUT_DIR}
+          -P ${CMAKE_SOURCE_DIR}/cmake/gen_layout.cmake
+  DEPENDS ${LAYOUT_H} ${CMAKE_SOURCE_DIR}/cmake/gen_layout.cmake
+  COMMENT "Generating layout.inc and layout.ld from include/frame64/layout.h")
+# Every .asm may %include layout.inc: each waits for it (NASM's depfile then tracks the rest).
+set_source_files_properties(${KERNEL_ASM_SOURCES} PROPERTIES OBJECT_DEPENDS ${LAYOUT_DIR}/layout.inc)
+
+add_executable(frame64.elf ${KERNEL_ASM_SOURCES} ${KERNEL_C_SOURCES} ${LAYOUT_FILES})
 target_include_directories(frame64.elf PRIVATE
   ${CMAKE_SOURCE_DIR}/include
-  ${CMAKE_SOURCE_DIR}/src/arch/x86_64/include)
+  ${CMAKE_SOURCE_DIR}/src/arch/x86_64/include
+  $<$<COMPILE_LANGUAGE:ASM_NASM>:${LAYOUT_DIR}>)
 # Flags the kernel needs to be correct (not a matter of taste): no libc, no red zone (interrupts
 # would clobber it), no SSE/MMX/x87 state in kernel code, the -2 GiB code model, no PIE.
 set(KERNEL_REQUIRED_FLAGS
@@ -31,8 +46,8 @@ endif()
 # Link with ld.lld directly: nothing from the host's toolchain may sneak in.
 set(CMAKE_C_LINK_EXECUTABLE "ld.lld <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")
 set_target_properties(frame64.elf PROPERTIES
-  LINK_FLAGS "-T ${LINKER_SCRIPT} -nostdlib -static --no-pie -z max-page-size=0x1000 --build-id=none"
-  LINK_DEPENDS ${LINKER_SCRIPT}
+  LINK_FLAGS "-T ${LINKER_SCRIPT} -L ${LAYOUT_DIR} -nostdlib -static --no-pie -z max-page-size=0x1000 --build-id=none"
+  LINK_DEPENDS "${LINKER_SCRIPT};${LAYOUT_DIR}/layout.ld"
   RUNTIME_OUTPUT_DIRECTORY ${FRAME64_OUT})
 
 add_custom_command(

@@ -38,6 +38,14 @@ __attribute__((format(printf, 4, 5))) void ktest_fail(struct ktest *t, const cha
         }                                                                                          \
     } while (0)
 
+/* Runs a helper that checks with KT_ASSERT on t, and returns from the test too if it failed. */
+#define KT_STEP(call)                                                                              \
+    do {                                                                                           \
+        call;                                                                                      \
+        if (t->failed)                                                                             \
+            return;                                                                                \
+    } while (0)
+
 /* Crashes on purpose when the command line says crash=panic or crash=pagefault (boot tests). */
 void ktest_crash_if_asked(const char *cmdline);
 

@@ -23,7 +23,7 @@ void trap_dump(const struct trap_frame *f);
 
 /*
  * Lets a test catch the next breakpoint (#BP, int3): the handler counts it and resumes.
- * Return of ktest_breakpoints(): how many were caught since boot.
+ * Return of trap_breakpoints_caught(): how many were caught since boot.
  */
 void trap_expect_breakpoint(bool on);
 uint64_t trap_breakpoints_caught(void);

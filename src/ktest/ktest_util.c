@@ -38,7 +38,6 @@ void ktest_snapshot_take(struct ktest_snapshot *s, const struct region_list *l)
 {
     frame_reclaim(&kernel_frames);
     s->count = l->count;
-    s->truncated = l->count > ARRAY_SIZE(s->r);
     memcpy(s->r, l->regions, MIN(l->count, ARRAY_SIZE(s->r)) * sizeof(struct region));
 }
 

@@ -23,10 +23,12 @@ size_t ktest_boot_ranges(struct ktest_range *out, size_t max);
 const struct ktest_range *ktest_overlap(const struct ktest_range *ranges, size_t n,
                                         phys_addr_t base, phys_addr_t end);
 
-/* A copy of the region list, to check that a call left it unchanged. */
+/*
+ * A copy of the region list, to check that a call left it unchanged. Only the first 512 entries
+ * are kept; the count of a longer list still is.
+ */
 struct ktest_snapshot {
     size_t count;
-    bool truncated;
     struct region r[512];
 };
 /*

@@ -15,14 +15,11 @@
 #include <frame64/phys.h>
 #include <frame64/physmap.h>
 
+/*
+ * Each frame the exhaustion test holds: word 0 = pa ^ PATTERN, word 1 = the frame held before it
+ * (PHYS_NONE for the first), last word = ~pa.
+ */
 #define PATTERN 0x5A17F00DF4A3E000ull
-
-/* Each frame held by the test: word 0 = pa ^ PATTERN, word 1 = the previous frame held, last word =
- * ~pa. */
-struct held {
-    uint64_t tag;
-    phys_addr_t prev;
-};
 
 /* Parses "crc32=XXXXXXXX" (8 hex digits) from a module's string. Return: whether it had one. */
 static bool module_crc(const char *s, uint32_t *out)
@@ -72,94 +69,102 @@ static bool bit_test_and_set(uint64_t *bits, uint64_t i)
     return was;
 }
 
-/*
- * Allocate until exhaustion, writing into each frame a pattern with its own address; no frame is
- * handed out twice (a bitmap taken as a DMA run), none overlaps boot data or anything not owned
- * by the frame manager, the counters add up; modules keep their CRC; freeing everything brings
- * the counters back; allocating again works.
- */
-KTEST(frames_exhaustion_and_recovery)
-{
-    struct frame_stats s0, s1, s2;
+/* What the steps of frames_exhaustion_and_recovery share. */
+struct exhaustion {
     struct ktest_range boot[KTEST_MAX_BOOT_RANGES];
-    size_t nboot = ktest_boot_ranges(boot, ARRAY_SIZE(boot));
-    uint64_t nbits = physmap_limit() / PAGE_SIZE;
-    uint64_t bitmap_bytes = ALIGN_UP(nbits / 8 + 8, PAGE_SIZE);
-    phys_addr_t bitmap_pa = dma_alloc(&kernel_frames, bitmap_bytes, 0, DMA_ZONE_ANY);
-    KT_ASSERT(bitmap_pa != PHYS_NONE, "no room for a 0x%llx-byte bitmap",
-              (unsigned long long)bitmap_bytes);
-    uint64_t *seen = phys_to_virt(bitmap_pa);
-    memset(seen, 0, bitmap_bytes);
+    size_t nboot;
+    uint64_t *seen;   /* one bit per frame below physmap_limit(): handed out during the test */
+    phys_addr_t last; /* the newest frame held; word 1 of each links to the one before */
+    uint64_t count;   /* frames held */
+    struct frame_stats before; /* the counters before the first allocation */
+};
 
-    frame_get_stats(&kernel_frames, &s0);
-    KT_ASSERT(s0.total == s0.stacked + s0.unseeded + s0.reserved + s0.in_use,
-              "counters do not add up at the start");
-    phys_addr_t last = PHYS_NONE;
-    uint64_t count = 0;
+/*
+ * Allocates until exhaustion, checking each frame (aligned, in RAM, never handed out twice, not
+ * boot data, owned by the frame manager) and writing into it a pattern with its own address.
+ */
+static void take_every_frame(struct ktest *t, struct exhaustion *x)
+{
     for (;;) {
         phys_addr_t pa = frame_alloc(&kernel_frames);
         if (pa == PHYS_NONE)
             break;
         KT_ASSERT(IS_ALIGNED(pa, PAGE_SIZE) && pa < physmap_limit(), "bad frame 0x%llx",
                   (unsigned long long)pa);
-        KT_ASSERT(!bit_test_and_set(seen, pa / PAGE_SIZE), "frame 0x%llx handed out twice",
+        KT_ASSERT(!bit_test_and_set(x->seen, pa / PAGE_SIZE), "frame 0x%llx handed out twice",
                   (unsigned long long)pa);
-        const struct ktest_range *hit = ktest_overlap(boot, nboot, pa, pa + PAGE_SIZE);
+        const struct ktest_range *hit = ktest_overlap(x->boot, x->nboot, pa, pa + PAGE_SIZE);
         KT_ASSERT(!hit, "frame 0x%llx overlaps %s", (unsigned long long)pa, hit ? hit->what : "");
         const struct region *r = region_lookup(&kernel_memory, pa);
         KT_ASSERT(r && r->tag == REGION_FRAMES, "frame 0x%llx lies in a %s range",
                   (unsigned long long)pa, r ? region_tag_name(r->tag) : "hole");
         uint64_t *w = phys_to_virt(pa);
         w[0] = pa ^ PATTERN;
-        w[1] = last;
+        w[1] = x->last;
         w[511] = ~pa;
-        last = pa;
-        count++;
+        x->last = pa;
+        x->count++;
     }
+}
+
+/* Exhausted: nothing free is left, in use grew by exactly what was handed out, the sum holds. */
+static void check_exhausted_stats(struct ktest *t, const struct exhaustion *x)
+{
+    const struct frame_stats *s0 = &x->before;
+    struct frame_stats s1;
     frame_get_stats(&kernel_frames, &s1);
-    KT_ASSERT(count > 0, "not a single frame");
+    KT_ASSERT(x->count > 0, "not a single frame");
     KT_ASSERT(s1.stacked == 0 && s1.unseeded == 0,
               "exhausted, yet %llu bytes stacked, %llu unseeded", (unsigned long long)s1.stacked,
               (unsigned long long)s1.unseeded);
-    KT_ASSERT(s1.in_use == s0.in_use + count * PAGE_SIZE,
+    KT_ASSERT(s1.in_use == s0->in_use + x->count * PAGE_SIZE,
               "in use grew by 0x%llx for 0x%llx bytes handed out",
-              (unsigned long long)(s1.in_use - s0.in_use), (unsigned long long)(count * PAGE_SIZE));
-    KT_ASSERT(s1.total == s0.total &&
+              (unsigned long long)(s1.in_use - s0->in_use),
+              (unsigned long long)(x->count * PAGE_SIZE));
+    KT_ASSERT(s1.total == s0->total &&
                   s1.total == s1.stacked + s1.unseeded + s1.reserved + s1.in_use,
               "counters do not add up when exhausted");
-    kprintf("ktest: exhausted after %llu frames (%llu MiB)\n", (unsigned long long)count,
-            (unsigned long long)(count * PAGE_SIZE / MiB));
+}
 
-    unsigned mods = check_modules(t);
-    if (t->failed)
-        return;
-    kprintf("ktest: %u module(s) with crc32= intact\n", mods);
-
-    /* Walk the chain: every pattern intact (no two holders shared a frame), then free. */
+/*
+ * Walks the chain checking every pattern (intact: no two holders shared a frame) and frees each
+ * frame. Sets *cycles to the cycles per frame_free().
+ */
+static void free_every_frame(struct ktest *t, struct exhaustion *x, uint64_t *cycles)
+{
     uint64_t freed = 0;
     uint64_t c0 = arch_cycles();
-    while (last != PHYS_NONE) {
-        uint64_t *w = phys_to_virt(last);
-        KT_ASSERT(w[0] == (last ^ PATTERN) && w[511] == ~last,
-                  "frame 0x%llx was overwritten while held", (unsigned long long)last);
+    while (x->last != PHYS_NONE) {
+        uint64_t *w = phys_to_virt(x->last);
+        KT_ASSERT(w[0] == (x->last ^ PATTERN) && w[511] == ~x->last,
+                  "frame 0x%llx was overwritten while held", (unsigned long long)x->last);
         phys_addr_t prev = w[1];
-        frame_free(&kernel_frames, last);
-        last = prev;
+        frame_free(&kernel_frames, x->last);
+        x->last = prev;
         freed++;
     }
-    uint64_t free_cycles = (arch_cycles() - c0) / (freed ? freed : 1);
-    KT_ASSERT(freed == count, "freed %llu of %llu", (unsigned long long)freed,
-              (unsigned long long)count);
-    frame_get_stats(&kernel_frames, &s2);
-    KT_ASSERT(s2.in_use == s0.in_use && s2.stacked + s2.unseeded == s0.stacked + s0.unseeded &&
-                  s2.reserved == s0.reserved && s2.total == s0.total,
-              "counters after freeing all differ: in use 0x%llx -> 0x%llx, free 0x%llx -> 0x%llx",
-              (unsigned long long)s0.in_use, (unsigned long long)s2.in_use,
-              (unsigned long long)(s0.stacked + s0.unseeded),
-              (unsigned long long)(s2.stacked + s2.unseeded));
-    dma_free(&kernel_frames, bitmap_pa, bitmap_bytes);
+    *cycles = (arch_cycles() - c0) / (freed ? freed : 1);
+    KT_ASSERT(freed == x->count, "freed %llu of %llu", (unsigned long long)freed,
+              (unsigned long long)x->count);
+}
 
-    /* Allocate again: the same memory comes back, now from the stack. */
+/* Everything given back: the counters are what they were before the test. */
+static void check_recovered_stats(struct ktest *t, const struct exhaustion *x)
+{
+    const struct frame_stats *s0 = &x->before;
+    struct frame_stats s2;
+    frame_get_stats(&kernel_frames, &s2);
+    KT_ASSERT(s2.in_use == s0->in_use && s2.stacked + s2.unseeded == s0->stacked + s0->unseeded &&
+                  s2.reserved == s0->reserved && s2.total == s0->total,
+              "counters after freeing all differ: in use 0x%llx -> 0x%llx, free 0x%llx -> 0x%llx",
+              (unsigned long long)s0->in_use, (unsigned long long)s2.in_use,
+              (unsigned long long)(s0->stacked + s0->unseeded),
+              (unsigned long long)(s2.stacked + s2.unseeded));
+}
+
+/* Allocates again: the same memory comes back, now from the stack, and zeroing works. */
+static void allocate_again(struct ktest *t)
+{
     phys_addr_t again[64];
     for (size_t i = 0; i < ARRAY_SIZE(again); i++) {
         again[i] = frame_alloc_zeroed(&kernel_frames);
@@ -171,6 +176,46 @@ KTEST(frames_exhaustion_and_recovery)
     }
     for (size_t i = 0; i < ARRAY_SIZE(again); i++)
         frame_free(&kernel_frames, again[i]);
+}
+
+/*
+ * Allocate until exhaustion, writing into each frame a pattern with its own address; no frame is
+ * handed out twice (a bitmap taken as a DMA run), none overlaps boot data or anything not owned
+ * by the frame manager, the counters add up; modules keep their CRC; freeing everything brings
+ * the counters back; allocating again works.
+ */
+KTEST(frames_exhaustion_and_recovery)
+{
+    struct exhaustion x = {.last = PHYS_NONE};
+    x.nboot = ktest_boot_ranges(x.boot, ARRAY_SIZE(x.boot));
+    uint64_t nbits = physmap_limit() / PAGE_SIZE;
+    uint64_t bitmap_bytes = ALIGN_UP(nbits / 8 + 8, PAGE_SIZE);
+    phys_addr_t bitmap_pa = dma_alloc(&kernel_frames, bitmap_bytes, 0, DMA_ZONE_ANY);
+    KT_ASSERT(bitmap_pa != PHYS_NONE, "no room for a 0x%llx-byte bitmap",
+              (unsigned long long)bitmap_bytes);
+    x.seen = phys_to_virt(bitmap_pa);
+    memset(x.seen, 0, bitmap_bytes);
+
+    struct frame_stats *s0 = &x.before;
+    frame_get_stats(&kernel_frames, s0);
+    KT_ASSERT(s0->total == s0->stacked + s0->unseeded + s0->reserved + s0->in_use,
+              "counters do not add up at the start");
+    KT_STEP(take_every_frame(t, &x));
+    KT_STEP(check_exhausted_stats(t, &x));
+    kprintf("ktest: exhausted after %llu frames (%llu MiB)\n", (unsigned long long)x.count,
+            (unsigned long long)(x.count * PAGE_SIZE / MiB));
+
+    unsigned mods = check_modules(t);
+    if (t->failed)
+        return;
+    kprintf("ktest: %u module(s) with crc32= intact\n", mods);
+
+    uint64_t free_cycles;
+    KT_STEP(free_every_frame(t, &x, &free_cycles));
+    KT_STEP(check_recovered_stats(t, &x));
+    dma_free(&kernel_frames, bitmap_pa, bitmap_bytes);
+
+    KT_STEP(allocate_again(t));
     kprintf("ktest: free %llu cycles/frame (after exhaustion)\n", (unsigned long long)free_cycles);
 }
 

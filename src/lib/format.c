@@ -82,6 +82,88 @@ static int64_t take_signed(va_list *ap, int length)
     }
 }
 
+/*
+ * Reads the flags, width and length modifier that follow a '%' (f points just after it) into *sp.
+ * Return: where the conversion character is (possibly the terminating NUL).
+ */
+static const char *parse_spec(const char *f, struct spec *sp)
+{
+    *sp = (struct spec){0};
+    for (;; f++) {
+        if (*f == '-')
+            sp->left = true;
+        else if (*f == '0')
+            sp->zero = true;
+        else
+            break;
+    }
+    while (*f >= '0' && *f <= '9')
+        sp->width = sp->width * 10 + (*f++ - '0');
+    if (*f == 'z') {
+        sp->length = 3;
+        f++;
+    } else {
+        while (*f == 'l' && sp->length < 2) {
+            sp->length++;
+            f++;
+        }
+    }
+    return f;
+}
+
+/* %p: "0x" and 16 zero-padded hex digits; the width is ignored, '-' pads with spaces instead. */
+static int emit_pointer(kputc_fn put, void *ctx, const struct spec *sp, uint64_t v)
+{
+    struct spec hex = {.left = sp->left, .zero = true, .width = 16};
+    put('0', ctx);
+    put('x', ctx);
+    return 2 + emit_number(put, ctx, &hex, v, false, 16, false);
+}
+
+/* %s: a NULL string prints as "(null)" instead of faulting. */
+static int emit_string(kputc_fn put, void *ctx, const struct spec *sp, const char *s)
+{
+    if (!s)
+        s = "(null)";
+    int n = 0;
+    while (s[n])
+        n++;
+    return emit(put, ctx, sp, s, n, ' ');
+}
+
+/* Emits conversion conv (not NUL) with the spec before it, taking its argument from ap. */
+static int emit_conversion(kputc_fn put, void *ctx, char conv, const struct spec *sp, va_list *ap)
+{
+    switch (conv) {
+    case 'd':
+    case 'i': {
+        int64_t v = take_signed(ap, sp->length);
+        uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        return emit_number(put, ctx, sp, mag, v < 0, 10, false);
+    }
+    case 'u':
+        return emit_number(put, ctx, sp, take_unsigned(ap, sp->length), false, 10, false);
+    case 'x':
+    case 'X':
+        return emit_number(put, ctx, sp, take_unsigned(ap, sp->length), false, 16, conv == 'X');
+    case 'p':
+        return emit_pointer(put, ctx, sp, (uintptr_t)va_arg(*ap, void *));
+    case 'c': {
+        char c = (char)va_arg(*ap, int);
+        return emit(put, ctx, sp, &c, 1, ' ');
+    }
+    case 's':
+        return emit_string(put, ctx, sp, va_arg(*ap, const char *));
+    case '%':
+        put('%', ctx);
+        return 1;
+    default: /* unknown conversion: print it as written so the mistake is visible */
+        put('%', ctx);
+        put(conv, ctx);
+        return 2;
+    }
+}
+
 int kvformat(kputc_fn put, void *ctx, const char *fmt, va_list ap_in)
 {
     va_list ap;
@@ -93,80 +175,14 @@ int kvformat(kputc_fn put, void *ctx, const char *fmt, va_list ap_in)
             count++;
             continue;
         }
-        struct spec sp = {0};
-        for (f++;; f++) {
-            if (*f == '-')
-                sp.left = true;
-            else if (*f == '0')
-                sp.zero = true;
-            else
-                break;
-        }
-        while (*f >= '0' && *f <= '9')
-            sp.width = sp.width * 10 + (*f++ - '0');
-        if (*f == 'z') {
-            sp.length = 3;
-            f++;
-        } else {
-            while (*f == 'l' && sp.length < 2) {
-                sp.length++;
-                f++;
-            }
-        }
-        switch (*f) {
-        case 'd':
-        case 'i': {
-            int64_t v = take_signed(&ap, sp.length);
-            uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-            count += emit_number(put, ctx, &sp, mag, v < 0, 10, false);
-            break;
-        }
-        case 'u':
-            count += emit_number(put, ctx, &sp, take_unsigned(&ap, sp.length), false, 10, false);
-            break;
-        case 'x':
-        case 'X':
-            count +=
-                emit_number(put, ctx, &sp, take_unsigned(&ap, sp.length), false, 16, *f == 'X');
-            break;
-        case 'p': {
-            uint64_t v = (uintptr_t)va_arg(ap, void *);
-            struct spec hex = {.left = sp.left, .zero = true, .width = 16};
-            put('0', ctx);
-            put('x', ctx);
-            count += 2 + emit_number(put, ctx, &hex, v, false, 16, false);
-            break;
-        }
-        case 'c': {
-            char c = (char)va_arg(ap, int);
-            count += emit(put, ctx, &sp, &c, 1, ' ');
-            break;
-        }
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            if (!s)
-                s = "(null)";
-            int n = 0;
-            while (s[n])
-                n++;
-            count += emit(put, ctx, &sp, s, n, ' ');
-            break;
-        }
-        case '%':
+        struct spec sp;
+        f = parse_spec(f + 1, &sp);
+        if (*f == '\0') { /* a lone '%' at the end: print it and stop */
             put('%', ctx);
             count++;
             break;
-        case '\0': /* a lone '%' at the end: print it and stop */
-            put('%', ctx);
-            count++;
-            f--;
-            break;
-        default: /* unknown conversion: print it as written so the mistake is visible */
-            put('%', ctx);
-            put(*f, ctx);
-            count += 2;
-            break;
         }
+        count += emit_conversion(put, ctx, *f, &sp, &ap);
     }
     va_end(ap);
     return count;

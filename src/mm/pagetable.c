@@ -117,64 +117,81 @@ static int link_new_table(const struct map_req *r, uint64_t *e, uint64_t link)
     return K_OK;
 }
 
+/* The next page level below level that page_sizes allows (level 0, 4 KiB, always is). */
+static int smaller_level(int level, unsigned page_sizes)
+{
+    do
+        level--;
+    while (level > 0 && !(page_sizes & (1u << level)));
+    return level;
+}
+
+/*
+ * Walks down to the largest allowed page that fits at offset off of the request. With commit
+ * false nothing is written and the walk stops early at an empty slot; with commit true missing
+ * tables are linked in and the page is written.
+ * Return: K_OK with *step = the bytes done, K_EINVAL (a larger page is in the way) or K_ENOMEM.
+ */
+static int map_one(const struct map_req *r, bool commit, uint64_t off, uint64_t *step)
+{
+    uint64_t link = PTE_PRESENT | PTE_WRITE | (r->flags & PTE_USER);
+    uint64_t v = r->virt + off, p = r->phys + off, left = r->size - off;
+    int target = best_level(v, p, left, r->page_sizes);
+    phys_addr_t table = r->pml4;
+
+    for (int level = PT_TOP_LEVEL;; level--) {
+        uint64_t *e = entry_ptr(table, v, level);
+        uint64_t old = *e;
+        bool present = old & PTE_PRESENT;
+
+        if (level == target) {
+            if (!present || is_leaf(old, level, v)) {
+                if (commit)
+                    *e = p | r->flags | (level > 0 ? PTE_HUGE : 0);
+                *step = level_size(level);
+                return K_OK;
+            }
+            /* A table is already here: map through it with smaller pages. */
+            target = smaller_level(target, r->page_sizes);
+        }
+        if (!present) {
+            if (!commit) { /* nothing below: no conflict possible in this slot */
+                *step = MIN(slot_left(v, level), left);
+                return K_OK;
+            }
+            int err = link_new_table(r, e, link);
+            if (err != K_OK) {
+                kprintf("pt_map: out of table frames at %lx (%lx of %lx bytes mapped)\n", v, off,
+                        r->size);
+                return err;
+            }
+            old = *e;
+        } else if (is_leaf(old, level, v)) {
+            kprintf("pt_map: %lx is inside a %s at %lx; a %s would split it\n", v,
+                    level_name(level), ALIGN_DOWN(v, level_size(level)), level_name(target));
+            return K_EINVAL;
+        } else if (commit && (old & (link | PTE_NX)) != link) {
+            old = (old | link) & ~PTE_NX; /* widen it so the leaf alone decides */
+            *e = old;
+        }
+        table = old & PTE_ADDR_MASK;
+    }
+}
+
 /*
  * One pass of pt_map(). With commit false nothing is written and conflicts are reported; with
  * commit true the range is mapped, in ascending order, until done or an error.
  */
 static int map_pass(const struct map_req *r, bool commit)
 {
-    uint64_t link = PTE_PRESENT | PTE_WRITE | (r->flags & PTE_USER);
-    uint64_t off = 0;
-    int err = K_OK;
-
-    while (off < r->size && err == K_OK) {
-        uint64_t v = r->virt + off, p = r->phys + off, left = r->size - off, step = 0;
-        int target = best_level(v, p, left, r->page_sizes);
-        phys_addr_t table = r->pml4;
-
-        for (int level = PT_TOP_LEVEL;; level--) {
-            uint64_t *e = entry_ptr(table, v, level);
-            uint64_t old = *e;
-            bool present = old & PTE_PRESENT;
-
-            if (level == target) {
-                if (!present || is_leaf(old, level, v)) {
-                    if (commit)
-                        *e = p | r->flags | (level > 0 ? PTE_HUGE : 0);
-                    step = level_size(level);
-                    break;
-                }
-                /* A table is already here: map through it with smaller pages. */
-                do
-                    target--;
-                while (target > 0 && !(r->page_sizes & (1u << target)));
-            }
-            if (!present) {
-                if (!commit) { /* nothing below: no conflict possible in this slot */
-                    step = MIN(slot_left(v, level), left);
-                    break;
-                }
-                err = link_new_table(r, e, link);
-                if (err != K_OK) {
-                    kprintf("pt_map: out of table frames at %lx (%lx of %lx bytes mapped)\n", v,
-                            off, r->size);
-                    break;
-                }
-                old = *e;
-            } else if (is_leaf(old, level, v)) {
-                kprintf("pt_map: %lx is inside a %s at %lx; a %s would split it\n", v,
-                        level_name(level), ALIGN_DOWN(v, level_size(level)), level_name(target));
-                err = K_EINVAL;
-                break;
-            } else if (commit && (old & (link | PTE_NX)) != link) {
-                old = (old | link) & ~PTE_NX; /* widen it so the leaf alone decides */
-                *e = old;
-            }
-            table = old & PTE_ADDR_MASK;
-        }
+    for (uint64_t off = 0; off < r->size;) {
+        uint64_t step;
+        int err = map_one(r, commit, off, &step);
+        if (err != K_OK)
+            return err;
         off += step;
     }
-    return err;
+    return K_OK;
 }
 
 int pt_map(phys_addr_t pml4, uint64_t virt, phys_addr_t phys, uint64_t size, uint64_t flags,

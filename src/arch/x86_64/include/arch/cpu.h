@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Every instruction frame64 needs that C cannot express: port I/O, control registers, MSRs,
- * CPUID, the time-stamp counter and halting. Only code under src/arch/ includes this.
+ * Every instruction frame64 needs that C cannot express: port I/O, reading CR2, CR3 and MSRs,
+ * CPUID, the time-stamp counter, spin-wait hints and halting. Only src/arch/ includes this.
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -13,22 +13,10 @@ static inline void outb(uint16_t port, uint8_t v)
     __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
     __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline uint64_t read_cr0(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
     return v;
 }
 
@@ -43,18 +31,6 @@ static inline uint64_t read_cr3(void)
 {
     uint64_t v;
     __asm__ volatile("mov %%cr3, %0" : "=r"(v));
-    return v;
-}
-
-static inline void write_cr3(uint64_t v)
-{
-    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-}
-
-static inline uint64_t read_cr4(void)
-{
-    uint64_t v;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
     return v;
 }
 
@@ -78,18 +54,6 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static inline uint64_t read_rflags(void)
-{
-    uint64_t v;
-    __asm__ volatile("pushfq; popq %0" : "=r"(v));
-    return v;
-}
-
-static inline void invlpg(uint64_t va)
-{
-    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
-
 static inline void cpu_relax(void)
 {
     __asm__ volatile("pause");
@@ -102,9 +66,7 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void)
         __asm__ volatile("cli; hlt");
 }
 
-#define MSR_EFER  0xC0000080
-#define EFER_LMA  (1u << 10)
-#define EFER_NXE  (1u << 11)
-#define RFLAGS_IF (1u << 9)
+#define MSR_EFER 0xC0000080
+#define EFER_LMA (1u << 10)
 
 #endif
