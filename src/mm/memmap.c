@@ -278,8 +278,9 @@ phys_addr_t memmap_find_room(const struct memmap_source *src, uint64_t bytes, ph
     bytes = ALIGN_UP(bytes, PAGE_SIZE);
     for (size_t i = 0; bytes && i < src->count; i++) {
         src->get(src->ctx, i, &e);
-        if (e.type != MEMMAP_AVAILABLE || !e.len)
-            continue;
+        if (e.type != MEMMAP_AVAILABLE || !e.len || e.base >= below ||
+            e.base > PHYS_ADDR_MAX - (PAGE_SIZE - 1))
+            continue; /* useless, or its base would wrap when rounded up */
         phys_addr_t lo = MAX(ALIGN_UP(e.base, PAGE_SIZE), 1 * MiB);
         phys_addr_t top = ALIGN_DOWN(MIN(entry_end(&e), below), PAGE_SIZE);
         /*

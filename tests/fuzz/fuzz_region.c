@@ -469,7 +469,7 @@ static void do_alloc(unsigned op)
     int err = region_alloc(&L, &r, &pa);
     CHECK((err == K_OK) == (pa != PHYS_NONE));
     if (want < 0) {
-        CHECK(pa == PHYS_NONE && err == K_EINVAL);
+        CHECK(pa == PHYS_NONE && err == (valid ? K_ENOMEM : K_EINVAL));
         unchanged(&b);
         return;
     }

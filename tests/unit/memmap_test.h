@@ -91,9 +91,15 @@ static inline void expect_silent(void)
         fail_msg("expected no message, got:\n%s", kprintf_output());
 }
 
+/* memmap_source.get() over an array of entries (ctx). */
+static inline void array_entry(void *ctx, size_t i, struct memmap_entry *e)
+{
+    *e = ((const struct memmap_entry *)ctx)[i];
+}
+
 static struct region small[32];
 
-static uint8_t blk[8192] __attribute__((aligned(8)));
+static uint8_t blk[64 * 1024] __attribute__((aligned(8))); /* room for maps of 2,000+ entries */
 static uint32_t blen;
 static struct mb2_info mb;
 
@@ -108,7 +114,8 @@ static inline void blk_tag(uint32_t type, const void *p, uint32_t plen)
 
 static inline void blk_mmap(const struct memmap_entry *e, size_t n)
 {
-    uint8_t p[1024] = {0};
+    static uint8_t p[sizeof(blk) - 64];
+    memset(p, 0, 8 + n * 24);
     uint32_t hdr[2] = {24, 0};
     memcpy(p, hdr, 8);
     for (size_t i = 0; i < n; i++) {

@@ -69,12 +69,44 @@ static void test_restrictive_overflow(void **state)
     assert_true(region_check(&L));
 }
 
+/*
+ * All or nothing: a list of 8 growing below 16M, 300 available pages 8K apart:
+ *   av[1M-1M+4K) av[1M+8K-1M+12K) ...    every free range is one page
+ * The list grows page by page up to 170 entries; 256 need two contiguous pages, which no free
+ * range has. Expect K_ENOMEM, "nothing was added", and the list empty on its own 8 entries again;
+ * the same list then takes a map that fits. A list that is not empty is refused (K_EINVAL).
+ */
+static void test_failure_leaves_list_empty(void **state)
+{
+    (void)state;
+    static struct memmap_entry in[300];
+    for (int i = 0; i < 300; i++)
+        in[i] = (struct memmap_entry){1 * M + (uint64_t)i * 8 * K, 4 * K, AV};
+    arena_create(16 * M);
+    region_init(&L, "memmap", small, 8);
+    region_set_grow_limit(&L, 16 * M);
+    assert_int_equal(memmap_add_entries(&L, in, 300, 40), K_ENOMEM);
+    expect_said("memmap: the map does not fit in memmap (out of memory); nothing was added");
+    assert_int_equal(L.count, 0);
+    assert_ptr_equal(L.regions, small);
+    assert_int_equal(L.capacity, 8);
+    assert_int_equal(L.storage, 0);
+    assert_true(region_check(&L));
+    ADD({1 * M, 1 * M, AV});
+    EXPECT(E(1 * M, 2 * M, F));
+    kprintf_reset();
+    assert_int_equal(memmap_add_entries(&L, in, 1, 40), K_EINVAL);
+    expect_said("memmap: memmap already holds 1 ranges; sanitize into an empty list");
+    EXPECT(E(1 * M, 2 * M, F));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, arena_teardown)
     const struct CMUnitTest tests[] = {
         T(test_many_entries_grow),
         T(test_restrictive_overflow),
+        T(test_failure_leaves_list_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

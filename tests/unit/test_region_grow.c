@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The region list's capacity and growth: a full list without growth, growth into the list's own
- * free memory (region_set_grow_limit()), all-or-nothing failure, and the storage's protection.
+ * free memory (region_set_grow_limit()), all-or-nothing failure, the storage's protection, and
+ * storage the caller places (region_adopt_storage(), region_remap()).
  */
 #include "region_test.h"
 
@@ -193,11 +194,62 @@ static void test_empty_capacity_cannot_grow(void **state)
     EXPECT_EMPTY(&S);
 }
 
+/*
+ * Storage the caller placed in free memory before the list described it (as the kernel does for
+ * a long firmware map):   |F 0-16M|   list started on phys [8M, 8M+4K)
+ * Expect region_adopt_storage() to tag it META and own it (the next growth gives it back); a
+ * second adoption, a pointer that is not phys_to_virt(pa), or storage not free: K_EINVAL.
+ */
+static void test_adopt_storage(void **state)
+{
+    (void)state;
+    arena_create(16 * M);
+    region_init(&S, "adopted", phys_to_virt(8 * M), PAGE_SIZE / sizeof(struct region));
+    assert_int_equal(region_adopt_storage(&S, 8 * M), K_EINVAL); /* not free: a hole */
+    assert_int_equal(region_add(&S, 0, 16 * M), K_OK);
+    assert_int_equal(region_adopt_storage(&S, 4 * M), K_EINVAL); /* not where the list lives */
+    assert_int_equal(region_adopt_storage(&S, 8 * M), K_OK);
+    EXPECT(&S, E(0, 8 * M, F), E(8 * M, 8 * M + 4 * K, META), E(8 * M + 4 * K, 16 * M, F));
+    assert_int_equal(S.storage, 8 * M);
+    assert_int_equal(region_adopt_storage(&S, 8 * M), K_EINVAL); /* already owned */
+    assert_true(region_check(&S));
+    /* Owned storage is protected and given back by the next growth. */
+    assert_int_equal(region_set(&S, 8 * M, 9 * M, KERN), K_EINVAL);
+    region_set_grow_limit(&S, 16 * M);
+    for (phys_addr_t pa = 0; S.storage == 8 * M; pa += 8 * K)
+        assert_int_equal(region_set(&S, pa, pa + 4 * K, KERN), K_OK);
+    assert_int_equal(region_lookup(&S, 8 * M)->tag, F);
+    assert_true(region_check(&S));
+}
+
+/*
+ * region_remap() after phys_to_virt() changed: a list on storage it owns follows it, a list on
+ * static storage does not move. (On the host the translation never changes, so the pointer must
+ * come back the same; the kernel's change of mapping is exercised by every boot.)
+ */
+static void test_remap(void **state)
+{
+    (void)state;
+    two_slots_growing(16 * M);
+    struct region *static_storage = S.regions;
+    region_remap(&S);
+    assert_ptr_equal(S.regions, static_storage);
+    assert_int_equal(region_add(&S, 1 * M, 16 * M), K_OK);
+    assert_int_equal(region_set(&S, 4 * M, 5 * M, KERN), K_OK);
+    assert_int_not_equal(S.storage, 0);
+    S.regions = NULL; /* as if the old mapping were gone */
+    region_remap(&S);
+    assert_ptr_equal(S.regions, phys_to_virt(S.storage));
+    assert_true(region_check(&S));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, arena_teardown)
         T(test_full_without_growth),
+        T(test_adopt_storage),
+        T(test_remap),
         T(test_growth_moves_storage),
         T(test_growth_gives_old_storage_back),
         T(test_growth_avoids_the_range_being_changed),
