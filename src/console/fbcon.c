@@ -108,7 +108,7 @@ static void put_one(struct fbcon *c, uint8_t ch)
         return;
     case '\b':
         if (c->x > 0) {
-            c->x = MIN(c->x, c->cols) - 1;
+            c->x--; /* from past the end too: x <= cols */
         } else if (c->y > 0) {
             c->y--;
             c->x = c->cols - 1;

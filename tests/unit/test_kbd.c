@@ -77,7 +77,7 @@ static void test_shift_and_caps(void **state)
     FEED(out, NULL, 0x1e, 0x36, 0x1e, 0x2a, 0xb6, 0x1e, 0xaa, 0x1e);
     assert_string_equal(out, "aAAa");
     struct kbd_event ev;
-    FEED(out, &ev, 0x3a, 0x3a, 0x3a, 0xba, 0x1e, 0x02);
+    FEED(out, &ev, 0x3a, 0x3a, 0xba, 0x1e, 0x02); /* press, repeat, release */
     assert_string_equal(out, "A1");
     assert_int_equal(ev.mods, KBD_MOD_CAPS);
     FEED(out, NULL, 0x2a, 0x1e, 0x02, 0xaa);

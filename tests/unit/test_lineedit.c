@@ -216,12 +216,13 @@ static void test_too_long(void **state)
     assert_int_equal(strlen(lines[1]), LINEEDIT_MAX);
 }
 
-/* Other escape sequences vanish whole (Delete ESC [ 3 ~, Right ESC [ C, F1 ESC O P); a lone ESC
- * before a letter is dropped; a control character inside a sequence ends it and counts. */
+/* Other escape sequences vanish whole (Delete ESC [ 3 ~, Right ESC [ C, F1 ESC O P, one with an
+ * intermediate byte ESC [ 2 SP q); a lone ESC before a letter is dropped; a control character
+ * inside a sequence ends it and counts. */
 static void test_other_escapes(void **state)
 {
     (void)state;
-    SERIAL("a\x1b[3~b\x1b[Cc\x1bOPd\x1bxe\x1b[1;5\rf\r");
+    SERIAL("a\x1b[3~b\x1b[Cc\x1bOPd\x1b[2 q\x1bxe\x1b[1;5\rf\r");
     assert_int_equal(nlines, 2);
     assert_string_equal(lines[0], "abcdxe");
     assert_string_equal(lines[1], "f");
