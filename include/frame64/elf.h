@@ -102,9 +102,10 @@ struct elf_plan {
  *       an earlier PT_LOAD's;
  *     any other type: ignored.
  *   Then: at least one PT_LOAD; the entry point inside an executable PT_LOAD; the program
- *   headers visible in memory: PT_PHDR (the first, if several) must describe e_phoff and lie
- *   inside a PT_LOAD's file bytes at the matching offset; without PT_PHDR some PT_LOAD's file
- *   bytes must hold the whole table.
+ *   headers visible in memory: the first PT_PHDR, if any, must have p_offset == e_phoff and a
+ *   p_vaddr where some PT_LOAD whose file bytes hold the whole table puts it; without PT_PHDR
+ *   AT_PHDR is where the first PT_LOAD (in header order) whose file bytes hold the table puts
+ *   it, and there must be one.
  * Return: K_OK, or K_EINVAL with why (when why_size > 0) set to one sentence without a final
  * period, meant to follow "exec NAME: refused: ". *plan is undefined on error.
  */

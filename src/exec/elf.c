@@ -178,43 +178,42 @@ static int check_load(const struct image *im, uint64_t user_limit, unsigned i,
     return K_OK;
 }
 
-/* The loadable segment whose file bytes hold [off, off + len), or NULL. */
-static const struct elf_segment *seg_holding(const struct elf_plan *plan, uint64_t off,
-                                             uint64_t len)
+/* Whether segment s's file bytes hold [off, off + len). */
+static bool holds(const struct elf_segment *s, uint64_t off, uint64_t len)
 {
-    for (unsigned k = 0; k < plan->nseg; k++) {
-        const struct elf_segment *s = &plan->seg[k];
-        if (off >= s->offset && off - s->offset <= s->filesz &&
-            len <= s->filesz - (off - s->offset))
-            return s;
-    }
-    return NULL;
+    return off >= s->offset && off - s->offset <= s->filesz && len <= s->filesz - (off - s->offset);
 }
 
-/* Where the program headers are in memory (AT_PHDR). */
-static int find_phdrs(const struct elf_plan *plan, uint64_t phoff, bool has_pt_phdr,
-                      unsigned pt_phdr_index, const struct phdr *pt_phdr, char *why, size_t ws,
-                      uint64_t *vaddr)
+/*
+ * Where the program headers are in memory (AT_PHDR): what PT_PHDR says, provided some loadable
+ * segment really puts the table there; without PT_PHDR, inside the first loadable segment (in
+ * header order) whose file bytes hold the table.
+ */
+static int find_phdrs(const struct elf_plan *plan, uint64_t phoff, const struct phdr *pt_phdr,
+                      unsigned pt_phdr_index, char *why, size_t ws, uint64_t *vaddr)
 {
     uint64_t len = (uint64_t)plan->phnum * ELF_PHDR_SIZE;
-    if (has_pt_phdr) {
-        const struct elf_segment *s = seg_holding(plan, phoff, len);
-        /* The address PT_PHDR gives must be where that segment puts file offset phoff. */
-        if (pt_phdr->offset != phoff || !s || pt_phdr->vaddr != s->vaddr + (phoff - s->offset))
-            return refuse(why, ws,
-                          "segment %u (PT_PHDR) does not point at the program headers inside "
-                          "a loadable segment",
-                          pt_phdr_index);
-        *vaddr = pt_phdr->vaddr;
-        return K_OK;
+    for (unsigned k = 0; k < plan->nseg; k++) {
+        const struct elf_segment *s = &plan->seg[k];
+        if (!holds(s, phoff, len))
+            continue;
+        uint64_t at = s->vaddr + (phoff - s->offset);
+        if (!pt_phdr) {
+            *vaddr = at;
+            return K_OK;
+        }
+        if (pt_phdr->offset == phoff && pt_phdr->vaddr == at) {
+            *vaddr = at;
+            return K_OK;
+        }
     }
-    const struct elf_segment *s = seg_holding(plan, phoff, len);
-    if (!s)
+    if (pt_phdr)
         return refuse(why, ws,
-                      "the program headers are not inside any loadable segment (needed for "
-                      "AT_PHDR)");
-    *vaddr = s->vaddr + (phoff - s->offset);
-    return K_OK;
+                      "segment %u (PT_PHDR) does not point at the program headers inside a "
+                      "loadable segment",
+                      pt_phdr_index);
+    return refuse(why, ws,
+                  "the program headers are not inside any loadable segment (needed for AT_PHDR)");
 }
 
 int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_plan *plan, char *why,
@@ -283,6 +282,6 @@ int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_pla
     if (!entry_ok)
         return refuse(why, ws, "entry point 0x%lx is not inside an executable segment",
                       plan->entry);
-    return find_phdrs(plan, phoff, has_pt_phdr, pt_phdr_index, &pt_phdr, why, ws,
+    return find_phdrs(plan, phoff, has_pt_phdr ? &pt_phdr : NULL, pt_phdr_index, why, ws,
                       &plan->phdr_vaddr);
 }
