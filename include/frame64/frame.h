@@ -65,9 +65,8 @@ struct frame_pool {
     phys_addr_t seed_next;
     /* Cold state. */
     struct region_list *regions;
-    uint64_t *inuse;      /* FRAME_CHECK: one bit per frame below end, set while handed out */
-    phys_addr_t inuse_pa; /* its storage, tagged REGION_META; 0 without FRAME_CHECK */
-    uint64_t inuse_bytes;
+    uint64_t *inuse; /* FRAME_CHECK: one bit per frame below end, set while handed out (its
+                        storage is a REGION_META range of the list) */
 };
 
 /*

@@ -24,12 +24,13 @@ const struct ktest_range *ktest_overlap(const struct ktest_range *ranges, size_t
                                         phys_addr_t base, phys_addr_t end);
 
 /*
- * A copy of the region list, to check that a call left it unchanged. Only the first 512 entries
- * are kept; the count of a longer list still is.
+ * A copy of the region list, to check that a call left it unchanged. Only the first 2,048 entries
+ * are kept (a map fragmented into a thousand ranges by GRUB's cutmem fits); the count of a longer
+ * list still is compared.
  */
 struct ktest_snapshot {
     size_t count;
-    struct region r[512];
+    struct region r[2048];
 };
 /*
  * Copies l, after settling the frame pool (frame_reclaim()) so that a run request cannot change

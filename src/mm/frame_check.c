@@ -34,8 +34,6 @@ int frame_check_init(struct frame_pool *p)
         return K_ENOMEM;
     }
     p->inuse = phys_to_virt(pa);
-    p->inuse_pa = pa;
-    p->inuse_bytes = bytes;
     memset(p->inuse, 0, bytes);
     return K_OK;
 }

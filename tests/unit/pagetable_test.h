@@ -17,6 +17,7 @@
 
 #include <frame64/error.h>
 #include <frame64/pagetable.h>
+#include <frame64/layout.h>
 #include <frame64/phys.h>
 
 #include "arena.h"
@@ -24,8 +25,7 @@
 
 #define ARENA_SIZE (64 * MiB)
 #define PML4       ((phys_addr_t)0x1000)
-#define DIRECT_MAP 0xffff800000000000ull
-#define KERNEL_VMA 0xffffffff80000000ull
+#define DIRECT_MAP DIRECT_MAP_BASE /* the kernel's layout: real addresses, as it maps them */
 
 struct bump {
     phys_addr_t next, end;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Kernel lock for allocator state: interrupts off on this CPU, then a test-and-set spin so the
- * same code stays correct when a later issue brings up more CPUs. Pure code includes
+ * Kernel lock for allocator state: interrupts off on this CPU, then a test-and-set spin, so the
+ * same code stays correct once other CPUs run. Pure code includes
  * <arch/irqlock.h>; host builds get tests/support/include/arch/irqlock.h instead.
  */
 #ifndef ARCH_IRQLOCK_H
