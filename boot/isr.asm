@@ -108,3 +108,28 @@ arch_save_regs:
     mov [rdi + 21*8], ss
     mov rax, [rdi + 14*8]
     ret
+
+; int arch_probe_read(uint64_t va, uint64_t *out): the load at arch_probe_load may fault; the
+; page-fault policy then resumes at arch_probe_fail (trap_fixup()), which returns K_EFAULT.
+section .text
+global arch_probe_read, arch_probe_load, arch_probe_fail
+arch_probe_read:
+arch_probe_load:
+    mov rax, [rdi]
+    mov [rsi], rax
+    xor eax, eax
+    ret
+arch_probe_fail:
+    mov eax, -14                    ; K_EFAULT
+    ret
+
+; void arch_run_on_stack(uint64_t top, void (*fn)(void)): leaves the current stack for good.
+global arch_run_on_stack
+arch_run_on_stack:
+    mov rsp, rdi
+    xor ebp, ebp
+    call rsi
+.hang:
+    cli
+    hlt
+    jmp .hang

@@ -170,33 +170,72 @@ static phys_addr_t table_frame(void *ctx)
     return pa;
 }
 
-/*
- * Maps [0, end of RAM) at DIRECT_MAP_BASE with the largest pages the CPU has, data only (NX), and
- * moves phys_to_virt() onto it. The boot map never used these PML4 slots, so no stale
- * translation can exist: no flush is needed. Return: K_OK or pt_map()'s error.
- */
-static int map_ram(struct region_list *l, const struct bootmem_config *c)
+/* The image's parts and what each may do: text R-X, rodata R--, data and bss RW-. */
+static int map_image(struct region_list *l, const struct bootmem_config *c, phys_addr_t pml4,
+                     uint64_t nx, uint64_t g)
 {
+    const struct {
+        const struct memmap_range *r;
+        uint64_t flags;
+    } parts[] = {{&c->text, g}, {&c->rodata, nx | g}, {&c->data, PTE_WRITE | nx | g}};
+    int err = K_OK;
+    for (size_t i = 0; i < ARRAY_SIZE(parts) && err == K_OK; i++) {
+        const struct memmap_range *r = parts[i].r;
+        if (r->end > r->base)
+            err = pt_map(pml4, KERNEL_VMA + r->base, r->base, r->end - r->base, parts[i].flags,
+                         PT_4K | PT_2M, table_frame, l);
+    }
+    return err;
+}
+
+/*
+ * Builds the kernel's own page tables and switches to them: all RAM at DIRECT_MAP_BASE with the
+ * largest pages the CPU has (data only), the image at KERNEL_VMA with each part's permissions,
+ * the kernel half's other PML4 slots created empty (layout.h), global pages where the CPU has
+ * them, NX where it has it, and nothing in the lower half: the boot identity map is gone, and
+ * *mb is moved onto the direct map with it. Return: K_OK or the error that kept the boot tables
+ * live (the new ones are then only reserved memory).
+ */
+static int map_kernel(struct region_list *l, struct mb2_info *mb, const struct bootmem_config *c,
+                      phys_addr_t *pml4_out)
+{
+    uint64_t nx = c->nx ? PTE_NX : 0, g = c->global ? PTE_GLOBAL : 0;
     unsigned sizes = PT_4K | PT_2M | (c->huge_1g ? PT_1G : 0);
     uint64_t size = ALIGN_UP(ram_end(l), 2 * MiB);
     uint64_t before = region_total(l, REGION_PAGETABLE);
-    uint64_t flags = PTE_WRITE | (c->nx ? PTE_NX : 0);
-    int err = pt_map(c->pml4, DIRECT_MAP_BASE, 0, size, flags, sizes, table_frame, l);
+    phys_addr_t pml4 = table_frame(l);
+    if (pml4 == PHYS_NONE)
+        return K_ENOMEM;
+    memset(phys_to_virt(pml4), 0, PAGE_SIZE);
+    int err = pt_map(pml4, DIRECT_MAP_BASE, 0, size, PTE_WRITE | nx | g, sizes, table_frame, l);
+    if (err == K_OK)
+        err = map_image(l, c, pml4, nx, g);
+    if (err == K_OK)
+        err = pt_link_pdpt(pml4, DEVICE_MAP_BASE, table_frame, l);
+    if (err == K_OK)
+        err = pt_link_pdpt(pml4, KSTACK_AREA_BASE, table_frame, l);
     if (err != K_OK)
         return err;
-    physmap_set_base(DIRECT_MAP_BASE, size);
+    physmap_switch(pml4, DIRECT_MAP_BASE, size);
     region_remap(l);
+    if (mb)
+        mb2_relocate(mb, phys_to_virt(mb->phys));
     /* The list's one grow-limit write: from here on it can reach whatever it grows into. */
     region_set_grow_limit(l, size);
+    *pml4_out = pml4;
     kprintf("direct map: physical [0, 0x%llx) at 0x%llx with %s pages, %llu table frames\n",
             (unsigned long long)size, (unsigned long long)DIRECT_MAP_BASE,
             c->huge_1g ? "1 GiB/2 MiB" : "2 MiB",
             (unsigned long long)((region_total(l, REGION_PAGETABLE) - before) / PAGE_SIZE));
+    kprintf("vm: kernel page tables at 0x%llx: text r-x, rodata r--, data rw-, direct map rw-%s%s; "
+            "no identity map\n",
+            (unsigned long long)pml4, c->nx ? ", NX" : " (no NX on this CPU)",
+            c->global ? ", global pages" : "");
     return K_OK;
 }
 
-int bootmem_init(struct region_list *l, struct frame_pool *p, const struct mb2_info *mb,
-                 const struct bootmem_config *c, const char **failed)
+int bootmem_init(struct region_list *l, struct frame_pool *p, struct mb2_info *mb,
+                 const struct bootmem_config *c, phys_addr_t *pml4, const char **failed)
 {
     int err = bootmem_sanitize(l, mb, c);
     if (err != K_OK) {
@@ -209,9 +248,9 @@ int bootmem_init(struct region_list *l, struct frame_pool *p, const struct mb2_i
         return err;
     }
     memmap_print(l);
-    err = map_ram(l, c);
+    err = map_kernel(l, mb, c, pml4);
     if (err != K_OK) {
-        *failed = "physical memory could not be mapped";
+        *failed = "the kernel's page tables could not be built";
         return err;
     }
     err = frame_init(p, l, c->frame_flags);

@@ -9,18 +9,25 @@
 #include <frame64/cmdline.h>
 #include <frame64/console.h>
 #include <frame64/error.h>
+#include <frame64/fault.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
+#include <frame64/kstack.h>
 #include <frame64/ktest.h>
+#include <frame64/layout.h>
 #include <frame64/phys.h>
+#include <frame64/vmcheck.h>
 
 struct cpu_info boot_cpu;
 struct mb2_info boot_info;
 struct region_list kernel_memory;
 struct frame_pool kernel_frames;
 
+phys_addr_t kernel_pml4;
+
 extern char __kernel_phys_start[], __kernel_phys_end[];
 extern char __bootstrap_start[], __bootstrap_end[];
+extern char __text_start[], __rodata_start[], __data_start[];
 
 #ifdef FRAME64_DEBUG
 #define FRAME_FLAGS (FRAME_CHECK | FRAME_POISON)
@@ -35,21 +42,65 @@ __attribute__((noreturn)) static void stop(const char *what, int err)
     arch_halt();
 }
 
+/* A linker symbol of the image as a physical address. */
+static phys_addr_t image_pa(const char *sym)
+{
+    return (phys_addr_t)sym - KERNEL_VMA;
+}
+
 static void setup_memory(void)
 {
+    if (boot_cpu.pge)
+        arch_enable_global_pages();
     struct bootmem_config c = {
         .kernel = {(phys_addr_t)__kernel_phys_start, (phys_addr_t)__kernel_phys_end},
         .bootstrap = {{(phys_addr_t)__bootstrap_start, (phys_addr_t)__bootstrap_end}},
         .phys_bits = boot_cpu.phys_bits,
         .nx = boot_cpu.nx,
         .huge_1g = boot_cpu.huge_1g,
-        .pml4 = arch_page_table_root(),
+        .text = {image_pa(__text_start), image_pa(__rodata_start)},
+        .rodata = {image_pa(__rodata_start), image_pa(__data_start)},
+        .data = {image_pa(__data_start), (phys_addr_t)__kernel_phys_end},
+        .global = boot_cpu.pge,
         .frame_flags = FRAME_FLAGS,
     };
     const char *failed = "memory could not be set up";
-    int err = bootmem_init(&kernel_memory, &kernel_frames, &boot_info, &c, &failed);
+    int err = bootmem_init(&kernel_memory, &kernel_frames, &boot_info, &c, &kernel_pml4, &failed);
     if (err != K_OK)
         stop(failed, err);
+}
+
+/*
+ * The boot stack and the interrupt stacks, now in the kernel-stack area with guard pages. (The
+ * early ones in .bss served only until memory was up.)
+ */
+static struct kstack boot_stack, ist_stacks[3];
+static const char *const ist_names[3] = {"#DF", "NMI", "#MC"};
+
+static void setup_stacks(void)
+{
+    int err = kstack_create(&boot_stack, "boot", 32 * KiB);
+    for (unsigned i = 0; i < ARRAY_SIZE(ist_stacks) && err == K_OK; i++) {
+        err = kstack_create(&ist_stacks[i], ist_names[i], 16 * KiB);
+        if (err == K_OK)
+            gdt_set_ist(i + 1, ist_stacks[i].top);
+    }
+    if (err != K_OK)
+        stop("the kernel stacks could not be mapped", err);
+}
+
+/* The rest of the boot, on the boot stack in the kernel-stack area. */
+__attribute__((noreturn)) static void kmain_on_stack(void)
+{
+    struct vm_check vc;
+    vm_check(kernel_pml4, boot_cpu.nx, &vc);
+    vm_check_print(&vc);
+
+    ktest_crash_if_asked(boot_info.cmdline);
+    if (cmdline_has_word(boot_info.cmdline, "ktest"))
+        ktest_run_all();
+    kprintf("frame64: nothing more to do; halting.\n");
+    arch_halt();
 }
 
 void kmain(uint32_t magic, uint32_t mbi_phys)
@@ -57,6 +108,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     serial_init();
     gdt_init();
     idt_init();
+    fault_init();
     arch_cpu_info(&boot_cpu);
 
     /* The information block lies below 4 GiB, inside the boot identity map. */
@@ -74,11 +126,6 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     kprintf("frame64: command line \"%s\"\n", boot_info.cmdline ? boot_info.cmdline : "");
 
     setup_memory();
-
-    ktest_crash_if_asked(boot_info.cmdline);
-
-    if (cmdline_has_word(boot_info.cmdline, "ktest"))
-        ktest_run_all();
-    kprintf("frame64: nothing more to do; halting.\n");
-    arch_halt();
+    setup_stacks();
+    arch_run_on_stack(boot_stack.top, kmain_on_stack);
 }

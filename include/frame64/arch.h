@@ -18,6 +18,9 @@ struct cpu_info {
     unsigned virt_bits;
     bool nx;      /* execute-disable available (and EFER.NXE set) */
     bool huge_1g; /* 1 GiB pages available */
+    bool pge;     /* global pages (CR4.PGE) available */
+    bool smep;    /* supervisor-mode execution prevention */
+    bool smap;    /* supervisor-mode access prevention */
     char vendor[13];
     char brand[49];
 };
@@ -25,6 +28,29 @@ void arch_cpu_info(struct cpu_info *out);
 
 /* Physical address of the page tables the CPU walks now (CR3 without its flag bits). */
 phys_addr_t arch_page_table_root(void);
+
+/* Drops this CPU's translation of the page holding va (after an unmap, before the frame is reused).
+ */
+void arch_flush_page(uint64_t va);
+
+/* The address the last page fault was about (CR2). */
+uint64_t arch_fault_address(void);
+
+/* Switches this CPU to the stack whose initial RSP is top and calls fn there; never returns. */
+__attribute__((noreturn)) void arch_run_on_stack(uint64_t top, void (*fn)(void));
+
+/* Gives interrupt-stack-table entry ist (1..7; #DF uses 1, NMI 2, #MC 3) the stack top. */
+void gdt_set_ist(unsigned ist, uint64_t top);
+
+/*
+ * Reads the 8 bytes at va into *out, or reports the fault instead of dying: the page-fault policy
+ * recognises this routine (trap_fixup()) and resumes it with K_EFAULT. For tests of the fault
+ * paths. Return: K_OK or K_EFAULT.
+ */
+int arch_probe_read(uint64_t va, uint64_t *out);
+
+/* Turns on global pages (CR4.PGE): kernel-half translations then survive address-space switches. */
+void arch_enable_global_pages(void);
 
 /* Cycle counter (rdtsc), for rough timings only. */
 uint64_t arch_cycles(void);

@@ -22,8 +22,9 @@ struct bootmem_config {
     unsigned phys_bits;                                   /* CPUID's physical address width */
     bool nx;                                              /* EFER.NXE is on */
     bool huge_1g;                                         /* 1 GiB pages exist */
-    phys_addr_t pml4;                                     /* the live top-level page table */
-    unsigned frame_flags;                                 /* enum frame_flags for frame_init() */
+    struct memmap_range text, rodata, data; /* the image's parts (physical, page aligned) */
+    bool global;                            /* CR4.PGE is on: the kernel half is global */
+    unsigned frame_flags;                   /* enum frame_flags for frame_init() */
 };
 
 /* The memory map of mb (the multiboot2 map, or the EFI map when it is the only one) as entries. */
@@ -48,12 +49,14 @@ int bootmem_sanitize(struct region_list *l, const struct mb2_info *mb,
 int bootmem_carve(struct region_list *l, const struct mb2_info *mb, const struct bootmem_config *c);
 
 /*
- * The whole bring-up: bootmem_sanitize(), bootmem_carve(), the map printed, all RAM mapped at
- * DIRECT_MAP_BASE into c->pml4 (phys_to_virt() switches to it, and only then may l grow), and the
- * frame manager p started on l.
- * Return: K_OK, or the failing step's error with *failed set to a sentence naming that step.
+ * The whole bring-up: bootmem_sanitize(), bootmem_carve(), the map printed, the kernel's own page
+ * tables built (all RAM at DIRECT_MAP_BASE, the image at KERNEL_VMA with W^X permissions, the
+ * kernel half's PML4 slots of layout.h, no identity map) and switched to (physmap_switch(): only
+ * then may l grow, and *mb is moved onto the direct map), and the frame manager p started on l.
+ * Return: K_OK with the kernel's PML4 in *pml4, or the failing step's error with *failed set to a
+ * sentence naming that step.
  */
-int bootmem_init(struct region_list *l, struct frame_pool *p, const struct mb2_info *mb,
-                 const struct bootmem_config *c, const char **failed);
+int bootmem_init(struct region_list *l, struct frame_pool *p, struct mb2_info *mb,
+                 const struct bootmem_config *c, phys_addr_t *pml4, const char **failed);
 
 #endif

@@ -10,6 +10,7 @@ enum kerr {
     K_OK = 0,
     K_ENOENT = -2,  /* nothing there (no such range, no such tag) */
     K_ENOMEM = -12, /* out of memory or out of list slots */
+    K_EFAULT = -14, /* an address that cannot be accessed (unmapped, wrong permission) */
     K_EINVAL = -22, /* bad argument: empty range, misaligned, wrong owner */
     K_ERANGE = -34, /* outside what the structure covers */
 };

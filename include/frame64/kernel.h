@@ -12,5 +12,6 @@ extern struct cpu_info boot_cpu;         /* what CPUID said at boot */
 extern struct mb2_info boot_info;        /* the parsed multiboot2 information block */
 extern struct region_list kernel_memory; /* the sanitized map, and the run allocator */
 extern struct frame_pool kernel_frames;  /* the page-frame manager */
+extern phys_addr_t kernel_pml4; /* the kernel's page tables (their kernel half is shared) */
 
 #endif

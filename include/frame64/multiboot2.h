@@ -148,6 +148,12 @@ struct mb2_info {
  */
 int mb2_parse(const void *mbi, phys_addr_t mbi_phys, struct mb2_info *out);
 
+/*
+ * Moves every pointer of mb into the block onto block, the same bytes seen through another
+ * mapping (the kernel's direct map, once the boot identity map is gone).
+ */
+void mb2_relocate(struct mb2_info *mb, const void *block);
+
 /* Number of entries mb2_mmap_get() serves. */
 size_t mb2_mmap_count(const struct mb2_info *mb);
 

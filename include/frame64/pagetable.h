@@ -85,4 +85,11 @@ int pt_unmap(phys_addr_t pml4, uint64_t virt, uint64_t size);
  */
 uint64_t pt_tables_needed(uint64_t virt, uint64_t size, unsigned page_sizes);
 
+/*
+ * Makes the PML4 entry for virt point at a PDPT, allocating an empty one if there is none, so that
+ * everything mapped under it later is seen through every PML4 that copied the entry (the kernel
+ * half of each address space). Return: K_OK; K_EINVAL if virt is not canonical; K_ENOMEM.
+ */
+int pt_link_pdpt(phys_addr_t pml4, uint64_t virt, pt_alloc_fn alloc, void *ctx);
+
 #endif

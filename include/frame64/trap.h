@@ -22,6 +22,20 @@ void arch_save_regs(struct trap_frame *f);
 void trap_dump(const struct trap_frame *f);
 
 /*
+ * A kernel policy for one exception vector (src/fault.c installs them): it may print what it knows
+ * of the fault. Return: true to resume the interrupted code (the fault was dealt with), false to
+ * die with the register dump.
+ */
+typedef bool (*trap_handler_fn)(struct trap_frame *f);
+void trap_set_handler(unsigned vector, trap_handler_fn fn);
+
+/*
+ * If f stopped inside a routine built to survive faults (arch_probe_read()), moves it to that
+ * routine's failure exit. Return: whether it did.
+ */
+bool trap_fixup(struct trap_frame *f);
+
+/*
  * Lets a test catch the next breakpoint (#BP, int3): the handler counts it and resumes.
  * Return of trap_breakpoints_caught(): how many were caught since boot.
  */

@@ -343,6 +343,24 @@ int mb2_parse(const void *mbi, phys_addr_t mbi_phys, struct mb2_info *out)
     return K_OK;
 }
 
+/* p moved by the distance between two mappings of the block (NULL stays NULL). */
+static const void *moved(const void *p, const uint8_t *from, const uint8_t *to)
+{
+    return p ? to + ((const uint8_t *)p - from) : NULL;
+}
+
+void mb2_relocate(struct mb2_info *mb, const void *block)
+{
+    const uint8_t *from = mb->block, *to = block;
+    mb->cmdline = moved(mb->cmdline, from, to);
+    mb->loader_name = moved(mb->loader_name, from, to);
+    mb->mmap.entries = moved(mb->mmap.entries, from, to);
+    mb->efi_mmap.entries = moved(mb->efi_mmap.entries, from, to);
+    mb->rsdp_old = moved(mb->rsdp_old, from, to);
+    mb->rsdp_new = moved(mb->rsdp_new, from, to);
+    mb->block = to;
+}
+
 size_t mb2_mmap_count(const struct mb2_info *mb)
 {
     switch (mb->map_source) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * Deliberate crashes for the boot tests of the fatal paths: "crash=panic" on the command line
- * calls panic(), "crash=pagefault" reads an unmapped address. Either must end in a readable dump
- * and a halted CPU, never a triple fault or a reboot.
+ * calls panic(), "crash=pagefault" reads an unmapped address, "crash=null" dereferences NULL and
+ * "crash=stack" recurses until the boot stack runs into its guard page. Each must end in a
+ * readable report and dump and a halted CPU, never a triple fault or a reboot.
  */
 #include <frame64/cmdline.h>
 #include <frame64/ktest.h>
@@ -10,6 +11,19 @@
 
 /* Nothing is mapped in this PML4 slot (between the direct map and the kernel). */
 #define UNMAPPED_ADDRESS 0xFFFFC00000000000ull
+
+/*
+ * Uses stack on every level so the compiler can neither drop nor flatten the recursion; the
+ * limit is one no stack reaches (a stack holds at most KSTACK_MAX bytes).
+ */
+__attribute__((noinline)) static uint64_t recurse(volatile uint64_t depth)
+{
+    volatile uint8_t frame[512];
+    frame[0] = (uint8_t)depth;
+    if (depth > (1u << 20))
+        return 0;
+    return recurse(depth + 1) + frame[0];
+}
 
 void ktest_crash_if_asked(const char *cmdline)
 {
@@ -20,4 +34,10 @@ void ktest_crash_if_asked(const char *cmdline)
         volatile uint64_t *bad = (volatile uint64_t *)UNMAPPED_ADDRESS;
         (void)*bad;
     }
+    if (cmdline_value_is(how, "null")) {
+        volatile uint64_t *null = (volatile uint64_t *)(uintptr_t)0;
+        (void)*null;
+    }
+    if (cmdline_value_is(how, "stack"))
+        recurse(0);
 }

@@ -13,7 +13,10 @@ KTEST(long_mode_active)
     KT_ASSERT(arch_long_mode_active(), "EFER.LMA is clear");
 }
 
-/* Code, data and the stack all live at -2 GiB, where the kernel is linked. */
+/*
+ * Code and data live at -2 GiB, where the kernel is linked; the stack is the boot stack in the
+ * kernel-stack area, above its guard page.
+ */
 KTEST(running_in_higher_half)
 {
     int local;
@@ -21,7 +24,9 @@ KTEST(running_in_higher_half)
     KT_ASSERT((uint64_t)&ktest_running_in_higher_half >= KERNEL_VMA, "code at %p",
               (void *)&ktest_running_in_higher_half);
     KT_ASSERT((uint64_t)&data >= KERNEL_VMA, "data at %p", (void *)&data);
-    KT_ASSERT((uint64_t)&local >= KERNEL_VMA, "stack at %p", (void *)&local);
+    uint64_t sp = (uint64_t)&local;
+    KT_ASSERT(sp >= KSTACK_AREA_BASE && sp < KSTACK_AREA_BASE + KSTACK_SLOTS * KSTACK_SLOT_SIZE,
+              "stack at %p", (void *)&local);
 }
 
 /* A deliberate int3 goes through the IDT, is counted, and execution resumes right after it. */

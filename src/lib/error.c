@@ -11,6 +11,8 @@ const char *kerr_str(int err)
         return "not found";
     case K_ENOMEM:
         return "out of memory";
+    case K_EFAULT:
+        return "bad address";
     case K_EINVAL:
         return "invalid argument";
     case K_ERANGE:

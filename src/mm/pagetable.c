@@ -327,3 +327,19 @@ uint64_t pt_tables_needed(uint64_t virt, uint64_t size, unsigned page_sizes)
         pts -= giant * PT_ENTRIES;
     return pdpts + pds + pts;
 }
+
+int pt_link_pdpt(phys_addr_t pml4, uint64_t virt, pt_alloc_fn alloc, void *ctx)
+{
+    check_root(pml4, "pt_link_pdpt");
+    if (!canonical(virt)) {
+        kprintf("pt_link_pdpt: %lx is not canonical\n", virt);
+        return K_EINVAL;
+    }
+    uint64_t *e = entry_ptr(pml4, virt, PT_TOP_LEVEL);
+    if (*e & PTE_PRESENT) {
+        is_leaf(*e, PT_TOP_LEVEL, virt); /* a PS bit here is a broken invariant */
+        return K_OK;
+    }
+    struct map_req r = {.alloc = alloc, .ctx = ctx};
+    return link_new_table(&r, e, PTE_PRESENT | PTE_WRITE);
+}

@@ -100,13 +100,15 @@ phys_addr_t virt_to_phys(const void *va)
 
 /*
  * The kernel's physmap control (include/frame64/physmap.h), for code that switches translations:
- * the arena reaches all of itself all the time, so a switch only records where it was asked to go.
+ * the arena reaches all of itself all the time, so a switch only records what it was asked to load.
  */
+static phys_addr_t physmap_pml4;
 static uint64_t physmap_virt_base;
 static phys_addr_t physmap_end;
 
-void physmap_set_base(uint64_t virt_base, phys_addr_t mapped_end)
+void physmap_switch(phys_addr_t pml4, uint64_t virt_base, phys_addr_t mapped_end)
 {
+    physmap_pml4 = pml4;
     physmap_virt_base = virt_base;
     physmap_end = mapped_end;
 }
@@ -114,6 +116,11 @@ void physmap_set_base(uint64_t virt_base, phys_addr_t mapped_end)
 phys_addr_t physmap_limit(void)
 {
     return size;
+}
+
+phys_addr_t arena_physmap_pml4(void)
+{
+    return physmap_pml4;
 }
 
 uint64_t arena_physmap_base(void)

@@ -23,7 +23,8 @@ uint64_t arena_resident(phys_addr_t base, phys_addr_t end);
 /* Drops the contents of [base, end) so arena_resident() reads 0 there again (reads give zeroes). */
 void arena_discard(phys_addr_t base, phys_addr_t end);
 
-/* Where the last physmap_set_base() asked phys_to_virt() to go (0, 0 if it was never called). */
+/* What the last physmap_switch() was asked to load (all 0 if it was never called). */
+phys_addr_t arena_physmap_pml4(void);
 uint64_t arena_physmap_base(void);
 phys_addr_t arena_physmap_end(void);
 

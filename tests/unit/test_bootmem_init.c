@@ -9,6 +9,7 @@
 
 #include <frame64/layout.h>
 #include <frame64/pagetable.h>
+#include <frame64/phys.h>
 
 #define NALT 1000 /* alternating entries */
 
@@ -16,15 +17,19 @@ static struct region_list BL;
 static struct frame_pool POOL;
 static struct memmap_entry map[NALT + 2];
 
-/* The kernel at [2M, 3M) with its boot tables and stack inside; its PML4 is the image's page 64. */
+/* The kernel at [2M, 3M): boot tables and stack, then text, rodata and data. */
 static const struct bootmem_config cfg = {
     .kernel = {2 * M, 3 * M},
-    .bootstrap = {{2 * M + 256 * K, 2 * M + 288 * K}},
+    .bootstrap = {{2 * M + 16 * K, 2 * M + 48 * K}},
     .phys_bits = 40,
     .nx = true,
     .huge_1g = true,
-    .pml4 = 2 * M + 256 * K,
+    .text = {2 * M + 64 * K, 2 * M + 256 * K},
+    .rodata = {2 * M + 256 * K, 2 * M + 320 * K},
+    .data = {2 * M + 320 * K, 3 * M},
+    .global = true,
 };
+static phys_addr_t pml4;
 
 /*
  * The map the boot tests build with GRUB's cutmem, 1,002 entries:
@@ -59,7 +64,7 @@ static void test_long_map_boots(void **state)
     arena_create(1040 * M);
     build_long_map();
     const char *failed = NULL;
-    assert_int_equal(bootmem_init(&BL, &POOL, &mb, &cfg, &failed), K_OK);
+    assert_int_equal(bootmem_init(&BL, &POOL, &mb, &cfg, &pml4, &failed), K_OK);
     assert_null(failed);
     expect_said("memmap: 1002 entries from the multiboot2 memory map, 40-bit physical addresses");
     assert_true(region_check(&BL));
@@ -79,17 +84,42 @@ static void test_long_map_boots(void **state)
     }
     assert_int_equal(region_lookup(&BL, 1014 * M + 512 * K)->tag, REGION_MODULE);
     assert_int_equal(region_lookup(&BL, 2 * M)->tag, REGION_KERNEL);
-    assert_int_equal(region_lookup(&BL, 2 * M + 256 * K)->tag, REGION_BOOTSTRAP);
+    assert_int_equal(region_lookup(&BL, 2 * M + 16 * K)->tag, REGION_BOOTSTRAP);
     assert_int_equal(region_lookup(&BL, 3 * M + 64 * K)->tag, REGION_BOOTINFO);
     assert_int_equal(region_lookup(&BL, 0)->tag, REGION_LOWMEM);
 
-    /* The direct map covers RAM up to the highest available entry, and phys_to_virt() moved. */
+    /*
+     * The kernel's own tables were loaded: the direct map covers RAM up to the highest available
+     * entry (data: writable, NX, global), the image has its parts' permissions, and nothing of
+     * the lower half is mapped.
+     */
+    uint64_t fl;
+    assert_int_equal(arena_physmap_pml4(), pml4);
+    assert_int_equal(region_lookup(&BL, pml4)->tag, REGION_PAGETABLE);
     assert_int_equal(arena_physmap_base(), DIRECT_MAP_BASE);
     assert_int_equal(arena_physmap_end(), 1015 * M + 1 * M); /* 1015M rounded up to 2M */
     assert_int_equal(BL.grow_limit, 1016 * M);
-    assert_int_equal(pt_translate(cfg.pml4, DIRECT_MAP_BASE + 1014 * M + 8 * K, NULL, NULL),
+    assert_int_equal(pt_translate(pml4, DIRECT_MAP_BASE + 1014 * M + 8 * K, &fl, NULL),
                      1014 * M + 8 * K);
+    assert_true((fl & PTE_WRITE) && (fl & PTE_NX) && (fl & PTE_GLOBAL));
+    assert_int_equal(pt_translate(pml4, KERNEL_VMA + 2 * M + 64 * K, &fl, NULL), 2 * M + 64 * K);
+    assert_true(!(fl & PTE_WRITE) && !(fl & PTE_NX));
+    assert_int_equal(pt_translate(pml4, KERNEL_VMA + 2 * M + 256 * K, &fl, NULL), 2 * M + 256 * K);
+    assert_true(!(fl & PTE_WRITE) && (fl & PTE_NX));
+    assert_int_equal(pt_translate(pml4, KERNEL_VMA + 3 * M - 4 * K, &fl, NULL), 3 * M - 4 * K);
+    assert_true((fl & PTE_WRITE) && (fl & PTE_NX));
+    assert_int_equal(pt_translate(pml4, KERNEL_VMA + 2 * M, NULL, NULL), PHYS_NONE);
+    assert_int_equal(pt_translate(pml4, 2 * M + 64 * K, NULL, NULL), PHYS_NONE);
+    assert_int_equal(pt_translate(pml4, 0, NULL, NULL), PHYS_NONE);
+    const uint64_t *top = phys_to_virt(pml4);
+    for (int i = 0; i < 256; i++)
+        assert_int_equal(top[i], 0);
+    assert_true(top[DEVICE_MAP_BASE >> 39 & 511] & PTE_PRESENT);
+    assert_true(top[KSTACK_AREA_BASE >> 39 & 511] & PTE_PRESENT);
     expect_said("direct map: physical [0, 0x3f800000) at 0xffff800000000000");
+    expect_said("vm: kernel page tables at ");
+    /* The boot information now points into the direct map (on the host: the same bytes). */
+    assert_ptr_equal(mb.block, phys_to_virt(mb.phys));
 
     struct frame_stats st;
     phys_addr_t a = frame_alloc(&POOL);
@@ -134,7 +164,7 @@ static void test_long_map_without_room(void **state)
     blk_mmap(m, ARRAY_SIZE(m));
     blk_parse(0x300000);
     const char *failed = NULL;
-    assert_int_equal(bootmem_init(&BL, &POOL, &mb, &cfg, &failed), K_ENOMEM);
+    assert_int_equal(bootmem_init(&BL, &POOL, &mb, &cfg, &pml4, &failed), K_ENOMEM);
     assert_string_equal(failed, "the firmware memory map could not be read");
     expect_said("memmap: 1200 entries need a list of 60 KiB, and no free range below 0x4000000 "
                 "clear of boot data holds it");

@@ -189,15 +189,68 @@ static void test_bad_efi64_too_small(void **state)
     assert_false(mb.efi);
 }
 
+/*
+ * mb2_relocate() after the block is seen through another mapping (a second copy standing in for
+ * the direct map): hdr | loader | cmdline | mmap | module | ACPI old | end.
+ * Expect every pointer moved by the distance between the copies, the map and modules read
+ * through the new one, and NULL pointers left NULL.
+ */
+static void test_relocate(void **state)
+{
+    (void)state;
+    uint8_t rsdp[20] = "RSD PTR ";
+    uint32_t mod[2] = {0x400000, 0x401000};
+    str_tag(MB2_TAG_LOADER_NAME, "GRUB");
+    str_tag(MB2_TAG_CMDLINE, "ktest");
+    mmap_tag(qemu_map, ARRAY_SIZE(qemu_map), 24);
+    uint8_t m[16] = {0};
+    memcpy(m, mod, 8);
+    memcpy(m + 8, "initrd", 7);
+    tag(MB2_TAG_MODULE, m, 15);
+    tag(MB2_TAG_ACPI_OLD, rsdp, 20);
+    end_tag();
+    assert_int_equal(parse(), K_OK);
+    static uint8_t other[sizeof(blk)] __attribute__((aligned(8)));
+    memcpy(other, mb.block, mb.size);
+    const uint8_t *old = mb.block;
+    mb2_relocate(&mb, other);
+    assert_ptr_equal(mb.block, other);
+    assert_ptr_equal(mb.cmdline, (const char *)other + ((const uint8_t *)mb.cmdline - other));
+    assert_true((const uint8_t *)mb.cmdline >= other &&
+                (const uint8_t *)mb.cmdline < other + mb.size);
+    assert_true((const uint8_t *)mb.loader_name >= other &&
+                (const uint8_t *)mb.loader_name < other + mb.size);
+    assert_true(mb.mmap.entries >= other && mb.mmap.entries < other + mb.size);
+    assert_true((const uint8_t *)mb.rsdp_old >= other &&
+                (const uint8_t *)mb.rsdp_old < other + mb.size);
+    assert_null(mb.rsdp_new);
+    assert_null(mb.efi_mmap.entries);
+    memset((void *)old, 0xee, mb.size); /* the old mapping is gone: nothing may read it now */
+    assert_string_equal(mb.cmdline, "ktest");
+    assert_string_equal(mb.loader_name, "GRUB");
+    for (size_t i = 0; i < ARRAY_SIZE(qemu_map); i++)
+        expect_entry(i, qemu_map[i].base, qemu_map[i].len, qemu_map[i].type);
+    struct mb2_module mo;
+    uint32_t cur;
+    size_t n = 0;
+    mb2_for_each_module(&mb, cur, &mo)
+    {
+        assert_string_equal(mo.string, "initrd");
+        assert_int_equal(mo.start, 0x400000);
+        n++;
+    }
+    assert_int_equal(n, 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_grub_bios_layout),          T(test_framebuffer_rgb),
-        T(test_rsdp_old_and_new),          T(test_bad_cmdline_unterminated),
-        T(test_bad_loader_unterminated),   T(test_bad_duplicate_cmdline),
-        T(test_bad_framebuffer_too_small), T(test_bad_rsdp_new_too_small),
-        T(test_bad_efi64_too_small),
+        T(test_grub_bios_layout),         T(test_relocate),
+        T(test_framebuffer_rgb),          T(test_rsdp_old_and_new),
+        T(test_bad_cmdline_unterminated), T(test_bad_loader_unterminated),
+        T(test_bad_duplicate_cmdline),    T(test_bad_framebuffer_too_small),
+        T(test_bad_rsdp_new_too_small),   T(test_bad_efi64_too_small),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,16 @@ void arch_cpu_info(struct cpu_info *out)
     memcpy(out->vendor + 0, &b, 4);
     memcpy(out->vendor + 4, &d, 4);
     memcpy(out->vendor + 8, &c, 4);
+    uint32_t max_std = a;
+    if (max_std >= 1) {
+        cpuid(1, 0, &a, &b, &c, &d);
+        out->pge = (d >> 13) & 1;
+    }
+    if (max_std >= 7) {
+        cpuid(7, 0, &a, &b, &c, &d);
+        out->smep = (b >> 7) & 1;
+        out->smap = (b >> 20) & 1;
+    }
     cpuid(0x80000000, 0, &a, &b, &c, &d);
     uint32_t max_ext = a;
     out->phys_bits = 36; /* the architectural default when leaf 0x80000008 is missing */
@@ -37,6 +47,21 @@ void arch_cpu_info(struct cpu_info *out)
 phys_addr_t arch_page_table_root(void)
 {
     return read_cr3() & 0x000FFFFFFFFFF000ull; /* bits 12..51; the low bits are PCID/PWT/PCD */
+}
+
+void arch_flush_page(uint64_t va)
+{
+    invlpg(va);
+}
+
+uint64_t arch_fault_address(void)
+{
+    return read_cr2();
+}
+
+void arch_enable_global_pages(void)
+{
+    write_cr4(read_cr4() | CR4_PGE);
 }
 
 uint64_t arch_cycles(void)

@@ -31,6 +31,11 @@ static uint64_t gdt[5] = {
     0,
 };
 
+void gdt_set_ist(unsigned ist, uint64_t top)
+{
+    tss.ist[ist - 1] = top; /* the CPU reads it at the next exception through that entry */
+}
+
 void gdt_init(void)
 {
     for (int i = 0; i < 3; i++)

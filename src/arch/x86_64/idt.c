@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The 64-bit IDT: all 32 CPU exceptions go to boot/isr.asm's stubs and on to
- * exception_dispatch(). A breakpoint that a test asked for is counted and resumed; anything else
- * is fatal: print the frame, halt. Double faults, NMIs and machine checks run on their own
+ * exception_dispatch(). A breakpoint that a test asked for is counted and resumed; a vector with
+ * a kernel policy (trap_set_handler(), src/fault.c) goes there first; anything else is fatal:
+ * print the frame, halt. Double faults, NMIs and machine checks run on their own
  * stacks (gdt.c) so a bad stack pointer cannot turn them into a triple fault.
  */
 #include <arch/cpu.h>
@@ -59,6 +60,7 @@ static const char *const names[32] = {
     "reserved (31)",
 };
 
+static trap_handler_fn handlers[32];
 static bool expect_bp;
 static uint64_t bp_caught;
 
@@ -83,6 +85,23 @@ void idt_init(void)
         uint64_t base;
     } p = {sizeof(idt) - 1, (uint64_t)idt};
     __asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void trap_set_handler(unsigned vector, trap_handler_fn fn)
+{
+    if (vector < ARRAY_SIZE(handlers))
+        handlers[vector] = fn;
+}
+
+/* arch_probe_read()'s load and its failure exit (boot/isr.asm). */
+extern const char arch_probe_load[], arch_probe_fail[];
+
+bool trap_fixup(struct trap_frame *f)
+{
+    if (f->rip != (uint64_t)arch_probe_load)
+        return false;
+    f->rip = (uint64_t)arch_probe_fail;
+    return true;
 }
 
 void trap_expect_breakpoint(bool on)
@@ -123,6 +142,8 @@ void exception_dispatch(struct trap_frame *f)
         bp_caught++; /* RIP already points past the int3: returning resumes after it */
         return;
     }
+    if (f->vector < ARRAY_SIZE(handlers) && handlers[f->vector] && handlers[f->vector](f))
+        return;
     console_emergency();
     kprintf("\n");
     trap_dump(f);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The kernel's one pair of physical <-> virtual translations. Until the direct map exists the
- * boot identity map of the low 4 GiB serves (offset 0); physmap_set_base() switches to the direct
- * map. Pointers into the kernel image translate through the -2 GiB mapping.
+ * boot identity map of the low 4 GiB serves (offset 0); physmap_switch() loads the kernel's own
+ * page tables and moves to the direct map in one step. Pointers into the kernel image translate
+ * through its -2 GiB mapping.
  */
+#include <arch/cpu.h>
 #include <frame64/layout.h>
 #include <frame64/panic.h>
 #include <frame64/phys.h>
@@ -12,8 +14,10 @@
 static uint64_t base;               /* virtual address of physical 0 */
 static phys_addr_t limit = 4 * GiB; /* physical addresses below this are mapped */
 
-void physmap_set_base(uint64_t virt_base, phys_addr_t mapped_end)
+void physmap_switch(phys_addr_t pml4, uint64_t virt_base, phys_addr_t mapped_end)
 {
+    /* Nothing may translate between the two: the old offset is gone the moment CR3 changes. */
+    write_cr3(pml4);
     base = virt_base;
     limit = mapped_end;
 }

@@ -5,13 +5,19 @@
  */
 #include <arch/cpu.h>
 #include <frame64/console.h>
-#include <frame64/layout.h>
+#include <frame64/phys.h>
 
 #define COLS 80
 #define ROWS 25
 #define ATTR 0x07 /* light grey on black */
 
-static volatile uint16_t *const screen = (volatile uint16_t *)(KERNEL_VMA + 0xB8000);
+#define TEXT_BUFFER 0xB8000
+
+/* Through phys_to_virt() each time: the mapping changes under us when the kernel's tables load. */
+static volatile uint16_t *screen(void)
+{
+    return phys_to_virt(TEXT_BUFFER);
+}
 static bool enabled;
 static int row, col;
 
@@ -28,7 +34,7 @@ void vga_init(void)
 {
     enabled = true;
     for (int i = 0; i < COLS * ROWS; i++)
-        screen[i] = (ATTR << 8) | ' ';
+        screen()[i] = (ATTR << 8) | ' ';
     row = col = 0;
     set_cursor();
 }
@@ -36,9 +42,9 @@ void vga_init(void)
 static void scroll(void)
 {
     for (int i = 0; i < COLS * (ROWS - 1); i++)
-        screen[i] = screen[i + COLS];
+        screen()[i] = screen()[i + COLS];
     for (int i = COLS * (ROWS - 1); i < COLS * ROWS; i++)
-        screen[i] = (ATTR << 8) | ' ';
+        screen()[i] = (ATTR << 8) | ' ';
     row = ROWS - 1;
 }
 
@@ -54,7 +60,7 @@ void vga_putc(char c)
     } else if (c == '\t') {
         col = (col + 8) & ~7;
     } else {
-        screen[row * COLS + col] = (uint16_t)((ATTR << 8) | (uint8_t)c);
+        screen()[row * COLS + col] = (uint16_t)((ATTR << 8) | (uint8_t)c);
         col++;
     }
     if (col >= COLS) {

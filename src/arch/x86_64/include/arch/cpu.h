@@ -34,6 +34,28 @@ static inline uint64_t read_cr3(void)
     return v;
 }
 
+static inline void write_cr3(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline void invlpg(uint64_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;
@@ -66,6 +88,7 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void)
         __asm__ volatile("cli; hlt");
 }
 
+#define CR4_PGE  (1u << 7)
 #define MSR_EFER 0xC0000080
 #define EFER_LMA (1u << 10)
 
