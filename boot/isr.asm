@@ -20,6 +20,10 @@ isr%1:
 
 section .text
 isr_common:
+    test qword [rsp + 24], 3            ; the CS the CPU pushed: from user mode, take the kernel's GS
+    jz .from_kernel
+    swapgs
+.from_kernel:
     push rax
     push rbx
     push rcx
@@ -54,6 +58,10 @@ isr_common:
     pop rbx
     pop rax
     add rsp, 16                     ; vector and error code
+    test qword [rsp + 8], 3             ; back to user mode: give it its GS again
+    jz .to_kernel
+    swapgs
+.to_kernel:
     iretq
 
 ; Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code from the CPU.

@@ -64,3 +64,10 @@ if(NOT FRAME64_FONT_C)
                       "the console font and passes its path to the kernel build")
 endif()
 target_sources(frame64.elf PRIVATE ${FRAME64_FONT_C})
+
+# The programs the process ktests run (tests/programs, embedded by cmake/bin2c.cmake).
+if(NOT FRAME64_EMBEDDED_C)
+  message(FATAL_ERROR "FRAME64_EMBEDDED_C is not set: configure the top-level project, which builds "
+                      "the test programs and passes their C form to the kernel build")
+endif()
+target_sources(frame64.elf PRIVATE ${FRAME64_EMBEDDED_C})

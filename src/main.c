@@ -108,6 +108,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     serial_init();
     gdt_init();
     idt_init();
+    arch_mask_legacy_irqs();
     fault_init();
     arch_cpu_info(&boot_cpu);
 

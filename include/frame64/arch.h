@@ -39,6 +39,12 @@ uint64_t arch_fault_address(void);
 /* Switches this CPU to the stack whose initial RSP is top and calls fn there; never returns. */
 __attribute__((noreturn)) void arch_run_on_stack(uint64_t top, void (*fn)(void));
 
+/* The stack the CPU switches to when user code traps into the kernel (TSS.RSP0). */
+void gdt_set_kernel_stack(uint64_t top);
+
+/* Masks every line of the legacy 8259 PICs (nothing is routed through them). */
+void arch_mask_legacy_irqs(void);
+
 /* Gives interrupt-stack-table entry ist (1..7; #DF uses 1, NMI 2, #MC 3) the stack top. */
 void gdt_set_ist(unsigned ist, uint64_t top);
 

@@ -23,13 +23,21 @@ struct __attribute__((packed)) descriptor_pointer {
 
 static uint8_t ist_stacks[3][8192] __attribute__((aligned(16)));
 static struct tss tss;
-static uint64_t gdt[5] = {
+/* sysret takes user SS and CS from STAR[63:48] + 8 and + 16: user data must come before code. */
+static uint64_t gdt[7] = {
     0,
     0x00AF9A000000FFFF, /* 0x08: kernel code, 64-bit */
     0x00CF92000000FFFF, /* 0x10: kernel data */
-    0,                  /* 0x18: TSS (two slots) */
+    0x00CFF2000000FFFF, /* 0x18: user data (DPL 3) */
+    0x00AFFA000000FFFF, /* 0x20: user code, 64-bit (DPL 3) */
+    0,                  /* 0x28: TSS (two slots) */
     0,
 };
+
+void gdt_set_kernel_stack(uint64_t top)
+{
+    tss.rsp[0] = top; /* where the CPU switches to when user code traps */
+}
 
 void gdt_set_ist(unsigned ist, uint64_t top)
 {
@@ -42,9 +50,9 @@ void gdt_init(void)
         tss.ist[i] = (uint64_t)(ist_stacks[i] + sizeof(ist_stacks[i]));
     tss.iomap_base = sizeof(tss);
     uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-    gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
+    gdt[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
              (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
-    gdt[4] = base >> 32;
+    gdt[6] = base >> 32;
 
     struct descriptor_pointer p = {sizeof(gdt) - 1, (uint64_t)gdt};
     __asm__ volatile("lgdt %0\n\t"
@@ -59,7 +67,7 @@ void gdt_init(void)
                      "movw %%ax, %%ss\n\t"
                      "movw %%ax, %%fs\n\t"
                      "movw %%ax, %%gs\n\t"
-                     "movw $0x18, %%ax\n\t"
+                     "movw $0x28, %%ax\n\t"
                      "ltr %%ax"
                      :
                      : "m"(p)

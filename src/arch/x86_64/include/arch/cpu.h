@@ -88,8 +88,22 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void)
         __asm__ volatile("cli; hlt");
 }
 
-#define CR4_PGE  (1u << 7)
-#define MSR_EFER 0xC0000080
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+#define CR4_PGE            (1u << 7)
+#define CR4_SMEP           (1u << 20)
+#define CR4_SMAP           (1u << 21)
+#define MSR_EFER           0xC0000080
+#define MSR_STAR           0xC0000081
+#define MSR_LSTAR          0xC0000082
+#define MSR_FMASK          0xC0000084
+#define MSR_FS_BASE        0xC0000100
+#define MSR_GS_BASE        0xC0000101
+#define MSR_KERNEL_GS_BASE 0xC0000102
+#define EFER_SCE           (1u << 0)
 #define EFER_LMA (1u << 10)
 
 #endif

@@ -1,0 +1,114 @@
+; SPDX-License-Identifier: 0BSD
+; Ring 3 entry and exit (include/frame64/usermode.h). The system-call entry swaps to the kernel's
+; GS, takes the kernel stack from the per-CPU area (usermode.c's struct cpu_local), saves the
+; caller's registers as a struct syscall_frame and calls usermode_syscall(); sysret returns.
+bits 64
+default rel
+extern usermode_syscall, usermode_bad_return
+
+CPU_KERNEL_RSP equ 0
+CPU_USER_RSP   equ 8
+USER_CS        equ 0x23
+USER_SS        equ 0x1b
+FRAME_RIP      equ 13 * 8               ; offset of rip in struct syscall_frame
+
+section .text
+global syscall_entry
+syscall_entry:
+    swapgs
+    mov [gs:CPU_USER_RSP], rsp
+    mov rsp, [gs:CPU_KERNEL_RSP]
+    push qword [gs:CPU_USER_RSP]        ; rsp
+    push r11                            ; rflags
+    push rcx                            ; rip
+    push rax
+    push rdi
+    push rsi
+    push rdx
+    push r10
+    push r8
+    push r9
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp                        ; 16 words: still 16-byte aligned for the call
+    cld
+    call usermode_syscall
+    ; sysret to a non-canonical rip would fault in ring 0 on the user's stack: refuse it.
+    mov rcx, [rsp + FRAME_RIP]
+    shr rcx, 47
+    jnz .bad_return
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    pop r9
+    pop r8
+    pop r10
+    pop rdx
+    pop rsi
+    pop rdi
+    pop rax
+    pop rcx
+    pop r11
+    pop rsp
+    swapgs
+    o64 sysret
+.bad_return:
+    mov rdi, rsp
+    call usermode_bad_return            ; ends the process: does not return
+    ud2
+
+; uint64_t usermode_iret(struct kernel_context *k, uint64_t kstack_top, uint64_t rip, uint64_t rsp)
+; Saves what usermode_leave() needs to return from here, then drops to ring 3 with every general
+; register cleared (nothing of the kernel's leaks to the program).
+global usermode_iret
+usermode_iret:
+    mov [rdi + 0], rbx
+    mov [rdi + 8], rbp
+    mov [rdi + 16], r12
+    mov [rdi + 24], r13
+    mov [rdi + 32], r14
+    mov [rdi + 40], r15
+    mov [rdi + 48], rsp                 ; at our return address
+    mov rsp, rsi
+    push USER_SS
+    push rcx
+    push 0x202                          ; IF; nothing is routed to this CPU yet
+    push USER_CS
+    push rdx
+    xor eax, eax
+    xor ebx, ebx
+    xor ecx, ecx
+    xor edx, edx
+    xor esi, esi
+    xor edi, edi
+    xor ebp, ebp
+    xor r8d, r8d
+    xor r9d, r9d
+    xor r10d, r10d
+    xor r11d, r11d
+    xor r12d, r12d
+    xor r13d, r13d
+    xor r14d, r14d
+    xor r15d, r15d
+    swapgs
+    iretq
+
+; void usermode_leave(struct kernel_context *k, uint64_t value): back into usermode_iret's caller.
+global usermode_leave
+usermode_leave:
+    mov rbx, [rdi + 0]
+    mov rbp, [rdi + 8]
+    mov r12, [rdi + 16]
+    mov r13, [rdi + 24]
+    mov r14, [rdi + 32]
+    mov r15, [rdi + 40]
+    mov rsp, [rdi + 48]
+    mov rax, rsi
+    ret

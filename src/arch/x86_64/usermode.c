@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Ring 3 for the portable kernel (include/frame64/usermode.h): syscall/sysret programming, the
+ * per-CPU area the system-call entry (boot/usermode.asm) finds its kernel stack in through GS,
+ * SMEP and SMAP, and the user FS base.
+ */
+#include <arch/cpu.h>
+#include <frame64/usermode.h>
+
+/* Read by boot/usermode.asm at these offsets (through GS while in the kernel). */
+struct cpu_local {
+    uint64_t kernel_rsp; /* 0: the kernel stack system calls run on */
+    uint64_t user_rsp;   /* 8: the caller's stack pointer while the entry saves it */
+};
+_Static_assert(__builtin_offsetof(struct cpu_local, user_rsp) == 8, "usermode.asm offsets");
+
+static struct cpu_local cpu0;
+static const struct usermode_ops *ops;
+static bool smap;
+
+extern void syscall_entry(void);
+extern uint64_t usermode_iret(struct kernel_context *k, uint64_t kstack_top, uint64_t rip,
+                              uint64_t rsp);
+
+#define RFLAGS_TF (1u << 8)
+#define RFLAGS_IF (1u << 9)
+#define RFLAGS_DF (1u << 10)
+#define RFLAGS_AC (1u << 18)
+
+void usermode_init(const struct cpu_info *cpu, const struct usermode_ops *o)
+{
+    ops = o;
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /* syscall loads CS 0x08 / SS 0x10; sysret CS 0x20|3 / SS 0x18|3 (gdt.c's order). */
+    wrmsr(MSR_STAR, (0x10ull << 48) | (0x08ull << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    /* The entry starts with interrupts off, direction up, no single-step, no user access. */
+    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0); /* the kernel's; swapgs trades it for the user's */
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    uint64_t cr4 = read_cr4();
+    if (cpu->smep)
+        cr4 |= CR4_SMEP;
+    if (cpu->smap)
+        cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+    smap = cpu->smap;
+}
+
+/* Called by syscall_entry on the kernel stack. */
+void usermode_syscall(struct syscall_frame *f)
+{
+    ops->syscall(f);
+}
+
+/* Called by syscall_entry instead of a sysret that would fault. */
+void usermode_bad_return(struct syscall_frame *f)
+{
+    ops->bad_return(f);
+}
+
+uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t rip, uint64_t rsp)
+{
+    cpu0.kernel_rsp = kstack_top;
+    gdt_set_kernel_stack(kstack_top);
+    return usermode_iret(k, kstack_top, rip, rsp);
+}
+
+void usermode_set_fs_base(uint64_t base)
+{
+    wrmsr(MSR_FS_BASE, base);
+}
+
+void usermode_access_begin(void)
+{
+    if (smap)
+        __asm__ volatile("stac" : : : "memory");
+}
+
+void usermode_access_end(void)
+{
+    if (smap)
+        __asm__ volatile("clac" : : : "memory");
+}
