@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: 0BSD
+# Sourced by boot_test.sh and checks.sh: every line the harness looks for on COM1 or the screen,
+# defined once. When the kernel changes a sentence, change it here (the comment names where it
+# is printed) and nowhere else. Patterns ending in _RE are extended regular expressions
+# (grep -E, sed -E); the ones ending in _TEXT are fixed strings (grep -F).
+
+# ---- ktest: ktest_run_all() in src/ktest/runner.c ----
+# "ktest: running N tests", before the first test; \1 is N.
+KTEST_RUNNING_RE='^ktest: running ([0-9]+) tests$'
+# The one summary "ktest: N passed, N failed"; \1 is the number passed.
+KTEST_SUMMARY_RE='^ktest: ([0-9]+) passed, [0-9]+ failed$'
+# The summary of a good run: at least one test and none failed.
+KTEST_ALL_PASSED_RE='^ktest: [1-9][0-9]* passed, 0 failed$'
+# One line per failed test, "ktest: FAIL name: why".
+KTEST_FAIL_RE='^ktest: FAIL '
+# Any line of the ktest runner or of a test (e.g. the exhaustion test's remarks).
+KTEST_ANY_RE='^ktest: '
+# frames_exhaustion_and_recovery in src/ktest/test_frames.c, once check_modules() has checked
+# every module carrying crc32=; \1 is how many.
+KTEST_MODULES_RE='^ktest: ([0-9]+) module\(s\) with crc32= intact$'
+
+# ---- the memory map: src/mm/memmap.c ----
+# memmap_sanitize(): how many entries the boot loader's map had; \1 is the count, \2 which map.
+MEMMAP_ENTRIES_RE='^memmap: ([0-9]+) entries from the (multiboot2|EFI) memory map, '
+# memmap_print(): the totals after the region list; words 2-3 are the available size, 5-6 the
+# kernel/boot size (kformat_size() in src/lib/format.c: "126.3 MiB", truncated, never rounded up).
+MEMMAP_TOTALS_RE='^  available [0-9.]+ [KMGT]?i?B, kernel/boot [0-9.]+ [KMGT]?i?B, '
+
+# ---- the page-frame manager: frame_print_stats() in src/mm/frame.c ----
+FRAMES_RE='^frames: [0-9.]+ [KMGT]?i?B total, [0-9.]+ [KMGT]?i?B free'
+
+# ---- kmain() in src/main.c ----
+# The command-line echo; the whole line for a given command line is cmdline_echo_line WORDS.
+CMDLINE_ECHO_RE='^frame64: command line "'
+cmdline_echo_line() { printf 'frame64: command line "%s"' "$1"; }
+# Printed once the trampoline has reached long mode (a 32-bit CPU must never get here).
+LONG_MODE_RE='^frame64: long mode'
+# The last line when the command line holds no "ktest".
+IDLE_RE='^frame64: nothing more to do; halting\.$'
+IDLE_SCREEN_TEXT='frame64: nothing more to do'
+
+# ---- the 32-bit trampoline's refusals: msg_no_long_mode, msg_no_multiboot in boot/entry.asm,
+# ---- printed by fatal32 (COM1, and the VGA screen under BIOS) ----
+# Not anchored: GRUB's last escape sequences may share the line.
+REFUSAL_LONG_MODE_RE='frame64 needs a 64-bit \(x86_64\) processor; this CPU does not support long mode\.'
+# What fits on one line of the 80-column screen (the whole sentence wraps there).
+REFUSAL_SCREEN_TEXT='this CPU does not support long mode'
+REFUSAL_MULTIBOOT_RE='^frame64 must be started by a multiboot2 boot loader'
+
+# ---- the fatal paths ----
+# trap_dump() in src/arch/x86_64/idt.c: "EXCEPTION vector: name, error code 0x..."; 14 is #PF.
+# The crash detector takes the bare words (EXCEPTION, PANIC): better too much than too little.
+EXCEPTION_RE='^EXCEPTION'
+EXCEPTION_PAGE_FAULT_RE='^EXCEPTION 14: '
+# panic_at() in src/panic.c: "PANIC at file:line: message".
+PANIC_RE='^PANIC'
+# ktest_crash_if_asked() in src/ktest/crash.c panics with this in its message.
+PANIC_CRASH_RE='^PANIC at .*crash=panic'
+# The last line of exception_dispatch() (src/arch/x86_64/idt.c) and of panic_at() (src/panic.c).
+STOPPED_RE='^frame64 stopped: '
+STOPPED_SCREEN_TEXT='frame64 stopped: '
+# stop() in src/main.c: a boot step failed, "frame64 cannot continue: what (error)."
+CANNOT_CONTINUE_RE='^frame64 cannot continue: '
+# The kernel halts after these: the harness need not wait for more.
+HALTED_RE="$STOPPED_RE|$CANNOT_CONTINUE_RE"
+# Anything that means the kernel crashed or gave up.
+FATAL_RE="$EXCEPTION_RE|$PANIC_RE|$STOPPED_RE|$CANNOT_CONTINUE_RE|$REFUSAL_MULTIBOOT_RE"
+
+# Under UEFI the kernel must leave the (absent) VGA text buffer alone: none of its words there.
+KERNEL_SCREEN_TEXT='frame64'
+
+# ---- not the kernel's ----
+# GRUB, each time it boots the first menu entry: twice means the machine was reset.
+GRUB_BOOTING_TEXT='Booting `frame64'
+# QEMU (its emulator log), when the host's KVM cannot run the guest.
+QEMU_KVM_BROKEN_RE='KVM internal error|failed to set MSR|kvm_buf_set_msrs|failed to initialize kvm|Could not access KVM'
+QEMU_KVM_PAUSED_TEXT='KVM internal error'
