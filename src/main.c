@@ -52,6 +52,7 @@ static void setup_memory(void)
 {
     if (boot_cpu.pge)
         arch_enable_global_pages();
+    arch_pat_init();
     struct bootmem_config c = {
         .kernel = {(phys_addr_t)__kernel_phys_start, (phys_addr_t)__kernel_phys_end},
         .bootstrap = {{(phys_addr_t)__bootstrap_start, (phys_addr_t)__bootstrap_end}},

@@ -55,6 +55,13 @@ void gdt_set_ist(unsigned ist, uint64_t top);
  */
 int arch_probe_read(uint64_t va, uint64_t *out);
 
+/*
+ * Programs the PAT (where the CPU has one) so that a PTE with PWT alone is write-combining.
+ * Return of arch_has_write_combining(): whether it is.
+ */
+void arch_pat_init(void);
+bool arch_has_write_combining(void);
+
 /* Turns on global pages (CR4.PGE): kernel-half translations then survive address-space switches. */
 void arch_enable_global_pages(void);
 

@@ -59,6 +59,31 @@ uint64_t arch_fault_address(void)
     return read_cr2();
 }
 
+/*
+ * PAT entries, PA0 in the low byte: WB, WC, UC-, UC, WB, WP, UC-, WT (Linux's choice). Of the four
+ * entries a PTE without the PAT bit selects, only PA1 (PWT alone) changes meaning, from WT to WC;
+ * the kernel sets the PAT bit nowhere, and PWT|PCD stays uncached.
+ */
+#define MSR_PAT   0x277
+#define PAT_LINUX 0x0407050600070106ull
+
+static bool pat;
+
+void arch_pat_init(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    if (!((d >> 16) & 1))
+        return;
+    wrmsr(MSR_PAT, PAT_LINUX);
+    pat = true;
+}
+
+bool arch_has_write_combining(void)
+{
+    return pat;
+}
+
 void arch_enable_global_pages(void)
 {
     write_cr4(read_cr4() | CR4_PGE);
