@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * What the kernel makes of a page fault or a double fault it did not expect: one line a person
- * can act on (a NULL pointer dereference, a kernel stack that ran into its guard page, or the
+ * What the kernel makes of an exception. From ring 3 it is the process's (src/exec/usertrap.c:
+ * a demand page, or the end of the process). In the kernel, a page fault or a double fault it did
+ * not expect gets one line a person can act on (a NULL pointer dereference, a kernel stack that ran into its guard page, or the
  * plain address), before the register dump. A probe (arch_probe_read()) that faults is reported
  * the same way and resumed, which is how the ktests touch NULL and guard pages on purpose.
  */
@@ -11,7 +12,9 @@
 #include <frame64/kprintf.h>
 #include <frame64/kstack.h>
 #include <frame64/layout.h>
+#include <frame64/process.h>
 #include <frame64/trap.h>
+#include <frame64/usermode.h>
 
 #define PF_WRITE (1u << 1)
 #define PF_USER  (1u << 2)
@@ -39,6 +42,8 @@ static void describe(uint64_t va, uint64_t rip, uint64_t error)
 static bool page_fault(struct trap_frame *f)
 {
     uint64_t va = arch_fault_address(), rip = f->rip;
+    if (usermode_trap(f->cs))
+        return proc_user_trap(f->vector, f->error, f->rip, va);
     if (trap_fixup(f)) {
         describe(va, rip, f->error);
         probes_caught++;
@@ -67,8 +72,19 @@ static bool double_fault(struct trap_frame *f)
     return false;
 }
 
+/* Any other exception: from ring 3 it ends the process (user code cannot take the kernel down). */
+static bool other_exception(struct trap_frame *f)
+{
+    if (!usermode_trap(f->cs))
+        return false;
+    return proc_user_trap(f->vector, f->error, f->rip, 0);
+}
+
 void fault_init(void)
 {
+    for (unsigned v = 0; v < 32; v++)
+        if (v != 2 && v != 8 && v != 18) /* NMI, #DF, #MC are the machine's, not the program's */
+            trap_set_handler(v, other_exception);
     trap_set_handler(14, page_fault);
     trap_set_handler(8, double_fault);
 }

@@ -16,6 +16,7 @@
 #include <frame64/ktest.h>
 #include <frame64/layout.h>
 #include <frame64/phys.h>
+#include <frame64/process.h>
 #include <frame64/vmcheck.h>
 
 struct cpu_info boot_cpu;
@@ -96,6 +97,10 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
     struct vm_check vc;
     vm_check(kernel_pml4, boot_cpu.nx, &vc);
     vm_check_print(&vc);
+
+    if (proc_init() != K_OK)
+        stop("user processes cannot be set up", K_EINVAL);
+    proc_run_modules();
 
     ktest_crash_if_asked(boot_info.cmdline);
     if (cmdline_has_word(boot_info.cmdline, "ktest"))

@@ -33,6 +33,12 @@ phys_addr_t arch_page_table_root(void);
  */
 void arch_flush_page(uint64_t va);
 
+/* Drops every translation of this CPU that is not global (a CR3 reload). */
+void arch_flush_tlb_all(void);
+
+/* Makes the CPU walk the page tables at pml4 (another address space, same kernel half). */
+void arch_load_page_tables(phys_addr_t pml4);
+
 /* The address the last page fault was about (CR2). */
 uint64_t arch_fault_address(void);
 

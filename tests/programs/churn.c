@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * churn: one random life, meant to be run thousands of times. From a seed (argv[1], decimal or
- * 0x-hex; else the first 8 AT_RANDOM bytes) it maps 1-4096 pages, touches some, punches a hole,
+ * 0x-hex; else the first 8 AT_RANDOM bytes) it maps 1-4096 pages (1-argv[2] when given: the
+ * kernel's 2,000-run ktest keeps lives short under emulation), touches some, punches a hole,
  * verifies what it wrote, then either exits with a status or dies by one bad access. The first
  * line announces everything, so a harness can check the ending against it:
  *   churn: seed 0x2a: 1234 pages, 567 touched, then exit 17
@@ -28,7 +29,8 @@ int main(int argc, char **argv)
     else
         memcpy(&seed, (const void *)getauxval(AT_RANDOM), sizeof(seed));
     uint64_t rng = seed * 0x9E3779B97F4A7C15ull + 1; /* never 0: xorshift would stay there */
-    unsigned long pages = 1 + rng_next(&rng) % 4096;
+    unsigned long most = argc > 2 ? strtoul(argv[2], NULL, 0) : 4096;
+    unsigned long pages = 1 + rng_next(&rng) % (most ? most : 1);
     unsigned long touched = rng_next(&rng) % (pages + 1);
     unsigned ending = (unsigned)(rng_next(&rng) % 6);
     int status = (int)(rng_next(&rng) % 64);

@@ -54,6 +54,16 @@ void arch_flush_page(uint64_t va)
     invlpg(va);
 }
 
+void arch_flush_tlb_all(void)
+{
+    write_cr3(read_cr3());
+}
+
+void arch_load_page_tables(phys_addr_t pml4)
+{
+    write_cr3(pml4);
+}
+
 uint64_t arch_fault_address(void)
 {
     return read_cr2();

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * User processes, one at a time (src/exec/process.c): a static ELF program from its file to its
+ * last frame. The kernel owns every mapping: when a process ends, by exiting or by being killed,
+ * its address space is destroyed and every frame it held (leaves, page tables, the area list, its
+ * kernel stack) goes back to the frame manager.
+ */
+#ifndef FRAME64_PROCESS_H
+#define FRAME64_PROCESS_H
+
+#include <frame64/kstack.h>
+#include <frame64/types.h>
+#include <frame64/usermode.h>
+#include <frame64/vmspace.h>
+
+/* Where a process's memory goes (all below VMSPACE_USER_END). */
+#define PROC_STACK_TOP  VMSPACE_USER_END          /* the initial stack ends here */
+#define PROC_STACK_MAX  (8 * MiB)                 /* demand-zero, then the guard page */
+#define PROC_MMAP_TOP   (PROC_STACK_TOP - PROC_STACK_MAX - 1 * GiB) /* mmap searches below this */
+#define PROC_BRK_MAX    (1 * GiB)                 /* how far brk may grow past its start */
+#define PROC_KSTACK     (16 * KiB)                /* the kernel stack its calls and faults use */
+#define PROC_NAME_MAX   32
+#define PROC_WHY_MAX    160
+
+enum proc_end {
+    PROC_EXITED,  /* exit or exit_group: status is its code */
+    PROC_KILLED,  /* the kernel ended it: why says what it did */
+    PROC_REFUSED, /* never started: why says what is wrong with it */
+};
+
+struct proc_result {
+    enum proc_end end;
+    int status;
+    char why[PROC_WHY_MAX];
+    uint64_t output;     /* bytes it wrote to fd 1 and 2 */
+    char first_line[96]; /* what it wrote first, up to the first newline (quiet runs keep it) */
+};
+
+struct proc_options {
+    bool quiet; /* drop its output (ktests that run thousands) but keep first_line */
+};
+
+struct process {
+    char name[PROC_NAME_MAX];
+    unsigned pid;
+    struct vmspace vs;
+    struct kstack kstack;
+    struct kernel_context kctx; /* where usermode_leave() returns to */
+    uint64_t brk_start, brk;
+    uint64_t tid_address;
+    uint64_t fs_base;
+    const struct proc_options *opt;
+    struct proc_result *res;
+};
+
+/*
+ * Sets up what every process shares: the address-space environment over the kernel's pool and
+ * page tables, and the system-call entry. Return: K_OK or an error (printed).
+ */
+int proc_init(void);
+
+/*
+ * Runs image (an ELF file of size bytes) as process name with argv[0..argc), to its end, and
+ * fills *res; prints nothing (the caller says how it ended). Return: K_OK (it ran or was
+ * refused: see res->end); K_ENOMEM when the kernel could not even set it up.
+ */
+int proc_run(const char *name, const void *image, size_t size, unsigned argc,
+             const char *const *argv, const struct proc_options *opt, struct proc_result *res);
+
+/* The running process, or NULL in the kernel's own context. */
+struct process *proc_current(void);
+
+/*
+ * A trap from ring 3 that is not a system call (src/fault.c calls this): resolves a demand
+ * page fault and returns true, or ends the process with a line saying what it did (does not
+ * return).
+ */
+bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address);
+
+/* Ends the running process (exit, exit_group, or a kill with why); does not return. */
+__attribute__((noreturn)) void proc_exit(enum proc_end end, int status, const char *why);
+
+/* Says what address spaces and kernel stacks still hold (after a leak was found). */
+void proc_print_holdings(void);
+
+/* Prints "exec NAME: exit status N" / "exec NAME: killed: ..." / "exec NAME: refused: ...". */
+void proc_report(const char *name, const struct proc_result *res);
+
+/*
+ * Runs every GRUB module whose command line begins with the word "exec", in order (the words
+ * after it are argv), reports each, then prints the summary line
+ * "exec: P programs, E exited, K killed; frames leaked: N".
+ */
+void proc_run_modules(void);
+
+#endif

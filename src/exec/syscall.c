@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * System calls, Linux x86-64 numbers and conventions: the number in rax, arguments in rdi, rsi,
+ * rdx, r10, r8, r9, the result in rax with errors as negative errno values, so small static Linux
+ * programs (musl's start code, stdio and malloc among them) run unmodified. Every pointer from
+ * user space is checked (vmspace_check_user(), which also faults the pages in) before the kernel
+ * touches it, between usermode_access_begin() and _end() for SMAP: a bad pointer is -EFAULT,
+ * never a kernel fault.
+ */
+#include <frame64/console.h>
+#include <frame64/kstring.h>
+#include <frame64/process.h>
+
+enum {
+    SYS_write = 1,
+    SYS_mmap = 9,
+    SYS_mprotect = 10,
+    SYS_munmap = 11,
+    SYS_brk = 12,
+    SYS_ioctl = 16,
+    SYS_writev = 20,
+    SYS_madvise = 28,
+    SYS_getpid = 39,
+    SYS_exit = 60,
+    SYS_arch_prctl = 158,
+    SYS_set_tid_address = 218,
+    SYS_exit_group = 231,
+};
+
+enum {
+    EBADF = 9,
+    ENOMEM = 12,
+    EACCES = 13,
+    EFAULT = 14,
+    EEXIST = 17,
+    ENODEV = 19,
+    EINVAL = 22,
+    ENOTTY = 25,
+    ENOSYS = 38,
+    EPERM = 1,
+};
+
+#define PROT_READ  0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC  0x4
+
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
+#define MAP_POPULATE        0x8000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+
+#define IOV_MAX 1024
+
+/* The negative errno for a vmspace error. */
+static long vm_errno(int err)
+{
+    switch (err) {
+    case VM_OK:
+        return 0;
+    case VM_ENOMEM:
+    case VM_ENOMAP:
+        return -ENOMEM;
+    case VM_EACCES:
+    case VM_EWX:
+        return -EACCES;
+    case VM_EEXIST:
+        return -EEXIST;
+    case VM_EFAULT:
+        return -EFAULT;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* Copies n bytes from user address src. Return: 0 or -EFAULT. */
+static long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n)
+{
+    if (vmspace_check_user(&p->vs, src, n, VM_READ) != VM_OK)
+        return -EFAULT;
+    usermode_access_begin();
+    memcpy(dst, (const void *)src, n);
+    usermode_access_end();
+    return 0;
+}
+
+/* Copies n bytes to user address dst. Return: 0 or -EFAULT. */
+static long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
+{
+    if (vmspace_check_user(&p->vs, dst, n, VM_WRITE) != VM_OK)
+        return -EFAULT;
+    usermode_access_begin();
+    memcpy((void *)dst, src, n);
+    usermode_access_end();
+    return 0;
+}
+
+/* Sends what the program wrote to the console (unless quiet), keeping its first line. */
+static void emit(struct process *p, const char *s, uint64_t n)
+{
+    struct proc_result *r = p->res;
+    for (uint64_t i = 0; i < n; i++) {
+        size_t have = strlen(r->first_line);
+        if (r->output + i == have && s[i] != '\n' && have + 1 < sizeof(r->first_line))
+            r->first_line[have] = s[i]; /* still on the first line: the buffer is zeroed */
+        if (!p->opt->quiet)
+            console_putc(s[i]);
+    }
+    r->output += n;
+}
+
+static long sys_write(struct process *p, long fd, uint64_t buf, uint64_t count)
+{
+    char chunk[256];
+    if (fd != 1 && fd != 2)
+        return -EBADF;
+    if (vmspace_check_user(&p->vs, buf, count, VM_READ) != VM_OK)
+        return -EFAULT;
+    for (uint64_t done = 0; done < count;) {
+        uint64_t n = MIN(count - done, sizeof(chunk));
+        if (copy_from_user(p, chunk, buf + done, n))
+            return done ? (long)done : -EFAULT;
+        emit(p, chunk, n);
+        done += n;
+    }
+    return (long)count;
+}
+
+static long sys_writev(struct process *p, long fd, uint64_t iov, long iovcnt)
+{
+    struct {
+        uint64_t base, len;
+    } v;
+    long total = 0;
+    if (iovcnt < 0 || iovcnt > IOV_MAX)
+        return -EINVAL;
+    if (fd != 1 && fd != 2)
+        return -EBADF;
+    for (long i = 0; i < iovcnt; i++) {
+        if (copy_from_user(p, &v, iov + (uint64_t)i * sizeof(v), sizeof(v)))
+            return -EFAULT;
+        long r = sys_write(p, fd, v.base, v.len);
+        if (r < 0)
+            return total ? total : r;
+        total += r;
+    }
+    return total;
+}
+
+/* The vmspace protection for mmap/mprotect's prot, or -1 for one that is refused. */
+static long vm_prot(long prot)
+{
+    if (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC))
+        return -EINVAL;
+    if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+        return -EACCES; /* W^X holds for user pages too */
+    return VM_USER | (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+           (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* Whether [va, va + len) is a user range (len a page multiple, va page aligned). */
+static bool user_range(uint64_t va, uint64_t len)
+{
+    return va >= USER_MIN && va < VMSPACE_USER_END && len <= VMSPACE_USER_END - va;
+}
+
+static long sys_mmap(struct process *p, uint64_t addr, uint64_t len, long prot, long flags, long fd)
+{
+    if (!(flags & MAP_ANONYMOUS))
+        return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF; /* no files to map */
+    if ((flags & MAP_TYPE) != MAP_PRIVATE)
+        return -EINVAL; /* processes share no memory */
+    if (!len)
+        return -EINVAL;
+    if (len > VMSPACE_USER_END)
+        return -ENOMEM;
+    len = ALIGN_UP(len, PAGE_SIZE);
+    long vp = vm_prot(prot);
+    if (vp < 0)
+        return vp;
+    if (flags & MAP_POPULATE)
+        vp |= VM_POPULATE;
+    uint64_t va = addr;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (!IS_ALIGNED(addr, PAGE_SIZE))
+            return -EINVAL;
+        if (!user_range(addr, len))
+            return addr < USER_MIN ? -EPERM : -ENOMEM;
+        if (flags & MAP_FIXED) {
+            int err = vmspace_unmap(&p->vs, addr, len);
+            if (err != VM_OK)
+                return vm_errno(err);
+        }
+    } else {
+        /* A free hint is taken; else the highest gap below the mmap top. */
+        addr = ALIGN_DOWN(addr, PAGE_SIZE);
+        if (addr && user_range(addr, len) && vmspace_is_free(&p->vs, addr, len))
+            va = addr;
+        else if (vmspace_find_free(&p->vs, len, USER_MIN, PROC_MMAP_TOP, &va) != VM_OK)
+            return -ENOMEM;
+    }
+    int err = vmspace_map_anon(&p->vs, va, len, (unsigned)vp);
+    return err == VM_OK ? (long)va : vm_errno(err);
+}
+
+static long sys_munmap(struct process *p, uint64_t addr, uint64_t len)
+{
+    if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || len > VMSPACE_USER_END)
+        return -EINVAL;
+    len = ALIGN_UP(len, PAGE_SIZE);
+    if (!user_range(addr, len))
+        return -EINVAL;
+    return vm_errno(vmspace_unmap(&p->vs, addr, len));
+}
+
+static long sys_mprotect(struct process *p, uint64_t addr, uint64_t len, long prot)
+{
+    if (!IS_ALIGNED(addr, PAGE_SIZE))
+        return -EINVAL;
+    long vp = vm_prot(prot);
+    if (vp < 0)
+        return vp;
+    if (!len)
+        return 0;
+    if (len > VMSPACE_USER_END)
+        return -ENOMEM;
+    len = ALIGN_UP(len, PAGE_SIZE);
+    if (!user_range(addr, len))
+        return -ENOMEM;
+    return vm_errno(vmspace_protect(&p->vs, addr, len, (unsigned)vp));
+}
+
+/* Linux's brk: the new break, or the old one when the request cannot be met. */
+static long sys_brk(struct process *p, uint64_t addr)
+{
+    if (addr < p->brk_start || addr > p->brk_start + PROC_BRK_MAX)
+        return (long)p->brk;
+    uint64_t old_end = ALIGN_UP(p->brk, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
+    int err = VM_OK;
+    if (new_end > old_end)
+        err = vmspace_map_anon(&p->vs, old_end, new_end - old_end,
+                               VM_USER | VM_READ | VM_WRITE);
+    else if (new_end < old_end)
+        err = vmspace_unmap(&p->vs, new_end, old_end - new_end);
+    if (err == VM_OK)
+        p->brk = addr;
+    return (long)p->brk;
+}
+
+static long sys_arch_prctl(struct process *p, long code, uint64_t addr)
+{
+    uint64_t fs;
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= VMSPACE_USER_END)
+            return -EPERM;
+        usermode_set_fs_base(addr);
+        p->fs_base = addr;
+        return 0;
+    case ARCH_GET_FS:
+        fs = p->fs_base;
+        return copy_to_user(p, addr, &fs, sizeof(fs));
+    default:
+        return -EINVAL;
+    }
+}
+
+void syscall_dispatch(struct syscall_frame *f)
+{
+    struct process *p = proc_current();
+    long r;
+    switch (f->rax) {
+    case SYS_write:
+        r = sys_write(p, (long)f->rdi, f->rsi, f->rdx);
+        break;
+    case SYS_writev:
+        r = sys_writev(p, (long)f->rdi, f->rsi, (long)f->rdx);
+        break;
+    case SYS_mmap:
+        r = sys_mmap(p, f->rdi, f->rsi, (long)f->rdx, (long)f->r10, (long)f->r8);
+        break;
+    case SYS_munmap:
+        r = sys_munmap(p, f->rdi, f->rsi);
+        break;
+    case SYS_mprotect:
+        r = sys_mprotect(p, f->rdi, f->rsi, (long)f->rdx);
+        break;
+    case SYS_madvise:
+        r = 0; /* advice only: doing nothing is always correct for MADV_FREE/DONTNEED-less use */
+        break;
+    case SYS_brk:
+        r = sys_brk(p, f->rdi);
+        break;
+    case SYS_ioctl:
+        r = -ENOTTY; /* no terminals: isatty() is false, stdio buffers fully */
+        break;
+    case SYS_arch_prctl:
+        r = sys_arch_prctl(p, (long)f->rdi, f->rsi);
+        break;
+    case SYS_set_tid_address:
+        p->tid_address = f->rdi;
+        r = p->pid;
+        break;
+    case SYS_getpid:
+        r = p->pid;
+        break;
+    case SYS_exit:
+    case SYS_exit_group:
+        proc_exit(PROC_EXITED, (int)(f->rdi & 0xFF), NULL);
+    default:
+        r = -ENOSYS;
+        break;
+    }
+    f->rax = (uint64_t)r;
+}
