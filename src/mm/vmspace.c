@@ -413,14 +413,17 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
         err = vm_share_reserve(dst->env, extra);
     if (err == VM_OK)
         err = new_area(dst, dst_va, size, p, VM_AREA_FIXED, &i);
-    if (err != VM_OK)
+    if (err != VM_OK) {
+        vm_share_trim(dst->env);
         return err;
+    }
 
     uint64_t bits = vm_prot_pte(dst->env, p);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
         uint64_t *d = new_leaf_slot(dst, dst_va + off);
         if (!d) {
             drop_area(dst, i); /* also drops the mappings added to the sharing table */
+            vm_share_trim(dst->env);
             return VM_ENOMEM;
         }
         uint64_t *e = source_leaf(src, src_va + off);

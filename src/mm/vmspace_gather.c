@@ -90,7 +90,12 @@ void vm_gather_leaf(struct vm_gather *g, uint64_t va, phys_addr_t pa)
 
 void vm_gather_table(struct vm_gather *g, uint64_t va, phys_addr_t pa)
 {
-    add_range(g, va);
+    /*
+     * One invlpg drops every paging-structure cache entry (Intel SDM 4.10.4.1), so the range
+     * need not grow to span the table: it only must not be empty, or no flush would come.
+     */
+    if (!pending(g))
+        add_range(g, va);
     g->freed_tables = true;
     add_frame(g, pa);
 }

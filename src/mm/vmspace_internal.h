@@ -62,6 +62,8 @@ bool vm_share_contains(const struct vmspace_env *env, phys_addr_t pa);
 void vm_share_add(struct vmspace_env *env, phys_addr_t pa);
 /* One mapping of pa goes. Return: true if others remain (do not free pa). */
 bool vm_share_drop(struct vmspace_env *env, phys_addr_t pa);
+/* Gives the table's frames back if no frame is shared (after a reservation went unused). */
+void vm_share_trim(struct vmspace_env *env);
 
 /* --- The TLB gather (vmspace_gather.c): unhook, flush, then free. --- */
 #define VM_GATHER_LOCAL 16

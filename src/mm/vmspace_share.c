@@ -132,11 +132,17 @@ bool vm_share_drop(struct vmspace_env *env, phys_addr_t pa)
     sh->mappings--; /* one mapping left: it owns the frame alone again */
     sh->count--;
     delete_at(sh, i);
-    if (sh->count == 0) {
+    if (sh->count * 8 < sh->capacity && sh->capacity > PER_FRAME)
+        rehash(env, sh->capacity / 2); /* if no frame is free the table just stays larger */
+    vm_share_trim(env);
+    return true;
+}
+
+void vm_share_trim(struct vmspace_env *env)
+{
+    struct vm_share *sh = &env->share;
+    if (sh->count == 0 && sh->capacity != 0) {
         vm_fvec_resize(env, &sh->slots, 0);
         sh->capacity = 0;
-    } else if (sh->count * 8 < sh->capacity && sh->capacity > PER_FRAME) {
-        rehash(env, sh->capacity / 2); /* if no frame is free the table just stays larger */
     }
-    return true;
 }

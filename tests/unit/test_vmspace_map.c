@@ -257,6 +257,39 @@ static void test_without_nx(void **state)
     assert_int_equal(vmspace_map_anon(&a, 12 * MiB, PAGE_SIZE, RW | VM_EXEC), VM_EWX);
 }
 
+/*
+ *   340 one-page areas (2 list frames + directory); pool emptied; the 341st
+ * Expect: VM_ENOMEM (the third list frame), still 340 areas in 3 frames.
+ */
+static void test_area_list_growth_out_of_memory(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; i < 340; i++)
+        assert_int_equal(vmspace_map_anon(&a, 256 * MiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW), VM_OK);
+    exhaust(0);
+    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, PAGE_SIZE, RW), VM_ENOMEM);
+    assert_int_equal(stats_of(&a).areas, 340);
+    assert_int_equal(stats_of(&a).area_frames, 3);
+    refill();
+}
+
+/*
+ *   one-page areas with gaps until the list is at its limit: 512 frames of 170 = 87040 areas
+ * Expect: the 87041st is VM_ENOMEM (the directory is full), the list intact (513 frames).
+ */
+static void test_area_list_limit(void **state)
+{
+    (void)state;
+    const uint64_t max = 512 * 170;
+    for (uint64_t i = 0; i < max; i++)
+        if (vmspace_map_anon(&a, 1 * GiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW) != VM_OK)
+            fail_msg("area %lu refused", i);
+    assert_int_equal(vmspace_map_anon(&a, 1 * GiB + max * 2 * PAGE_SIZE, PAGE_SIZE, RW), VM_ENOMEM);
+    assert_int_equal(stats_of(&a).areas, max);
+    assert_int_equal(stats_of(&a).area_frames, 513);
+    assert_int_equal(touch(&a, 1 * GiB + (max - 1) * 2 * PAGE_SIZE, VM_WRITE), VM_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +303,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_map_phys_out_of_memory, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_areas_merge, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_area_list_grows_and_shrinks, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_area_list_growth_out_of_memory, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_area_list_limit, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_without_nx, setup_no_nx, arena_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@ set(FRAME64_VMSPACE_SOURCES
   ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c
   ${PROJECT_SOURCE_DIR}/src/mm/region.c
   ${PROJECT_SOURCE_DIR}/src/mm/region_alloc.c)
-foreach(name vmspace_create vmspace_map)
+foreach(name vmspace_create vmspace_map vmspace_unmap vmspace_protect vmspace_share
+             vmspace_fault)
   frame64_unit_test(${name} SOURCES ${FRAME64_VMSPACE_SOURCES})
 endforeach()

@@ -37,7 +37,7 @@
 #define RW        (VM_READ | VM_WRITE | VM_USER)
 #define RO        (VM_READ | VM_USER)
 #define RX        (VM_READ | VM_EXEC | VM_USER)
-#define GUARD_MAX 1024
+#define GUARD_MAX 2048
 
 static struct region vt_storage[REGION_STATIC_CAPACITY];
 static struct region_list vt_list;
@@ -51,9 +51,14 @@ static struct {
     struct vmspace_flush log[64]; /* the first 64 calls */
     uint64_t pages;               /* pages flushed one by one, summed */
     unsigned alls;                /* full flushes */
-    phys_addr_t guard[GUARD_MAX]; /* frames that must still be ours at every flush */
+    struct {
+        phys_addr_t pa; /* must still be ours when the flush covering va comes */
+        uint64_t va;
+        bool table; /* a table: empty, so not marked, only checked to be all zeroes still */
+    } guard[GUARD_MAX];
     unsigned nguard;
-    uint64_t in_use; /* pool frames in use at the last flush */
+    unsigned checked; /* guards a flush found intact */
+    uint64_t in_use;  /* pool frames in use at the last flush */
 } fl;
 
 static inline uint64_t pool_in_use(void)
@@ -85,29 +90,82 @@ static inline void refill(void)
         frame_free(&pool, vt_hoard[--vt_nhoard]);
 }
 
-/* A frame a test guards holds this word at offset 0 until it is freed (poisoned). */
+/*
+ * A frame a test marks or guards holds this word at offset 0 until it is freed: FRAME_POISON
+ * fills it with 0x6b, or the pool makes it the head of its free stack and writes a count there.
+ */
 static inline uint64_t guard_word(phys_addr_t pa)
 {
     return 0x600d000000000000ull ^ pa;
 }
 
-/* Marks pa so the fake flush can tell that it has not been freed yet. */
-static inline void guard(phys_addr_t pa)
+static inline void mark(phys_addr_t pa)
+{
+    *(uint64_t *)phys_to_virt(pa) = guard_word(pa);
+}
+
+static inline bool marked(phys_addr_t pa)
+{
+    return *(uint64_t *)phys_to_virt(pa) == guard_word(pa);
+}
+
+/*
+ * Marks pa, which va reaches (for a table: the first address it maps), so that the flush that
+ * covers va can tell pa has not been freed yet; after that flush pa may go.
+ */
+static inline void guard(phys_addr_t pa, uint64_t va)
 {
     assert_true(fl.nguard < GUARD_MAX);
-    *(uint64_t *)phys_to_virt(pa) = guard_word(pa);
-    fl.guard[fl.nguard++] = pa;
+    mark(pa);
+    fl.guard[fl.nguard].pa = pa;
+    fl.guard[fl.nguard].table = false;
+    fl.guard[fl.nguard++].va = va;
 }
+
+/* As guard() for the table pa, which is empty: its entries are left alone. */
+static inline void guard_table(phys_addr_t pa, uint64_t va)
+{
+    assert_true(fl.nguard < GUARD_MAX);
+    fl.guard[fl.nguard].pa = pa;
+    fl.guard[fl.nguard].table = true;
+    fl.guard[fl.nguard++].va = va;
+}
+
+/* An empty table still ours is all zeroes; a freed one is poisoned (or a free-stack head). */
+static inline bool table_intact(phys_addr_t pa)
+{
+    const uint64_t *w = phys_to_virt(pa);
+    for (unsigned i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+        if (w[i] != 0)
+            return false;
+    return true;
+}
+
+/* Expect pa to be free in the pool: with FRAME_CHECK a second free of it panics. */
+#define expect_freed(pa)                                                                           \
+    do {                                                                                           \
+        expect_panic(frame_free(&pool, (pa)));                                                     \
+        assert_non_null(strstr(panic_message(), "already"));                                       \
+    } while (0)
 
 static inline void fake_flush(void *ctx, const struct vmspace_flush *f)
 {
     assert_ptr_equal(ctx, &fl);
     assert_true(f->start < f->end);
     assert_true(IS_ALIGNED(f->start | f->end, PAGE_SIZE));
-    for (unsigned i = 0; i < fl.nguard; i++)
-        if (*(uint64_t *)phys_to_virt(fl.guard[i]) != guard_word(fl.guard[i]))
-            fail_msg("frame %lx was freed (or reused) before the flush of [%lx, %lx)", fl.guard[i],
+    for (unsigned i = 0; i < fl.nguard;) {
+        phys_addr_t pa = fl.guard[i].pa;
+        uint64_t va = fl.guard[i].va;
+        if (va < f->start || va >= f->end) {
+            i++;
+            continue;
+        }
+        if (fl.guard[i].table ? !table_intact(pa) : !marked(pa))
+            fail_msg("frame %lx (for %lx) was freed before the flush of [%lx, %lx)", pa, va,
                      f->start, f->end);
+        fl.checked++;
+        fl.guard[i] = fl.guard[--fl.nguard]; /* flushed: it may be freed from now on */
+    }
     if (fl.calls < ARRAY_SIZE(fl.log))
         fl.log[fl.calls] = *f;
     fl.calls++;
