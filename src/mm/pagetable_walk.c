@@ -120,12 +120,14 @@ static void walk_tables(phys_addr_t table, int level, uint64_t virt, uint64_t si
                         pt_table_free_fn release, void *ctx)
 {
     uint64_t sz = level_size(level);
-    for (uint64_t off = 0; off < size;) {
+    uint64_t *e = entry_ptr(table, virt, level); /* the slots of the range are consecutive */
+    for (uint64_t off = 0; off < size; e++) {
         uint64_t v = virt + off;
         uint64_t base = ALIGN_DOWN(v, sz);
         uint64_t step = MIN(base + sz - v, size - off);
-        uint64_t *e = entry_ptr(table, v, level);
         off += step;
+        if (*e == 0)
+            continue;
         if (level > 0 && is_link(*e, level, v)) {
             phys_addr_t child = *e & PTE_ADDR_MASK;
             if (level > 1 || all) /* a PT has no tables below it to prune */
@@ -134,7 +136,7 @@ static void walk_tables(phys_addr_t table, int level, uint64_t virt, uint64_t si
                 *e = 0;
                 release(ctx, child, level - 1, base);
             }
-        } else if (all && *e != 0) {
+        } else if (all) {
             panic("pt_free_tables: %lx is still mapped (%s entry %lx) while its tables are freed",
                   v, level == 0 ? "PT" : "huge or non-present", *e);
         }
