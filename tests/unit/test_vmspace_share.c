@@ -320,6 +320,72 @@ static void test_share_table_out_of_memory(void **state)
     refill();
 }
 
+/* The sharing table's first probe slot for pa at 256 entries (a copy of its hash, for picking). */
+static unsigned home256(phys_addr_t pa)
+{
+    return (unsigned)(((pa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ull) >> 56);
+}
+
+/* Takes out of the hoard a frame whose home slot is h. */
+static phys_addr_t pick_home(unsigned h)
+{
+    for (uint64_t i = 0; i < vt_nhoard; i++) {
+        if (home256(vt_hoard[i]) == h) {
+            phys_addr_t pa = vt_hoard[i];
+            vt_hoard[i] = vt_hoard[--vt_nhoard];
+            return pa;
+        }
+    }
+    fail_msg("no free frame with home slot %u", h);
+    return PHYS_NONE;
+}
+
+/*
+ * Frames picked so that their sharing-table entries collide (page order = insertion order):
+ *   homes  100 100 100 101 101 102 102 | 255  0  0
+ *   slots  100 101 102 103 104 105 106 | 255  0  1     (the second run wraps)
+ * A maps them at [4M+4K, +10 pages) and shares them into B; B's pages are then unmapped one
+ * at a time: slot 255 first (the home-0 entries after the wrap must stay where they are), the
+ * head of the first run (its followers must move up), then the rest.
+ * Expect: after every unmap exactly one entry is gone and every other is still found (an entry
+ * made unreachable would be freed while A maps it: the count would be off, then a double free);
+ * at the end every frame comes back once. (Sequential frames never collide with this hash, so
+ * only picked frames reach the backward-shift deletion.)
+ */
+static void test_share_table_collisions(void **state)
+{
+    (void)state;
+    static const unsigned homes[] = {100, 100, 100, 101, 101, 102, 102, 255, 0, 0};
+    static const unsigned order[] = {7, 0, 1, 8, 3, 5, 9, 2, 4, 6};
+    const unsigned n = ARRAY_SIZE(homes);
+    phys_addr_t picked[ARRAY_SIZE(homes)];
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&b, 64 * MiB, PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    exhaust(0); /* from here on frames come out of the pool in the order they go back in */
+    for (unsigned i = 0; i < n; i++)
+        picked[i] = pick_home(homes[i]);
+    frame_free(&pool, vt_hoard[--vt_nhoard]); /* for the sharing table, taken last */
+    for (unsigned i = n; i-- > 0;)
+        frame_free(&pool, picked[i]);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW | VM_POPULATE),
+                     VM_OK);
+    for (unsigned i = 0; i < n; i++)
+        assert_int_equal(tr(&a, 4 * MiB + (i + 1) * PAGE_SIZE), picked[i]);
+    assert_int_equal(
+        vmspace_share(&b, 64 * MiB + PAGE_SIZE, &a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(env_stats().shared, n);
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t va = 64 * MiB + (order[k] + 1) * PAGE_SIZE;
+        assert_int_equal(vmspace_unmap(&b, va, PAGE_SIZE), VM_OK);
+        assert_int_equal(env_stats().shared, n - k - 1);
+        assert_int_equal(tr(&a, 4 * MiB + (order[k] + 1) * PAGE_SIZE), picked[order[k]]);
+    }
+    refill();
+    vmspace_destroy(&a);
+    vmspace_destroy(&b);
+    expect_pool_back();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_share_table_grows_and_shrinks, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_out_of_memory, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_stale_bit, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_table_collisions, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_table_deletes_in_chains, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_source_out_of_memory, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_table_out_of_memory, setup, arena_teardown),

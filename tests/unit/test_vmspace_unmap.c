@@ -152,6 +152,24 @@ static void test_flush_page_by_page(void **state)
 }
 
 /*
+ *   [4M, +33 pages) populated RW; protect its first 32 pages RO, then all 33 to no access
+ * Expect: 32 pages are flushed page by page (the threshold is 32), 33 pages in full ("all").
+ */
+static void test_flush_threshold(void **state)
+{
+    (void)state;
+    assert_int_equal(env.flush_max_pages, VMSPACE_FLUSH_MAX_PAGES);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 33 * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_protect(&a, 4 * MiB, 32 * PAGE_SIZE, RO), VM_OK);
+    assert_int_equal(vmspace_protect(&a, 4 * MiB, 33 * PAGE_SIZE, VM_USER), VM_OK);
+    assert_int_equal(fl.calls, 2);
+    assert_false(fl.log[0].all);
+    assert_int_equal(fl.log[0].end - fl.log[0].start, 32 * PAGE_SIZE);
+    assert_true(fl.log[1].all);
+    assert_int_equal(fl.log[1].end - fl.log[1].start, 33 * PAGE_SIZE);
+}
+
+/*
  *   [4M, +1200 pages) populated: 1200 leaves + 3 PTs + PD + PDPT = 1205 frames to free; guarded
  * Expect: the gather holds 16 + 512 frames, so it flushes three times, each flush before the
  * frames it covers are freed (every guard checked), the first two with "all": the first covers
@@ -255,6 +273,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unmap_frees_empty_tables, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_flush_before_free, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_flush_page_by_page, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_flush_threshold, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_gather_batches, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_gather_without_batch_frame, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_unmap_untouched_no_flush, setup, arena_teardown),
