@@ -92,4 +92,54 @@ uint64_t pt_tables_needed(uint64_t virt, uint64_t size, unsigned page_sizes);
  */
 int pt_link_pdpt(phys_addr_t pml4, uint64_t virt, pt_alloc_fn alloc, void *ctx);
 
+/*
+ * Table lifetime, for address spaces that own their tables (src/mm/pagetable_walk.c). Only 4 KiB
+ * leaves are created here; tables are linked zeroed, unlinked only once empty (pt_prune) or when
+ * the whole space goes (pt_free_tables), and handed back through a callback so the caller can
+ * flush the TLB before it frees them. The callbacks name a table by its level below the PML4.
+ */
+#define PT_LEVEL_PT   0 /* a page table: 512 leaves of 4 KiB */
+#define PT_LEVEL_PD   1
+#define PT_LEVEL_PDPT 2
+
+/* Hands out one 4 KiB frame for a table at level (the walker zeroes it). Return: it or PHYS_NONE.
+ */
+typedef phys_addr_t (*pt_table_alloc_fn)(void *ctx, int level);
+/* Takes back a table at level, already unlinked, that mapped virtual addresses from virt on. */
+typedef void (*pt_table_free_fn)(void *ctx, phys_addr_t table, int level, uint64_t virt);
+
+/*
+ * Walks the tables for virt and stops at the first entry that is not a link to a table: a PT
+ * entry (*level 0, present or not), or at *level 1..3 an entry that is not present (nothing is
+ * mapped in its whole slot) or a huge leaf (levels 1 and 2). Nothing is changed.
+ * Return: a pointer to that entry, or NULL (and *level -1) for a non-canonical virt.
+ */
+uint64_t *pt_find(phys_addr_t pml4, uint64_t virt, int *level);
+
+/*
+ * The PT entry for the 4 KiB page at virt, linking zeroed tables from alloc(ctx, level) where
+ * they are missing; new links get PTE_PRESENT | link (link: PTE_WRITE and/or PTE_USER), existing
+ * tables are used as they are. Return: K_OK with *slot set; K_ENOMEM if alloc failed (the tables
+ * linked so far stay, empty, for pt_prune()); K_EINVAL for a non-canonical or misaligned virt, a
+ * link with other bits, or a huge page covering virt (nothing changed).
+ */
+int pt_leaf_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_table_alloc_fn alloc, void *ctx,
+                 uint64_t **slot);
+
+/*
+ * Unlinks every table below the PML4 that is empty (all 512 entries zero) and whose slot meets
+ * [virt, virt + size), bottom-up, so a PD emptied by its last PT going also goes; each is handed to
+ * release(). Leaves are not touched. Same range rules as pt_unmap() (K_EINVAL, nothing done).
+ */
+int pt_prune(phys_addr_t pml4, uint64_t virt, uint64_t size, pt_table_free_fn release, void *ctx);
+
+/*
+ * xv6's freewalk: unlinks and hands to release() every table whose whole slot lies inside
+ * [virt, virt + size), bottom-up. The leaves must be gone already: a non-zero entry that is not a
+ * link (a 4 KiB or huge leaf, or software bits in a non-present entry) inside the range is a
+ * broken invariant and panics naming its virtual address. Same range rules as pt_unmap().
+ */
+int pt_free_tables(phys_addr_t pml4, uint64_t virt, uint64_t size, pt_table_free_fn release,
+                   void *ctx);
+
 #endif

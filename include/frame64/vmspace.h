@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Address spaces (design: docs/address-spaces.md). A space is a PML4 whose lower half
+ * (virtual [0, 2^47), PML4 entries 0..255) is private and whose upper half is the kernel's,
+ * shared: create copies PML4 entries 256..511 from the kernel's template PML4. That is only
+ * correct because the kernel pre-allocates every kernel-half PDPT before the first space is
+ * created, so those 256 entries never change afterwards; vmspace_env_init() refuses a template
+ * with a missing entry and vmspace_destroy() panics if a space's copy no longer matches.
+ *
+ * The user half holds areas: sorted, non-overlapping page ranges with one protection each.
+ *   - anonymous areas are demand-zero: a page gets a zeroed frame from the pool on its first
+ *     touch (vmspace_fault(), called by the #PF handler), or at once with VM_POPULATE;
+ *   - fixed areas have every page mapped when they are made: given physical frames
+ *     (vmspace_map_phys(): device memory or memory the caller owns, never freed here) or the
+ *     frames of another range (vmspace_share(), in another space or the same one).
+ * Leaves are 4 KiB only. Bookkeeping costs frames only for what exists: an untouched
+ * reservation is one area record, however large; page-table frames exist only above mapped
+ * pages and are freed as soon as a table becomes empty. A frame mapped more than once is in a
+ * sharing table global to the env (hash table in pool frames, sized by the shared frames, not by
+ * RAM) and is freed once, when its last mapping goes.
+ *
+ * TLB: every change that removes or reduces a translation is flushed through the env's flush
+ * callback before any frame it protected is freed (gather, flush, free; src/mm/vmspace_gather.c).
+ *
+ * Not thread-safe: the caller serialises every call on spaces of one env (they share the
+ * sharing table). A space must not be loaded in CR3 (on any CPU) when it is destroyed.
+ *
+ * Errors are VM_E* codes (vmspace_strerror() gives the sentence); a broken invariant panics
+ * naming the virtual address.
+ */
+#ifndef FRAME64_VMSPACE_H
+#define FRAME64_VMSPACE_H
+
+#include <frame64/frame.h>
+#include <frame64/types.h>
+
+/*
+ * Mappings may lie in [0, VMSPACE_USER_END). The last page below 2^47 stays unmapped, as in
+ * Linux: a user RIP there would make sysret return to a non-canonical address, which faults in
+ * ring 0 on Intel CPUs.
+ */
+#define VMSPACE_USER_END     (((uint64_t)1 << 47) - PAGE_SIZE)
+#define VMSPACE_KERNEL_FIRST 256 /* first PML4 entry of the shared kernel half */
+
+/*
+ * Protection (prot) of an area. VM_WRITE or VM_EXEC imply VM_READ (x86 has no write-only or
+ * execute-only pages); prot without any of the three is no access (the frames stay, the leaves
+ * are not present). VM_EXEC is only enforced when the env has VMSPACE_NX. VM_USER lets ring 3
+ * in. VM_WRITE | VM_EXEC together is refused (VM_EWX).
+ */
+#define VM_READ  0x1u
+#define VM_WRITE 0x2u
+#define VM_EXEC  0x4u
+#define VM_USER  0x8u
+#define VM_PROT  (VM_READ | VM_WRITE | VM_EXEC | VM_USER)
+
+/* Options, or'd into prot: where each is accepted is said at the function. */
+#define VM_POPULATE 0x10u /* vmspace_map_anon(): allocate and zero every page now */
+#define VM_UNCACHED 0x20u /* vmspace_map_phys(): PCD | PWT, for device registers */
+
+/* Flags of vmspace_env_init(). */
+#define VMSPACE_NX 0x1u /* EFER.NXE is on: pages without VM_EXEC get PTE_NX */
+
+/*
+ * Software-available bits of a user leaf (the CPU ignores bits 9..11 of a PTE).
+ *   OWNED:    the space owns the frame (anonymous, or shared from an anonymous page): it is
+ *             freed when its last mapping goes. Leaves without it (vmspace_map_phys(), or shared
+ *             from such a page) are never freed.
+ *   SHARED:   the frame may have other mappings: look it up in the sharing table before freeing
+ *             (stale once only one mapping is left, which is harmless).
+ *   NOACCESS: a no-access page (prot without R/W/X): present bit clear, frame kept.
+ */
+#define PTE_SW_OWNED    ((uint64_t)1 << 9)
+#define PTE_SW_SHARED   ((uint64_t)1 << 10)
+#define PTE_SW_NOACCESS ((uint64_t)1 << 11)
+
+/* Error codes: negative, VM_OK is 0. The values follow Linux errno where one fits. */
+enum vm_err {
+    VM_OK = 0,
+    VM_EWX = -1,     /* writable and executable at once */
+    VM_ENOMAP = -2,  /* no area covers the address */
+    VM_ENOMEM = -12, /* no free frame, or the area list or sharing table is at its limit */
+    VM_EACCES = -13, /* the area's protection does not allow the access */
+    VM_EFAULT = -14, /* the address is not in the user half */
+    VM_EEXIST = -17, /* the range overlaps an area */
+    VM_EINVAL = -22, /* empty or misaligned range, unknown flags, bad access, other env */
+};
+
+/* The sentence for an error code ("the range overlaps an existing mapping"). */
+const char *vmspace_strerror(int err);
+
+/*
+ * What a failed vmspace_fault() with access means, for a kill line: "read of an unmapped
+ * address", "write to a page that is not writable", "out of memory", ...
+ */
+const char *vmspace_fault_reason(int err, unsigned access);
+
+/*
+ * What the flush callback must make the TLB forget: every translation of [start, end) in the
+ * space whose PML4 is pml4, and (freed_tables) any paging-structure cache entry of tables that
+ * were unlinked there. all: the range is longer than the env's flush_max_pages, reload CR3
+ * (the kernel half is global) instead of one invlpg per page. On x86 one invlpg also drops every
+ * paging-structure cache entry, so [start, end) need not span a freed table.
+ * A space not loaded in CR3 has no TLB entries without PCID: the callback may then do nothing.
+ * The callback must not call back into vmspace; frames are freed only after it returns. (The SMP
+ * issue turns this call into a shootdown.)
+ */
+struct vmspace_flush {
+    phys_addr_t pml4;
+    uint64_t start, end;
+    bool all;
+    bool freed_tables;
+};
+typedef void (*vmspace_flush_fn)(void *ctx, const struct vmspace_flush *f);
+
+/* Private: frames from the pool used as one array, through a directory frame past one frame. */
+struct vm_fvec {
+    phys_addr_t root; /* the frame itself when frames == 1, else the directory */
+    uint64_t frames;  /* data frames */
+};
+
+/* Private: the sharing table (open addressing over a vm_fvec). */
+struct vm_share {
+    struct vm_fvec slots;
+    uint64_t capacity; /* entries, a power of two (0: no table) */
+    uint64_t count;    /* frames with more than one mapping */
+    uint64_t mappings; /* their mappings, in total */
+};
+
+/* What every space of a kernel shares. Set up by vmspace_env_init(); fields are read-only. */
+struct vmspace_env {
+    struct frame_pool *pool;
+    phys_addr_t kernel_pml4; /* the template for PML4 entries 256..511 */
+    unsigned flags;          /* VMSPACE_NX */
+    vmspace_flush_fn flush;
+    void *flush_ctx;
+    uint64_t flush_max_pages; /* ranges longer than this are flushed whole (may be changed) */
+    uint64_t frames;          /* every frame the spaces of this env hold from the pool */
+    struct vm_share share;
+};
+
+#define VMSPACE_FLUSH_MAX_PAGES 32 /* the default: Linux's single-page flush ceiling is 33 */
+
+/*
+ * Per-space accounting, exact at every return: each category counts frames (except phys and
+ * areas). Over an env: env->frames == sum of (leaf + pt + pd + pdpt + pml4 + area_frames) over
+ * its spaces - (shared_mappings - shared) + share_frames (vmspace_env_get_stats()).
+ */
+struct vmspace_stats {
+    uint64_t leaf;         /* leaves of frames the space owns (a frame mapped twice counts twice) */
+    uint64_t phys;         /* leaves of frames it does not own (never freed; not counted above) */
+    uint64_t pt, pd, pdpt; /* table frames per level */
+    uint64_t pml4;         /* 1 while the space exists */
+    uint64_t area_frames;  /* frames holding the area list */
+    uint64_t areas;        /* areas in it */
+};
+
+struct vmspace_env_stats {
+    uint64_t frames;          /* env->frames */
+    uint64_t share_frames;    /* frames holding the sharing table */
+    uint64_t shared;          /* frames with more than one mapping (entries in the table) */
+    uint64_t shared_mappings; /* their mappings in all spaces */
+};
+
+/* An address space. Fields are private to src/mm/vmspace*.c (here so it can be embedded). */
+struct vmspace {
+    struct vmspace_env *env;
+    phys_addr_t pml4; /* load this into CR3 */
+    struct vm_fvec areas;
+    struct vmspace_stats stats;
+};
+
+/*
+ * Sets up env: spaces take frames from pool, copy the kernel half from kernel_pml4 (all of
+ * whose entries 256..511 must be present), flush through flush(flush_ctx, ...).
+ * Return: VM_OK; VM_EINVAL for unknown flags, no flush callback, a misaligned template or one
+ * with a missing kernel-half entry (printed).
+ */
+int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr_t kernel_pml4,
+                     unsigned flags, vmspace_flush_fn flush, void *flush_ctx);
+
+void vmspace_env_get_stats(const struct vmspace_env *env, struct vmspace_env_stats *st);
+
+/* A new, empty space: one PML4 frame. Return: VM_OK or VM_ENOMEM (s is then not a space). */
+int vmspace_create(struct vmspace *s, struct vmspace_env *env);
+
+/*
+ * Unmaps everything, frees the tables (freewalk: a leaf left outside every area panics naming
+ * it), flushes, then frees every frame the space owns and its PML4. Cannot fail. Afterwards s
+ * is not a space. Panics if the kernel half was changed or the accounting does not reach zero.
+ */
+void vmspace_destroy(struct vmspace *s);
+
+/*
+ * A demand-zero area [va, va + size) with prot (| VM_POPULATE). Costs no page-table frame until
+ * a page is touched. Return: VM_OK; VM_EINVAL, VM_EWX, VM_EFAULT (outside the user half),
+ * VM_EEXIST (overlaps an area), VM_ENOMEM (nothing changed).
+ */
+int vmspace_map_anon(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot);
+
+/*
+ * A fixed area mapping [va, va + size) to physical [phys, phys + size) with prot
+ * (| VM_UNCACHED). The frames are not the space's: they are never freed, and must outlive the
+ * mapping. Return: as vmspace_map_anon(); VM_EINVAL also for phys misaligned or past 2^52.
+ */
+int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t size,
+                     unsigned prot);
+
+/*
+ * A fixed area [dst_va, dst_va + size) of dst mapping, page by page, the frames that
+ * [src_va, src_va + size) of src maps, with prot. src may be dst (ranges must not overlap).
+ * Demand-zero pages of the source are faulted in first. Owned frames become shared: each is
+ * freed once, when its last mapping goes. Return: VM_OK; VM_ENOMAP if an area does not cover
+ * all of the source; as vmspace_map_anon() otherwise. On VM_ENOMEM dst is unchanged, though
+ * source pages may have been faulted in (they read as zeroes, as before).
+ */
+int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uint64_t src_va,
+                  uint64_t size, unsigned prot);
+
+/*
+ * Removes every area in [va, va + size) (holes are fine, areas are cut at the ends), clears the
+ * leaves, prunes the tables that became empty, flushes, then frees what was the space's alone.
+ * Return: VM_OK; VM_EINVAL; VM_EFAULT; VM_ENOMEM if cutting a hole in one area needs an
+ * area-list frame the pool does not have (nothing changed).
+ */
+int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size);
+
+/*
+ * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes.
+ * Return: VM_OK; VM_ENOMAP (a hole in the range); VM_EINVAL; VM_EWX; VM_EFAULT; VM_ENOMEM if
+ * splitting areas needs an area-list frame the pool does not have (nothing changed).
+ */
+int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot);
+
+/*
+ * The page-fault handler's entry: access is VM_READ, VM_WRITE or VM_EXEC, | VM_USER when the
+ * fault came from ring 3. Zero-fills a demand page on its first touch; a fault on a page that
+ * is already mapped with the access allowed (a stale TLB entry) is resolved as it is.
+ * Return: VM_OK (resolved: retry the access); VM_EFAULT (not a user address), VM_ENOMAP,
+ * VM_EACCES, VM_ENOMEM (nothing changed), VM_EINVAL (bad access). vmspace_fault_reason() words
+ * each for a kill line.
+ */
+int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access);
+
+/*
+ * Validates a user buffer [va, va + len) for access (VM_READ or VM_WRITE; VM_USER implied) and
+ * faults its pages in, so a system call can then copy without faulting. len 0 is fine.
+ * Return: as vmspace_fault() for the first page that fails; VM_EFAULT also if the buffer runs
+ * past the user half or wraps.
+ */
+int vmspace_check_user(struct vmspace *s, uint64_t va, uint64_t len, unsigned access);
+
+/*
+ * The physical address va maps to now (PHYS_NONE: not mapped, a no-access page, or not a user
+ * address); *flags (may be NULL) gets the leaf's flag bits, 0 when unmapped.
+ */
+phys_addr_t vmspace_translate(const struct vmspace *s, uint64_t va, uint64_t *flags);
+
+void vmspace_get_stats(const struct vmspace *s, struct vmspace_stats *st);
+
+#endif

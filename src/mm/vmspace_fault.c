@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * The fault side of address spaces: the page-fault handler's entry, the check system calls make
+ * on user buffers, translation, and the words for errors (include/frame64/vmspace.h).
+ */
+#include <frame64/error.h>
+#include <frame64/kstring.h>
+#include <frame64/pagetable.h>
+#include <frame64/panic.h>
+#include <frame64/phys.h>
+
+#include "vmspace_internal.h"
+
+const char *vmspace_strerror(int err)
+{
+    switch (err) {
+    case VM_OK:
+        return "success";
+    case VM_EWX:
+        return "refused: a page may not be both writable and executable (W^X)";
+    case VM_ENOMAP:
+        return "no mapping covers the address";
+    case VM_ENOMEM:
+        return "out of memory: no free frame, or the area list or sharing table is full";
+    case VM_EACCES:
+        return "the mapping's protection does not allow this access";
+    case VM_EFAULT:
+        return "the address is not in the user half [0, 0x7ffffffff000)";
+    case VM_EEXIST:
+        return "the range overlaps an existing mapping";
+    case VM_EINVAL:
+        return "invalid argument: an empty or misaligned range, unknown flags or access, or "
+               "spaces of different envs";
+    default:
+        return "unknown address-space error";
+    }
+}
+
+/* 0 read, 1 write, 2 execute, 3 not one of them. */
+static unsigned access_kind(unsigned access)
+{
+    switch (access & ~VM_USER) {
+    case VM_READ:
+        return 0;
+    case VM_WRITE:
+        return 1;
+    case VM_EXEC:
+        return 2;
+    default:
+        return 3;
+    }
+}
+
+const char *vmspace_fault_reason(int err, unsigned access)
+{
+    static const char *const unmapped[] = {"read of an unmapped address",
+                                           "write to an unmapped address",
+                                           "execute of an unmapped address"};
+    static const char *const denied[] = {"read of a page with no access",
+                                         "write to a page that is not writable",
+                                         "execute of a page that is not executable"};
+    static const char *const kernel[] = {"read of a kernel address", "write to a kernel address",
+                                         "execute of a kernel address"};
+    unsigned kind = access_kind(access);
+    if (err == VM_ENOMEM)
+        return "out of memory";
+    if (kind < 3 && err == VM_ENOMAP)
+        return unmapped[kind];
+    if (kind < 3 && err == VM_EACCES)
+        return denied[kind];
+    if (kind < 3 && err == VM_EFAULT)
+        return kernel[kind];
+    return vmspace_strerror(err);
+}
+
+bool vm_access_ok(const struct vmspace_env *env, unsigned prot, unsigned access)
+{
+    if (!(prot & VM_READ))
+        return false; /* no access at all (VM_WRITE and VM_EXEC imply VM_READ) */
+    if ((access & VM_WRITE) && !(prot & VM_WRITE))
+        return false;
+    if ((access & VM_EXEC) && (env->flags & VMSPACE_NX) && !(prot & VM_EXEC))
+        return false;
+    return !(access & VM_USER) || (prot & VM_USER);
+}
+
+int vm_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
+{
+    uint64_t *e;
+    int err = pt_leaf_slot(s->pml4, va, PTE_WRITE | PTE_USER, vm_table_alloc, s, &e);
+    if (err == K_EINVAL)
+        panic("vmspace: a huge page covers the user address %lx", va);
+    if (err == K_OK) {
+        if (*e != 0)
+            return VM_OK;
+        phys_addr_t pa = vm_frame_alloc(s->env);
+        if (pa != PHYS_NONE) {
+            memset(phys_to_virt(pa), 0, PAGE_SIZE);
+            *e = pa | vm_prot_pte(s->env, a->prot) | PTE_SW_OWNED;
+            s->stats.leaf++;
+            return VM_OK;
+        }
+    }
+    /* No frame: the tables this fault linked are empty, take them back (flushed like any). */
+    struct vm_gather g;
+    vm_gather_init(&g, s);
+    pt_prune(s->pml4, va, PAGE_SIZE, vm_table_free, &g);
+    vm_gather_finish(&g);
+    return VM_ENOMEM;
+}
+
+/* Whether the leaf e allows access: if its area does, it must (leaves follow their areas). */
+static bool leaf_allows(const struct vmspace_env *env, uint64_t e, unsigned access)
+{
+    if (!(e & PTE_PRESENT))
+        return false;
+    if ((access & VM_WRITE) && !(e & PTE_WRITE))
+        return false;
+    if ((access & VM_EXEC) && (env->flags & VMSPACE_NX) && (e & PTE_NX))
+        return false;
+    return !(access & VM_USER) || (e & PTE_USER);
+}
+
+int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access)
+{
+    if (access_kind(access) == 3)
+        return VM_EINVAL;
+    if (va >= VMSPACE_USER_END)
+        return VM_EFAULT;
+    const struct vm_area *a = vm_area_lookup(s, va);
+    if (!a)
+        return VM_ENOMAP;
+    if (!vm_access_ok(s->env, a->prot, access))
+        return VM_EACCES;
+    uint64_t page = ALIGN_DOWN(va, PAGE_SIZE);
+    int level;
+    uint64_t *e = pt_find(s->pml4, page, &level);
+    if (level == 0 && *e != 0) {
+        if (!leaf_allows(s->env, *e, access))
+            panic("vmspace_fault: the leaf %lx for %lx denies an access its area allows", *e, va);
+        return VM_OK; /* a stale TLB entry: the fault itself dropped it, retrying succeeds */
+    }
+    if (a->kind != VM_AREA_ANON)
+        panic("vmspace_fault: %lx lies in a fixed area [%lx, %lx) but has no leaf", va, a->start,
+              a->end);
+    return vm_fault_in(s, page, a);
+}
+
+int vmspace_check_user(struct vmspace *s, uint64_t va, uint64_t len, unsigned access)
+{
+    unsigned kind = access_kind(access);
+    if (kind != 0 && kind != 1)
+        return VM_EINVAL;
+    if (len == 0)
+        return VM_OK;
+    if (va >= VMSPACE_USER_END || len > VMSPACE_USER_END - va)
+        return VM_EFAULT;
+    for (uint64_t page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE) {
+        int err = vmspace_fault(s, page, access | VM_USER);
+        if (err != VM_OK)
+            return err;
+    }
+    return VM_OK;
+}
+
+phys_addr_t vmspace_translate(const struct vmspace *s, uint64_t va, uint64_t *flags)
+{
+    if (flags)
+        *flags = 0;
+    if (va >= VMSPACE_USER_END)
+        return PHYS_NONE;
+    return pt_translate(s->pml4, va, flags, NULL);
+}

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * vmspace_share(): frames mapped in two spaces, or twice in one, freed once, when the last
+ * mapping goes; the sharing table growing and shrinking with the shared frames; caller frames
+ * shared but never freed; errors leaving the destination unchanged.
+ */
+#include "vmspace_test.h"
+
+static struct vmspace a, b;
+
+static int setup(void **state)
+{
+    vt_setup(state);
+    assert_int_equal(vmspace_create(&a, &env), VM_OK);
+    assert_int_equal(vmspace_create(&b, &env), VM_OK);
+    return 0;
+}
+
+static struct vmspace_env_stats env_stats(void)
+{
+    struct vmspace_env_stats e;
+    vmspace_env_get_stats(&env, &e);
+    return e;
+}
+
+/*
+ *   A: [4M, +16K) RW populated, page i holds 'A'+i    B: [8M, +16K) shared from it, RO
+ *   destroy A, then B
+ * Expect: B maps A's frames (owned + shared bits, read-only); 4 shared frames, 8 mappings, one
+ * table frame; after A is gone B still reads 'A'..'D' (not freed, not poisoned) and nothing is
+ * shared any more (table freed); after B every frame is back.
+ */
+static void test_share_two_spaces_freed_once(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
+    for (unsigned i = 0; i < 4; i++)
+        *(char *)phys_to_virt(tr(&a, 4 * MiB + i * PAGE_SIZE)) = (char)('A' + i);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RO), VM_OK);
+    for (unsigned i = 0; i < 4; i++)
+        assert_int_equal(tr(&b, 8 * MiB + i * PAGE_SIZE), tr(&a, 4 * MiB + i * PAGE_SIZE));
+    assert_int_equal(leaf_flags(&b, 8 * MiB),
+                     PTE_PRESENT | PTE_USER | PTE_NX | PTE_SW_OWNED | PTE_SW_SHARED);
+    assert_true(leaf_flags(&a, 4 * MiB) & PTE_SW_SHARED);
+    assert_int_equal(touch(&b, 8 * MiB, VM_WRITE), VM_EACCES);
+    struct vmspace_env_stats e = env_stats();
+    assert_int_equal(e.shared, 4);
+    assert_int_equal(e.shared_mappings, 8);
+    assert_int_equal(e.share_frames, 1);
+    struct vmspace *both[] = {&a, &b};
+    expect_identity(both, 2);
+
+    vmspace_destroy(&a);
+    for (unsigned i = 0; i < 4; i++)
+        assert_int_equal(*(char *)phys_to_virt(tr(&b, 8 * MiB + i * PAGE_SIZE)), 'A' + i);
+    e = env_stats();
+    assert_int_equal(e.shared, 0);
+    assert_int_equal(e.share_frames, 0);
+    struct vmspace *just_b[] = {&b};
+    expect_identity(just_b, 1);
+    vmspace_destroy(&b);
+    expect_pool_back();
+}
+
+/*
+ *   A: [4M, +8K) populated, shared into A itself at [16M, +8K);  unmap [4M, +8K), then [16M, +8K)
+ * Expect: the first unmap frees no leaf frame (only 4M's PT), the second frees both frames, and
+ * not before the flush of [16M, 16M+8K).
+ */
+static void test_share_twice_in_one_space(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_share(&a, 16 * MiB, &a, 4 * MiB, 8 * KiB, RW), VM_OK);
+    phys_addr_t f0 = tr(&a, 4 * MiB), f1 = tr(&a, 4 * MiB + 4 * KiB);
+    assert_int_equal(tr(&a, 16 * MiB + 4 * KiB), f1);
+    expect_stats(&a, 4, 2, 1, 1, 1);
+    uint64_t used = pool_in_use();
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 8 * KiB), VM_OK);
+    assert_int_equal(pool_in_use(), used - 2); /* 4M's PT, and the sharing table */
+    assert_int_equal(tr(&a, 16 * MiB), f0);
+    guard(f0, 16 * MiB);
+    guard(f1, 16 * MiB + 4 * KiB);
+    assert_int_equal(vmspace_unmap(&a, 16 * MiB, 8 * KiB), VM_OK);
+    assert_int_equal(fl.checked, 2);
+    expect_freed(f0);
+    expect_freed(f1);
+    vmspace_destroy(&a);
+    vmspace_destroy(&b);
+    expect_pool_back();
+}
+
+/*
+ *   A: [4M, +4K) populated; shared into B at 8M and into A at 12M (3 mappings);
+ *   unmap B's, A's original, then A's 12M
+ * Expect: mappings 3 -> 2 -> table entry gone (1 left, owned alone) -> frame freed.
+ */
+static void test_share_three_mappings(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 4 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 4 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_share(&a, 12 * MiB, &b, 8 * MiB, 4 * KiB, RO), VM_OK);
+    phys_addr_t f = tr(&a, 4 * MiB);
+    mark(f);
+    assert_int_equal(tr(&a, 12 * MiB), f);
+    assert_int_equal(env_stats().shared, 1);
+    assert_int_equal(env_stats().shared_mappings, 3);
+    assert_int_equal(vmspace_unmap(&b, 8 * MiB, 4 * KiB), VM_OK);
+    assert_int_equal(env_stats().shared_mappings, 2);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 4 * KiB), VM_OK);
+    assert_int_equal(env_stats().shared, 0);
+    assert_true(marked(f));
+    assert_int_equal(tr(&a, 12 * MiB), f);
+    assert_int_equal(vmspace_unmap(&a, 12 * MiB, 4 * KiB), VM_OK);
+    expect_freed(f);
+    struct vmspace *both[] = {&a, &b};
+    expect_identity(both, 2);
+}
+
+/*
+ *   A: [4M, +16K) anon, untouched;  share it into B at [8M, +16K)
+ * Expect: A's pages are faulted in first (4 zeroed leaves in A), B maps the same frames.
+ */
+static void test_share_faults_in_source(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_OK);
+    expect_stats(&a, 4, 1, 1, 1, 1);
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_not_equal(tr(&a, 4 * MiB + i * PAGE_SIZE), PHYS_NONE);
+        assert_int_equal(tr(&b, 8 * MiB + i * PAGE_SIZE), tr(&a, 4 * MiB + i * PAGE_SIZE));
+    }
+}
+
+/*
+ *   A: [2M, +8K) -> device frames;  shared into B at [6M, +8K);  destroy both
+ * Expect: B's leaves are not owned (phys 2, leaf 0), nothing enters the sharing table, and the
+ * device frames are never freed (FRAME_CHECK would panic: they are reserved).
+ */
+static void test_share_phys_frames(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_phys(&a, 2 * MiB, VT_DEVICE, 8 * KiB, RW | VM_UNCACHED), VM_OK);
+    assert_int_equal(vmspace_share(&b, 6 * MiB, &a, 2 * MiB, 8 * KiB, RO), VM_OK);
+    assert_int_equal(tr(&b, 6 * MiB + 4 * KiB), VT_DEVICE + 4 * KiB);
+    assert_int_equal(leaf_flags(&b, 6 * MiB), PTE_PRESENT | PTE_USER | PTE_NX | PTE_PCD | PTE_PWT);
+    assert_int_equal(stats_of(&b).phys, 2);
+    assert_int_equal(stats_of(&b).leaf, 0);
+    assert_int_equal(env_stats().shared, 0);
+    assert_int_equal(env_stats().share_frames, 0);
+    vmspace_destroy(&a);
+    vmspace_destroy(&b);
+    expect_pool_back();
+}
+
+/*
+ *   A: [4M, +8K) RW;  B: [8M, +4K) RW;  another env's space C
+ * Expect: source with a hole VM_ENOMAP; destination overlapping VM_EEXIST; W+X VM_EWX; C with
+ * A VM_EINVAL; bad ranges VM_EINVAL / VM_EFAULT; B unchanged each time.
+ */
+static void test_share_errors(void **state)
+{
+    (void)state;
+    struct vmspace_env other;
+    struct vmspace c;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&b, 8 * MiB, 4 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 12 * KiB, RW), VM_ENOMAP);
+    assert_int_equal(vmspace_share(&b, 8 * MiB - 4 * KiB, &a, 4 * MiB, 8 * KiB, RW), VM_EEXIST);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 8 * KiB, RX | VM_WRITE), VM_EWX);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 0, RW), VM_EINVAL);
+    assert_int_equal(vmspace_share(&b, VMSPACE_USER_END, &a, 4 * MiB, 4 * KiB, RW), VM_EFAULT);
+    assert_int_equal(vmspace_env_init(&other, &pool, VT_TEMPLATE, 0, fake_flush, &fl), VM_OK);
+    assert_int_equal(vmspace_create(&c, &other), VM_OK);
+    assert_int_equal(vmspace_share(&c, 12 * MiB, &a, 4 * MiB, 4 * KiB, RW), VM_EINVAL);
+    vmspace_destroy(&c);
+    assert_int_equal(stats_of(&b).areas, 1);
+    assert_int_equal(stats_of(&a).leaf, 0); /* no source page was faulted in */
+}
+
+/*
+ *   A: [4M, +300 pages) populated, shared into B;  B unmapped 50 pages at a time
+ * Expect: the table holds 300 frames at most half full: 1024 entries = 4 frames + directory;
+ * as B's mappings go it halves whenever it is less than 1/8 full (at 127 and 63 frames left),
+ * and it is freed when nothing is shared.
+ */
+static void test_share_table_grows_and_shrinks(void **state)
+{
+    (void)state;
+    const uint64_t n = 300;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, n * PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(env_stats().shared, n);
+    assert_int_equal(env_stats().share_frames, 5);
+    for (uint64_t i = 0; i < n; i++)
+        assert_int_equal(tr(&b, 64 * MiB + i * PAGE_SIZE), tr(&a, 4 * MiB + i * PAGE_SIZE));
+    static const uint64_t frames_after[] = {5, 5, 5, 3, 1, 0}; /* 1024, 512, 256 entries */
+    for (uint64_t k = 0; k < 6; k++) {
+        assert_int_equal(vmspace_unmap(&b, 64 * MiB + k * 50 * PAGE_SIZE, 50 * PAGE_SIZE), VM_OK);
+        struct vmspace_env_stats e = env_stats();
+        assert_int_equal(e.shared, n - (k + 1) * 50);
+        assert_int_equal(e.share_frames, frames_after[k]);
+        struct vmspace *both[] = {&a, &b};
+        expect_identity(both, 2);
+    }
+    expect_stats(&a, n, 1, 1, 1, 1); /* A still has every frame */
+}
+
+/*
+ *   A: [4M, +16K) populated;  pool left with 2 frames;  share into B at [8M, +16K)
+ *   (needs a sharing-table frame, an area-list frame and 3 tables)
+ * Expect: VM_ENOMEM; B unchanged, nothing shared, the table frame given back: 2 frames free.
+ * The same with 4 frames (failing at the PT) and with none (failing at the table).
+ */
+static void test_share_out_of_memory(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
+    exhaust(2);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(stats_of(&b).areas, 0);
+    assert_int_equal(env_stats().shared, 0);
+    assert_int_equal(env_stats().share_frames, 0);
+    assert_int_equal(pool_free(), 2);
+    refill();
+    exhaust(4); /* table, area frame, PDPT and PD taken, the PT fails: all given back */
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(env_stats().share_frames, 0);
+    assert_int_equal(pool_free(), 4);
+    exhaust(0);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    refill();
+    struct vmspace *both[] = {&a, &b};
+    expect_identity(both, 2);
+}
+
+/*
+ *   A: [4M, +8K) populated, shared into B at [8M, +8K); B unmaps its two; A's page 4M+4K shared
+ *   again into B at [12M, +4K) (so the table is not empty); A unmaps 4M
+ * Expect: 4M's leaf still has the stale SHARED bit but its frame is in no table entry: it is
+ * freed right away (once: FRAME_CHECK); the other stays shared (2 mappings).
+ */
+static void test_share_stale_bit(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 8 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_unmap(&b, 8 * MiB, 8 * KiB), VM_OK);
+    assert_int_equal(env_stats().shared, 0);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB + 4 * KiB, 4 * KiB, RW), VM_OK);
+    phys_addr_t f = tr(&a, 4 * MiB);
+    assert_true(leaf_flags(&a, 4 * MiB) & PTE_SW_SHARED);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 4 * KiB), VM_OK);
+    expect_freed(f);
+    assert_int_equal(env_stats().shared, 1);
+    assert_int_equal(env_stats().shared_mappings, 2);
+    struct vmspace *both[] = {&a, &b};
+    expect_identity(both, 2);
+    vmspace_destroy(&a);
+    vmspace_destroy(&b);
+    expect_pool_back();
+}
+
+/*
+ *   A: [4M, +120 pages) populated, shared into B at [64M, ...) (120 entries in 256 slots: probe
+ *   chains form); B's pages unmapped one by one in the order 7*i mod 120
+ * Expect: each unmap removes exactly one entry and every other shared frame is still found
+ * (deleting from the middle of a probe chain moves the entries after it); at the end A owns
+ * every frame alone, and destroying A returns them all.
+ */
+static void test_share_table_deletes_in_chains(void **state)
+{
+    (void)state;
+    const uint64_t n = 120;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, n * PAGE_SIZE, RW), VM_OK);
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t i = k * 7 % n;
+        assert_int_equal(vmspace_unmap(&b, 64 * MiB + i * PAGE_SIZE, PAGE_SIZE), VM_OK);
+        assert_int_equal(env_stats().shared, n - k - 1);
+        assert_int_equal(env_stats().shared_mappings, 2 * (n - k - 1));
+    }
+    vmspace_destroy(&b);
+    vmspace_destroy(&a);
+    expect_pool_back();
+}
+
+/*
+ *   A: [4M, +16K) anon untouched;  pool left with 2 frames;  share it into B
+ * Expect: VM_ENOMEM while faulting A's pages in (a page needs 3 tables and a leaf); B unchanged,
+ * A's tables taken back.
+ */
+static void test_share_source_out_of_memory(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW), VM_OK);
+    exhaust(2);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(stats_of(&b).areas, 0);
+    expect_stats(&a, 0, 0, 0, 0, 1);
+    assert_int_equal(pool_free(), 2);
+    refill();
+}
+
+/*
+ *   A: [4M, +300 pages) populated;  pool left with 3 frames;  share it into B
+ *   (the sharing table needs 1024 entries: a directory and 4 frames)
+ * Expect: VM_ENOMEM with the 3 frames it took for the table given back.
+ */
+static void test_share_table_out_of_memory(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 300 * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    exhaust(3);
+    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, 300 * PAGE_SIZE, RW), VM_ENOMEM);
+    assert_int_equal(pool_free(), 3);
+    assert_int_equal(env_stats().share_frames, 0);
+    refill();
+}
+
+/* The sharing table's first probe slot for pa at 256 entries (a copy of its hash, for picking). */
+static unsigned home256(phys_addr_t pa)
+{
+    return (unsigned)(((pa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ull) >> 56);
+}
+
+/* Takes out of the hoard a frame whose home slot is h. */
+static phys_addr_t pick_home(unsigned h)
+{
+    for (uint64_t i = 0; i < vt_nhoard; i++) {
+        if (home256(vt_hoard[i]) == h) {
+            phys_addr_t pa = vt_hoard[i];
+            vt_hoard[i] = vt_hoard[--vt_nhoard];
+            return pa;
+        }
+    }
+    fail_msg("no free frame with home slot %u", h);
+    return PHYS_NONE;
+}
+
+/*
+ * Frames picked so that their sharing-table entries collide (page order = insertion order):
+ *   homes  100 100 100 101 101 102 102 | 255  0  0
+ *   slots  100 101 102 103 104 105 106 | 255  0  1     (the second run wraps)
+ * A maps them at [4M+4K, +10 pages) and shares them into B; B's pages are then unmapped one
+ * at a time: slot 255 first (the home-0 entries after the wrap must stay where they are), the
+ * head of the first run (its followers must move up), then the rest.
+ * Expect: after every unmap exactly one entry is gone and every other is still found (an entry
+ * made unreachable would be freed while A maps it: the count would be off, then a double free);
+ * at the end every frame comes back once. (Sequential frames never collide with this hash, so
+ * only picked frames reach the backward-shift deletion.)
+ */
+static void test_share_table_collisions(void **state)
+{
+    (void)state;
+    static const unsigned homes[] = {100, 100, 100, 101, 101, 102, 102, 255, 0, 0};
+    static const unsigned order[] = {7, 0, 1, 8, 3, 5, 9, 2, 4, 6};
+    const unsigned n = ARRAY_SIZE(homes);
+    phys_addr_t picked[ARRAY_SIZE(homes)];
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&b, 64 * MiB, PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    exhaust(0); /* from here on frames come out of the pool in the order they go back in */
+    for (unsigned i = 0; i < n; i++)
+        picked[i] = pick_home(homes[i]);
+    frame_free(&pool, vt_hoard[--vt_nhoard]); /* for the sharing table, taken last */
+    for (unsigned i = n; i-- > 0;)
+        frame_free(&pool, picked[i]);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW | VM_POPULATE),
+                     VM_OK);
+    for (unsigned i = 0; i < n; i++)
+        assert_int_equal(tr(&a, 4 * MiB + (i + 1) * PAGE_SIZE), picked[i]);
+    assert_int_equal(
+        vmspace_share(&b, 64 * MiB + PAGE_SIZE, &a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(env_stats().shared, n);
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t va = 64 * MiB + (order[k] + 1) * PAGE_SIZE;
+        assert_int_equal(vmspace_unmap(&b, va, PAGE_SIZE), VM_OK);
+        assert_int_equal(env_stats().shared, n - k - 1);
+        assert_int_equal(tr(&a, 4 * MiB + (order[k] + 1) * PAGE_SIZE), picked[order[k]]);
+    }
+    refill();
+    vmspace_destroy(&a);
+    vmspace_destroy(&b);
+    expect_pool_back();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_share_two_spaces_freed_once, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_twice_in_one_space, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_three_mappings, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_faults_in_source, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_phys_frames, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_errors, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_table_grows_and_shrinks, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_out_of_memory, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_stale_bit, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_table_collisions, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_table_deletes_in_chains, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_source_out_of_memory, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_share_table_out_of_memory, setup, arena_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
