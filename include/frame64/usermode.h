@@ -50,6 +50,12 @@ uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t 
 /* Abandons the user code (and the kernel stack it was using) and returns from usermode_enter(). */
 __attribute__((noreturn)) void usermode_leave(struct kernel_context *k, uint64_t value);
 
+/*
+ * Gives the next user code a clean x87/SSE state (the kernel itself never touches those
+ * registers: it is built without them), so nothing of an earlier process shows through.
+ */
+void usermode_reset_fpu(void);
+
 /* The user's FS base (arch_prctl(ARCH_SET_FS): thread-local storage). */
 void usermode_set_fs_base(uint64_t base);
 

@@ -3,9 +3,10 @@
  * Address spaces (design: docs/address-spaces.md). A space is a PML4 whose lower half
  * (virtual [0, 2^47), PML4 entries 0..255) is private and whose upper half is the kernel's,
  * shared: create copies PML4 entries 256..511 from the kernel's template PML4. That is only
- * correct because the kernel pre-allocates every kernel-half PDPT before the first space is
- * created, so those 256 entries never change afterwards; vmspace_env_init() refuses a template
- * with a missing entry and vmspace_destroy() panics if a space's copy no longer matches.
+ * correct because the kernel creates every kernel-half PML4 entry it will ever use before the
+ * first space exists (include/frame64/layout.h lists them) and never changes one afterwards: what
+ * it maps later lies below PDPTs that every copy already points at. vmspace_destroy() panics if a
+ * space's copy no longer matches the template.
  *
  * The user half holds areas: sorted, non-overlapping page ranges with one protection each.
  *   - anonymous areas are demand-zero: a page gets a zeroed frame from the pool on its first
@@ -171,10 +172,10 @@ struct vmspace {
 };
 
 /*
- * Sets up env: spaces take frames from pool, copy the kernel half from kernel_pml4 (all of
- * whose entries 256..511 must be present), flush through flush(flush_ctx, ...).
- * Return: VM_OK; VM_EINVAL for unknown flags, no flush callback, a misaligned template or one
- * with a missing kernel-half entry (printed).
+ * Sets up env: spaces take frames from pool, copy the kernel half from kernel_pml4 (entries
+ * 256..511, as they are: present or not, they must never change), flush through
+ * flush(flush_ctx, ...). Return: VM_OK; VM_EINVAL for unknown flags, no flush callback or a
+ * misaligned template (printed).
  */
 int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr_t kernel_pml4,
                      unsigned flags, vmspace_flush_fn flush, void *flush_ctx);
@@ -257,5 +258,16 @@ int vmspace_check_user(struct vmspace *s, uint64_t va, uint64_t len, unsigned ac
 phys_addr_t vmspace_translate(const struct vmspace *s, uint64_t va, uint64_t *flags);
 
 void vmspace_get_stats(const struct vmspace *s, struct vmspace_stats *st);
+
+/* Whether no area meets [va, va + size) (page aligned, inside the user half). */
+bool vmspace_is_free(const struct vmspace *s, uint64_t va, uint64_t size);
+
+/*
+ * The highest free range of size bytes (page multiple) inside [lo, hi): where mmap puts a mapping
+ * that has no fixed address. Return: VM_OK with *va; VM_ENOMEM when no gap is big enough;
+ * VM_EINVAL for a bad size or window.
+ */
+int vmspace_find_free(const struct vmspace *s, uint64_t size, uint64_t lo, uint64_t hi,
+                      uint64_t *va);
 
 #endif

@@ -19,6 +19,7 @@
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
+#include <frame64/panic.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
 
@@ -209,6 +210,7 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
     res->end = PROC_EXITED;
     current = p;
     arch_load_page_tables(p->vs.pml4);
+    usermode_reset_fpu();
     usermode_enter(&p->kctx, p->kstack.top, plan.entry, rsp); /* until proc_exit() */
     arch_load_page_tables(kernel_pml4); /* the space is unloaded before it is destroyed */
     usermode_set_fs_base(0);

@@ -9,6 +9,7 @@
  */
 #include <frame64/console.h>
 #include <frame64/kstring.h>
+#include <frame64/layout.h>
 #include <frame64/process.h>
 
 enum {

@@ -6,6 +6,7 @@
  */
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
+#include <frame64/panic.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
 

@@ -8,6 +8,7 @@
 #include "ktest_util.h"
 
 #include <frame64/embedded.h>
+#include <frame64/error.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
 #include <frame64/ktest.h>
@@ -106,7 +107,7 @@ KTEST(exec_2000_processes)
     for (unsigned i = 1; i <= 2000; i++) {
         char seed[16];
         ksnprintf(seed, sizeof(seed), "%u", i);
-        const char *argv[] = {"churn", seed, "64"};
+        const char *argv[] = {"churn", seed, "8"};
         run(t, "churn", 3, argv, &res);
         if (t->failed)
             return;

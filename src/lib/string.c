@@ -64,3 +64,15 @@ int strncmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
+
+char *strstr(const char *haystack, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *haystack || !n; haystack++) {
+        if (strncmp(haystack, needle, n) == 0)
+            return (char *)haystack;
+        if (!*haystack)
+            break;
+    }
+    return NULL;
+}

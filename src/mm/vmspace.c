@@ -38,15 +38,6 @@ int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr
                 flags, (void *)flush, kernel_pml4);
         return VM_EINVAL;
     }
-    const uint64_t *k = phys_to_virt(kernel_pml4);
-    for (unsigned i = VMSPACE_KERNEL_FIRST; i < PAGE_SIZE / sizeof(uint64_t); i++) {
-        if (!(k[i] & PTE_PRESENT)) {
-            kprintf("vmspace_env_init: the template PML4 has no entry %u (virtual %lx): every "
-                    "kernel-half PDPT must exist before the first address space\n",
-                    i, (uint64_t)0xffff000000000000 | (uint64_t)i << 39);
-            return VM_EINVAL;
-        }
-    }
     *env = (struct vmspace_env){
         .pool = pool,
         .kernel_pml4 = kernel_pml4,

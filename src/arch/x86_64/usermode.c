@@ -27,9 +27,20 @@ extern uint64_t usermode_iret(struct kernel_context *k, uint64_t kstack_top, uin
 #define RFLAGS_DF (1u << 10)
 #define RFLAGS_AC (1u << 18)
 
+/* The state fxrstor loads for a fresh process: x87 control word 0x37F, MXCSR 0x1F80, all zero. */
+static uint8_t clean_fpu[512] __attribute__((aligned(16))) = {
+    [0] = 0x7F, [1] = 0x03, [24] = 0x80, [25] = 0x1F};
+
+void usermode_reset_fpu(void)
+{
+    __asm__ volatile("fxrstor %0" : : "m"(clean_fpu));
+}
+
 void usermode_init(const struct cpu_info *cpu, const struct usermode_ops *o)
 {
     ops = o;
+    /* User programs use SSE (the x86-64 ABI's floating point): FPU present, fxsave, #XM. */
+    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     /* syscall loads CS 0x08 / SS 0x10; sysret CS 0x20|3 / SS 0x18|3 (gdt.c's order). */
     wrmsr(MSR_STAR, (0x10ull << 48) | (0x08ull << 32));
@@ -38,7 +49,7 @@ void usermode_init(const struct cpu_info *cpu, const struct usermode_ops *o)
     wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
     wrmsr(MSR_GS_BASE, (uint64_t)&cpu0); /* the kernel's; swapgs trades it for the user's */
     wrmsr(MSR_KERNEL_GS_BASE, 0);
-    uint64_t cr4 = read_cr4();
+    uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     if (cpu->smep)
         cr4 |= CR4_SMEP;
     if (cpu->smap)

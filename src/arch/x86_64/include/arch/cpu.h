@@ -34,6 +34,18 @@ static inline uint64_t read_cr3(void)
     return v;
 }
 
+static inline uint64_t read_cr0(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
 static inline void write_cr3(uint64_t v)
 {
     __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
@@ -93,7 +105,11 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
     __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
 
+#define CR0_MP             (1u << 1)
+#define CR0_EM             (1u << 2)
 #define CR4_PGE            (1u << 7)
+#define CR4_OSFXSR         (1u << 9)
+#define CR4_OSXMMEXCPT     (1u << 10)
 #define CR4_SMEP           (1u << 20)
 #define CR4_SMAP           (1u << 21)
 #define MSR_EFER           0xC0000080
