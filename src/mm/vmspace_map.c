@@ -71,6 +71,30 @@ static bool covered(const struct vmspace *s, uint64_t lo, uint64_t hi)
     return true;
 }
 
+int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_t size,
+                      uint64_t *va)
+{
+    if (size == 0 || !IS_ALIGNED(lo | hi | size, PAGE_SIZE) || lo >= hi)
+        return VM_EINVAL;
+    if (hi > VMSPACE_USER_END)
+        return VM_EFAULT;
+    /* Gaps from the top down: [end of area i - 1, start of area i), clipped to [lo, hi). */
+    uint64_t i = vm_area_search(s, hi); /* areas [0, i) end at or below hi */
+    uint64_t top = hi;
+    if (i < s->stats.areas)
+        top = MIN(top, vm_area_at(s, i)->start);
+    for (;;) {
+        uint64_t bottom = MAX(i ? vm_area_at(s, i - 1)->end : 0, lo);
+        if (top > bottom && top - bottom >= size) {
+            *va = top - size;
+            return VM_OK;
+        }
+        if (i == 0 || bottom == lo)
+            return VM_ENOMEM;
+        top = vm_area_at(s, --i)->start;
+    }
+}
+
 /* Inserts the area [va, va + size) (which must be free) at *index. Return: VM_OK or an error. */
 static int new_area(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot, uint32_t kind,
                     uint64_t *index)
