@@ -22,10 +22,14 @@
  *   0    1M                 2M+4K   2560K  2816K                16M           18M
  *   |low | template + PDPTs |       | dev  |       (reserved)   |  pool (512)  |
  *
+ * Also vmspace_find_free() against the model's highest free run in a window.
+ *
  * Input: byte 0 picks NX and the flush threshold; then an opcode byte and its argument bytes.
  * State is reset between inputs (the arena is made once), so an input costs only its steps.
  */
 #include "fuzz_vmspace_model.h"
+
+#define RW_USER (VM_READ | VM_WRITE | VM_USER)
 
 struct input {
     const uint8_t *p, *end;
@@ -270,6 +274,34 @@ static void step_check_user(struct mspace *m, struct input *in)
     adopt_faulted(m, r.k0, k - r.k0, false); /* every page before the failing one was faulted in */
 }
 
+/* vmspace_find_free() inside a window against the model's highest free run; then map it. */
+static void step_find_free(struct mspace *m, struct input *in)
+{
+    unsigned w = take(in) % NWIN, n = 1 + take(in) % WIN, run = 0;
+    int want = VM_ENOMEM;
+    uint64_t want_va = 0, va = 0;
+    for (unsigned k = (w + 1) * WIN; k-- > w * WIN;) {
+        run = m->pg[k].kind == K_NONE ? run + 1 : 0;
+        if (run == n) {
+            want = VM_OK;
+            want_va = va_of(k);
+            break;
+        }
+    }
+    int err = vmspace_find_free(&m->s, win_base[w], win_base[w] + WIN * PAGE_SIZE,
+                                (uint64_t)n * PAGE_SIZE, &va);
+    TRACE("space %d: find_free %u pages in window %u: %d at %lx (want %d at %lx)\n", (int)(m - sp),
+          n, w, err, va, want, want_va);
+    CHECK(err == want && (err != VM_OK || va == want_va));
+    if (err != VM_OK)
+        return;
+    err = vmspace_map_anon(&m->s, va, (uint64_t)n * PAGE_SIZE, RW_USER);
+    CHECK(err == VM_OK || err == VM_ENOMEM); /* it was free */
+    if (err == VM_OK)
+        for (unsigned k = (unsigned)(w * WIN + (va - win_base[w]) / PAGE_SIZE), i = 0; i < n; i++)
+            m->pg[k + i] = (struct mpage){.kind = K_ANON, .prot = RW_USER};
+}
+
 static void step_destroy(struct mspace *m)
 {
     TRACE("space %d: destroy\n", (int)(m - sp));
@@ -381,9 +413,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 13:
             unsqueeze();
             break;
-        default: /* 14, 15: a burst of touches */
+        case 14: /* a burst of touches */
             for (unsigned i = take(&in) % 16; i > 0; i--)
                 step_touch(m, &in);
+            break;
+        default:
+            step_find_free(m, &in);
             break;
         }
         check_space(m);
