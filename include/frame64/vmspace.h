@@ -252,6 +252,15 @@ int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access);
 int vmspace_check_user(struct vmspace *s, uint64_t va, uint64_t len, unsigned access);
 
 /*
+ * Where a mapping of size bytes fits: the highest free range of that size inside [lo, hi)
+ * (top-down, as Linux places mmap()s), for mmap without MAP_FIXED and for stacks; *va gets its
+ * start. Nothing is reserved. Return: VM_OK; VM_ENOMEM if no gap is large enough; VM_EINVAL
+ * (empty, misaligned, lo >= hi); VM_EFAULT (hi past VMSPACE_USER_END).
+ */
+int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_t size,
+                      uint64_t *va);
+
+/*
  * The physical address va maps to now (PHYS_NONE: not mapped, a no-access page, or not a user
  * address); *flags (may be NULL) gets the leaf's flag bits, 0 when unmapped.
  */

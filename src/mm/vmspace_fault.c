@@ -87,7 +87,7 @@ bool vm_access_ok(const struct vmspace_env *env, unsigned prot, unsigned access)
 int vm_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
 {
     uint64_t *e;
-    int err = pt_leaf_slot(s->pml4, va, PTE_WRITE | PTE_USER, vm_table_alloc, s, &e);
+    int err = pt_leaf_slot(s->pml4, va, VM_LINK, vm_table_alloc, s, &e);
     if (err == K_EINVAL)
         panic("vmspace: a huge page covers the user address %lx", va);
     if (err == K_OK) {

@@ -6,6 +6,7 @@
 #ifndef MM_VMSPACE_INTERNAL_H
 #define MM_VMSPACE_INTERNAL_H
 
+#include <frame64/pagetable.h>
 #include <frame64/vmspace.h>
 
 /* --- Frames from the pool, counted in env->frames (vmspace_fvec.c). --- */
@@ -86,7 +87,12 @@ void vm_gather_table(struct vm_gather *g, uint64_t va, phys_addr_t pa);
 /* Flushes what changed, then frees what was gathered, then the batch frame. */
 void vm_gather_finish(struct vm_gather *g);
 
-/* --- Shared by vmspace.c and vmspace_fault.c. --- */
+/* --- Shared by vmspace.c, vmspace_map.c and vmspace_fault.c. --- */
+#define VM_LINK (PTE_WRITE | PTE_USER) /* tables are permissive: the leaf alone decides */
+
+typedef void (*vm_leaf_fn)(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e);
+/* Calls fn for every non-zero leaf of [lo, hi), skipping missing tables whole. */
+void vm_for_each_leaf(struct vmspace *s, uint64_t lo, uint64_t hi, vm_leaf_fn fn, void *ctx);
 /* The leaf bits for prot (present or PTE_SW_NOACCESS; NX only with VMSPACE_NX). */
 uint64_t vm_prot_pte(const struct vmspace_env *env, unsigned prot);
 /* Maps a zeroed frame at the page va of anonymous area a if nothing is there. */

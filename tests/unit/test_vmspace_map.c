@@ -294,6 +294,43 @@ static void test_area_list_limit(void **state)
     assert_int_equal(touch(&a, 1 * GiB + (max - 1) * 2 * PAGE_SIZE, VM_WRITE), VM_OK);
 }
 
+/*
+ *   areas:  [4M, 4M+8K)   [4M+16K, 4M+20K)   [8M, 9M)
+ *   gaps:   [0, 4M)   [4M+8K, 4M+16K)   [4M+20K, 8M)   [9M, USER_END)
+ * Expect (top-down, inside [lo, hi)):
+ *   1G in the whole half      at USER_END-1G (before any area)
+ *   16K in [4M, 8M)           at 8M-16K        8K in [4M, 4M+16K)   at 4M+8K;  12K: VM_ENOMEM
+ *   4M-20K in [4M, 8M+4K)     at 4M+20K (hi inside an area: the gap below it)
+ *   4M in [0, 4M+4K)          at 0             4K in [8M, 9M): VM_ENOMEM
+ *   lo >= hi, size 0: VM_EINVAL;  hi past USER_END: VM_EFAULT;  the range found maps.
+ */
+static void test_find_free(void **state)
+{
+    (void)state;
+    uint64_t va = 0;
+    assert_int_equal(vmspace_find_free(&a, 0, VMSPACE_USER_END, 1 * GiB, &va), VM_OK);
+    assert_int_equal(va, VMSPACE_USER_END - 1 * GiB);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 16 * KiB, 4 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, 1 * MiB, RW), VM_OK);
+    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 8 * MiB, 16 * KiB, &va), VM_OK);
+    assert_int_equal(va, 8 * MiB - 16 * KiB);
+    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 4 * MiB + 16 * KiB, 8 * KiB, &va), VM_OK);
+    assert_int_equal(va, 4 * MiB + 8 * KiB);
+    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 4 * MiB + 16 * KiB, 12 * KiB, &va), VM_ENOMEM);
+    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 8 * MiB + 4 * KiB, 4 * MiB - 20 * KiB, &va),
+                     VM_OK);
+    assert_int_equal(va, 4 * MiB + 20 * KiB);
+    assert_int_equal(vmspace_find_free(&a, 0, 4 * MiB + 4 * KiB, 4 * MiB, &va), VM_OK);
+    assert_int_equal(va, 0);
+    assert_int_equal(vmspace_find_free(&a, 8 * MiB, 9 * MiB, PAGE_SIZE, &va), VM_ENOMEM);
+    assert_int_equal(vmspace_find_free(&a, 8 * MiB, 8 * MiB, PAGE_SIZE, &va), VM_EINVAL);
+    assert_int_equal(vmspace_find_free(&a, 0, 8 * MiB, 0, &va), VM_EINVAL);
+    assert_int_equal(vmspace_find_free(&a, 0, VMSPACE_USER_END + PAGE_SIZE, PAGE_SIZE, &va),
+                     VM_EFAULT);
+    assert_int_equal(vmspace_map_anon(&a, va, 4 * MiB, RW), VM_OK); /* it was free */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +346,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_area_list_grows_and_shrinks, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_area_list_growth_out_of_memory, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_area_list_limit, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_find_free, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_without_nx, setup_no_nx, arena_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

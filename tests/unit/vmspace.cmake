@@ -3,6 +3,7 @@
 # per operation group, each linking the same modules.
 set(FRAME64_VMSPACE_SOURCES
   ${PROJECT_SOURCE_DIR}/src/mm/vmspace.c
+  ${PROJECT_SOURCE_DIR}/src/mm/vmspace_map.c
   ${PROJECT_SOURCE_DIR}/src/mm/vmspace_fault.c
   ${PROJECT_SOURCE_DIR}/src/mm/vmspace_area.c
   ${PROJECT_SOURCE_DIR}/src/mm/vmspace_share.c

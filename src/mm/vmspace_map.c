@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Making and changing areas: anonymous, physical and shared mappings, unmap and protect
+ * (include/frame64/vmspace.h has the contract). Every operation finds its errors and reserves
+ * what it needs before changing anything, or undoes its own partial work (an area whose pages
+ * could not all be mapped is unmapped again), so a failure leaves the space as it was.
+ */
+#include <frame64/error.h>
+#include <frame64/pagetable.h>
+#include <frame64/panic.h>
+
+#include "vmspace_internal.h"
+
+/* What a protection change keeps of a leaf. */
+#define KEEP_BITS                                                                                  \
+    (PTE_ADDR_MASK | PTE_SW_OWNED | PTE_SW_SHARED | PTE_PWT | PTE_PCD | PTE_ACCESSED | PTE_DIRTY)
+
+/* Checks prot (plus the options allowed) and normalises it into *out. */
+static int check_prot(unsigned prot, unsigned options, unsigned *out)
+{
+    if (prot & ~(VM_PROT | options))
+        return VM_EINVAL;
+    if ((prot & VM_WRITE) && (prot & VM_EXEC))
+        return VM_EWX;
+    if (prot & (VM_WRITE | VM_EXEC))
+        prot |= VM_READ;
+    *out = prot & VM_PROT;
+    return VM_OK;
+}
+
+static int check_range(uint64_t va, uint64_t size)
+{
+    if (size == 0 || !IS_ALIGNED(va | size, PAGE_SIZE))
+        return VM_EINVAL;
+    if (va >= VMSPACE_USER_END || size > VMSPACE_USER_END - va)
+        return VM_EFAULT;
+    return VM_OK;
+}
+
+struct reprotect {
+    struct vm_gather *g;
+    uint64_t bits;
+};
+
+static void reprotect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e)
+{
+    (void)s;
+    struct reprotect *r = ctx;
+    uint64_t now = (*e & KEEP_BITS) | r->bits;
+    if (now != *e) {
+        *e = now;
+        vm_gather_leaf(r->g, va, PHYS_NONE);
+    }
+}
+
+/* Whether any area meets [lo, hi). */
+static bool overlaps(const struct vmspace *s, uint64_t lo, uint64_t hi)
+{
+    uint64_t i = vm_area_search(s, lo);
+    return i < s->stats.areas && vm_area_at(s, i)->start < hi;
+}
+
+/* Whether areas cover all of [lo, hi). */
+static bool covered(const struct vmspace *s, uint64_t lo, uint64_t hi)
+{
+    for (uint64_t i = vm_area_search(s, lo); lo < hi; i++) {
+        if (i == s->stats.areas || vm_area_at(s, i)->start > lo)
+            return false;
+        lo = vm_area_at(s, i)->end;
+    }
+    return true;
+}
+
+int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_t size,
+                      uint64_t *va)
+{
+    if (size == 0 || !IS_ALIGNED(lo | hi | size, PAGE_SIZE) || lo >= hi)
+        return VM_EINVAL;
+    if (hi > VMSPACE_USER_END)
+        return VM_EFAULT;
+    /* Gaps from the top down: [end of area i - 1, start of area i), clipped to [lo, hi). */
+    uint64_t i = vm_area_search(s, hi); /* areas [0, i) end at or below hi */
+    uint64_t top = hi;
+    if (i < s->stats.areas)
+        top = MIN(top, vm_area_at(s, i)->start);
+    for (;;) {
+        uint64_t bottom = MAX(i ? vm_area_at(s, i - 1)->end : 0, lo);
+        if (top > bottom && top - bottom >= size) {
+            *va = top - size;
+            return VM_OK;
+        }
+        if (i == 0 || bottom == lo)
+            return VM_ENOMEM;
+        top = vm_area_at(s, --i)->start;
+    }
+}
+
+/* Inserts the area [va, va + size) (which must be free) at *index. Return: VM_OK or an error. */
+static int new_area(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot, uint32_t kind,
+                    uint64_t *index)
+{
+    if (overlaps(s, va, va + size))
+        return VM_EEXIST;
+    int err = vm_area_reserve(s, 1);
+    if (err != VM_OK)
+        return err;
+    *index = vm_area_search(s, va);
+    vm_area_insert(s, *index, &(struct vm_area){va, va + size, prot, kind});
+    return VM_OK;
+}
+
+/* Takes back area i, made by this call, and whatever of it was mapped. */
+static void drop_area(struct vmspace *s, uint64_t i)
+{
+    struct vm_area a = *vm_area_at(s, i);
+    struct vm_gather g;
+    vm_gather_init(&g, s);
+    vm_clear_range(s, &g, a.start, a.end, true);
+    vm_gather_finish(&g);
+    vm_area_remove(s, i, 1);
+    vm_area_trim(s);
+}
+
+/* Area i is complete: merge it with alike neighbours. */
+static void settle_area(struct vmspace *s, uint64_t i)
+{
+    vm_area_merge(s, i ? i - 1 : 0, i + 2);
+    vm_area_trim(s);
+}
+
+/* The empty leaf slot for va in a new area, tables linked as needed. Return: NULL if no frame. */
+static uint64_t *new_leaf_slot(struct vmspace *s, uint64_t va)
+{
+    uint64_t *e;
+    int err = pt_leaf_slot(s->pml4, va, VM_LINK, vm_table_alloc, s, &e);
+    if (err == K_ENOMEM)
+        return NULL;
+    if (err != K_OK || *e != 0)
+        panic("vmspace: %lx, in no area, is mapped (%s)", va,
+              err == K_OK ? "a leaf" : "a huge page");
+    return e;
+}
+
+int vmspace_map_anon(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot)
+{
+    unsigned p;
+    uint64_t i;
+    int err = check_range(va, size);
+    if (err == VM_OK)
+        err = check_prot(prot, VM_POPULATE, &p);
+    if (err == VM_OK)
+        err = new_area(s, va, size, p, VM_AREA_ANON, &i);
+    if (err != VM_OK)
+        return err;
+    if (prot & VM_POPULATE) {
+        struct vm_area a = *vm_area_at(s, i);
+        for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+            if (vm_fault_in(s, va + off, &a) != VM_OK) {
+                drop_area(s, i);
+                return VM_ENOMEM;
+            }
+        }
+    }
+    settle_area(s, i);
+    return VM_OK;
+}
+
+int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t size, unsigned prot)
+{
+    const uint64_t phys_limit = (uint64_t)1 << 52;
+    unsigned p;
+    uint64_t i;
+    int err = check_range(va, size);
+    if (err == VM_OK)
+        err = check_prot(prot, VM_UNCACHED, &p);
+    if (err == VM_OK &&
+        (!IS_ALIGNED(phys, PAGE_SIZE) || phys >= phys_limit || size > phys_limit - phys))
+        err = VM_EINVAL;
+    if (err == VM_OK)
+        err = new_area(s, va, size, p, VM_AREA_FIXED, &i);
+    if (err != VM_OK)
+        return err;
+    uint64_t bits = vm_prot_pte(s->env, p) | ((prot & VM_UNCACHED) ? PTE_PCD | PTE_PWT : 0);
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t *e = new_leaf_slot(s, va + off);
+        if (!e) {
+            drop_area(s, i);
+            return VM_ENOMEM;
+        }
+        *e = (phys + off) | bits;
+        s->stats.phys++;
+    }
+    settle_area(s, i);
+    return VM_OK;
+}
+
+/* Faults in every demand-zero page of [lo, hi) (which areas cover). */
+static int populate(struct vmspace *s, uint64_t lo, uint64_t hi)
+{
+    for (uint64_t i = vm_area_search(s, lo); i < s->stats.areas; i++) {
+        struct vm_area a = *vm_area_at(s, i);
+        if (a.start >= hi)
+            break;
+        for (uint64_t va = MAX(a.start, lo); a.kind == VM_AREA_ANON && va < MIN(a.end, hi);
+             va += PAGE_SIZE) {
+            int err = vm_fault_in(s, va, &a);
+            if (err != VM_OK)
+                return err;
+        }
+    }
+    return VM_OK;
+}
+
+/* The leaf of a populated page of src. */
+static uint64_t *source_leaf(struct vmspace *src, uint64_t va)
+{
+    int level;
+    uint64_t *e = pt_find(src->pml4, va, &level);
+    if (level != 0 || *e == 0)
+        panic("vmspace_share: source page %lx has no leaf after it was faulted in", va);
+    return e;
+}
+
+int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uint64_t src_va,
+                  uint64_t size, unsigned prot)
+{
+    unsigned p;
+    uint64_t i, extra = 0;
+    int err = check_range(dst_va, size);
+    if (err == VM_OK)
+        err = check_range(src_va, size);
+    if (err == VM_OK)
+        err = check_prot(prot, 0, &p);
+    if (err == VM_OK && dst->env != src->env)
+        err = VM_EINVAL;
+    if (err == VM_OK && !covered(src, src_va, src_va + size))
+        err = VM_ENOMAP;
+    if (err == VM_OK && overlaps(dst, dst_va, dst_va + size))
+        err = VM_EEXIST;
+    if (err == VM_OK)
+        err = populate(src, src_va, src_va + size);
+    for (uint64_t off = 0; err == VM_OK && off < size; off += PAGE_SIZE) {
+        uint64_t e = *source_leaf(src, src_va + off);
+        phys_addr_t pa = e & PTE_ADDR_MASK;
+        extra += (e & PTE_SW_OWNED) && !((e & PTE_SW_SHARED) && vm_share_contains(src->env, pa));
+    }
+    if (err == VM_OK)
+        err = vm_share_reserve(dst->env, extra);
+    if (err == VM_OK)
+        err = new_area(dst, dst_va, size, p, VM_AREA_FIXED, &i);
+    if (err != VM_OK) {
+        vm_share_trim(dst->env);
+        return err;
+    }
+
+    uint64_t bits = vm_prot_pte(dst->env, p);
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t *d = new_leaf_slot(dst, dst_va + off);
+        if (!d) {
+            drop_area(dst, i); /* also drops the mappings added to the sharing table */
+            vm_share_trim(dst->env);
+            return VM_ENOMEM;
+        }
+        uint64_t *e = source_leaf(src, src_va + off);
+        phys_addr_t pa = *e & PTE_ADDR_MASK;
+        uint64_t keep = *e & (PTE_ADDR_MASK | PTE_PCD | PTE_PWT);
+        if (*e & PTE_SW_OWNED) {
+            vm_share_add(dst->env, pa);
+            *e |= PTE_SW_SHARED; /* software bit only: no flush needed */
+            *d = keep | bits | PTE_SW_OWNED | PTE_SW_SHARED;
+            dst->stats.leaf++;
+        } else {
+            *d = keep | bits;
+            dst->stats.phys++;
+        }
+    }
+    settle_area(dst, i);
+    return VM_OK;
+}
+
+int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size)
+{
+    int err = check_range(va, size);
+    if (err != VM_OK)
+        return err;
+    uint64_t end = va + size;
+    uint64_t first = vm_area_search(s, va), last = first; /* areas [first, last) meet the range */
+    while (last < s->stats.areas && vm_area_at(s, last)->start < end)
+        last++;
+    if (first == last)
+        return VM_OK;
+    struct vm_area *head = vm_area_at(s, first);
+    bool hole = last - first == 1 && head->start < va && head->end > end;
+    if (hole && (err = vm_area_reserve(s, 1)) != VM_OK)
+        return err;
+
+    struct vm_gather g;
+    vm_gather_init(&g, s);
+    for (uint64_t k = first; k < last; k++) {
+        struct vm_area *a = vm_area_at(s, k);
+        vm_clear_range(s, &g, MAX(a->start, va), MIN(a->end, end), true);
+    }
+    if (hole) {
+        vm_area_split(s, first, va);
+        vm_area_at(s, first + 1)->start = end;
+    } else {
+        if (vm_area_at(s, first)->start < va)
+            vm_area_at(s, first++)->end = va;
+        if (vm_area_at(s, last - 1)->end > end)
+            vm_area_at(s, --last)->start = end;
+        vm_area_remove(s, first, last - first);
+    }
+    vm_gather_finish(&g); /* steps 2 and 3: flush, then free */
+    vm_area_trim(s);
+    return VM_OK;
+}
+
+int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot)
+{
+    unsigned p;
+    int err = check_range(va, size);
+    if (err == VM_OK)
+        err = check_prot(prot, 0, &p);
+    if (err == VM_OK && !covered(s, va, va + size))
+        err = VM_ENOMAP;
+    if (err != VM_OK)
+        return err;
+    uint64_t end = va + size;
+    uint64_t i = vm_area_search(s, va), j = vm_area_search(s, end - 1);
+    bool split_head = vm_area_at(s, i)->start<va, split_tail = vm_area_at(s, j)->end> end;
+    err = vm_area_reserve(s, split_head + split_tail);
+    if (err != VM_OK)
+        return err;
+    if (split_head) {
+        vm_area_split(s, i++, va);
+        j++;
+    }
+    if (split_tail)
+        vm_area_split(s, j, end);
+    for (uint64_t k = i; k <= j; k++)
+        vm_area_at(s, k)->prot = p;
+
+    struct vm_gather g;
+    vm_gather_init(&g, s);
+    struct reprotect r = {&g, vm_prot_pte(s->env, p)};
+    vm_for_each_leaf(s, va, end, reprotect_leaf, &r);
+    vm_area_merge(s, i ? i - 1 : 0, j + 2);
+    vm_area_trim(s);
+    vm_gather_finish(&g); /* step 2: flush (nothing is freed by a protection change) */
+    return VM_OK;
+}
