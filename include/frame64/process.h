@@ -14,13 +14,13 @@
 #include <frame64/vmspace.h>
 
 /* Where a process's memory goes (all below VMSPACE_USER_END). */
-#define PROC_STACK_TOP  VMSPACE_USER_END          /* the initial stack ends here */
-#define PROC_STACK_MAX  (8 * MiB)                 /* demand-zero, then the guard page */
-#define PROC_MMAP_TOP   (PROC_STACK_TOP - PROC_STACK_MAX - 1 * GiB) /* mmap searches below this */
-#define PROC_BRK_MAX    (1 * GiB)                 /* how far brk may grow past its start */
-#define PROC_KSTACK     (16 * KiB)                /* the kernel stack its calls and faults use */
-#define PROC_NAME_MAX   32
-#define PROC_WHY_MAX    160
+#define PROC_STACK_TOP VMSPACE_USER_END /* the initial stack ends here */
+#define PROC_STACK_MAX (8 * MiB)        /* demand-zero, then the guard page */
+#define PROC_MMAP_TOP  (PROC_STACK_TOP - PROC_STACK_MAX - 1 * GiB) /* mmap searches below this */
+#define PROC_BRK_MAX   (1 * GiB)  /* how far brk may grow past its start */
+#define PROC_KSTACK    (16 * KiB) /* the kernel stack its calls and faults use */
+#define PROC_NAME_MAX  32
+#define PROC_WHY_MAX   160
 
 enum proc_end {
     PROC_EXITED,  /* exit or exit_group: status is its code */

@@ -271,12 +271,4 @@ void vmspace_get_stats(const struct vmspace *s, struct vmspace_stats *st);
 /* Whether no area meets [va, va + size) (page aligned, inside the user half). */
 bool vmspace_is_free(const struct vmspace *s, uint64_t va, uint64_t size);
 
-/*
- * The highest free range of size bytes (page multiple) inside [lo, hi): where mmap puts a mapping
- * that has no fixed address. Return: VM_OK with *va; VM_ENOMEM when no gap is big enough;
- * VM_EINVAL for a bad size or window.
- */
-int vmspace_find_free(const struct vmspace *s, uint64_t size, uint64_t lo, uint64_t hi,
-                      uint64_t *va);
-
 #endif

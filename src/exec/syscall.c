@@ -202,7 +202,7 @@ static long sys_mmap(struct process *p, uint64_t addr, uint64_t len, long prot, 
         addr = ALIGN_DOWN(addr, PAGE_SIZE);
         if (addr && user_range(addr, len) && vmspace_is_free(&p->vs, addr, len))
             va = addr;
-        else if (vmspace_find_free(&p->vs, len, USER_MIN, PROC_MMAP_TOP, &va) != VM_OK)
+        else if (vmspace_find_free(&p->vs, USER_MIN, PROC_MMAP_TOP, len, &va) != VM_OK)
             return -ENOMEM;
     }
     int err = vmspace_map_anon(&p->vs, va, len, (unsigned)vp);
@@ -244,8 +244,7 @@ static long sys_brk(struct process *p, uint64_t addr)
     uint64_t old_end = ALIGN_UP(p->brk, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
     int err = VM_OK;
     if (new_end > old_end)
-        err = vmspace_map_anon(&p->vs, old_end, new_end - old_end,
-                               VM_USER | VM_READ | VM_WRITE);
+        err = vmspace_map_anon(&p->vs, old_end, new_end - old_end, VM_USER | VM_READ | VM_WRITE);
     else if (new_end < old_end)
         err = vmspace_unmap(&p->vs, new_end, old_end - new_end);
     if (err == VM_OK)

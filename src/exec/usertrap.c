@@ -42,9 +42,11 @@ static const char *privileged_at(struct process *p, uint64_t rip)
     case 0xEF:
         return "out";
     case 0x0F:
-        return b1 == 0x30 ? "wrmsr" : b1 == 0x32 ? "rdmsr" : b1 == 0x01 ? "a descriptor-table "
-                                                                           "instruction"
-                                                                         : NULL;
+        return b1 == 0x30   ? "wrmsr"
+               : b1 == 0x32 ? "rdmsr"
+               : b1 == 0x01 ? "a descriptor-table "
+                              "instruction"
+                            : NULL;
     default:
         return NULL;
     }
@@ -59,8 +61,9 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
     char why[PROC_WHY_MAX];
     uint64_t guard = PROC_STACK_TOP - PROC_STACK_MAX - PAGE_SIZE;
     if (va >= guard && va < guard + PAGE_SIZE)
-        ksnprintf(why, sizeof(why), "page fault at 0x%llx (stack overflow into its guard page) "
-                                    "at rip 0x%llx",
+        ksnprintf(why, sizeof(why),
+                  "page fault at 0x%llx (stack overflow into its guard page) "
+                  "at rip 0x%llx",
                   (unsigned long long)va, (unsigned long long)rip);
     else
         ksnprintf(why, sizeof(why), "page fault at 0x%llx (%s) at rip 0x%llx",
@@ -80,8 +83,9 @@ bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t faul
         return page_fault(p, error, rip, fault_address);
     const char *insn = vector == 13 ? privileged_at(p, rip) : NULL;
     if (insn)
-        ksnprintf(why, sizeof(why), "general protection fault (privileged instruction %s) at rip "
-                                    "0x%llx",
+        ksnprintf(why, sizeof(why),
+                  "general protection fault (privileged instruction %s) at rip "
+                  "0x%llx",
                   insn, (unsigned long long)rip);
     else if (vector == 13)
         ksnprintf(why, sizeof(why), "general protection fault (error code 0x%llx) at rip 0x%llx",

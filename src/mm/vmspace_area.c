@@ -123,29 +123,3 @@ bool vmspace_is_free(const struct vmspace *s, uint64_t va, uint64_t size)
     uint64_t i = vm_area_search(s, va);
     return i == s->stats.areas || vm_area_at(s, i)->start >= va + size;
 }
-
-int vmspace_find_free(const struct vmspace *s, uint64_t size, uint64_t lo, uint64_t hi,
-                      uint64_t *va)
-{
-    hi = ALIGN_DOWN(MIN(hi, VMSPACE_USER_END), PAGE_SIZE);
-    lo = ALIGN_UP(lo, PAGE_SIZE);
-    if (!size || !IS_ALIGNED(size, PAGE_SIZE) || lo >= hi)
-        return VM_EINVAL;
-    /* Top-down over the gaps: between area i-1 and area i, from the last area below hi. */
-    uint64_t i = vm_area_search(s, hi - 1); /* the first area ending above hi - 1 */
-    uint64_t top = hi;
-    for (;;) {
-        const struct vm_area *a = i < s->stats.areas ? vm_area_at(s, i) : NULL;
-        if (a && a->start < top)
-            top = a->start; /* the area reaches into [.., top): the gap ends where it starts */
-        uint64_t bottom = i > 0 ? MAX(vm_area_at(s, i - 1)->end, lo) : lo;
-        if (top > bottom && top - bottom >= size) {
-            *va = top - size;
-            return VM_OK;
-        }
-        if (i == 0 || vm_area_at(s, i - 1)->end <= lo)
-            return VM_ENOMEM;
-        i--;
-        top = vm_area_at(s, i)->start;
-    }
-}

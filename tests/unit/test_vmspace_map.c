@@ -331,10 +331,33 @@ static void test_find_free(void **state)
     assert_int_equal(vmspace_map_anon(&a, va, 4 * MiB, RW), VM_OK); /* it was free */
 }
 
+/*
+ *   |[4M, 4M+8K)|    |[4M+16K, +4K)|
+ * Expect vmspace_is_free(): [4M+8K, 4M+16K) free, anything touching an area not, and an empty,
+ * misaligned or out-of-half range never free.
+ */
+static void test_is_free(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 16 * KiB, 4 * KiB, RW), VM_OK);
+    assert_true(vmspace_is_free(&a, 4 * MiB + 8 * KiB, 8 * KiB));
+    assert_true(vmspace_is_free(&a, 1 * MiB, 3 * MiB));
+    assert_true(vmspace_is_free(&a, 4 * MiB + 20 * KiB, 1 * GiB));
+    assert_false(vmspace_is_free(&a, 4 * MiB + 8 * KiB, 12 * KiB));
+    assert_false(vmspace_is_free(&a, 4 * MiB - 4 * KiB, 8 * KiB));
+    assert_false(vmspace_is_free(&a, 4 * MiB + 4 * KiB, 4 * KiB));
+    assert_false(vmspace_is_free(&a, 1 * MiB, 0));
+    assert_false(vmspace_is_free(&a, 1 * MiB + 1, 4 * KiB));
+    assert_false(vmspace_is_free(&a, VMSPACE_USER_END - 4 * KiB, 8 * KiB));
+    assert_false(vmspace_is_free(&a, VMSPACE_USER_END, 4 * KiB));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_demand_zero, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_is_free, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_populate, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_populate_out_of_memory, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_terabyte_reservation_is_cheap, setup, arena_teardown),
