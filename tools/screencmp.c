@@ -53,8 +53,13 @@ const char *screencmp_parse_ppm(const uint8_t *data, size_t len, struct screencm
     return NULL;
 }
 
+static int near(uint8_t a, uint8_t b, unsigned tol)
+{
+    return (a > b ? a - b : b - a) <= (int)tol;
+}
+
 int screencmp_find(const struct screencmp_image *img, const struct font *f, const char *text,
-                   uint32_t col, uint32_t fg, uint32_t bg, uint64_t *best_diff)
+                   uint32_t col, uint32_t fg, uint32_t bg, unsigned tol, uint64_t *best_diff)
 {
     size_t n = strlen(text);
     uint32_t w = (uint32_t)n * f->width, h = f->height, x0 = col * f->width;
@@ -81,8 +86,9 @@ int screencmp_find(const struct screencmp_image *img, const struct font *f, cons
         for (uint32_t y = 0; y < h; y++) {
             const uint8_t *got = img->rgb + ((size_t)(row * h + y) * img->width + x0) * 3;
             const uint8_t *exp = want + (size_t)y * w * 3;
-            for (uint32_t x = 0; x < w; x++)
-                diff += memcmp(got + 3 * x, exp + 3 * x, 3) != 0;
+            for (uint32_t x = 0; x < w * 3; x += 3)
+                diff += !near(got[x], exp[x], tol) || !near(got[x + 1], exp[x + 1], tol) ||
+                        !near(got[x + 2], exp[x + 2], tol);
         }
         if (diff < best)
             best = diff;

@@ -27,11 +27,13 @@ const char *screencmp_parse_ppm(const uint8_t *data, size_t len, struct screencm
 
 /*
  * Looks for text drawn with font f, colour fg on bg (0xRRGGBB), starting at text column col of a
- * text row (rows every f->height pixels from the top, columns every f->width pixels).
+ * text row (rows every f->height pixels from the top, columns every f->width pixels). A pixel
+ * matches when each channel is within tol of the expected one (0: exact; a 16-bpp screen needs
+ * some, as the screenshot widens 5- and 6-bit channels back to 8 bits its own way).
  * Return: the first row that matches exactly, or -1; *best_diff (if not NULL) gets the fewest
  * pixels by which a row differed (0 when one matched), for the failure message.
  */
 int screencmp_find(const struct screencmp_image *img, const struct font *f, const char *text,
-                   uint32_t col, uint32_t fg, uint32_t bg, uint64_t *best_diff);
+                   uint32_t col, uint32_t fg, uint32_t bg, unsigned tol, uint64_t *best_diff);
 
 #endif

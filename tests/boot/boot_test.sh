@@ -307,7 +307,7 @@ monitor)
     check shown check_screen "$out/$name.vga" "$machine" "$screen" "$MONITOR_SCREEN_TEXT"
     if [ "$screen" = graphics ] && [ "$machine" != bochs ]; then
         check fbmode check_fb_line
-        check fbshown check_fb_screen "$out/$name.ppm" "$screencmp" "$MONITOR_SCREEN_TEXT"
+        check fbshown check_fb_screen "$out/$name.ppm" "$screencmp" "$MONITOR_SCREEN_TEXT" "${fbmode##* }"
         shown+="${shown:+, }$fbmode $fbshown"
     fi
     finish PASS "$up${session_summary:+ ($session_summary)}; $map${shown:+, $shown}" ;;

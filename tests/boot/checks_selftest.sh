@@ -100,7 +100,7 @@ expect pass "powered off through ACPI S5" "$monitor"$'\n'"$s5" check_monitor 0 0
 expect fail "did not say it used ACPI S5" "$monitor" check_monitor 0 0 1 120 keyboard
 expect fail "status none, still running" "$monitor"$'\n'"$s5" check_monitor 1 "" 1 120 keyboard
 fbline='console: framebuffer 1024x768, 24 bpp, pitch 3072 at 0xfd000000'
-expect pass "1024x768 24 bpp" "$fbline" check_fb_line
+expect pass "1024x768 bpp 24" "$fbline" check_fb_line
 expect fail "no \"console: framebuffer" "$good" check_fb_line
 
 expect pass "refused and halted" "  Booting \`frame64'"$'\n'"$refusal" check_refusal 1 ""

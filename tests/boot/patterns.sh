@@ -74,7 +74,7 @@ MONITOR_WHOOWNS_RUN_RE='^whoowns: frame 0x[0-9a-f]+: handed out as part of a con
 MONITOR_WHOOWNS_FREE_RE='^whoowns: frame 0x[0-9a-f]+: free, '
 # run, runs, unrun in src/monitor/cmd_runs.c. MONITOR_RUN_ISA_RE: \1 the base.
 MONITOR_RUN_ISA_RE='^run: \[0x([0-9a-f]+), 0x[0-9a-f]+\) \(64 KiB, zone isa\)$'
-MONITOR_RUN_NONE_RE='^run: no contiguous 1 GiB is free in zone dma32\.$'
+MONITOR_RUN_NONE_RE='^run: no contiguous 20 MiB is free in zone isa\.$'
 MONITOR_RUN_BAD_ZONE_RE="^run: 'floppy' is not a zone"
 monitor_runs_re() { printf '^runs: \\[0x%s, ' "$1"; }
 monitor_unrun_re() { printf '^unrun: gave back \\[0x%s, ' "$1"; }

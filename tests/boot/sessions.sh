@@ -73,7 +73,7 @@ session_serial() {
     ask "ktest" "^ktest: the tests need all memory back" || return 1
     ask "unrun 0x$base" "$(monitor_unrun_re "$base")" || return 1
     ask "unrun 0x$base" "$MONITOR_UNRUN_NONE_RE" || return 1
-    ask "run 1G dma32" "$MONITOR_RUN_NONE_RE" || return 1
+    ask "run 20M isa" "$MONITOR_RUN_NONE_RE" || return 1
     ask "run 4K floppy" "$MONITOR_RUN_BAD_ZONE_RE" || return 1
     # More than is free: all of it comes, with a sentence; then all of it goes back.
     ask "alloc 1G" "$MONITOR_ALLOC_ONLY_RE" 120 || return 1

@@ -56,7 +56,7 @@ static int find(const char *text, uint32_t col, uint32_t fg, uint64_t *diff)
     assert_null(screencmp_parse_ppm(ppm, ppm_len, &img));
     assert_int_equal(img.width, W);
     assert_int_equal(img.height, H);
-    return screencmp_find(&img, &font, text, col, fg, 0x000000, diff);
+    return screencmp_find(&img, &font, text, col, fg, 0x000000, 0, diff);
 }
 
 static void test_found(void **state)
@@ -79,6 +79,24 @@ static void test_one_pixel(void **state)
     uint64_t diff;
     assert_int_equal(find("frame64> ", 0, 0xaaaaaa, &diff), -1);
     assert_int_equal(diff, 1);
+}
+
+/*
+ * A 16-bpp screen: every channel off by up to 8 from the expected. Exact: not found; tolerance 8:
+ * found; tolerance 7 with one channel off by 8: not found.
+ */
+static void test_tolerance(void **state)
+{
+    (void)state;
+    size_t hdr = ppm_len - W * H * 3;
+    for (size_t i = hdr; i < ppm_len; i++)
+        ppm[i] = ppm[i] >= 0x80 ? (uint8_t)(ppm[i] - 8) : (uint8_t)(ppm[i] + 5);
+    struct screencmp_image img;
+    uint64_t diff;
+    assert_null(screencmp_parse_ppm(ppm, ppm_len, &img));
+    assert_int_equal(screencmp_find(&img, &font, "frame64> ", 0, 0xaaaaaa, 0, 0, &diff), -1);
+    assert_int_equal(screencmp_find(&img, &font, "frame64> ", 0, 0xaaaaaa, 0, 8, &diff), 3);
+    assert_int_equal(screencmp_find(&img, &font, "frame64> ", 0, 0xaaaaaa, 0, 7, &diff), -1);
 }
 
 /* Other colours, another column, text that is not there: not found. */
@@ -114,6 +132,7 @@ int main(void)
         cmocka_unit_test_setup(test_found, setup),
         cmocka_unit_test_setup(test_one_pixel, setup),
         cmocka_unit_test_setup(test_not_found, setup),
+        cmocka_unit_test_setup(test_tolerance, setup),
         cmocka_unit_test(test_bad_ppm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
