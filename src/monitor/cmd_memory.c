@@ -97,7 +97,7 @@ MONITOR_COMMAND(map, "map", 0, 0, "a picture of physical memory, coloured by own
     kprintf("  |%s|\n", strip);
     struct fbcon *c = console_fbcon();
     /* The picture needs the bar's rows and one row per legend line on screen at once. */
-    uint32_t legend_tags[MAPVIEW_CLASSES];
+    uint32_t legend_tags[MAPVIEW_CLASSES] = {0};
     unsigned nlegend = 0;
     for (uint32_t t = 0; t < REGION_TAG_COUNT; t++)
         if (region_total(l, t))

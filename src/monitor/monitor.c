@@ -42,7 +42,7 @@ static void run_line(const char *text)
 {
     static char line[LINEEDIT_MAX + 1];
     size_t i = 0;
-    for (; text[i] && i < LINEEDIT_MAX; i++)
+    for (; i < LINEEDIT_MAX && text[i]; i++)
         line[i] = text[i];
     line[i] = '\0';
     size_t n;
