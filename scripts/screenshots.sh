@@ -15,7 +15,12 @@ frame64_install_deps
 frame64_build "$top" >/dev/null
 work=$(mktemp -d)
 qemu_pid="" readers=""
-trap '[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null; [ -n "$readers" ] && kill $readers 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() {
+    [ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null || true
+    [ -z "$readers" ] || kill $readers 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
 "$top/scripts/mkiso.sh" "$top/build/frame64.elf" "$work/frame64.iso" --timeout 0
 
 # boot NAME FIRMWARE: starts QEMU with COM1 and its monitor on FIFOs in $work.
@@ -72,6 +77,7 @@ stop() {
     qemu_pid=""
     kill $readers 2>/dev/null || true
     wait $readers 2>/dev/null || true
+    readers=""
     exec 5>&- 6>&- 7>&- 8>&-
 }
 
