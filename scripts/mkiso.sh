@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: 0BSD
 # Builds a hybrid BIOS+UEFI, CD+USB GRUB image around a frame64 kernel.
 #   scripts/mkiso.sh KERNEL.elf OUT.iso [--cmdline "words"] [--timeout N] [--module FILE "cmdline"]...
-#                    [--cutmem N STEP]
+#                    [--cutmem N STEP] [--gfxpayload MODE]
 # The first menu entry boots KERNEL with the given command line (default: empty).
+# --gfxpayload MODE: the screen GRUB leaves a BIOS boot in (default "text": VGA text mode), e.g.
+# 1024x768x24 for a 24-bpp VBE framebuffer; UEFI boots always get a graphics mode.
 # --cutmem N STEP: both entries first run N GRUB "cutmem" commands, hole i being the 4 KiB at
 # 16 MiB + i * STEP (STEP like 64K or 2M, at least 8K), so the kernel gets a memory map with one
 # (BIOS) or two (UEFI) more entries per hole. The holes must lie in RAM the firmware calls
@@ -12,7 +14,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 kernel=$1 out=$2
 shift 2
-cmdline="" timeout=1 modules="" cutmem=""
+cmdline="" timeout=1 modules="" cutmem="" gfx=text
 work=$(mktemp -d)
 log=$(mktemp)
 trap 'rm -rf "$work" "$log"' EXIT
@@ -43,6 +45,9 @@ while [ $# -gt 0 ]; do
     case $1 in
     --cmdline) cmdline=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
+    --gfxpayload)
+        [[ "$2" =~ ^(text|auto|keep|[0-9]+x[0-9]+(x[0-9]+)?)$ ]] || { echo "mkiso.sh: --gfxpayload takes text, auto, keep or WxH[xD], not $2" >&2; exit 2; }
+        gfx=$2; shift 2 ;;
     --module)
         n=$((n + 1))
         cp "$2" "$work/boot/modules/m$n"
@@ -58,8 +63,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 cp "$kernel" "$work/boot/frame64.elf"
-awk -v c="$cmdline" -v t="$timeout" -v m="$modules" -v h="$cutmem" '
-    { gsub(/@CMDLINE@/, c); gsub(/@TIMEOUT@/, t) }
+awk -v c="$cmdline" -v t="$timeout" -v m="$modules" -v h="$cutmem" -v g="$gfx" '
+    { gsub(/@CMDLINE@/, c); gsub(/@TIMEOUT@/, t); gsub(/@GFXPAYLOAD_BIOS@/, g) }
     /^@MODULES@$/ { printf "%s", m; next }
     /^@CUTMEM@$/ { printf "%s", h; next }
     { print }' "$here/iso/grub.cfg" > "$work/boot/grub/grub.cfg"

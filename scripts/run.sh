@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: 0BSD
 # Installs what is missing, builds frame64 and boots its image in QEMU with COM1 on this terminal.
-#   scripts/run.sh [--uefi] [--tcg] [-- extra QEMU arguments]
+#   scripts/run.sh [--uefi] [--tcg] [--gdb] [-- extra QEMU arguments]
 # --uefi boots through OVMF instead of SeaBIOS; --tcg forces software emulation (KVM is used
-# when /dev/kvm is usable). Quit QEMU with Ctrl-A X.
+# when /dev/kvm is usable); --gdb starts QEMU halted with its gdb server on 127.0.0.1:1234 and
+# prints the command that attaches (scripts/frame64.gdb). Quit QEMU with Ctrl-A X.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/scripts/lib.sh"
 
-uefi=0 extra=()
+uefi=0 gdb=0 extra=()
 while [ $# -gt 0 ]; do
     case $1 in
     --uefi) uefi=1; shift ;;
     --tcg) export FRAME64_ACCEL=tcg; shift ;;
+    --gdb) gdb=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -36,6 +38,12 @@ if [ -n "${DISPLAY:-}" ]; then
     args+=(-serial mon:stdio)
 else
     args+=(-nographic)
+fi
+if [ "$gdb" = 1 ]; then
+    # Halted before the firmware's first instruction; only this machine can connect.
+    args+=(-gdb tcp:127.0.0.1:1234 -S)
+    echo "QEMU waits for gdb. In another terminal, from $top:"
+    echo "    gdb -q -x scripts/frame64.gdb"
 fi
 echo "Booting build/frame64.iso ($accel$([ "$uefi" = 1 ] && echo ", UEFI")); quit with Ctrl-A X."
 status=0

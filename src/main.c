@@ -15,6 +15,7 @@
 #include <frame64/kstack.h>
 #include <frame64/ktest.h>
 #include <frame64/layout.h>
+#include <frame64/monitor.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
 #include <frame64/vmcheck.h>
@@ -105,8 +106,7 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
     ktest_crash_if_asked(boot_info.cmdline);
     if (cmdline_has_word(boot_info.cmdline, "ktest"))
         ktest_run_all();
-    kprintf("frame64: nothing more to do; halting.\n");
-    arch_halt();
+    monitor_run();
 }
 
 void kmain(uint32_t magic, uint32_t mbi_phys)

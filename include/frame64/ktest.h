@@ -49,7 +49,13 @@ __attribute__((format(printf, 4, 5))) void ktest_fail(struct ktest *t, const cha
 /* Crashes on purpose when the command line says crash=panic or crash=pagefault (boot tests). */
 void ktest_crash_if_asked(const char *cmdline);
 
-/* Runs every registered test, prints the summary and powers off. */
+/*
+ * Runs every registered test and prints one line per test and the summary, then returns (the
+ * monitor's `ktest`). Return: how many failed.
+ */
+unsigned ktest_run_suite(void);
+
+/* ktest_run_suite(), then powers off with the status (the command line's "ktest"). */
 __attribute__((noreturn)) void ktest_run_all(void);
 
 #endif

@@ -77,12 +77,21 @@ enum mb2_efi_type {
 /* framebuffer type values */
 enum { MB2_FB_INDEXED = 0, MB2_FB_RGB = 1, MB2_FB_EGA_TEXT = 2 };
 
+/*
+ * The framebuffer tag: a 32-byte common part, then colour information that depends on the type:
+ * for MB2_FB_RGB the position (lowest bit) and size (bits) of each channel in a pixel, for
+ * MB2_FB_INDEXED a palette of palette_colors (red, green, blue) byte triples.
+ */
 struct mb2_framebuffer {
     phys_addr_t addr;
     uint32_t pitch; /* bytes per line */
     uint32_t width, height;
     uint8_t bpp;
-    uint8_t type; /* MB2_FB_* */
+    uint8_t type;      /* MB2_FB_* */
+    bool has_channels; /* MB2_FB_RGB and the tag holds the 6 bytes below */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+    uint16_t palette_colors; /* MB2_FB_INDEXED: entries wholly inside the tag (0 otherwise) */
+    uint32_t palette_off;    /* offset of the first entry from the start of the block */
 };
 
 /* One boot module as GRUB loaded it: [start, end) and its string (inside the block). */

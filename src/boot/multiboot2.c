@@ -194,7 +194,6 @@ static void read_map(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t 
 static void read_framebuffer(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)
 {
     const uint8_t *p = mb->block + off;
-    (void)size;
     if (duplicate(mb, mb->has_framebuffer, type, off))
         return;
     mb->has_framebuffer = true;
@@ -204,6 +203,25 @@ static void read_framebuffer(struct mb2_info *mb, uint32_t type, uint32_t off, u
     mb->fb.height = ld32(p + 24);
     mb->fb.bpp = p[28];
     mb->fb.type = p[29];
+    /* Colour information follows the 32-byte common part; older loaders may leave it out. */
+    if (mb->fb.type == MB2_FB_RGB && size >= 38) {
+        mb->fb.has_channels = true;
+        mb->fb.red_pos = p[32];
+        mb->fb.red_size = p[33];
+        mb->fb.green_pos = p[34];
+        mb->fb.green_size = p[35];
+        mb->fb.blue_pos = p[36];
+        mb->fb.blue_size = p[37];
+    } else if (mb->fb.type == MB2_FB_INDEXED && size >= 34) {
+        uint32_t n = (uint32_t)p[32] | (uint32_t)p[33] << 8;
+        mb->fb.palette_colors = (uint16_t)MIN(n, (size - 34) / 3);
+        mb->fb.palette_off = off + 34;
+        if (mb->fb.palette_colors < n) {
+            kprintf("mb2: framebuffer palette claims %u colours, the tag holds %u\n", n,
+                    mb->fb.palette_colors);
+            mb->warnings++;
+        }
+    }
 }
 
 static void read_rsdp(struct mb2_info *mb, uint32_t type, uint32_t off, uint32_t size)

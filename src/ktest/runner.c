@@ -20,7 +20,7 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
     va_end(ap);
 }
 
-void ktest_run_all(void)
+unsigned ktest_run_suite(void)
 {
     unsigned passed = 0, failed = 0;
     kprintf("ktest: running %u tests\n", (unsigned)(__stop_ktest_cases - __start_ktest_cases));
@@ -39,5 +39,10 @@ void ktest_run_all(void)
         }
     }
     kprintf("ktest: %u passed, %u failed\n", passed, failed);
-    arch_poweroff(failed ? 1 : 0);
+    return failed;
+}
+
+void ktest_run_all(void)
+{
+    arch_poweroff(ktest_run_suite() ? 1 : 0);
 }

@@ -9,6 +9,7 @@
 #include <frame64/cmdline.h>
 #include <frame64/crc32.h>
 #include <frame64/dma.h>
+#include <frame64/frame_bench.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
 #include <frame64/ktest.h>
@@ -253,24 +254,8 @@ KTEST(frames_cycles)
 {
     enum { N = 20000 };
     static phys_addr_t held[N];
-    uint64_t c0 = arch_cycles();
-    for (int i = 0; i < N; i++) {
-        phys_addr_t pa = frame_alloc(&kernel_frames);
-        KT_ASSERT(pa != PHYS_NONE, "allocation failed");
-        frame_free(&kernel_frames, pa);
-    }
-    uint64_t c1 = arch_cycles();
-    size_t n = 0;
-    for (; n < N; n++)
-        if ((held[n] = frame_alloc(&kernel_frames)) == PHYS_NONE)
-            break;
-    uint64_t c2 = arch_cycles();
-    for (size_t i = 0; i < n; i++)
-        frame_free(&kernel_frames, held[i]);
-    uint64_t c3 = arch_cycles();
-    kprintf("ktest: frame_alloc+frame_free pair %llu cycles; alloc %llu, free %llu cycles "
-            "(%zu frames; %s checks)\n",
-            (unsigned long long)((c1 - c0) / N), (unsigned long long)((c2 - c1) / (n ? n : 1)),
-            (unsigned long long)((c3 - c2) / (n ? n : 1)), n,
-            kernel_frames.flags & FRAME_CHECK ? "debug" : "release");
+    struct frame_bench b;
+    frame_bench_run(&kernel_frames, N, held, N, &b);
+    KT_ASSERT(b.pairs == N, "allocation failed after %llu pairs", (unsigned long long)b.pairs);
+    frame_bench_print(&kernel_frames, &b, "ktest: ");
 }

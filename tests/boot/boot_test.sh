@@ -9,8 +9,12 @@
 #     --cmdline "WORDS" ("none": empty)   --long-cmdline LEN (pad the command line to LEN chars)
 #     --module FILE "CMDLINE"   --gen-module SIZE (e.g. 3000, 64M)   (both repeatable)
 #     --mkmodule PATH (the host tool --gen-module uses; CTest passes it)
-#     --expect ktest|idle|refusal|crash|exit1
+#     --expect ktest|monitor|refusal|crash|exit1
 #     --no-serial (QEMU without a COM1 at all)
+#     --session serial|keyboard (with --expect monitor: drive the monitor; see sessions.sh)
+#     --gfxpayload MODE (GRUB's screen for BIOS boots, e.g. 1024x768x24; default text)
+#     --vga std|vmware|cirrus|...  --nic MODEL (e.g. e1000)  --media ahci (the ISO on an AHCI CD)
+#     --screencmp PATH (the host tool the framebuffer checks use; CTest passes it)
 #     --cutmem N [--cutmem-step SIZE (default 2M)]: GRUB cuts N holes of 4 KiB out of the memory
 #          map before it loads the kernel, one every SIZE from 16 MiB up (scripts/mkiso.sh)
 #
@@ -21,14 +25,21 @@
 #          manager's "frames:" line are present and agree with --mem; every module that carries
 #          crc32= is reported intact (the kernel checks the CRCs); the kernel echoes the exact
 #          command line given.
-# idle:    as ktest's map, module-free and command-line checks, then "nothing more to do" and the
-#          machine stays halted (used with command lines without "ktest", e.g. an empty one).
+# monitor: as ktest's map, module-free and command-line checks, then the monitor's banner and
+#          prompt, and the machine stays up (command lines without "ktest", e.g. an empty one).
+#          --session serial then types every monitor command and the bad inputs on COM1 and checks
+#          each answer; --session keyboard types on the PS/2 keyboard through QEMU's sendkey and
+#          ends with poweroff, which must end QEMU (ACPI S5, exit status 0).
+# fb:      where the screen is a framebuffer (UEFI, or --gfxpayload MODE under BIOS) and the
+#          kernel got to the monitor, QEMU's screendump must show the monitor's banner exactly as
+#          the kernel's renderer draws it (tools/screencmp), and the kernel must have said
+#          "console: framebuffer ..." on COM1.
 # refusal: the refusal sentence for a CPU without long mode, and the machine stays halted.
 # exit1:   for --no-serial: nothing can be read, so QEMU must leave through isa-debug-exit with
 #          status 1 (ktest passed) by itself: the kernel found no UART and did not hang on it.
-# screen:  for idle, refusal and crash under QEMU, the VGA text screen is read through the monitor:
-#          under BIOS it must show the kernel's last line too; under UEFI, where there is no text
-#          buffer, the kernel must not have written there (no "frame64" in it).
+# screen:  for monitor, refusal and crash under QEMU, the VGA text screen is read through the
+#          monitor: in BIOS text mode it must show the kernel's last line too; in a graphics mode
+#          (UEFI, --gfxpayload) the kernel must not have written there (no "frame64" in it).
 # crash:   for the kernel's deliberate crashes (crash=panic, crash=pagefault on the command
 #          line): a PANIC or EXCEPTION dump, then "frame64 stopped: ...", and the machine stays
 #          halted (no triple fault, no reboot). This checks the fatal paths and the harness.
@@ -45,7 +56,7 @@ source "$top/scripts/lib.sh"
 
 name="" elf="" out="" machine=pc firmware=bios media=cd cpu="" mem=128M accel=tcg
 timeout=120 cmdline="ktest" expect=ktest long=0 mkmodule="" noserial=0 cutmem=0 cutstep=2M
-modargs=() gensizes=() modcrcs=0
+modargs=() gensizes=() modcrcs=0 session="" gfxpayload=text vga="" nic="" screencmp=""
 while [ $# -gt 0 ]; do
     case $1 in
     --name) name=$2; shift 2 ;;
@@ -70,12 +81,20 @@ while [ $# -gt 0 ]; do
     --no-serial) noserial=1; shift ;;
     --cutmem) cutmem=$2; shift 2 ;;
     --cutmem-step) cutstep=$2; shift 2 ;;
+    --session) session=$2; shift 2 ;;
+    --gfxpayload) gfxpayload=$2; shift 2 ;;
+    --vga) vga=$2; shift 2 ;;
+    --nic) nic=$2; shift 2 ;;
+    --screencmp) screencmp=$2; shift 2 ;;
     *) echo "boot_test.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 [ -n "$name" ] && [ -f "$elf" ] && [ -n "$out" ] || { echo "boot_test.sh: need --name, --elf (existing) and --out" >&2; exit 2; }
 [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || { echo "boot_test.sh: --name may hold only letters, digits, '.', '_' and '-'" >&2; exit 2; }
-case $expect in ktest|idle|refusal|crash|exit1) ;; *) echo "boot_test.sh: unknown --expect $expect" >&2; exit 2 ;; esac
+case $expect in ktest|monitor|refusal|crash|exit1) ;; *) echo "boot_test.sh: unknown --expect $expect" >&2; exit 2 ;; esac
+case $session in ""|serial|keyboard) ;; *) echo "boot_test.sh: unknown --session $session" >&2; exit 2 ;; esac
+[ -z "$session" ] || [ "$expect" = monitor ] || { echo "boot_test.sh: --session needs --expect monitor" >&2; exit 2; }
+[ -z "$session" ] || [ "$machine" != bochs ] || { echo "boot_test.sh: --session runs under QEMU only" >&2; exit 2; }
 [[ "$cutmem" =~ ^[0-9]+$ ]] || { echo "boot_test.sh: --cutmem needs a number of holes" >&2; exit 2; }
 [ "$accel" = auto ] && accel=$(frame64_accel)
 [ "$machine" = bochs ] && accel=bochs
@@ -88,6 +107,11 @@ start=$(date +%s)
 source "$here/patterns.sh"
 source "$here/emulators.sh"
 source "$here/checks.sh"
+source "$here/sessions.sh"
+# What the screen is once GRUB hands over: VGA text (BIOS, gfxpayload=text) or a framebuffer.
+screen=text
+{ [ "$firmware" = uefi ] || [ "$gfxpayload" != text ]; } && screen=graphics
+[ -z "$screencmp" ] && screencmp=$(dirname "$elf")/tests/boot/screencmp
 
 # ---- the holes GRUB cuts (--cutmem): where they go, what they take, what they imply ----
 cutbytes=0 minentries=1
@@ -118,6 +142,10 @@ fi
 # One line a person can read in the matrix table: what was booted.
 setup="$machine $firmware $media ${cpu:-$([ "$machine" = bochs ] && echo bx_generic || echo qemu64)} $mem $accel, ${#gensizes[@]}+$((${#modargs[@]} / 3)) mod"
 [ "$cutmem" -gt 0 ] && setup+=", $cutmem holes"
+[ "$gfxpayload" != text ] && setup+=", gfx $gfxpayload"
+[ -n "$vga" ] && setup+=", vga $vga"
+[ -n "$nic" ] && setup+=", nic $nic"
+[ -n "$session" ] && setup+=", $session session"
 
 finish() { # status word, reason
     local secs=$(( $(date +%s) - start ))
@@ -135,7 +163,7 @@ finish() { # status word, reason
 }
 
 # Removes what a run leaves behind besides the logs, whatever way the script ends.
-cleanup() { rm -f "$out/$name".gen*.bin; emulator_stop; }
+cleanup() { rm -f "$out/$name".gen*.bin "$out/$name.com1.in" "$out/$name.com1.out"; emulator_stop; }
 trap cleanup EXIT
 
 if [ "$accel" = kvm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
@@ -176,7 +204,7 @@ fi
 iso="$out/$name.iso"
 cutargs=()
 [ "$cutmem" -gt 0 ] && cutargs=(--cutmem "$cutmem" "$cutstep")
-"$top/scripts/mkiso.sh" "$elf" "$iso" --timeout 0 --cmdline "$cmdline" "${modargs[@]}" "${cutargs[@]}" > "$elog" 2>&1 ||
+"$top/scripts/mkiso.sh" "$elf" "$iso" --timeout 0 --cmdline "$cmdline" --gfxpayload "$gfxpayload" "${modargs[@]}" "${cutargs[@]}" > "$elog" 2>&1 ||
     finish FAIL "could not build the image: $(grep -a -m1 -iE 'error' "$elog")"
 rm -f "$out/$name".gen*.bin
 
@@ -187,17 +215,27 @@ deadline=$(( $(date +%s) + timeout ))
 final_at="" # when the kernel's last expected line appeared
 case $expect in
 ktest) final=$KTEST_SUMMARY_RE ;;
-idle) final=$IDLE_RE ;;
+monitor) final=$MONITOR_PROMPT_RE ;;
 refusal) final=$REFUSAL_LONG_MODE_RE ;;
 crash) final=$STOPPED_RE ;;
 exit1) final='^$never' ;; # nothing to read: wait for QEMU to leave
 esac
+session_failed=0
 halted_at="" # when the kernel said it stops (an unexpected stop: no need to wait for the rest)
 while emulator_alive; do
     if [ -z "$final_at" ] && serial_text | grep -aqE "$final"; then
         final_at=$(date +%s)
-        # The machine stays up after these: keep its text screen for check_screen.
-        [ "$expect" != ktest ] && sleep 0.5 && screen_dump "$out/$name.vga"
+        # The machine stays up after these: keep its text screen for check_screen, and the
+        # framebuffer for check_fb_screen.
+        if [ "$expect" != ktest ]; then
+            sleep 0.5
+            screen_dump "$out/$name.vga"
+            [ "$screen" = graphics ] && [ "$expect" = monitor ] && fb_dump "$out/$name.ppm"
+        fi
+        if [ -n "$session" ]; then
+            "session_$session" || { session_failed=1; break; }
+            final_at=$(date +%s)
+        fi
     fi
     if [ -z "$final_at$halted_at" ] && serial_text | grep -aqE "$HALTED_RE"; then
         halted_at=$(date +%s)
@@ -242,6 +280,7 @@ check_map() {
 }
 
 check ok check_emulator_killed "$alive" "$status"
+[ "$session_failed" = 0 ] || finish FAIL "$session session: $session_why"
 case $expect in
 exit1)
     check verdict check_exit1 "$alive" "$status" "$timeout"
@@ -249,7 +288,7 @@ exit1)
 crash)
     check_map
     check dump check_crash "$cmdline" "$alive" "$status" "$seen"
-    check screen check_screen "$out/$name.vga" "$machine" "$firmware" "$STOPPED_SCREEN_TEXT"
+    check screen check_screen "$out/$name.vga" "$machine" "$screen" "$STOPPED_SCREEN_TEXT"
     finish PASS "$dump${screen:+, $screen}" ;;
 esac
 check ok check_no_crash
@@ -261,14 +300,19 @@ ktest)
     check crcs check_module_crcs "$modcrcs"
     check ok check_ktest_exit "$machine" "$alive" "$status"
     finish PASS "$summary; $map; $crcs" ;;
-idle)
+monitor)
     check_map
     check ok check_cmdline "$cmdline"
-    check idle check_idle "$alive" "$status" "$seen" "$timeout"
-    check screen check_screen "$out/$name.vga" "$machine" "$firmware" "$IDLE_SCREEN_TEXT"
-    finish PASS "$idle; $map${screen:+, $screen}" ;;
+    check up check_monitor "$alive" "$status" "$seen" "$timeout" "$session"
+    check shown check_screen "$out/$name.vga" "$machine" "$screen" "$MONITOR_SCREEN_TEXT"
+    if [ "$screen" = graphics ] && [ "$machine" != bochs ]; then
+        check fbmode check_fb_line
+        check fbshown check_fb_screen "$out/$name.ppm" "$screencmp" "$MONITOR_SCREEN_TEXT" "${fbmode##* }"
+        shown+="${shown:+, }$fbmode $fbshown"
+    fi
+    finish PASS "$up${session_summary:+ ($session_summary)}; $map${shown:+, $shown}" ;;
 refusal)
     check refused check_refusal "$alive" "$status"
-    check screen check_screen "$out/$name.vga" "$machine" "$firmware" "$REFUSAL_SCREEN_TEXT"
+    check screen check_screen "$out/$name.vga" "$machine" "$screen" "$REFUSAL_SCREEN_TEXT"
     finish PASS "$refused${screen:+, $screen}" ;;
 esac

@@ -134,15 +134,48 @@ check_ktest_exit() {
     fi
 }
 
-# check_idle alive status seen timeout: without "ktest" the kernel said it had nothing more to do,
-# ran no test and the machine stayed halted.
-check_idle() {
-    local alive=$1 status=$2 seen=$3 timeout=$4
+# check_monitor alive status seen timeout session: without "ktest" the kernel started the
+# monitor (its banner and prompt) and stayed up; no test ran unless the session typed "ktest".
+# With a session that ends in poweroff (keyboard) the emulator must have left by itself.
+check_monitor() {
+    local alive=$1 status=$2 seen=$3 timeout=$4 session=${5:-} text
+    text=$(cat)
     [ "$seen" = 1 ] ||
-        { echo "no \"nothing more to do\" line$([ "$alive" = 1 ] && echo " (timed out after ${timeout}s)")"; return 1; }
-    [ "$alive" = 1 ] || { echo "the emulator exited (status $status) instead of staying halted"; return 1; }
-    ! grep -aqE "$KTEST_ANY_RE" || { echo "ktest ran without \"ktest\" on the command line"; return 1; }
-    echo "halted after boot"
+        { echo "no monitor prompt$([ "$alive" = 1 ] && echo " (timed out after ${timeout}s)")"; return 1; }
+    grep -aqE "$MONITOR_BANNER_RE" <<<"$text" || { echo "the prompt came without the monitor's banner"; return 1; }
+    case $session in
+    keyboard)
+        [ "$alive" = 0 ] && [ "${status:-1}" = 0 ] ||
+            { echo "poweroff did not end the emulator with status 0 (status ${status:-none, still running})"; return 1; }
+        grep -aqE "$POWEROFF_S5_RE" <<<"$text" || { echo "poweroff did not say it used ACPI S5"; return 1; }
+        echo "monitor up, powered off through ACPI S5" ;;
+    serial)
+        echo "monitor up" ;;
+    *)
+        [ "$alive" = 1 ] || { echo "the emulator exited (status $status) instead of staying in the monitor"; return 1; }
+        ! grep -aqE "$KTEST_ANY_RE" <<<"$text" || { echo "ktest ran without \"ktest\" on the command line"; return 1; }
+        echo "monitor up" ;;
+    esac
+}
+
+# check_fb_screen file screencmp text [bpp]: the framebuffer screenshot (QEMU's screendump, PPM)
+# shows text exactly as the kernel's renderer draws it (tools/screencmp); at 16 bpp each channel
+# may be 8 off (the screenshot widens 5/6-bit channels its own way).
+check_fb_screen() {
+    local file=$1 tool=$2 want=$3 bpp=${4:-32} out tol=0
+    [ "$bpp" -le 16 ] && tol=8
+    [ -s "$file" ] || { echo "could not take a screenshot through the QEMU monitor"; return 1; }
+    [ -x "$tool" ] || { echo "no screencmp tool at $tool (build the screencmp target or pass --screencmp)"; return 1; }
+    out=$("$tool" "$file" "$want" 0 "$tol") || { echo "the framebuffer does not show \"$want\": $out"; return 1; }
+    echo "framebuffer shows \"${want:0:24}...\" (${out})"
+}
+
+# check_fb_line: the kernel started its framebuffer console and said so. Prints "WxH B bpp".
+check_fb_line() {
+    local line
+    line=$(grep -a -m1 -E "$CONSOLE_FB_RE") || { echo "no \"console: framebuffer ...\" line"; return 1; }
+    [[ $line =~ $CONSOLE_FB_RE ]]
+    echo "${BASH_REMATCH[1]}x${BASH_REMATCH[2]} bpp ${BASH_REMATCH[3]}"
 }
 
 # check_refusal alive status: a 32-bit CPU got the refusal sentence and stayed halted.
@@ -176,9 +209,9 @@ check_crash() {
     echo "${dump:0:60}; halted"
 }
 
-# check_screen file machine firmware want: the VGA text screen saved in file agrees with COM1:
-# under BIOS it shows want; under UEFI (no text buffer) nothing of the kernel's. Bochs' screen
-# is not read: prints nothing.
+# check_screen file machine screen want: the VGA text screen saved in file agrees with COM1:
+# in text mode (screen "text", BIOS) it shows want; in a graphics mode (UEFI, or BIOS with a
+# gfxpayload mode) nothing of the kernel's. Bochs' screen is not read: prints nothing.
 check_screen() {
     local file=$1 machine=$2 firmware=$3 want=$4 screen
     [ "$machine" = bochs ] && return 0
@@ -186,8 +219,8 @@ check_screen() {
     # Cells are (character, attribute) byte pairs: keep the characters.
     screen=$(od -An -v -tu1 "$file" | tr -s ' ' '\n' | grep -v '^$' |
              awk 'NR % 2 == 1 { printf "%c", ($1 >= 32 && $1 < 127) ? $1 : 32 }')
-    if [ "$firmware" = uefi ]; then
-        ! grep -qF "$KERNEL_SCREEN_TEXT" <<<"$screen" || { echo "the kernel wrote to the VGA text buffer under UEFI"; return 1; }
+    if [ "$firmware" != text ]; then
+        ! grep -qF "$KERNEL_SCREEN_TEXT" <<<"$screen" || { echo "the kernel wrote to the VGA text buffer in a graphics mode"; return 1; }
     else
         grep -qF "$want" <<<"$screen" || { echo "the screen does not show \"$want\""; return 1; }
     fi

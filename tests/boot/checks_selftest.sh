@@ -89,9 +89,19 @@ expect pass "QEMU exit status 1" "" check_ktest_exit pc 0 1
 expect fail "QEMU exit status 3, expected 1" "" check_ktest_exit pc 0 3
 expect pass "Bochs halted" "" check_ktest_exit bochs 1 ""
 
-expect pass "halted after boot" "$(broken '/^ktest: /d')" check_idle 1 "" 1 120
-expect fail "ktest ran without" "$good" check_idle 1 "" 1 120
-expect fail "instead of staying halted" "$(broken '/^ktest: /d')" check_idle 0 0 1 120
+monitor=$(printf '%s\n' "$good" | sed '/^ktest: /d'; printf '%s\n%s' "$MONITOR_BANNER_TEXT" "$MONITOR_PROMPT_TEXT")
+expect pass "monitor up" "$monitor" check_monitor 1 "" 1 120
+expect fail "ktest ran without" "$good"$'\n'"$MONITOR_BANNER_TEXT" check_monitor 1 "" 1 120
+expect fail "instead of staying in the monitor" "$monitor" check_monitor 0 0 1 120
+expect fail "without the monitor's banner" "$(sed '/^frame64 monitor/d' <<<"$monitor")" check_monitor 1 "" 1 120
+expect fail "no monitor prompt (timed out after 120s)" "$monitor" check_monitor 1 "" 0 120
+s5='poweroff: ACPI S5 (SLP_TYPa 0, SLP_TYPb 0) through PM1a_CNT 0x604'
+expect pass "powered off through ACPI S5" "$monitor"$'\n'"$s5" check_monitor 0 0 1 120 keyboard
+expect fail "did not say it used ACPI S5" "$monitor" check_monitor 0 0 1 120 keyboard
+expect fail "status none, still running" "$monitor"$'\n'"$s5" check_monitor 1 "" 1 120 keyboard
+fbline='console: framebuffer 1024x768, 24 bpp, pitch 3072 at 0xfd000000'
+expect pass "1024x768 bpp 24" "$fbline" check_fb_line
+expect fail "no \"console: framebuffer" "$good" check_fb_line
 
 expect pass "refused and halted" "  Booting \`frame64'"$'\n'"$refusal" check_refusal 1 ""
 expect fail "no refusal sentence" "$good" check_refusal 1 ""

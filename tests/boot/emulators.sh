@@ -6,6 +6,8 @@
 #   emulator_stop       ends whatever is left (the EXIT trap)
 #   serial_text         COM1 so far, without carriage returns and terminal escapes
 #   screen_dump FILE    QEMU only: saves the VGA text buffer (0xB8000, 80x25 cells) to FILE
+#   fb_dump FILE        QEMU only: saves what the display shows (QEMU's screendump, PPM) to FILE
+# With --session serial, COM1 is a pair of FIFOs: the harness writes what it types to fd 8.
 
 emu_pid="" reader_pid=""
 
@@ -26,9 +28,23 @@ qemu_start() {
                 -snapshot)
     if [ "$noserial" = 1 ]; then
         args+=(-serial none)
+    elif [ "$session" = serial ]; then
+        # QEMU reads NAME.com1.in and writes NAME.com1.out; both ends are held open read-write
+        # here, so nobody blocks on the other.
+        rm -f "$out/$name.com1.in" "$out/$name.com1.out"
+        mkfifo "$out/$name.com1.in" "$out/$name.com1.out"
+        exec 8<>"$out/$name.com1.in"
+        exec 9<>"$out/$name.com1.out"
+        cat <&9 > "$log" &
+        reader_pid=$!
+        exec 9<&-
+        args+=(-serial "pipe:$out/$name.com1")
     else
         args+=(-serial "file:$log")
     fi
+    [ -n "$vga" ] && args+=(-vga "$vga")
+    # A NIC on user-mode networking with restrict=on: present on the bus, reaching nothing.
+    [ -n "$nic" ] && args+=(-nic "user,model=$nic,restrict=on")
     case $firmware in
     bios) ;;
     uefi)
@@ -40,6 +56,11 @@ qemu_start() {
     case $media in
     cd) args+=(-drive "file=$iso,format=raw,media=cdrom,readonly=on") ;;
     ide) args+=(-drive "file=$iso,format=raw,if=ide,media=disk") ;;
+    ahci)
+        # The CD on an AHCI controller (q35's own ICH9 one, an added one on pc), as VirtualBox does.
+        [ "$machine" = pc ] && args+=(-device ahci,id=ahci)
+        args+=(-drive "if=none,id=cd,file=$iso,format=raw,media=cdrom,readonly=on"
+               -device "ide-cd,bus=$([ "$machine" = pc ] && echo ahci || echo ide).0,drive=cd,bootindex=1") ;;
     usb)
         # UHCI on the i440FX board (what it had), xHCI on q35.
         if [ "$machine" = pc ]; then
@@ -69,6 +90,20 @@ screen_dump() {
     local i
     for i in $(seq 20); do
         [ "$(stat -c %s "$1" 2>/dev/null)" = 4000 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+fb_dump() {
+    [ "$machine" = bochs ] && return 1
+    rm -f "$1"
+    echo "screendump \"$1\"" >&7
+    local i last=-1 size
+    for i in $(seq 40); do
+        size=$(stat -c %s "$1" 2>/dev/null || echo -1)
+        [ "$size" -gt 0 ] && [ "$size" = "$last" ] && return 0 # written and no longer growing
+        last=$size
         sleep 0.1
     done
     return 1

@@ -35,9 +35,57 @@ CMDLINE_ECHO_RE='^frame64: command line "'
 cmdline_echo_line() { printf 'frame64: command line "%s"' "$1"; }
 # Printed once the trampoline has reached long mode (a 32-bit CPU must never get here).
 LONG_MODE_RE='^frame64: long mode'
-# The last line when the command line holds no "ktest".
-IDLE_RE='^frame64: nothing more to do; halting\.$'
-IDLE_SCREEN_TEXT='frame64: nothing more to do'
+
+# ---- the monitor: monitor_run() in src/monitor/monitor.c ----
+# Without "ktest" on the command line the kernel starts the monitor: its banner, then the prompt.
+MONITOR_BANNER_TEXT="frame64 monitor: type 'help' for commands"
+MONITOR_BANNER_RE="^frame64 monitor: type 'help' for commands\$"
+# The prompt, printed without a newline after the banner and after every answer.
+MONITOR_PROMPT_TEXT='frame64> '
+MONITOR_PROMPT_RE='^frame64> '
+# What the screen must show once the monitor runs (VGA text and framebuffer alike).
+MONITOR_SCREEN_TEXT=$MONITOR_BANNER_TEXT
+# finished() in src/monitor/monitor.c: a line longer than LINEEDIT_MAX (127).
+MONITOR_TOO_LONG_RE='^That line is longer than 127 characters; it was ignored\.$'
+# monitor_parse() in src/monitor/dispatch.c.
+MONITOR_UNKNOWN_RE="^unknown command 'xyz' \\(try 'help'\\)\$"
+MONITOR_USAGE_RE='^missing argument: usage: alloc N '
+# args_number() in src/lib/args.c, through monitor_number() in src/monitor/monitor.c.
+MONITOR_NOT_NUMBER_RE="^'12x' is not a number "
+# help in src/monitor/cmd_system.c: one line per command, "  USAGE  help"; \1 is the name.
+MONITOR_HELP_LINE_RE='^  ([a-z]+)( [][A-Z|a-z0-9 ]*)? {2,}[a-z(]'
+# The commands the issue names, each of which help must list.
+MONITOR_COMMANDS='help mem map frames alloc free run runs unrun whoowns bench ktest reboot poweroff'
+# map in src/monitor/cmd_memory.c: the header and the strip of letters.
+MONITOR_MAP_RE='^map: physical \[0, 0x[0-9a-f]+\), [0-9.]+ [KMGT]?i?B per character'
+MONITOR_MAP_STRIP_RE='^  \|[ .A-Za-z]{64}\|$'
+MONITOR_MAP_LEGEND_KERNEL_RE='^    K kernel +[0-9.]+ [KMG]iB$'
+# alloc, free, whoowns in src/monitor/cmd_alloc.c. MONITOR_ALLOC_RE: \1 count, \2 first, \3 last.
+MONITOR_ALLOC_RE='^alloc: ([0-9]+) frame\(s\), first 0x([0-9a-f]+), last 0x([0-9a-f]+); the monitor holds [0-9]+$'
+MONITOR_ALLOC_ZERO_RE='^alloc: asking for 0 frames allocates nothing'
+MONITOR_ALLOC_ONLY_RE='^alloc: only [0-9]+ frames are free; allocating those\.$'
+monitor_freed_one_re() { printf '^free: gave back 0x%s; the monitor holds %s$' "$1" "$2"; }
+MONITOR_FREE_NOT_HELD_RE='^free: 0x[0-9a-f]+ is not a frame the monitor holds'
+# \1 is how many frames came back.
+MONITOR_FREE_ALL_RE='^free: gave back ([0-9]+) frame\(s\)$'
+MONITOR_WHOOWNS_KERNEL_RE='^whoowns: 0x200000 is in \[0x[0-9a-f]+, 0x[0-9a-f]+\) \([0-9.]+ [KM]iB\), tagged kernel$'
+MONITOR_WHOOWNS_HELD_RE='^whoowns: frame 0x[0-9a-f]+: handed out as a single frame, kept by the monitor'
+MONITOR_WHOOWNS_RUN_RE='^whoowns: frame 0x[0-9a-f]+: handed out as part of a contiguous run, a run kept by the monitor'
+MONITOR_WHOOWNS_FREE_RE='^whoowns: frame 0x[0-9a-f]+: free, '
+# run, runs, unrun in src/monitor/cmd_runs.c. MONITOR_RUN_ISA_RE: \1 the base.
+MONITOR_RUN_ISA_RE='^run: \[0x([0-9a-f]+), 0x[0-9a-f]+\) \(64 KiB, zone isa\)$'
+MONITOR_RUN_NONE_RE='^run: no contiguous 20 MiB is free in zone isa\.$'
+MONITOR_RUN_BAD_ZONE_RE="^run: 'floppy' is not a zone"
+monitor_runs_re() { printf '^runs: \\[0x%s, ' "$1"; }
+monitor_unrun_re() { printf '^unrun: gave back \\[0x%s, ' "$1"; }
+MONITOR_UNRUN_NONE_RE='^unrun: no kept run starts at 0x'
+# bench in src/monitor/cmd_system.c (the line of frame_bench_print() in src/mm/frame_bench.c).
+MONITOR_BENCH_RE='^bench: frame_alloc\+frame_free pair [0-9]+ cycles'
+# frames_cycles in src/ktest/test_frames.c prints the same line with "ktest: ".
+# power_off() in src/arch/x86_64/power.c, when the DSDT's \_S5 was read.
+POWEROFF_S5_RE='^poweroff: ACPI S5 \(SLP_TYPa [0-7], SLP_TYPb [0-7]\) through PM1a_CNT 0x[0-9a-f]+$'
+# fbdev_start() in src/arch/x86_64/fbdev.c; \1 width, \2 height, \3 bpp.
+CONSOLE_FB_RE='^console: framebuffer ([0-9]+)x([0-9]+), ([0-9]+) bpp, pitch [0-9]+ at 0x[0-9a-f]+$'
 
 # ---- the 32-bit trampoline's refusals: msg_no_long_mode, msg_no_multiboot in boot/entry.asm,
 # ---- printed by fatal32 (COM1, and the VGA screen under BIOS) ----

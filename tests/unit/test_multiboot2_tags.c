@@ -87,6 +87,86 @@ static void test_framebuffer_rgb(void **state)
     assert_int_equal(mb.fb.height, 768);
     assert_int_equal(mb.fb.bpp, 32);
     assert_int_equal(mb.fb.type, MB2_FB_RGB);
+    assert_true(mb.fb.has_channels);
+    assert_int_equal(mb.fb.red_pos, 16);
+    assert_int_equal(mb.fb.red_size, 8);
+    assert_int_equal(mb.fb.green_pos, 8);
+    assert_int_equal(mb.fb.green_size, 8);
+    assert_int_equal(mb.fb.blue_pos, 0);
+    assert_int_equal(mb.fb.blue_size, 8);
+    assert_int_equal(mb.fb.palette_colors, 0);
+}
+
+/*
+ * A 24-bpp BGR framebuffer whose channels are all different (a swapped byte shows), and one
+ * whose tag stops after the common part (32 B):
+ *   mmap | framebuffer 24 bpp, R at 0 (8), G at 8 (8), B at 16 (8)... | end
+ * Expect each position and size from its own byte; the short tag has no channels.
+ */
+static void test_framebuffer_channels(void **state)
+{
+    (void)state;
+    uint8_t fb[30] = {0};
+    uint64_t addr = 0x1f00000000ull; /* above 4 GiB */
+    uint32_t dims[3] = {2400, 800, 600};
+    memcpy(fb, &addr, 8);
+    memcpy(fb + 8, dims, 12);
+    fb[20] = 24;
+    fb[21] = MB2_FB_RGB;
+    memcpy(fb + 24, "\x01\x05\x09\x06\x11\x07", 6);
+    mmap_tag(one_map, 1, 24);
+    tag(MB2_TAG_FRAMEBUFFER, fb, 30);
+    end_tag();
+    assert_int_equal(parse(), K_OK);
+    assert_int_equal(mb.fb.addr, 0x1f00000000ull);
+    assert_int_equal(mb.fb.bpp, 24);
+    assert_true(mb.fb.has_channels);
+    assert_int_equal(mb.fb.red_pos, 1);
+    assert_int_equal(mb.fb.red_size, 5);
+    assert_int_equal(mb.fb.green_pos, 9);
+    assert_int_equal(mb.fb.green_size, 6);
+    assert_int_equal(mb.fb.blue_pos, 17);
+    assert_int_equal(mb.fb.blue_size, 7);
+
+    teardown(NULL);
+    setup(NULL);
+    mmap_tag(one_map, 1, 24);
+    tag(MB2_TAG_FRAMEBUFFER, fb, 24);
+    end_tag();
+    assert_int_equal(parse(), K_OK);
+    assert_true(mb.has_framebuffer);
+    assert_false(mb.fb.has_channels);
+}
+
+/*
+ * An indexed framebuffer: 2 palette entries (6 B) after the count, then one that claims 3 but
+ * holds 2. Expect the count and the entries' offset; the short one counted down with a warning.
+ */
+static void test_framebuffer_palette(void **state)
+{
+    (void)state;
+    uint8_t fb[32] = {0};
+    fb[20] = 8;
+    fb[21] = MB2_FB_INDEXED;
+    fb[24] = 2;
+    memcpy(fb + 26, "\xff\x00\x00\x00\x00\xff", 6);
+    mmap_tag(one_map, 1, 24);
+    uint32_t at = tag(MB2_TAG_FRAMEBUFFER, fb, 32);
+    end_tag();
+    assert_int_equal(parse(), K_OK);
+    assert_int_equal(mb.fb.palette_colors, 2);
+    assert_int_equal(mb.fb.palette_off, at + 34);
+    assert_int_equal(mb.block[mb.fb.palette_off + 5], 0xff);
+    assert_int_equal(mb.warnings, 0);
+    teardown(NULL);
+    setup(NULL);
+    fb[24] = 3;
+    mmap_tag(one_map, 1, 24);
+    tag(MB2_TAG_FRAMEBUFFER, fb, 32);
+    end_tag();
+    assert_int_equal(parse(), K_OK);
+    assert_int_equal(mb.fb.palette_colors, 2);
+    assert_int_equal(mb.warnings, 1);
 }
 
 /*
@@ -247,7 +327,8 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_grub_bios_layout),         T(test_relocate),
-        T(test_framebuffer_rgb),          T(test_rsdp_old_and_new),
+        T(test_framebuffer_rgb),          T(test_framebuffer_channels),
+        T(test_framebuffer_palette),      T(test_rsdp_old_and_new),
         T(test_bad_cmdline_unterminated), T(test_bad_loader_unterminated),
         T(test_bad_duplicate_cmdline),    T(test_bad_framebuffer_too_small),
         T(test_bad_rsdp_new_too_small),   T(test_bad_efi64_too_small),

@@ -16,6 +16,7 @@
 #define REG_MCR  4
 #define REG_LSR  5
 #define REG_SCR  7
+#define LSR_DR   0x01 /* a received byte is waiting */
 #define LSR_THRE 0x20
 
 static bool present;
@@ -52,4 +53,11 @@ void serial_putc(char c)
     for (int i = 0; i < 200000 && !(inb(COM1 + REG_LSR) & LSR_THRE); i++)
         cpu_relax();
     outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+int serial_getc(void)
+{
+    if (!present || !(inb(COM1 + REG_LSR) & LSR_DR))
+        return -1;
+    return inb(COM1 + REG_DATA);
 }

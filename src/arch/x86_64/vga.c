@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The 80x25 VGA text screen at physical 0xB8000, for BIOS boots. Under UEFI there is no text
- * buffer, so the console enables this only when the boot information says BIOS.
+ * buffer, so the console enables this only when the boot information says BIOS, and not when
+ * GRUB set a linear framebuffer mode (gfxpayload): then the framebuffer console takes over.
  */
 #include <arch/cpu.h>
 #include <frame64/console.h>
+#include <frame64/kernel.h>
 #include <frame64/phys.h>
 
 #define COLS 80
@@ -32,11 +34,18 @@ static void set_cursor(void)
 
 void vga_init(void)
 {
+    if (boot_info.has_framebuffer && boot_info.fb.type != MB2_FB_EGA_TEXT)
+        return;
     enabled = true;
     for (int i = 0; i < COLS * ROWS; i++)
         screen()[i] = (ATTR << 8) | ' ';
     row = col = 0;
     set_cursor();
+}
+
+bool vga_active(void)
+{
+    return enabled;
 }
 
 static void scroll(void)
@@ -59,6 +68,14 @@ void vga_putc(char c)
         col = 0;
     } else if (c == '\t') {
         col = (col + 8) & ~7;
+    } else if (c == '\b') {
+        /* Back one cell, to the end of the line above from column 0 (the line editor's erase). */
+        if (col > 0)
+            col--;
+        else if (row > 0)
+            row--, col = COLS - 1;
+    } else if ((uint8_t)c < 0x20) {
+        return; /* other control characters have no glyph worth showing */
     } else {
         screen()[row * COLS + col] = (uint16_t)((ATTR << 8) | (uint8_t)c);
         col++;
@@ -69,6 +86,5 @@ void vga_putc(char c)
     }
     if (row >= ROWS)
         scroll();
-    if (c == '\n')
-        set_cursor();
+    set_cursor();
 }

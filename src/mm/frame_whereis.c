@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * frame_whereis() (include/frame64/frame_whereis.h). It reads the pool through the fields that
+ * include/frame64/frame.h documents and no others: lock, flags (FRAME_LINKED), head, batches,
+ * seed_base/seed_next and regions, and the free stack's struct frame_batch (count, next,
+ * frames[]). Should the pool's internals change, this file is the one to follow them.
+ */
+#include <frame64/frame_whereis.h>
+#include <frame64/phys.h>
+
+/* Whether pa is on the free stack: a link of the chain, or (batched) an entry of a batch. */
+static bool stacked(const struct frame_pool *p, phys_addr_t pa)
+{
+    uint64_t links = 0;
+    for (phys_addr_t h = p->head; h != PHYS_NONE && links <= p->batches; links++) {
+        if (h == pa)
+            return true;
+        const struct frame_batch *b = phys_to_virt(h);
+        if (!(p->flags & FRAME_LINKED))
+            for (uint64_t i = 0; i < b->count && i < FRAME_BATCH_MAX; i++)
+                if (b->frames[i] == pa)
+                    return true;
+        h = b->next;
+    }
+    return false;
+}
+
+enum frame_where frame_whereis(struct frame_pool *p, phys_addr_t pa)
+{
+    pa = ALIGN_DOWN(pa, PAGE_SIZE);
+    uint64_t irq = irqlock_acquire(&p->lock);
+    enum frame_where w;
+    const struct region *r = region_lookup(p->regions, pa);
+    if (!r)
+        w = FRAME_WHERE_NOT_RAM;
+    else if (r->tag == REGION_FREE)
+        w = FRAME_WHERE_UNSEEDED;
+    else if (r->tag == REGION_DMA)
+        w = FRAME_WHERE_RUN;
+    else if (r->tag != REGION_FRAMES)
+        w = FRAME_WHERE_OTHER;
+    else if (pa >= p->seed_base && pa < p->seed_next)
+        w = FRAME_WHERE_CURSOR;
+    else if (stacked(p, pa))
+        w = FRAME_WHERE_STACKED;
+    else
+        w = FRAME_WHERE_HANDED_OUT;
+    irqlock_release(&p->lock, irq);
+    return w;
+}
+
+const char *frame_where_name(enum frame_where w)
+{
+    switch (w) {
+    case FRAME_WHERE_NOT_RAM:
+        return "not RAM the frame manager knows";
+    case FRAME_WHERE_UNSEEDED:
+        return "free, never seeded (still in the region list)";
+    case FRAME_WHERE_CURSOR:
+        return "free, carved for the stack but not yet handed out";
+    case FRAME_WHERE_STACKED:
+        return "free, on the free stack";
+    case FRAME_WHERE_HANDED_OUT:
+        return "handed out as a single frame";
+    case FRAME_WHERE_RUN:
+        return "handed out as part of a contiguous run";
+    case FRAME_WHERE_OTHER:
+        return "not managed as frames (owned by the range's tag)";
+    }
+    return "?";
+}

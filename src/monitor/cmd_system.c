@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: 0BSD */
+/* Monitor commands about the monitor and the machine: help, bench, ktest, reboot, poweroff. */
+#include <frame64/error.h>
+#include <frame64/frame_bench.h>
+#include <frame64/kernel.h>
+#include <frame64/kprintf.h>
+#include <frame64/ktest.h>
+#include <frame64/monitor.h>
+#include <frame64/power.h>
+
+#include "monitor_internal.h"
+
+MONITOR_COMMAND(help, "help", 0, 0, "this list")
+{
+    (void)argc, (void)argv;
+    size_t n;
+    const struct monitor_cmd *cmds = monitor_commands(&n);
+    kprintf("Commands (numbers: 4096, 0x1000, 64K, 2M, 1G):\n");
+    for (size_t i = 0; i < n; i++)
+        kprintf("  %-26s %s\n", cmds[i].usage, cmds[i].help);
+}
+
+MONITOR_COMMAND(bench, "bench", 0, 0, "cycles per frame_alloc()+frame_free() pair")
+{
+    (void)argc, (void)argv;
+    enum { PAIRS = 20000, HELD = 20000 };
+    static phys_addr_t held[HELD];
+    struct frame_bench b;
+    if (frame_bench_run(&kernel_frames, PAIRS, held, HELD, &b) != K_OK) {
+        kprintf("bench: no frame is free to measure with; 'free' what the monitor holds.\n");
+        return;
+    }
+    frame_bench_print(&kernel_frames, &b, "bench: ");
+}
+
+MONITOR_COMMAND(ktest, "ktest", 0, 0, "run the in-kernel tests, then come back here")
+{
+    (void)argc, (void)argv;
+    uint64_t frames;
+    unsigned runs;
+    monitor_holdings(&frames, &runs);
+    if (frames || runs) {
+        kprintf("ktest: the tests need all memory back; the monitor holds %llu frame(s) and %u "
+                "run(s): 'free' and 'unrun' them first.\n",
+                (unsigned long long)frames, runs);
+        return;
+    }
+    ktest_run_suite();
+}
+
+MONITOR_COMMAND(reboot, "reboot", 0, 0, "restart the machine")
+{
+    (void)argc, (void)argv;
+    power_reboot();
+}
+
+MONITOR_COMMAND(poweroff, "poweroff", 0, 0, "switch the machine off (ACPI S5)")
+{
+    (void)argc, (void)argv;
+    power_off();
+}
