@@ -261,3 +261,18 @@ int bootmem_init(struct region_list *l, struct frame_pool *p, struct mb2_info *m
     frame_print_stats(p);
     return K_OK;
 }
+
+phys_addr_t bootmem_take_ap_page(struct region_list *l)
+{
+    /* The highest page of low RAM: below the EBDA and ROMs, clear of the real-mode IVT and BDA. */
+    for (size_t i = region_index_after(l, 1 * MiB); i-- > 0;) {
+        const struct region *r = &l->regions[i];
+        phys_addr_t top = ALIGN_DOWN(MIN(r->end, 1 * MiB), PAGE_SIZE);
+        if (r->tag != REGION_LOWMEM || top < 2 * PAGE_SIZE || top - PAGE_SIZE < r->base)
+            continue;
+        if (region_retag(l, top - PAGE_SIZE, top, REGION_LOWMEM, REGION_APSTART) == K_OK)
+            return top - PAGE_SIZE;
+    }
+    kprintf("bootmem: no usable page below 1 MiB to start the other CPUs from\n");
+    return 0;
+}

@@ -2,9 +2,10 @@
 /*
  * What the kernel makes of an exception. From ring 3 it is the process's (src/exec/usertrap.c:
  * a demand page, or the end of the process). In the kernel, a page fault or a double fault it did
- * not expect gets one line a person can act on (a NULL pointer dereference, a kernel stack that ran into its guard page, or the
- * plain address), before the register dump. A probe (arch_probe_read()) that faults is reported
- * the same way and resumed, which is how the ktests touch NULL and guard pages on purpose.
+ * not expect gets one line a person can act on (a NULL pointer dereference, a kernel stack that ran
+ * into its guard page, or the plain address), before the register dump. A probe (arch_probe_read())
+ * that faults is reported the same way and resumed, which is how the ktests touch NULL and guard
+ * pages on purpose.
  */
 #include <frame64/arch.h>
 #include <frame64/console.h>

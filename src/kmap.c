@@ -5,6 +5,7 @@
  * Caching comes from the PTE's PWT/PCD bits: the PAT is programmed (arch) so that PWT alone means
  * write-combining; PWT|PCD is uncached either way.
  */
+#include <arch/irqlock.h>
 #include <frame64/arch.h>
 #include <frame64/error.h>
 #include <frame64/kernel.h>
@@ -14,13 +15,24 @@
 #include <frame64/pagetable.h>
 
 static uint64_t next = DEVICE_MAP_BASE;
+static struct irqlock lock = IRQLOCK_INIT; /* next and the window's page tables */
 
 static phys_addr_t table_frame(void *ctx)
 {
     return frame_alloc(ctx);
 }
 
+static void *map_locked(phys_addr_t pa, uint64_t size, enum kmap_cache cache);
+
 void *kmap_device(phys_addr_t pa, uint64_t size, enum kmap_cache cache)
+{
+    uint64_t irq = irqlock_acquire(&lock);
+    void *va = map_locked(pa, size, cache);
+    irqlock_release(&lock, irq);
+    return va;
+}
+
+static void *map_locked(phys_addr_t pa, uint64_t size, enum kmap_cache cache)
 {
     phys_addr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
     uint64_t bytes = ALIGN_UP(pa + size, PAGE_SIZE) - base;

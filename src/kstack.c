@@ -6,6 +6,7 @@
  * guard page is simply never mapped. Page-table frames under the area are kept once made: there
  * are at most KSTACK_SLOTS slots, so they are bounded (1 PD and 32 PTs for the whole area).
  */
+#include <arch/irqlock.h>
 #include <frame64/arch.h>
 #include <frame64/error.h>
 #include <frame64/kernel.h>
@@ -13,11 +14,14 @@
 #include <frame64/kstack.h>
 #include <frame64/layout.h>
 #include <frame64/pagetable.h>
+#include <frame64/smp.h>
 #include <frame64/panic.h>
 
 _Static_assert(KSTACK_SLOT_BYTES == KSTACK_SLOT_SIZE, "kstack.h and layout.h disagree");
 
 static const struct kstack *slots[KSTACK_SLOTS];
+static struct irqlock lock = IRQLOCK_INIT;   /* the slot table, from any CPU */
+static struct irqlock tables = IRQLOCK_INIT; /* the area's page tables, from any CPU */
 
 static phys_addr_t table_frame(void *ctx)
 {
@@ -29,17 +33,38 @@ static uint64_t slot_base(unsigned slot)
     return KSTACK_AREA_BASE + (uint64_t)slot * KSTACK_SLOT_SIZE;
 }
 
-/* Unmaps [bottom, top) of a stack page by page, flushes, then frees the frames it mapped. */
+/*
+ * Unmaps [bottom, top) of a stack, flushes it here and on every other CPU, then frees the frames
+ * it mapped: before the flush a stale translation could still write into a frame's next owner.
+ */
 static void unmap_pages(uint64_t bottom, uint64_t top)
 {
+    phys_addr_t frames[KSTACK_SLOT_BYTES / PAGE_SIZE];
+    unsigned n = 0;
     for (uint64_t va = bottom; va < top; va += PAGE_SIZE) {
         phys_addr_t pa = pt_translate(kernel_pml4, va, NULL, NULL);
         if (pa == PHYS_NONE)
             continue;
         pt_unmap(kernel_pml4, va, PAGE_SIZE);
-        arch_flush_page(va); /* before the free: nothing may still write through it */
-        frame_free(&kernel_frames, pa);
+        arch_flush_page(va);
+        frames[n++] = pa;
     }
+    smp_shootdown(0, bottom, top, false);
+    while (n)
+        frame_free(&kernel_frames, frames[--n]);
+}
+
+/* A free slot, taken. Return: its number, or KSTACK_SLOTS when none is left. */
+static unsigned take_slot(const struct kstack *s)
+{
+    uint64_t irq = irqlock_acquire(&lock);
+    unsigned slot = 0;
+    while (slot < KSTACK_SLOTS && slots[slot])
+        slot++;
+    if (slot < KSTACK_SLOTS)
+        slots[slot] = s;
+    irqlock_release(&lock, irq);
+    return slot;
 }
 
 int kstack_create(struct kstack *s, const char *name, uint64_t bytes)
@@ -50,14 +75,13 @@ int kstack_create(struct kstack *s, const char *name, uint64_t bytes)
                 (unsigned long long)bytes, name, (unsigned long long)(KSTACK_MAX / KiB));
         return K_EINVAL;
     }
-    unsigned slot = 0;
-    while (slot < KSTACK_SLOTS && slots[slot])
-        slot++;
+    unsigned slot = take_slot(s);
     if (slot == KSTACK_SLOTS) {
         kprintf("kstack: all %u stack slots are in use; no stack for %s\n", KSTACK_SLOTS, name);
         return K_ENOMEM;
     }
     uint64_t top = slot_base(slot) + KSTACK_SLOT_SIZE, bottom = top - bytes;
+    uint64_t irq = irqlock_acquire(&tables);
     uint64_t flags = PTE_WRITE | (boot_cpu.nx ? PTE_NX : 0) | (boot_cpu.pge ? PTE_GLOBAL : 0);
     for (uint64_t va = bottom; va < top; va += PAGE_SIZE) {
         phys_addr_t pa = frame_alloc(&kernel_frames);
@@ -68,13 +92,15 @@ int kstack_create(struct kstack *s, const char *name, uint64_t bytes)
             if (pa != PHYS_NONE)
                 frame_free(&kernel_frames, pa);
             unmap_pages(bottom, va);
+            irqlock_release(&tables, irq);
+            __atomic_store_n(&slots[slot], NULL, __ATOMIC_RELEASE);
             kprintf("kstack: no memory for the %llu KiB stack of %s\n",
                     (unsigned long long)(bytes / KiB), name);
             return err;
         }
     }
+    irqlock_release(&tables, irq);
     *s = (struct kstack){.name = name, .bottom = bottom, .top = top, .slot = slot};
-    slots[slot] = s;
     return K_OK;
 }
 
@@ -82,8 +108,10 @@ void kstack_destroy(struct kstack *s)
 {
     if (s->slot >= KSTACK_SLOTS || slots[s->slot] != s)
         panic("kstack_destroy(%p): not a live stack (%s)", (void *)s, s->name);
+    uint64_t irq = irqlock_acquire(&tables);
     unmap_pages(s->bottom, s->top);
-    slots[s->slot] = NULL;
+    irqlock_release(&tables, irq);
+    __atomic_store_n(&slots[s->slot], NULL, __ATOMIC_RELEASE);
 }
 
 const struct kstack *kstack_guarding(uint64_t va)

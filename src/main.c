@@ -18,6 +18,7 @@
 #include <frame64/monitor.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
+#include <frame64/smp.h>
 #include <frame64/vmcheck.h>
 
 struct cpu_info boot_cpu;
@@ -43,6 +44,8 @@ __attribute__((noreturn)) static void stop(const char *what, int err)
     kprintf("frame64 cannot continue: %s (%s).\n", what, kerr_str(err));
     arch_halt();
 }
+
+static phys_addr_t ap_page; /* where the other CPUs start */
 
 /* A linker symbol of the image as a physical address. */
 static phys_addr_t image_pa(const char *sym)
@@ -71,6 +74,7 @@ static void setup_memory(void)
     int err = bootmem_init(&kernel_memory, &kernel_frames, &boot_info, &c, &kernel_pml4, &failed);
     if (err != K_OK)
         stop(failed, err);
+    ap_page = bootmem_take_ap_page(&kernel_memory);
 }
 
 /*
@@ -95,6 +99,8 @@ static void setup_stacks(void)
 /* The rest of the boot, on the boot stack in the kernel-stack area. */
 __attribute__((noreturn)) static void kmain_on_stack(void)
 {
+    smp_shootdown_off = cmdline_has_word(boot_info.cmdline, "ktest.noshootdown");
+    smp_init(ap_page);
     struct vm_check vc;
     vm_check(kernel_pml4, boot_cpu.nx, &vc);
     vm_check_print(&vc);

@@ -4,6 +4,7 @@
 #include <frame64/console.h>
 #include <frame64/kprintf.h>
 #include <frame64/panic.h>
+#include <frame64/smp.h>
 #include <frame64/trap.h>
 
 void panic_at(const char *file, int line, const char *fmt, ...)
@@ -11,6 +12,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     struct trap_frame f;
     arch_save_regs(&f);
     console_emergency();
+    smp_stop_others(); /* they halt at once: this CPU's report is the only one */
     va_list ap;
     va_start(ap, fmt);
     kprintf("\nPANIC at %s:%d: ", file, line);

@@ -151,4 +151,36 @@ int acpi_s5_parse(const uint8_t *aml, size_t len, uint8_t *slp_typa, uint8_t *sl
 int acpi_s5_find(const struct acpi *a, const struct acpi_fadt *fadt, uint8_t *slp_typa,
                  uint8_t *slp_typb, const char **why);
 
+/* ---- the MADT ("APIC"): the processors ---- */
+
+#define ACPI_MADT_CPUS_MAX                                                                         \
+    256 /* processors listed at most (later entries are counted, not kept)                         \
+         */
+
+struct acpi_madt {
+    phys_addr_t lapic; /* the local APICs' registers (the 64-bit override if present) */
+    unsigned cpus;     /* usable processors (enabled, or online-capable) listed */
+    unsigned listed;   /* of those, kept in apic_id[] */
+    unsigned disabled; /* entries neither enabled nor online-capable */
+    bool x2apic;       /* some came from x2APIC entries (type 9) */
+    uint32_t apic_id[ACPI_MADT_CPUS_MAX];
+};
+
+/*
+ * Reads the processors of a MADT (length already verified): local APIC entries (type 0), x2APIC
+ * entries (type 9), the LAPIC address override (type 5); an entry shorter than its type needs, or
+ * running past the table, ends the walk with an error. An APIC ID listed twice counts once.
+ * Return: K_OK; K_EINVAL with *why for a table too short or a malformed entry.
+ */
+int acpi_madt_parse(const struct acpi_header *table, struct acpi_madt *out, const char **why);
+
+/* acpi_find("APIC") then acpi_madt_parse(). Return: as acpi_madt_parse(), or K_ENOENT. */
+int acpi_madt_find(const struct acpi *a, struct acpi_madt *out, const char **why);
+
+/*
+ * Opens the kernel's ACPI tables from the RSDP in the boot information (src/acpi_kernel.c).
+ * Return: K_OK; K_ENOENT (no RSDP was passed) or acpi_init()'s error, with *why.
+ */
+int kernel_acpi_open(struct acpi *a, const char **why);
+
 #endif

@@ -48,6 +48,28 @@ __attribute__((noreturn)) void arch_run_on_stack(uint64_t top, void (*fn)(void))
 /* The stack the CPU switches to when user code traps into the kernel (TSS.RSP0). */
 void gdt_set_kernel_stack(uint64_t top);
 
+/* ---- the other CPUs (src/arch/x86_64/smp.c; the policy is src/smp.c) ---- */
+
+/*
+ * Copies the trampoline to page (below 1 MiB) for CPUs that will run on the page tables at pml4
+ * (below 4 GiB), turns on this CPU's local APIC at lapic_base and calibrates the delays.
+ * Return: false if the local APIC cannot be mapped.
+ */
+bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, phys_addr_t lapic_base);
+/*
+ * Starts the CPU with apic_id as CPU index on a kernel stack ending at stack_top, with the three
+ * interrupt-stack tops ist (INIT, SIPI, SIPI). Return: whether it checked in within half a second.
+ */
+bool arch_start_cpu(unsigned index, uint32_t apic_id, uint64_t stack_top, const uint64_t ist[3]);
+/* This CPU's local APIC ID. */
+uint32_t arch_apic_id(void);
+/* Sends an NMI to CPU index. */
+void arch_send_nmi(unsigned index);
+/* Busy-waits about us microseconds (after arch_smp_prepare() calibrated the clock). */
+void arch_delay_us(uint64_t us);
+/* Drops every translation of this CPU, global ones too (toggles CR4.PGE). */
+void arch_flush_tlb_global(void);
+
 /* Masks every line of the legacy 8259 PICs (nothing is routed through them). */
 void arch_mask_legacy_irqs(void);
 

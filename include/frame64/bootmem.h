@@ -59,4 +59,11 @@ int bootmem_carve(struct region_list *l, const struct mb2_info *mb, const struct
 int bootmem_init(struct region_list *l, struct frame_pool *p, struct mb2_info *mb,
                  const struct bootmem_config *c, phys_addr_t *pml4, const char **failed);
 
+/*
+ * Takes a page of usable RAM below 1 MiB out of the first megabyte's reservation for starting the
+ * other CPUs (they start in real mode there), tagged REGION_APSTART and kept. Return: its
+ * address, or 0 when no such page exists (the other CPUs then stay off).
+ */
+phys_addr_t bootmem_take_ap_page(struct region_list *l);
+
 #endif

@@ -43,6 +43,7 @@ struct proc_options {
 struct process {
     char name[PROC_NAME_MAX];
     unsigned pid;
+    struct vmspace_env env; /* its own: processes share no memory */
     struct vmspace vs;
     struct kstack kstack;
     struct kernel_context kctx; /* where usermode_leave() returns to */

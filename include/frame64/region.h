@@ -41,6 +41,7 @@ enum region_tag {
     REGION_PAGETABLE,    /* page-table frames (direct map) */
     REGION_DMA,          /* contiguous runs handed out for devices */
     REGION_FRAMES,       /* chunks owned by the page-frame stack (in use or on its stack) */
+    REGION_APSTART,      /* the page below 1 MiB where the other CPUs start (real mode) */
     REGION_TAG_COUNT
 };
 

@@ -35,6 +35,9 @@ void trap_set_handler(unsigned vector, trap_handler_fn fn);
  */
 bool trap_fixup(struct trap_frame *f);
 
+/* Called on the way down, before a fatal exception's dump (src/smp.c: stop the other CPUs). */
+void trap_set_fatal(void (*fn)(void));
+
 /*
  * Lets a test catch the next breakpoint (#BP, int3): the handler counts it and resumes.
  * Return of trap_breakpoints_caught(): how many were caught since boot.

@@ -41,6 +41,9 @@ struct kernel_context {
  */
 void usermode_init(const struct cpu_info *cpu, const struct usermode_ops *ops);
 
+/* The per-CPU part of usermode_init() (its MSRs and CR4 bits), for every other CPU. */
+void usermode_init_cpu(const struct cpu_info *cpu);
+
 /*
  * Runs user code at rip with stack rsp; system calls and exceptions from it run on the kernel
  * stack whose top is kstack_top. Return: the value given to usermode_leave(), which ends the run.

@@ -22,10 +22,16 @@
 #include <frame64/panic.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
+#include <frame64/smp.h>
 
-static struct vmspace_env env;
-static struct process *current;
+/*
+ * Processes share no memory, so each has an address-space environment of its own (its sharing
+ * table stays empty) and no lock is needed between CPUs: one process per CPU at a time.
+ */
+static struct process procs[CPU_MAX];
+static struct process *current[CPU_MAX];
 static unsigned next_pid = 1;
+static unsigned env_flags;
 
 void syscall_dispatch(struct syscall_frame *f); /* syscall.c */
 
@@ -36,14 +42,16 @@ void syscall_dispatch(struct syscall_frame *f); /* syscall.c */
 static void flush(void *ctx, const struct vmspace_flush *f)
 {
     (void)ctx;
-    if (arch_page_table_root() != f->pml4)
-        return;
-    if (f->all) {
-        arch_flush_tlb_all();
-        return;
+    if (arch_page_table_root() == f->pml4) {
+        if (f->all) {
+            arch_flush_tlb_all();
+        } else {
+            for (uint64_t va = f->start; va < f->end; va += PAGE_SIZE)
+                arch_flush_page(va);
+        }
     }
-    for (uint64_t va = f->start; va < f->end; va += PAGE_SIZE)
-        arch_flush_page(va);
+    /* A space runs on one CPU at a time, but ask whoever may have it loaded, and wait. */
+    smp_shootdown(f->pml4, f->start, f->end, f->all);
 }
 
 static void bad_return(struct syscall_frame *f)
@@ -56,8 +64,9 @@ static const struct usermode_ops ops = {.syscall = syscall_dispatch, .bad_return
 
 int proc_init(void)
 {
-    int err = vmspace_env_init(&env, &kernel_frames, kernel_pml4, boot_cpu.nx ? VMSPACE_NX : 0,
-                               flush, NULL);
+    struct vmspace_env probe;
+    env_flags = boot_cpu.nx ? VMSPACE_NX : 0;
+    int err = vmspace_env_init(&probe, &kernel_frames, kernel_pml4, env_flags, flush, NULL);
     if (err != VM_OK) {
         kprintf("exec: address spaces cannot be set up: %s\n", vmspace_strerror(err));
         return K_EINVAL;
@@ -68,7 +77,7 @@ int proc_init(void)
 
 struct process *proc_current(void)
 {
-    return current;
+    return current[cpu_index()];
 }
 
 /* Writes len bytes of src at va of s, through the direct map: the pages must be mapped. */
@@ -126,7 +135,7 @@ static int load_segments(struct process *p, const uint8_t *image, const struct e
 /* Some unpredictability for AT_RANDOM (there is no entropy source yet: the cycle counter). */
 static void random_bytes(uint8_t out[16])
 {
-    uint64_t x = arch_cycles() ^ ((uint64_t)next_pid << 32);
+    uint64_t x = arch_cycles() ^ ((uint64_t)cpu_index() << 40) ^ ((uint64_t)next_pid << 32);
     for (int i = 0; i < 16; i++) {
         x ^= x << 13;
         x ^= x >> 7;
@@ -139,7 +148,8 @@ static void random_bytes(uint8_t out[16])
 static int build_stack(struct process *p, const struct elf_plan *plan, unsigned argc,
                        const char *const *argv, uint64_t *rsp, char *why)
 {
-    static uint8_t buf[16 * KiB]; /* one process at a time */
+    static uint8_t bufs[CPU_MAX][8 * KiB]; /* one process per CPU at a time */
+    uint8_t *buf = bufs[cpu_index()];
     uint64_t bottom = PROC_STACK_TOP - PROC_STACK_MAX;
     int err = vmspace_map_anon(&p->vs, bottom, PROC_STACK_MAX, VM_USER | VM_READ | VM_WRITE);
     if (err == VM_OK)
@@ -151,7 +161,7 @@ static int build_stack(struct process *p, const struct elf_plan *plan, unsigned 
     uint8_t rnd[16];
     struct initstack st;
     random_bytes(rnd);
-    int r = initstack_build(plan, PROC_STACK_TOP, argc, argv, rnd, buf, sizeof(buf), &st, why,
+    int r = initstack_build(plan, PROC_STACK_TOP, argc, argv, rnd, buf, sizeof(bufs[0]), &st, why,
                             PROC_WHY_MAX);
     if (r != K_OK)
         return r;
@@ -180,17 +190,20 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
              const char *const *argv, const struct proc_options *opt, struct proc_result *res)
 {
     static const struct proc_options none;
-    static struct process proc; /* one at a time; nothing of it outlives the run */
-    struct process *p = &proc;
+    unsigned cpu = cpu_index();
+    struct process *p = &procs[cpu]; /* one per CPU at a time; nothing of it outlives the run */
     struct elf_plan plan;
     uint64_t rsp = 0;
 
     *res = (struct proc_result){.end = PROC_REFUSED};
-    *p = (struct process){.pid = next_pid++, .opt = opt ? opt : &none, .res = res};
+    *p = (struct process){.pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED),
+                          .opt = opt ? opt : &none,
+                          .res = res};
+    vmspace_env_init(&p->env, &kernel_frames, kernel_pml4, env_flags, flush, NULL);
     set_name(p->name, sizeof(p->name), name);
     if (elf_plan(image, size, VMSPACE_USER_END, &plan, res->why, sizeof(res->why)) != K_OK)
         return K_OK;
-    if (vmspace_create(&p->vs, &env) != VM_OK) {
+    if (vmspace_create(&p->vs, &p->env) != VM_OK) {
         ksnprintf(res->why, sizeof(res->why), "no memory for its address space");
         return K_ENOMEM;
     }
@@ -208,13 +221,15 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
     p->brk_start = p->brk = plan.brk_start;
 
     res->end = PROC_EXITED;
-    current = p;
+    current[cpu] = p;
     arch_load_page_tables(p->vs.pml4);
+    smp_note_page_tables(p->vs.pml4);
     usermode_reset_fpu();
     usermode_enter(&p->kctx, p->kstack.top, plan.entry, rsp); /* until proc_exit() */
     arch_load_page_tables(kernel_pml4); /* the space is unloaded before it is destroyed */
+    smp_note_page_tables(kernel_pml4);
     usermode_set_fs_base(0);
-    current = NULL;
+    current[cpu] = NULL;
     vmspace_destroy(&p->vs);
     kstack_destroy(&p->kstack);
     return K_OK;
@@ -222,7 +237,7 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
 
 void proc_exit(enum proc_end end, int status, const char *why)
 {
-    struct process *p = current;
+    struct process *p = proc_current();
     if (!p)
         panic("proc_exit(%d) with no process running", (int)end);
     p->res->end = end;
@@ -249,10 +264,13 @@ void proc_report(const char *name, const struct proc_result *res)
 
 void proc_print_holdings(void)
 {
-    struct vmspace_env_stats st;
-    vmspace_env_get_stats(&env, &st);
-    kprintf("exec: address spaces still hold %llu frames (%llu of them the sharing table, for %llu "
-            "shared frames)\n",
-            (unsigned long long)st.frames, (unsigned long long)st.share_frames,
-            (unsigned long long)st.shared);
+    for (unsigned c = 0; c < CPU_MAX; c++) {
+        struct vmspace_env_stats st;
+        if (!procs[c].env.pool)
+            continue;
+        vmspace_env_get_stats(&procs[c].env, &st);
+        kprintf("exec: the last address space of CPU %u holds %llu frames (%llu of them its "
+                "sharing table)\n",
+                c, (unsigned long long)st.frames, (unsigned long long)st.share_frames);
+    }
 }

@@ -360,6 +360,7 @@ static const char *const tag_names[REGION_TAG_COUNT] = {
     [REGION_PAGETABLE] = "page-table",
     [REGION_DMA] = "dma",
     [REGION_FRAMES] = "frames",
+    [REGION_APSTART] = "ap-start",
 };
 
 const char *region_tag_name(uint32_t tag)

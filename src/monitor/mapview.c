@@ -14,7 +14,8 @@ static const struct {
     [REGION_BOOTINFO] = {'I', 0xee82ee},  [REGION_CMDLINE] = {'C', 0xff69b4},
     [REGION_MODULE] = {'M', 0xff8c00},    [REGION_META] = {'m', 0xffff00},
     [REGION_PAGETABLE] = {'P', 0x00ffff}, [REGION_DMA] = {'D', 0xff4500},
-    [REGION_FRAMES] = {'F', 0x7fff00},    [MAPVIEW_HOLE] = {' ', 0x202020},
+    [REGION_FRAMES] = {'F', 0x7fff00},    [REGION_APSTART] = {'S', 0xc0c0ff},
+    [MAPVIEW_HOLE] = {' ', 0x202020},
 };
 
 char mapview_letter(uint32_t tag)

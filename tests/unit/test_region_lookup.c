@@ -77,7 +77,7 @@ static void test_tag_names(void **state)
     static const char *const want[REGION_TAG_COUNT] = {
         "free",     "acpi-reclaim", "acpi-nvs",   "bad",       "firmware",
         "low-1MiB", "kernel",       "bootstrap",  "boot-info", "cmdline",
-        "module",   "meta",         "page-table", "dma",       "frames"};
+        "module",   "meta",         "page-table", "dma",       "frames",    "ap-start"};
     for (uint32_t t = 0; t < REGION_TAG_COUNT; t++)
         assert_string_equal(region_tag_name(t), want[t]);
     assert_string_equal(region_tag_name(REGION_TAG_COUNT), "?");

@@ -59,6 +59,17 @@ void arch_flush_tlb_all(void)
     write_cr3(read_cr3());
 }
 
+void arch_flush_tlb_global(void)
+{
+    uint64_t cr4 = read_cr4();
+    if (cr4 & CR4_PGE) {
+        write_cr4(cr4 & ~CR4_PGE);
+        write_cr4(cr4);
+    } else {
+        write_cr3(read_cr3());
+    }
+}
+
 void arch_load_page_tables(phys_addr_t pml4)
 {
     write_cr3(pml4);

@@ -8,6 +8,7 @@
  */
 #include <arch/cpu.h>
 #include <frame64/arch.h>
+#include <frame64/cpu.h>
 #include <frame64/console.h>
 #include <frame64/kprintf.h>
 #include <frame64/trap.h>
@@ -61,8 +62,11 @@ static const char *const names[32] = {
 };
 
 static trap_handler_fn handlers[32];
+static void (*on_fatal)(void);
 static bool expect_bp;
 static uint64_t bp_caught;
+
+void idt_load(void);
 
 void idt_init(void)
 {
@@ -80,11 +84,22 @@ void idt_init(void)
             .offset_hi = (uint32_t)(h >> 32),
         };
     }
+    idt_load();
+}
+
+/* Loads the IDT idt_init() built (every CPU uses the same one). */
+void idt_load(void)
+{
     struct __attribute__((packed)) {
         uint16_t limit;
         uint64_t base;
     } p = {sizeof(idt) - 1, (uint64_t)idt};
     __asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void trap_set_fatal(void (*fn)(void))
+{
+    on_fatal = fn;
 }
 
 void trap_set_handler(unsigned vector, trap_handler_fn fn)
@@ -134,6 +149,7 @@ void trap_dump(const struct trap_frame *f)
             (void *)f->r12);
     kprintf("  R13 %p  R14 %p  R15 %p  CR3 %p\n", (void *)f->r13, (void *)f->r14, (void *)f->r15,
             (void *)read_cr3());
+    kprintf("  on CPU %u of %u\n", cpu_index(), cpu_count());
 }
 
 void exception_dispatch(struct trap_frame *f)
@@ -145,6 +161,8 @@ void exception_dispatch(struct trap_frame *f)
     if (f->vector < ARRAY_SIZE(handlers) && handlers[f->vector] && handlers[f->vector](f))
         return;
     console_emergency();
+    if (on_fatal)
+        on_fatal();
     kprintf("\n");
     trap_dump(f);
     kprintf("frame64 stopped: unhandled CPU exception.\n");

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * poweroff and reboot (include/frame64/power.h). The ACPI tables are read by the pure parser in
- * src/acpi/ through acpi_map() below: the direct map where it reaches (tables in RAM), device
- * mappings elsewhere (tables in reserved memory past the end of RAM). The firmware has usually
+ * src/acpi/ (opened by kernel_acpi_open()). The firmware has usually
  * switched ACPI mode on already; if PM1a_CNT's SCI_EN is clear, the FADT's SMI command does it.
  */
 #include <arch/cpu.h>
@@ -38,55 +37,14 @@ static void spin(unsigned n)
         cpu_relax();
 }
 
-/* Device mappings made for tables outside the direct map, kept for reuse (the window is finite). */
-static struct {
-    phys_addr_t base, end;
-    const uint8_t *va;
-} maps[8];
-
-static const void *acpi_map(void *ctx, phys_addr_t pa, size_t len)
-{
-    (void)ctx;
-    if (pa + len < pa)
-        return NULL;
-    if (pa + len <= physmap_limit())
-        return phys_to_virt(pa);
-    for (size_t i = 0; i < ARRAY_SIZE(maps); i++)
-        if (maps[i].va && pa >= maps[i].base && pa + len <= maps[i].end)
-            return maps[i].va + (pa - maps[i].base);
-    for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
-        if (maps[i].va)
-            continue;
-        phys_addr_t base = ALIGN_DOWN(pa, 2 * MiB), end = ALIGN_UP(pa + len, 2 * MiB);
-        const uint8_t *va = kmap_device(base, end - base, KMAP_UNCACHED);
-        if (!va)
-            return NULL;
-        maps[i].base = base, maps[i].end = end, maps[i].va = va;
-        return va + (pa - base);
-    }
-    return NULL;
-}
-
-/* The ACPI tables, opened once. Return: whether they are usable (*f filled then). */
-static bool acpi_open(struct acpi *a, struct acpi_fadt *f, const char **why)
-{
-    const struct acpi_mem mem = {acpi_map, NULL};
-    const void *rsdp = boot_info.rsdp_new ? boot_info.rsdp_new : boot_info.rsdp_old;
-    size_t len = boot_info.rsdp_new ? boot_info.rsdp_new_len : boot_info.rsdp_old_len;
-    if (!rsdp) {
-        *why = "the boot loader passed no ACPI RSDP";
-        return false;
-    }
-    return acpi_init(a, &mem, rsdp, len, why) == K_OK && acpi_fadt_find(a, f, why) == K_OK;
-}
-
 static void acpi_s5(void)
 {
     struct acpi a;
     struct acpi_fadt f;
     const char *why = "";
     uint8_t typa, typb;
-    if (!acpi_open(&a, &f, &why) || acpi_s5_find(&a, &f, &typa, &typb, &why) != K_OK) {
+    if (kernel_acpi_open(&a, &why) != K_OK || acpi_fadt_find(&a, &f, &why) != K_OK ||
+        acpi_s5_find(&a, &f, &typa, &typb, &why) != K_OK) {
         kprintf("poweroff: no ACPI S5: %s.\n", why);
         return;
     }
@@ -124,7 +82,7 @@ static void acpi_reset(void)
     struct acpi a;
     struct acpi_fadt f;
     const char *why = "";
-    if (!acpi_open(&a, &f, &why)) {
+    if (kernel_acpi_open(&a, &why) != K_OK || acpi_fadt_find(&a, &f, &why) != K_OK) {
         kprintf("reboot: no ACPI reset register: %s.\n", why);
         return;
     }

@@ -5,16 +5,13 @@
  * SMEP and SMAP, and the user FS base.
  */
 #include <arch/cpu.h>
+#include <arch/percpu.h>
 #include <frame64/usermode.h>
 
-/* Read by boot/usermode.asm at these offsets (through GS while in the kernel). */
-struct cpu_local {
-    uint64_t kernel_rsp; /* 0: the kernel stack system calls run on */
-    uint64_t user_rsp;   /* 8: the caller's stack pointer while the entry saves it */
-};
-_Static_assert(__builtin_offsetof(struct cpu_local, user_rsp) == 8, "usermode.asm offsets");
+_Static_assert(__builtin_offsetof(struct arch_cpu, user_rsp) == ARCH_CPU_USER_RSP,
+               "usermode.asm offsets");
+_Static_assert(__builtin_offsetof(struct arch_cpu, index) == ARCH_CPU_INDEX, "gdt.c offsets");
 
-static struct cpu_local cpu0;
 static const struct usermode_ops *ops;
 static bool smap;
 
@@ -28,8 +25,8 @@ extern uint64_t usermode_iret(struct kernel_context *k, uint64_t kstack_top, uin
 #define RFLAGS_AC (1u << 18)
 
 /* The state fxrstor loads for a fresh process: x87 control word 0x37F, MXCSR 0x1F80, all zero. */
-static uint8_t clean_fpu[512] __attribute__((aligned(16))) = {
-    [0] = 0x7F, [1] = 0x03, [24] = 0x80, [25] = 0x1F};
+static uint8_t clean_fpu[512]
+    __attribute__((aligned(16))) = {[0] = 0x7F, [1] = 0x03, [24] = 0x80, [25] = 0x1F};
 
 void usermode_reset_fpu(void)
 {
@@ -39,6 +36,11 @@ void usermode_reset_fpu(void)
 void usermode_init(const struct cpu_info *cpu, const struct usermode_ops *o)
 {
     ops = o;
+    usermode_init_cpu(cpu);
+}
+
+void usermode_init_cpu(const struct cpu_info *cpu)
+{
     /* User programs use SSE (the x86-64 ABI's floating point): FPU present, fxsave, #XM. */
     write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
@@ -47,8 +49,6 @@ void usermode_init(const struct cpu_info *cpu, const struct usermode_ops *o)
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     /* The entry starts with interrupts off, direction up, no single-step, no user access. */
     wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
-    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0); /* the kernel's; swapgs trades it for the user's */
-    wrmsr(MSR_KERNEL_GS_BASE, 0);
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     if (cpu->smep)
         cr4 |= CR4_SMEP;
@@ -72,7 +72,7 @@ void usermode_bad_return(struct syscall_frame *f)
 
 uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t rip, uint64_t rsp)
 {
-    cpu0.kernel_rsp = kstack_top;
+    arch_cpu_this()->kernel_rsp = kstack_top;
     gdt_set_kernel_stack(kstack_top);
     return usermode_iret(k, kstack_top, rip, rsp);
 }

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Every CPU (include/frame64/smp.h). The boot CPU reads the processors from the ACPI MADT and
+ * starts them one at a time through the start page bootmem reserved below 1 MiB (kept reserved
+ * afterwards, for a CPU that is started again), each on its own guarded kernel stack with its own
+ * interrupt stacks. The start page is mapped at its own address in the kernel's page tables only
+ * while CPUs start (a real-mode start must run there for a few instructions once paging is on);
+ * the mapping and its tables go afterwards.
+ *
+ * The CPUs then wait for work (smp_run_all()) with interrupts off. Everything the CPUs ask of each
+ * other -- drop these translations, stop -- travels as a flag in the target's slot and an NMI,
+ * which arrives whatever the target is doing (with interrupts off, an ordinary interrupt would
+ * wait; two CPUs waiting for each other that way would deadlock).
+ */
+#include <arch/irqlock.h>
+#include <frame64/acpi.h>
+#include <frame64/arch.h>
+#include <frame64/error.h>
+#include <frame64/kernel.h>
+#include <frame64/kprintf.h>
+#include <frame64/kstack.h>
+#include <frame64/pagetable.h>
+#include <frame64/panic.h>
+#include <frame64/smp.h>
+#include <frame64/trap.h>
+#include <frame64/usermode.h>
+
+/* What one CPU is asked, and what it answered. */
+struct slot {
+    struct kstack stack, ist[3];
+    phys_addr_t loaded;      /* the page tables it runs on (0: the kernel's) */
+    uint64_t flush_req;      /* shootdown number it is asked to do */
+    uint64_t flush_ack;      /* the last one it did */
+    bool stop;               /* halt for good */
+    void (*work)(void *arg); /* smp_run_all() */
+    void *work_arg;
+    uint64_t work_req, work_done;
+};
+
+static struct slot slots[CPU_MAX];
+static const char *const ist_names[3] = {"#DF", "NMI", "#MC"};
+static char stack_names[CPU_MAX][12];
+static struct irqlock flush_lock = IRQLOCK_INIT;
+static struct {
+    phys_addr_t pml4;
+    uint64_t start, end;
+    bool all;
+    uint64_t seq;
+} flush_req;
+bool smp_shootdown_off;
+
+static uint64_t load(const uint64_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store(uint64_t *p, uint64_t v)
+{
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* The flush a shootdown asks for, done on this CPU. */
+static void flush_here(void)
+{
+    if (flush_req.all || flush_req.end - flush_req.start > 64 * PAGE_SIZE) {
+        if (flush_req.pml4)
+            arch_flush_tlb_all(); /* a user space: its entries are not global */
+        else
+            arch_flush_tlb_global();
+        return;
+    }
+    for (uint64_t va = flush_req.start; va < flush_req.end; va += PAGE_SIZE)
+        arch_flush_page(va);
+}
+
+/* The NMI handler: a stop, a shootdown, or (neither) a real NMI from the machine. */
+static bool nmi(struct trap_frame *f)
+{
+    (void)f;
+    struct slot *s = &slots[cpu_index()];
+    bool ours = false;
+    if (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
+        arch_halt(); /* another CPU is going down and reports; this one says nothing */
+    uint64_t req = load(&s->flush_req);
+    if (req != load(&s->flush_ack)) {
+        flush_here();
+        store(&s->flush_ack, req);
+        ours = true;
+    }
+    return ours;
+}
+
+void smp_note_page_tables(phys_addr_t pml4)
+{
+    __atomic_store_n(&slots[cpu_index()].loaded, pml4 == kernel_pml4 ? 0 : pml4, __ATOMIC_RELEASE);
+}
+
+void smp_shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
+{
+    unsigned n = cpu_count(), self = cpu_index();
+    bool asked[CPU_MAX] = {false};
+    if (n == 1 || smp_shootdown_off)
+        return;
+    uint64_t irq = irqlock_acquire(&flush_lock);
+    flush_req.pml4 = pml4;
+    flush_req.start = start;
+    flush_req.end = end;
+    flush_req.all = all;
+    uint64_t seq = ++flush_req.seq;
+    for (unsigned c = 0; c < n; c++) {
+        if (c == self || (pml4 && __atomic_load_n(&slots[c].loaded, __ATOMIC_ACQUIRE) != pml4))
+            continue;
+        store(&slots[c].flush_req, seq);
+        asked[c] = true;
+        arch_send_nmi(c);
+    }
+    for (unsigned c = 0; c < n; c++) {
+        for (uint64_t spins = 0; asked[c] && load(&slots[c].flush_ack) != seq; spins++) {
+            if (spins == 2000000) /* about a second: the NMI went somewhere else */
+                panic("TLB shootdown: CPU %u did not drop [0x%lx, 0x%lx) of %lx", c, start, end,
+                      pml4);
+            arch_delay_us(1);
+        }
+    }
+    irqlock_release(&flush_lock, irq);
+}
+
+void smp_stop_others(void)
+{
+    unsigned n = cpu_count(), self = cpu_index();
+    for (unsigned c = 0; c < n; c++) {
+        if (c == self)
+            continue;
+        __atomic_store_n(&slots[c].stop, true, __ATOMIC_RELEASE);
+        arch_send_nmi(c);
+    }
+}
+
+void smp_run_all(void (*fn)(void *arg), void *arg)
+{
+    unsigned n = cpu_count(), self = cpu_index();
+    for (unsigned c = 0; c < n; c++) {
+        if (c == self)
+            continue;
+        slots[c].work = fn;
+        slots[c].work_arg = arg;
+        store(&slots[c].work_req, load(&slots[c].work_req) + 1);
+    }
+    fn(arg);
+    for (unsigned c = 0; c < n; c++)
+        while (c != self && load(&slots[c].work_done) != load(&slots[c].work_req))
+            arch_delay_us(10);
+}
+
+/* A started CPU, once the arch code made it a kernel CPU: it waits for work from here on. */
+void smp_ap_main(unsigned index)
+{
+    struct slot *s = &slots[index];
+    usermode_init_cpu(&boot_cpu);
+    for (;;) {
+        uint64_t req = load(&s->work_req);
+        if (req == load(&s->work_done)) {
+            arch_delay_us(5);
+            continue;
+        }
+        s->work(s->work_arg);
+        store(&s->work_done, req);
+    }
+}
+
+/* A table frame for the start page's temporary mapping. */
+static phys_addr_t table_frame(void *ctx)
+{
+    return frame_alloc(ctx);
+}
+
+static void free_table(void *ctx, phys_addr_t table, int level, uint64_t virt)
+{
+    (void)level, (void)virt;
+    frame_free(ctx, table);
+}
+
+/* Stacks for CPU index. Return: K_OK, or an error (nothing kept). */
+static int make_stacks(unsigned index)
+{
+    struct slot *s = &slots[index];
+    ksnprintf(stack_names[index], sizeof(stack_names[index]), "cpu%u", index);
+    int err = kstack_create(&s->stack, stack_names[index], 32 * KiB);
+    for (int i = 0; i < 3 && err == K_OK; i++) {
+        err = kstack_create(&s->ist[i], ist_names[i], 16 * KiB);
+        if (err != K_OK) {
+            while (i-- > 0)
+                kstack_destroy(&s->ist[i]);
+            kstack_destroy(&s->stack);
+        }
+    }
+    return err;
+}
+
+/* The processors the MADT lists. Return: K_OK with *m filled, or an error (said why). */
+static int read_madt(struct acpi_madt *m)
+{
+    struct acpi a;
+    const char *why = "";
+    int err = kernel_acpi_open(&a, &why);
+    if (err == K_OK)
+        err = acpi_madt_find(&a, m, &why);
+    if (err != K_OK)
+        kprintf("smp: no usable ACPI MADT (%s); running on the boot CPU only\n", why);
+    return err;
+}
+
+void smp_init(phys_addr_t ap_page)
+{
+    static struct acpi_madt m;
+    trap_set_handler(2, nmi);
+    trap_set_fatal(smp_stop_others);
+    if (read_madt(&m) != K_OK || m.cpus <= 1) {
+        kprintf("smp: 1 of 1 CPUs online\n");
+        return;
+    }
+    if (!ap_page || kernel_pml4 >= 4 * GiB || !arch_smp_prepare(ap_page, kernel_pml4, m.lapic)) {
+        kprintf("smp: no start page below 1 MiB or no local APIC; running on the boot CPU "
+                "only\nsmp: 1 of %u CPUs online\n",
+                m.cpus);
+        return;
+    }
+    /* The start page at its own address: read and executed there, never written through. */
+    if (pt_map(kernel_pml4, ap_page, ap_page, PAGE_SIZE, 0, PT_4K, table_frame, &kernel_frames) !=
+        K_OK) {
+        kprintf("smp: cannot map the start page\nsmp: 1 of %u CPUs online\n", m.cpus);
+        return;
+    }
+    uint32_t self = arch_apic_id();
+    unsigned online = 1;
+    for (unsigned i = 0; i < m.listed; i++) {
+        if (m.apic_id[i] == self)
+            continue;
+        if (online == CPU_MAX) {
+            kprintf("smp: only %u CPUs are supported; the others stay off\n", CPU_MAX);
+            break;
+        }
+        if (make_stacks(online) != K_OK) {
+            kprintf("smp: no memory for the stacks of the CPU with APIC ID %u; skipped\n",
+                    m.apic_id[i]);
+            continue;
+        }
+        struct slot *s = &slots[online];
+        uint64_t ist[3] = {s->ist[0].top, s->ist[1].top, s->ist[2].top};
+        if (!arch_start_cpu(online, m.apic_id[i], s->stack.top, ist)) {
+            /* Its stacks stay: it may still wake up late and use them. */
+            kprintf("smp: the CPU with APIC ID %u did not come up within its timeout; skipped\n",
+                    m.apic_id[i]);
+            continue;
+        }
+        cpu_set_count(++online);
+    }
+    /* Unhook, flush everywhere, then free the tables (flush before free, as for every unmap). */
+    pt_unmap(kernel_pml4, ap_page, PAGE_SIZE);
+    arch_flush_page(ap_page);
+    smp_shootdown(0, ap_page, ap_page + PAGE_SIZE, false);
+    pt_prune(kernel_pml4, ap_page, PAGE_SIZE, free_table, &kernel_frames);
+    kprintf("smp: %u of %u CPUs online\n", online, m.cpus);
+}
