@@ -54,7 +54,7 @@ static const char *privileged_at(struct process *p, uint64_t rip)
 
 static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t va)
 {
-    unsigned access = error & PF_FETCH ? VM_EXEC : error & PF_WRITE ? VM_WRITE : VM_READ;
+    unsigned access = (error & PF_FETCH) ? VM_EXEC : (error & PF_WRITE) ? VM_WRITE : VM_READ;
     int err = vmspace_fault(&p->vs, va, access | VM_USER);
     if (err == VM_OK)
         return true;

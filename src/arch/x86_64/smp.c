@@ -31,7 +31,8 @@ static volatile unsigned checked_in; /* the index of the last CPU that reached a
 /* Where a trampoline symbol lands in the start page. */
 static void *at(const uint8_t *sym)
 {
-    return (uint8_t *)phys_to_virt(start_page) + (sym - trampoline_start);
+    /* As integers: the symbols bound one object the linker made, not two C objects. */
+    return (uint8_t *)phys_to_virt(start_page) + ((uintptr_t)sym - (uintptr_t)trampoline_start);
 }
 
 /* Calibrates the TSC against 10 ms of PIT channel 2 (1.193182 MHz), counted in one shot. */
@@ -63,7 +64,7 @@ bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, phys_addr_t lapic_base
     boot_cr4 = read_cr4();
     calibrate();
     start_page = page;
-    size_t len = (size_t)(trampoline_end - trampoline_start);
+    size_t len = (size_t)((uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
     memcpy(phys_to_virt(page), trampoline_start, len);
     uint32_t gdt_at, far_at;
     memcpy(&gdt_at, at(tr_gdtr) + 2, 4);
