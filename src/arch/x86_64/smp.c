@@ -29,7 +29,7 @@ static uint64_t tsc_per_us;
 static volatile unsigned checked_in; /* the index of the last CPU that reached ap_entry() */
 
 /* Where a trampoline symbol lands in the start page. */
-static void *at(const uint8_t *sym)
+static uint8_t *at(const uint8_t *sym)
 {
     /* As integers: the symbols bound one object the linker made, not two C objects. */
     return (uint8_t *)phys_to_virt(start_page) + ((uintptr_t)sym - (uintptr_t)trampoline_start);
@@ -71,7 +71,7 @@ bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, phys_addr_t lapic_base
     memcpy(&far_at, at(tr_farptr), 4);
     gdt_at += (uint32_t)page;
     far_at += (uint32_t)page;
-    memcpy((uint8_t *)at(tr_gdtr) + 2, &gdt_at, 4);
+    memcpy(at(tr_gdtr) + 2, &gdt_at, 4);
     memcpy(at(tr_farptr), &far_at, 4);
     uint64_t cr3 = pml4, efer = (1u << 8) | ((rdmsr(MSR_EFER) >> 11 & 1) << 11); /* LME, NXE */
     memcpy(at(tr_cr3), &cr3, 8);
