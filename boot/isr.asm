@@ -20,6 +20,26 @@ isr%1:
 
 section .text
 isr_common:
+    ; An NMI can arrive in ring 0 with the user's GS still loaded (between syscall and its swapgs,
+    ; or between the exit's swapgs and sysret), so for it the GS base itself decides: the kernel's
+    ; is a higher-half address. Whether it swapped is kept in its (dummy) error code.
+    cmp qword [rsp], 2
+    jne .by_cs
+    push rax
+    push rcx
+    push rdx
+    mov ecx, 0xC0000101                 ; IA32_GS_BASE
+    rdmsr
+    test edx, edx
+    js .kernel_gs
+    swapgs
+    mov qword [rsp + 4 * 8], 1
+.kernel_gs:
+    pop rdx
+    pop rcx
+    pop rax
+    jmp .from_kernel
+.by_cs:
     test qword [rsp + 24], 3            ; the CS the CPU pushed: from user mode, take the kernel's GS
     jz .from_kernel
     swapgs
@@ -57,6 +77,15 @@ isr_common:
     pop rcx
     pop rbx
     pop rax
+    cmp qword [rsp], 2
+    jne .exit_by_cs
+    cmp qword [rsp + 8], 1              ; the NMI swapped on the way in: swap back
+    jne .exit_nmi
+    swapgs
+.exit_nmi:
+    add rsp, 16
+    iretq
+.exit_by_cs:
     add rsp, 16                     ; vector and error code
     test qword [rsp + 8], 3             ; back to user mode: give it its GS again
     jz .to_kernel
