@@ -246,7 +246,6 @@ KTEST(smp_processes_on_every_cpu)
 
 struct shoot {
     uint64_t va;
-    uint64_t step; /* which part the other CPU is to do */
     int result;
     uint64_t value;
 };
