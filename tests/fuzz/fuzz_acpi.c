@@ -68,6 +68,12 @@ static void run(void)
             else
                 CHECK(why && *why, "not found without a sentence");
         }
+    static struct acpi_madt m;
+    why = NULL;
+    if (acpi_madt_find(&a, &m, &why) == K_OK)
+        CHECK(m.listed <= ACPI_MADT_CPUS_MAX && m.listed <= m.cpus, "MADT counts do not add up");
+    else
+        CHECK(why && *why, "MADT refused without a sentence");
     struct acpi_fadt f;
     why = NULL;
     int err = acpi_fadt_find(&a, &f, &why);

@@ -5,7 +5,7 @@
  *
  *   base+0x000  RSDP (36 bytes, revision 2)     base+0x100  RSDT -> FACP, APIC
  *   base+0x200  XSDT -> FACP, APIC              base+0x300  FACP (length 244, rev 3)
- *   base+0x500  APIC (a header only)            base+0x600  DSDT with Name(_S5, Package{5,0,0,0})
+ *   base+0x500  APIC (4 processors, one off)    base+0x600  DSDT with Name(_S5, Package{5,0,0,0})
  *
  * acpi_img_map() serves [ACPI_IMG_BASE, ACPI_IMG_BASE + size) and refuses everything else.
  */
@@ -126,7 +126,16 @@ static inline void acpi_img_build(struct acpi_img *img)
     acpi_img_w64(f + 140, ACPI_IMG_BASE + ACPI_IMG_DSDT); /* X_DSDT */
     acpi_img_seal(m, ACPI_IMG_FACP);
 
-    acpi_img_header(m + ACPI_IMG_APIC, "APIC", 44, 1);
+    /* MADT: LAPIC at 0xfee00000; APIC IDs 0 and 1 enabled, 5 disabled, x2APIC 7 online-capable. */
+    uint8_t *ap = m + ACPI_IMG_APIC;
+    acpi_img_header(ap, "APIC", 84, 3);
+    acpi_img_w32(ap + 36, 0xfee00000);
+    acpi_img_w32(ap + 40, 1); /* PCAT_COMPAT */
+    static const uint8_t lapics[3][8] = {
+        {0, 8, 0, 0, 1, 0, 0, 0}, {0, 8, 1, 1, 1, 0, 0, 0}, {0, 8, 2, 5, 0, 0, 0, 0}};
+    memcpy(ap + 44, lapics, sizeof(lapics));
+    static const uint8_t x2[16] = {9, 16, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0};
+    memcpy(ap + 68, x2, sizeof(x2));
     acpi_img_seal(m, ACPI_IMG_APIC);
 
     acpi_img_header(m + ACPI_IMG_DSDT, "DSDT", (uint32_t)(36 + sizeof(acpi_img_aml)), 1);
