@@ -2,12 +2,15 @@
 /*
  * Deliberate crashes for the boot tests of the fatal paths: "crash=panic" on the command line
  * calls panic(), "crash=pagefault" reads an unmapped address, "crash=null" dereferences NULL and
- * "crash=stack" recurses until the boot stack runs into its guard page. Each must end in a
- * readable report and dump and a halted CPU, never a triple fault or a reboot.
+ * "crash=stack" recurses until the boot stack runs into its guard page, "crash=panic-ap" panics
+ * on another CPU than the boot CPU (which must then be stopped by it). Each must end in a readable
+ * report and dump naming the CPU and halted CPUs, never a triple fault or a reboot.
  */
 #include <frame64/cmdline.h>
 #include <frame64/ktest.h>
+#include <frame64/arch.h>
 #include <frame64/panic.h>
+#include <frame64/smp.h>
 
 /* Nothing is mapped in this PML4 slot (between the direct map and the kernel). */
 #define UNMAPPED_ADDRESS 0xFFFFC00000000000ull
@@ -25,6 +28,15 @@ __attribute__((noinline)) static uint64_t recurse(volatile uint64_t depth)
     return recurse(depth + 1) + frame[0];
 }
 
+static void panic_on_cpu1(void *arg)
+{
+    (void)arg;
+    if (cpu_index() == 1)
+        panic("deliberate panic on CPU 1 requested on the command line (crash=panic-ap)");
+    for (;;) /* the boot CPU waits here until CPU 1's panic stops it */
+        arch_delay_us(1000);
+}
+
 void ktest_crash_if_asked(const char *cmdline)
 {
     const char *how = cmdline_value(cmdline, "crash");
@@ -40,4 +52,9 @@ void ktest_crash_if_asked(const char *cmdline)
     }
     if (cmdline_value_is(how, "stack"))
         recurse(0);
+    if (cmdline_value_is(how, "panic-ap")) {
+        if (cpu_count() < 2)
+            panic("crash=panic-ap needs a second CPU; panicking on the boot CPU instead");
+        smp_run_all(panic_on_cpu1, NULL);
+    }
 }
