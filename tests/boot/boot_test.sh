@@ -10,6 +10,8 @@
 #     --module FILE "CMDLINE"   --gen-module SIZE (e.g. 3000, 64M)   (both repeatable)
 #     --mkmodule PATH (the host tool --gen-module uses; CTest passes it)
 #     --expect ktest|monitor|refusal|crash|exit1
+#     --programs (every test program run, as "exec" modules)  --program-runs FILE (their list;
+#          CTest passes it: build/tests/boot/program_runs.txt)
 #     --no-serial (QEMU without a COM1 at all)
 #     --session serial|keyboard (with --expect monitor: drive the monitor; see sessions.sh)
 #     --gfxpayload MODE (GRUB's screen for BIOS boots, e.g. 1024x768x24; default text)
@@ -24,9 +26,11 @@
 #          here once the summary is printed); the memory map's totals line and the frame
 #          manager's "frames:" line are present and agree with --mem; every module that carries
 #          crc32= is reported intact (the kernel checks the CRCs); the kernel echoes the exact
-#          command line given.
-# monitor: as ktest's map, module-free and command-line checks, then the monitor's banner and
-#          prompt, and the machine stays up (command lines without "ktest", e.g. an empty one).
+#          command line given; exactly one W^X audit line, "passed" (or "skipped" where the banner
+#          shows no NX), never "FAILED".
+# monitor: as ktest's map, module-free, command-line and W^X audit checks, then the monitor's
+#          banner and prompt, and the machine stays up (command lines without "ktest", e.g. an
+#          empty one).
 #          --session serial then types every monitor command and the bad inputs on COM1 and checks
 #          each answer; --session keyboard types on the PS/2 keyboard through QEMU's sendkey and
 #          ends with poweroff, which must end QEMU (ACPI S5, exit status 0).
@@ -40,9 +44,16 @@
 # screen:  for monitor, refusal and crash under QEMU, the VGA text screen is read through the
 #          monitor: in BIOS text mode it must show the kernel's last line too; in a graphics mode
 #          (UEFI, --gfxpayload) the kernel must not have written there (no "frame64" in it).
-# crash:   for the kernel's deliberate crashes (crash=panic, crash=pagefault on the command
-#          line): a PANIC or EXCEPTION dump, then "frame64 stopped: ...", and the machine stays
-#          halted (no triple fault, no reboot). This checks the fatal paths and the harness.
+# crash:   for the kernel's deliberate crashes (crash=panic, crash=pagefault, crash=null,
+#          crash=stack on the command line): the kernel's report line for that fault ("kernel:
+#          NULL pointer dereference: ...", "kernel: kernel stack overflow: stack 'boot' ..."), a
+#          PANIC or EXCEPTION dump (#PF; #DF for the stack), then "frame64 stopped: ...", and the
+#          machine stays halted (no triple fault, no reboot). This checks the fatal paths.
+# programs: with --programs (ktest or monitor), every run of the test programs, in the order
+#          tests/programs/CMakeLists.txt lists them, is an "exec" module; right after the W^X
+#          audit line each must print exactly its host reference's stdout (ctest programs.<id>)
+#          and end as it did on the host, then "exec: P programs, E exited, K killed; frames
+#          leaked: 0" (check_programs in checks_programs.sh says where frame64 may differ).
 # cutmem:  wherever the map is checked, the RAM it shows is the RAM given less the holes, and the
 #          kernel read a map of at least the entries the holes imply: one more per hole under
 #          BIOS (a gap splits an available entry), two more under UEFI (GRUB cannot remove memory
@@ -57,6 +68,7 @@ source "$top/scripts/lib.sh"
 name="" elf="" out="" machine=pc firmware=bios media=cd cpu="" mem=128M accel=tcg
 timeout=120 cmdline="ktest" expect=ktest long=0 mkmodule="" noserial=0 cutmem=0 cutstep=2M
 modargs=() gensizes=() modcrcs=0 session="" gfxpayload=text vga="" nic="" screencmp=""
+programs=0 runs=""
 while [ $# -gt 0 ]; do
     case $1 in
     --name) name=$2; shift 2 ;;
@@ -86,6 +98,8 @@ while [ $# -gt 0 ]; do
     --vga) vga=$2; shift 2 ;;
     --nic) nic=$2; shift 2 ;;
     --screencmp) screencmp=$2; shift 2 ;;
+    --programs) programs=1; shift ;;
+    --program-runs) runs=$2; shift 2 ;;
     *) echo "boot_test.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -95,6 +109,7 @@ case $expect in ktest|monitor|refusal|crash|exit1) ;; *) echo "boot_test.sh: unk
 case $session in ""|serial|keyboard) ;; *) echo "boot_test.sh: unknown --session $session" >&2; exit 2 ;; esac
 [ -z "$session" ] || [ "$expect" = monitor ] || { echo "boot_test.sh: --session needs --expect monitor" >&2; exit 2; }
 [ -z "$session" ] || [ "$machine" != bochs ] || { echo "boot_test.sh: --session runs under QEMU only" >&2; exit 2; }
+[ "$programs" = 0 ] || [ "$expect" = ktest ] || [ "$expect" = monitor ] || { echo "boot_test.sh: --programs needs --expect ktest or monitor" >&2; exit 2; }
 [[ "$cutmem" =~ ^[0-9]+$ ]] || { echo "boot_test.sh: --cutmem needs a number of holes" >&2; exit 2; }
 [ "$accel" = auto ] && accel=$(frame64_accel)
 [ "$machine" = bochs ] && accel=bochs
@@ -112,6 +127,7 @@ source "$here/sessions.sh"
 screen=text
 { [ "$firmware" = uefi ] || [ "$gfxpayload" != text ]; } && screen=graphics
 [ -z "$screencmp" ] && screencmp=$(dirname "$elf")/tests/boot/screencmp
+[ -z "$runs" ] && runs=$(dirname "$elf")/tests/boot/program_runs.txt
 
 # ---- the holes GRUB cuts (--cutmem): where they go, what they take, what they imply ----
 cutbytes=0 minentries=1
@@ -146,6 +162,7 @@ setup="$machine $firmware $media ${cpu:-$([ "$machine" = bochs ] && echo bx_gene
 [ -n "$vga" ] && setup+=", vga $vga"
 [ -n "$nic" ] && setup+=", nic $nic"
 [ -n "$session" ] && setup+=", $session session"
+[ "$programs" = 1 ] && setup+=", programs"
 
 finish() { # status word, reason
     local secs=$(( $(date +%s) - start ))
@@ -180,7 +197,19 @@ if [ "$machine" = bochs ] && ! command -v bochs >/dev/null; then
     finish FAIL "bochs is not installed (scripts/lib.sh installs it)"
 fi
 
-# ---- the image: generated modules, the padded command line, GRUB ----
+# ---- the image: the test programs, generated modules, the padded command line, GRUB ----
+nruns=0
+if [ "$programs" = 1 ]; then
+    [ -r "$runs" ] || finish FAIL "--programs needs the runs file $runs (configure with CMake, or pass --program-runs)"
+    while IFS=$'\t' read -r id prog ref argv; do
+        [ -n "$id" ] || continue
+        [ -r "$prog" ] || finish FAIL "no program $prog for run $id (build the test_programs target)"
+        [ -r "$ref" ] || finish FAIL "no host reference $ref for run $id (ctest -R '^programs\\.' writes them)"
+        modargs+=(--module "$prog" "exec $argv")
+        nruns=$((nruns + 1))
+    done < "$runs"
+    [ "$nruns" -gt 0 ] || finish FAIL "the runs file $runs lists no runs"
+fi
 if [ ${#gensizes[@]} -gt 0 ]; then
     [ -z "$mkmodule" ] && mkmodule=$(dirname "$elf")/tests/boot/mkmodule
     [ -x "$mkmodule" ] || finish FAIL "--gen-module needs the host tool mkmodule (not at $mkmodule; build the mkmodule target or pass --mkmodule)"
@@ -279,6 +308,13 @@ check_map() {
     if [ "$cutmem" -gt 0 ]; then map+="; $entries"; fi
 }
 
+# The test programs' runs (--programs), wherever the kernel gets to ktest or the monitor.
+progs=""
+check_programs_if_asked() {
+    [ "$programs" = 1 ] && check progs check_programs "$runs"
+    return 0
+}
+
 check ok check_emulator_killed "$alive" "$status"
 [ "$session_failed" = 0 ] || finish FAIL "$session session: $session_why"
 case $expect in
@@ -296,13 +332,17 @@ case $expect in
 ktest)
     check_map
     check ok check_cmdline "$cmdline"
+    check wx check_wx_audit
+    check_programs_if_asked
     check summary check_ktest "$alive" "$seen" "$timeout"
     check crcs check_module_crcs "$modcrcs"
     check ok check_ktest_exit "$machine" "$alive" "$status"
-    finish PASS "$summary; $map; $crcs" ;;
+    finish PASS "$summary; $map; $crcs; $wx${progs:+; $progs}" ;;
 monitor)
     check_map
     check ok check_cmdline "$cmdline"
+    check wx check_wx_audit
+    check_programs_if_asked
     check up check_monitor "$alive" "$status" "$seen" "$timeout" "$session"
     check shown check_screen "$out/$name.vga" "$machine" "$screen" "$MONITOR_SCREEN_TEXT"
     if [ "$screen" = graphics ] && [ "$machine" != bochs ]; then
@@ -310,7 +350,7 @@ monitor)
         check fbshown check_fb_screen "$out/$name.ppm" "$screencmp" "$MONITOR_SCREEN_TEXT" "${fbmode##* }"
         shown+="${shown:+, }$fbmode $fbshown"
     fi
-    finish PASS "$up${session_summary:+ ($session_summary)}; $map${shown:+, $shown}" ;;
+    finish PASS "$up${session_summary:+ ($session_summary)}; $map${shown:+, $shown}; $wx${progs:+; $progs}" ;;
 refusal)
     check refused check_refusal "$alive" "$status"
     check screen check_screen "$out/$name.vga" "$machine" "$screen" "$REFUSAL_SCREEN_TEXT"

@@ -83,6 +83,27 @@ check_map_entries() {
     echo "$n-entry $(capture "$MEMMAP_ENTRIES_RE" 2 <<<"$line") map"
 }
 
+# check_wx_audit: exactly one verdict of the kernel's W^X audit, never FAILED: "passed: 0
+# writable+executable pages, NULL unmapped, N guard pages" where the banner shows NX, "skipped:
+# no NX on this CPU; NULL unmapped, N guard pages" where it does not; N > 0 (every kernel stack
+# has one). Prints "W^X audit passed|skipped (no NX), N guard pages".
+check_wx_audit() {
+    local text verdicts count line nx=0 re word
+    text=$(cat)
+    verdicts=$(grep -a -E "$WX_AUDIT_ANY_RE" <<<"$text")
+    count=$(grep -c . <<<"$verdicts")
+    [ "$count" -ge 1 ] || { echo "no \"vm: W^X audit ...\" line"; return 1; }
+    line=$(grep -a -m1 -E "$WX_AUDIT_FAILED_RE" <<<"$verdicts") && { echo "$line"; return 1; }
+    [ "$count" -eq 1 ] || { echo "$count \"vm: W^X audit ...\" lines, expected one"; return 1; }
+    grep -aqE "$LONG_MODE_RE" <<<"$text" || { echo "no \"frame64: long mode on ...\" banner to say whether the CPU has NX"; return 1; }
+    grep -aqE "$LONG_MODE_NX_RE" <<<"$text" && nx=1
+    if [ "$nx" = 1 ]; then re=$WX_AUDIT_PASSED_RE word=passed; else re=$WX_AUDIT_SKIPPED_RE word="skipped (no NX)"; fi
+    [[ $verdicts =~ $re ]] ||
+        { echo "the CPU has$([ "$nx" = 0 ] && echo " no") NX, but the audit said \"$verdicts\""; return 1; }
+    [ "${BASH_REMATCH[1]}" -gt 0 ] || { echo "the audit found no guard page: \"$verdicts\""; return 1; }
+    echo "W^X audit $word, ${BASH_REMATCH[1]} guard pages"
+}
+
 # check_cmdline cmdline: the kernel saw exactly the command line that was put in the GRUB entry.
 check_cmdline() {
     local want seen
@@ -188,25 +209,40 @@ check_refusal() {
     echo "refused and halted"
 }
 
-# check_crash cmdline alive status seen: the deliberate crash the command line asked for
-# (crash=panic, crash=pagefault) ended in its dump, the stop line and a halted machine.
+# check_crash cmdline alive status seen: the deliberate crash the command line asked for ended in
+# its report line (the kernel's words for a fault: crash=pagefault, crash=null, crash=stack), then
+# its dump (the panic's line for crash=panic, #PF, or #DF for the stack), then the stop line, and
+# a halted machine.
 check_crash() {
-    local cmdline=$1 alive=$2 status=$3 seen=$4 text want
+    local cmdline=$1 alive=$2 status=$3 seen=$4 text want report=""
     text=$(cat)
     case " $cmdline " in
     *" crash=panic "*) want=$PANIC_CRASH_RE ;;
-    *" crash=pagefault "*) want=$EXCEPTION_PAGE_FAULT_RE ;;
-    *) echo "--expect crash needs crash=panic or crash=pagefault on the command line"; return 1 ;;
+    *" crash=pagefault "*) report=$KERNEL_PAGE_FAULT_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
+    *" crash=null "*) report=$KERNEL_NULL_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
+    *" crash=stack "*) report=$KERNEL_STACK_CRASH_RE want=$EXCEPTION_DOUBLE_FAULT_RE ;;
+    *) echo "--expect crash needs crash=panic, crash=pagefault, crash=null or crash=stack on the command line"; return 1 ;;
     esac
-    local dump
+    local dump at rat sat shown
     dump=$(grep -a -m1 -E "$want" <<<"$text")
     [ -n "$dump" ] || { echo "no dump matching /$want/"; return 1; }
+    shown=${dump:0:60}
+    at=$(grep -a -n -m1 -E "$want" <<<"$text" | cut -d: -f1)
+    if [ -n "$report" ]; then
+        rat=$(grep -a -n -m1 -E "$report" <<<"$text" | cut -d: -f1)
+        [ -n "$rat" ] || { echo "no report line matching /$report/ before the dump"; return 1; }
+        [ "$rat" -lt "$at" ] || { echo "the report line came after the dump"; return 1; }
+        shown="$(sed -n "${rat}p" <<<"$text")"
+        shown="${shown%% at *}; ${dump%%,*}"
+    fi
     [ "$seen" = 1 ] || { echo "no \"frame64 stopped:\" line after the dump"; return 1; }
+    sat=$(grep -a -n -m1 -E "$STOPPED_RE" <<<"$text" | cut -d: -f1)
+    [ -n "$sat" ] && [ "$sat" -gt "$at" ] || { echo "no \"frame64 stopped:\" line after the dump"; return 1; }
     local boots
     boots=$(grep -acF "$GRUB_BOOTING_TEXT" <<<"$text")
     [ "$boots" -le 1 ] || { echo "the machine booted $boots times (a reboot)"; return 1; }
     [ "$alive" = 1 ] || { echo "the emulator exited (status $status) instead of staying halted"; return 1; }
-    echo "${dump:0:60}; halted"
+    echo "$shown; halted"
 }
 
 # check_screen file machine screen want: the VGA text screen saved in file agrees with COM1:
@@ -235,3 +271,6 @@ check_exit1() {
         { echo "QEMU exit status ${status:-none (still running after ${timeout}s)}, expected 1 from isa-debug-exit"; return 1; }
     echo "no COM1: ktest passed (QEMU exit status 1)"
 }
+
+# The rule for the programs run from "exec" modules (check_programs).
+source "$(dirname "${BASH_SOURCE[0]}")/checks_programs.sh"

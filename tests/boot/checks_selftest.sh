@@ -20,6 +20,27 @@ memmap: 47 entries from the multiboot2 memory map, 40-bit physical addresses
 memmap: 53 ranges in memory
   available 126.3 MiB, kernel/boot 1000 KiB, firmware-reserved 12 GiB, ACPI 0 B, bad 0 B
 frames: 127.3 MiB total, 126.3 MiB free (0 B stacked, 126.3 MiB unseeded), 1012 KiB reserved, 0 B in use
+vm: W^X audit passed: 0 writable+executable pages, NULL unmapped, 4 guard pages
+hello_malloc: hello from a static musl program
+hello_malloc: exiting with status 7
+exec hello_malloc: exit status 7
+lite: seed 43: 14 pages, then read after munmap
+exec lite: killed: page fault at 0x7fffbf7f1000 (read of an unmapped address) at rip 0x401250
+die_nx: executing a read-write data page
+exec die_nx: killed: page fault at 0x7fffbf7fe000 (execute of a page that is not executable) at rip 0x7fffbf7fe000
+die_cli: executing cli
+exec die_cli: killed: general protection fault (privileged instruction cli) at rip 0x401040
+die_ud2: executing ud2
+exec die_ud2: killed: invalid opcode at rip 0x401040
+die_div0: dividing by zero
+exec die_div0: killed: divide error at rip 0x401049
+oom: touching memory in 4 MiB steps until it runs out
+oom: 64 MiB touched
+exec oom: killed: page fault at 0x7fffb7890000 (out of memory) at rip 0x4010a1
+churn: seed 0x5: 966 pages, 847 touched, then execute a data page
+churn: verified
+exec churn: killed: page fault at 0x7fffbf439000 (execute of a page that is not executable) at rip 0x7fffbf439000
+exec: 8 programs, 1 exited, 7 killed; frames leaked: 0
 ktest: running 3 tests
 ktest: PASS long_mode_active (0 Mcycles)
 ktest: exhausted after 32344 frames (126 MiB)
@@ -34,6 +55,49 @@ crash=$(printf '%s\n' "$good" | head -8; printf '%s\n' '' \
     'PANIC at src/ktest/crash.c:18: deliberate panic requested on the command line (crash=panic)' \
     '  RIP 0xffffffff80201234  RSP 0xffffffff80300000  RFLAGS 00000002  CS 08  SS 10' \
     'frame64 stopped: kernel panic.')
+
+# The host references of the runs in the good log (as refrun writes them) and the runs file
+# (as tests/boot/CMakeLists.txt writes it), in a folder of their own.
+refs=$(mktemp -d)
+trap 'rm -rf "$refs"' EXIT
+reference() { # id argv status lines...
+    local id=$1 argv=$2 status=$3
+    shift 3
+    printf 'status: %s\n' "$status" >"$refs/$id.expected"
+    printf '%s\n' "$@" >>"$refs/$id.expected"
+    printf '%s\t%s\t%s\t%s\n' "$id" "$refs/${argv%% *}" "$refs/$id.expected" "$argv" >>"$refs/runs.txt"
+}
+reference hello_malloc hello_malloc "exit 7" "hello_malloc: hello from a static musl program" \
+    "hello_malloc: exiting with status 7"
+reference lite-43 "lite 43" "signal SIGSEGV" "lite: seed 43: 14 pages, then read after munmap"
+reference die_nx die_nx "signal SIGSEGV" "die_nx: executing a read-write data page"
+reference die_cli die_cli "signal SIGSEGV" "die_cli: executing cli"
+reference die_ud2 die_ud2 "signal SIGILL" "die_ud2: executing ud2"
+reference die_div0 die_div0 "signal SIGFPE" "die_div0: dividing by zero"
+reference oom oom "exit 2" "oom: touching memory in 4 MiB steps until it runs out" "oom: 64 MiB touched" \
+    "oom: 128 MiB touched" "oom: 192 MiB touched" "oom: mmap refused after 252 MiB touched: error 12"
+reference churn-5 "churn 5" "signal SIGSEGV" "churn: seed 0x5: 966 pages, 847 touched, then execute a data page" \
+    "churn: verified"
+runs=$refs/runs.txt
+# The same boot on a CPU without NX: the audit is skipped, and die_nx and churn's "execute a data
+# page" come back from their "ret" and exit.
+nonx=$(sed -E 's/, NX$//; s/^vm: W\^X audit passed: 0 writable\+executable pages, /vm: W^X audit skipped: no NX on this CPU; /' <<<"$good" |
+    sed -E '/^exec die_nx: /{s/.*/die_nx: FAIL: still alive\nexec die_nx: exit status 99/}' |
+    sed -E '/^exec churn: /{s/.*/churn: FAIL: still alive after the bad access\nexec churn: exit status 101/}' |
+    sed -E 's/^exec: 8 programs, 1 exited, 7 killed;/exec: 8 programs, 3 exited, 5 killed;/')
+# The fatal paths' reports: crash=null, crash=stack, crash=pagefault.
+dump_pf=('EXCEPTION 14: #PF page fault, error code 0x0'
+    '  RIP 0xffffffff80211952  RSP 0xfffffe800000ff70  RFLAGS 00000002  CS 08  SS 10'
+    'frame64 stopped: unhandled CPU exception.')
+null=$(printf '%s\n' "$good" | head -9
+    printf '%s\n' 'kernel: NULL pointer dereference: read of 0x0 at rip 0xffffffff80211952' "${dump_pf[@]}")
+pagefault=$(printf '%s\n' "$good" | head -9
+    printf '%s\n' 'kernel: page fault: read of 0xffffc00000000000 at rip 0xffffffff802118f0' "${dump_pf[@]}")
+stack=$(printf '%s\n' "$good" | head -9
+    printf '%s\n' "kernel: kernel stack overflow: stack 'boot' ran into its guard page at 0xfffffe8000007fd8 (double fault; the page fault could not be delivered)" \
+    'EXCEPTION 8: #DF double fault, error code 0x0' \
+    '  RIP 0xffffffff802119a8  RSP 0xfffffe8000007fe0  RFLAGS 00000082  CS 08  SS 10' \
+    'frame64 stopped: unhandled CPU exception.')
 
 failures=0
 # expect pass|fail "what the line must contain" TEXT CHECK ARGS...
@@ -110,6 +174,106 @@ expect fail "reached long mode" "$refusal"$'\n'"$good" check_refusal 1 ""
 expect pass "PANIC at src/ktest/crash.c:18" "$crash" check_crash "crash=panic" 1 "" 1
 expect fail "no dump matching" "$crash" check_crash "crash=pagefault" 1 "" 1
 expect fail "no \"frame64 stopped:\" line" "$crash" check_crash "crash=panic" 1 "" 0
+
+expect pass "kernel: NULL pointer dereference: read of 0x0; EXCEPTION 14: #PF page fault; halted" "$null" check_crash "crash=null" 1 "" 1
+expect fail "no report line matching" "$(sed '/^kernel: NULL/d' <<<"$null")" check_crash "crash=null" 1 "" 1
+expect fail "no report line matching" "$pagefault" check_crash "crash=null" 1 "" 1
+expect fail "the report line came after the dump" "$(sed -n '/^kernel: NULL/!p' <<<"$null"; grep '^kernel: NULL' <<<"$null")" \
+    check_crash "crash=null" 1 "" 1
+expect fail "no \"frame64 stopped:\" line after the dump" "$(sed '/^frame64 stopped/d; 9a frame64 stopped: kernel panic.' <<<"$null")" \
+    check_crash "crash=null" 1 "" 1
+expect fail "instead of staying halted" "$null" check_crash "crash=null" 0 0 1
+expect pass "stack 'boot' ran into its guard page; EXCEPTION 8: #DF double fault; halted" "$stack" check_crash "ktest crash=stack" 1 "" 1
+expect fail "no dump matching /^EXCEPTION 8: /" "$(sed 's/^EXCEPTION 8: #DF double fault/EXCEPTION 14: #PF page fault/' <<<"$stack")" \
+    check_crash "crash=stack" 1 "" 1
+expect fail "no report line matching" "$(sed "s/stack 'boot'/stack 'ktest'/" <<<"$stack")" check_crash "crash=stack" 1 "" 1
+expect fail "no report line matching" "$(sed 's/(double fault; /(rip 0xffffffff802119a8) /' <<<"$stack")" check_crash "crash=stack" 1 "" 1
+expect pass "kernel: page fault: read of 0xffffc00000000000; EXCEPTION 14" "$pagefault" check_crash "crash=pagefault" 1 "" 1
+expect fail "no report line matching" "$null" check_crash "crash=pagefault" 1 "" 1
+expect fail "needs crash=panic, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
+
+expect pass "W^X audit passed, 4 guard pages" "$good" check_wx_audit
+expect pass "W^X audit skipped (no NX), 4 guard pages" "$nonx" check_wx_audit
+expect fail "no \"vm: W^X audit ...\" line" "$(broken '/^vm: W/d')" check_wx_audit
+expect fail "2 \"vm: W^X audit ...\" lines, expected one" "$good"$'\nvm: W^X audit passed: 0 writable+executable pages, NULL unmapped, 4 guard pages' check_wx_audit
+expect fail "vm: W^X audit FAILED: 2 writable+executable pages, the first at [0x200000, 0x202000)" \
+    "$(broken 's/^vm: W.*/vm: W^X audit FAILED: 2 writable+executable pages, the first at [0x200000, 0x202000)/')" check_wx_audit
+expect fail "vm: W^X audit FAILED: the NULL area is mapped" \
+    "$good"$'\nvm: W^X audit FAILED: the NULL area is mapped at [0x0, 0x1000)' check_wx_audit
+expect fail "the CPU has NX, but the audit said \"vm: W^X audit skipped" \
+    "$(broken 's/, NX$/, NX, 1 GiB pages/; s/^vm: W\^X audit passed: 0 writable\+executable pages, /vm: W^X audit skipped: no NX on this CPU; /')" check_wx_audit
+expect fail "the CPU has NX, but the audit said \"vm: W^X audit passed: 3 writable" "$(broken 's/passed: 0 writable/passed: 3 writable/')" check_wx_audit
+expect fail "the CPU has no NX, but the audit said \"vm: W^X audit passed" "$(broken 's/, NX$//')" check_wx_audit
+expect fail "the audit found no guard page" "$(broken 's/, 4 guard pages$/, 0 guard pages/')" check_wx_audit
+expect fail "no \"frame64: long mode on ...\" banner" "$(broken '/^frame64: long mode/d')" check_wx_audit
+
+expect pass "8 programs as on the host (1 exited, 7 killed, oom out of memory), frames leaked: 0" "$good" check_programs "$runs"
+expect pass "8 programs as on the host (3 exited, 5 killed, die_nx ran its data page (no NX), oom out of memory, churn-5 ran its data page (no NX)), frames leaked: 0" \
+    "$nonx" check_programs "$runs"
+expect pass "8 programs as on the host" "$(broken 's/^(exec oom: killed: page fault at 0x)[0-9a-f]+ /\17fff12345000 /')" check_programs "$runs"
+expect fail "hello_malloc: before \"exec hello_malloc: exit status 7\", line 1 is \"hello_malloc: hello from a dynamic musl program\" where the host printed" \
+    "$(broken 's/from a static musl/from a dynamic musl/')" check_programs "$runs"
+expect fail "hello_malloc: before \"exec hello_malloc: exit status 7\", line 1 is \"hello_malloc: exiting" \
+    "$(broken '/^hello_malloc: hello/{h;d}; /^hello_malloc: exiting/G')" check_programs "$runs"
+expect fail "churn-5: before \"exec churn: killed: page fault at 0x7fffbf439000 (execute of a page that is not executable) at rip 0x7fffbf439000\", the host's line 2 \"churn: verified\" is missing" \
+    "$(broken '/^churn: verified/d')" check_programs "$runs"
+expect fail "die_cli: before \"exec die_cli: killed: general protection fault (privileged instruction cli) at rip 0x401040\", COM1 shows line 2 \"kernel: page fault: read of 0x0\" that the host did not print" \
+    "$(broken '/^die_cli: executing cli/a kernel: page fault: read of 0x0')" check_programs "$runs"
+expect fail "hello_malloc: before \"exec hello_malloc: exit status 7\", line 1 is \"ktest: running 3 tests\"" \
+    "$(broken '/^vm: W/a ktest: running 3 tests')" check_programs "$runs"
+expect fail "hello_malloc: \"exec hello_malloc: exit status 8\", expected \"exit status 7\"" \
+    "$(broken 's/^exec hello_malloc: exit status 7/exec hello_malloc: exit status 8/')" check_programs "$runs"
+expect fail "lite-43: \"exec lite: killed: page fault at 0x7fffbf7f1000 (out of memory) at rip 0x401250\", expected a kill by a page fault (not out of memory) or a general protection fault" \
+    "$(broken 's/^(exec lite: killed: page fault at 0x7fffbf7f1000) \(read of an unmapped address\)/\1 (out of memory)/')" check_programs "$runs"
+expect fail "die_cli: \"exec die_cli: exit status 0\", expected a kill by a page fault" \
+    "$(broken 's/^exec die_cli: .*/exec die_cli: exit status 0/')" check_programs "$runs"
+expect fail "die_cli: \"exec die_cli: killed: invalid opcode at rip 0x401040\", expected a kill by a page fault" \
+    "$(broken 's/^exec die_cli: .*/exec die_cli: killed: invalid opcode at rip 0x401040/')" check_programs "$runs"
+expect fail "die_ud2: \"exec die_ud2: killed: divide error at rip 0x401040\", expected a kill by an invalid opcode" \
+    "$(broken 's/^exec die_ud2: killed: invalid opcode/exec die_ud2: killed: divide error/')" check_programs "$runs"
+expect fail "die_div0: \"exec die_div0: killed: page fault at 0x0 (read of an unmapped address) at rip 0x401049\", expected a kill by a divide error" \
+    "$(broken 's/^exec die_div0: killed: divide error/exec die_div0: killed: page fault at 0x0 (read of an unmapped address)/')" check_programs "$runs"
+expect fail "oom: \"exec oom: exit status 2\", expected a kill by a page fault \"(out of memory)\"" \
+    "$(broken 's/^exec oom: .*/oom: 128 MiB touched\nexec oom: exit status 2/')" check_programs "$runs"
+expect fail "oom: before \"exec oom: exit status 2\", COM1 shows \"oom: mmap refused after 252 MiB touched: error 12\", not a progress line" \
+    "$(broken 's/^exec oom: .*/oom: mmap refused after 252 MiB touched: error 12\nexec oom: exit status 2/')" check_programs "$runs"
+expect fail "oom: before \"exec oom: killed: page fault at 0x7fffb7890000 (out of memory) at rip 0x4010a1\", line 1 is \"oom: touching memory in 2 MiB steps" \
+    "$(broken 's/in 4 MiB steps/in 2 MiB steps/')" check_programs "$runs"
+expect fail "oom: before" "$(broken '/^oom: touching/d')" check_programs "$runs"
+expect fail "die_cli (exec die_cli): exec die_cli: refused: segment 2 overlaps segment 1 (the host ran it)" \
+    "$(broken 's/^exec die_cli: .*/exec die_cli: refused: segment 2 overlaps segment 1/')" check_programs "$runs"
+expect fail "lite-43 (exec lite 43): the next kernel line is \"exec die_nx: killed: page fault at 0x7fffbf7fe000" \
+    "$(broken '/^exec lite: /d')" check_programs "$runs"
+expect fail "die_ud2 (exec die_ud2): the next kernel line is \"exec die_div0: " \
+    "$(broken '/^die_ud2: /{N;h;d}; /^exec die_div0: /G')" check_programs "$runs"
+expect fail "die_cli (exec die_cli): the next kernel line is \"exec: refused a module: no program name after \"exec\"\"" \
+    "$(broken '/^die_cli: /i exec: refused a module: no program name after "exec"')" check_programs "$runs"
+expect fail "churn-5 (exec churn 5): no \"exec churn: ...\" line ended it" \
+    "$(broken '/^exec churn: /,$d')" check_programs "$runs"
+expect fail "after the last program COM1 shows \"ktest: running 3 tests\", expected \"exec: 8 programs, ...\"" \
+    "$(broken '/^exec: 8 programs/d')" check_programs "$runs"
+expect fail "after the last program COM1 shows \"exec die_hlt: killed: general protection fault" \
+    "$(broken '/^exec: 8 programs/i exec die_hlt: killed: general protection fault (privileged instruction hlt) at rip 0x401040')" check_programs "$runs"
+expect fail "\"exec: 8 programs, 2 exited, 6 killed; frames leaked: 0\", but of the 8 runs 1 exited and 7 were killed" \
+    "$(broken 's/^exec: 8 programs, 1 exited, 7 killed/exec: 8 programs, 2 exited, 6 killed/')" check_programs "$runs"
+expect fail "\"exec: 9 programs, 1 exited, 7 killed; frames leaked: 0\", but of the 8 runs" \
+    "$(broken 's/^exec: 8 programs/exec: 9 programs/')" check_programs "$runs"
+expect fail "exec: 8 programs, 1 exited, 7 killed; frames leaked: 3 (exec: address spaces still hold 3 frames" \
+    "$(broken 's/frames leaked: 0$/frames leaked: 3\nexec: address spaces still hold 3 frames (0 of them the sharing table, for 0 shared frames)/')" check_programs "$runs"
+expect fail "no \"vm: W^X audit ...\" line, after which the programs run" "$(broken '/^vm: W/d')" check_programs "$runs"
+expect fail "ktest printed \"ktest: running 3 tests\" before the programs ran" \
+    "$(broken '/^frames: /a ktest: running 3 tests')" check_programs "$runs"
+expect fail "die_nx: before \"exec die_nx: killed: page fault at 0x7fffbf7fe000 (execute of a page that is not executable) at rip 0x7fffbf7fe000\", the host's line 2 \"die_nx: FAIL: still alive\" is missing" \
+    "$(broken 's/, NX$//')" check_programs "$runs"
+expect fail "die_nx: before \"exec die_nx: exit status 99\", COM1 shows line 2 \"die_nx: FAIL: still alive\" that the host did not print" \
+    "$(sed -E 's/, 40-bit physical addresses$/, 40-bit physical addresses, NX/' <<<"$nonx")" check_programs "$runs"
+expect fail "churn-5: \"exec churn: exit status 100\", expected \"exit status 101\"" \
+    "$(sed -E 's/^exec churn: exit status 101/exec churn: exit status 100/' <<<"$nonx")" check_programs "$runs"
+expect fail "die_nx: \"exec die_nx: killed: page fault at 0x1000 (read of an unmapped address) at rip 0x401050\", expected \"exit status 99\"" \
+    "$(sed -E 's/^exec die_nx: exit status 99/exec die_nx: killed: page fault at 0x1000 (read of an unmapped address) at rip 0x401050/' <<<"$nonx")" check_programs "$runs"
+expect fail "no runs file" "$good" check_programs "$refs/none.txt"
+rm "$refs/die_cli.expected"
+expect fail "die_cli: no host reference $refs/die_cli.expected" "$good" check_programs "$runs"
 
 expect pass "not killed" "" check_emulator_killed 0 1
 expect fail "killed by signal 9 (the host's OOM killer?)" "" check_emulator_killed 0 137

@@ -35,6 +35,54 @@ CMDLINE_ECHO_RE='^frame64: command line "'
 cmdline_echo_line() { printf 'frame64: command line "%s"' "$1"; }
 # Printed once the trampoline has reached long mode (a 32-bit CPU must never get here).
 LONG_MODE_RE='^frame64: long mode'
+# The same banner on a CPU with NX: ", NX" after the physical-address width (then maybe
+# ", 1 GiB pages"). Without it user data pages are executable and the W^X audit is skipped.
+LONG_MODE_NX_RE='^frame64: long mode on .*, NX(,|$)'
+
+# ---- the kernel's address space: vm_check_print() in src/vmcheck.c, once, after the switch to
+# ---- the kernel's own page tables ----
+# Any verdict of the audit (passed, FAILED or skipped).
+WX_AUDIT_ANY_RE='^vm: W\^X audit '
+WX_AUDIT_FAILED_RE='^vm: W\^X audit FAILED: '
+# With NX; \1 is the number of guard pages found unmapped.
+WX_AUDIT_PASSED_RE='^vm: W\^X audit passed: 0 writable\+executable pages, NULL unmapped, ([0-9]+) guard pages$'
+# Without NX (the banner lacks ", NX"); \1 as above.
+WX_AUDIT_SKIPPED_RE='^vm: W\^X audit skipped: no NX on this CPU; NULL unmapped, ([0-9]+) guard pages$'
+
+# ---- user processes: programs given as "exec NAME ARGS" modules ----
+# proc_report() in src/exec/process.c: the one line that ends each program. NAME is its argv[0];
+# the harness compares it as a string, these patterns take the rest. \1 is NAME.
+PROG_EXIT_RE='^exec ([^ :]+): exit status (-?[0-9]+)$'
+PROG_KILLED_RE='^exec ([^ :]+): killed: (.*)$'
+PROG_REFUSED_RE='^exec ([^ :]+): refused: (.*)$'
+# Any line of proc_report() or proc_run_modules(): where a program's own output stops.
+PROG_ANY_RE='^exec( [^ :]+)?: '
+# proc_run_modules() in src/exec/modules.c, after the last program: \1 programs, \2 exited,
+# \3 killed, \4 frames leaked (followed by proc_print_holdings()'s detail when not 0).
+PROG_SUMMARY_RE='^exec: ([0-9]+) programs, ([0-9]+) exited, ([0-9]+) killed; frames leaked: (-?[0-9]+)$'
+# proc_print_holdings() in src/exec/process.c, after a summary that counts a leak.
+PROG_HOLDINGS_RE='^exec: address spaces still hold '
+# proc_user_trap() and page_fault() in src/exec/usertrap.c: why a process was killed (the text
+# after "killed: "). A page fault's \1 is what was wrong (vmspace_fault_reason() in
+# src/mm/vmspace_fault.c, or the guard-page case).
+USER_PAGE_FAULT_RE='^page fault at 0x[0-9a-f]+ \((.*)\) at rip 0x[0-9a-f]+$'
+USER_OUT_OF_MEMORY_RE='^page fault at 0x[0-9a-f]+ \(out of memory\) at rip 0x[0-9a-f]+$'
+USER_GP_FAULT_RE='^general protection fault \((privileged instruction [a-z -]+|error code 0x[0-9a-f]+)\) at rip 0x[0-9a-f]+$'
+USER_INVALID_OPCODE_RE='^invalid opcode at rip 0x[0-9a-f]+$'
+USER_DIVIDE_ERROR_RE='^divide error at rip 0x[0-9a-f]+$'
+
+# ---- the test programs' own lines where frame64 legitimately differs from the Linux host ----
+# tests/programs/oom.c: on the host an address-space limit ends it ("mmap refused", exit 2); on
+# frame64 the kernel kills it when frames run out, after as many progress lines as the RAM allows.
+OOM_PROGRESS_RE='^oom: [0-9]+ MiB touched$'
+# Without NX a read-write page is executable, so the data page's "ret" returns and the program
+# says so and exits: tests/programs/die_nx.c ...
+DIE_NX_ALIVE_TEXT='die_nx: FAIL: still alive'
+DIE_NX_ALIVE_STATUS=99
+# ... and tests/programs/churn.c, for a seed whose first line announces this ending.
+CHURN_EXEC_ENDING_TEXT='then execute a data page'
+CHURN_ALIVE_TEXT='churn: FAIL: still alive after the bad access'
+CHURN_ALIVE_STATUS=101
 
 # ---- the monitor: monitor_run() in src/monitor/monitor.c ----
 # Without "ktest" on the command line the kernel starts the monitor: its banner, then the prompt.
@@ -96,14 +144,22 @@ REFUSAL_SCREEN_TEXT='this CPU does not support long mode'
 REFUSAL_MULTIBOOT_RE='^frame64 must be started by a multiboot2 boot loader'
 
 # ---- the fatal paths ----
-# trap_dump() in src/arch/x86_64/idt.c: "EXCEPTION vector: name, error code 0x..."; 14 is #PF.
+# trap_dump() in src/arch/x86_64/idt.c: "EXCEPTION vector: name, error code 0x..."; 14 is #PF,
+# 8 #DF.
 # The crash detector takes the bare words (EXCEPTION, PANIC): better too much than too little.
 EXCEPTION_RE='^EXCEPTION'
 EXCEPTION_PAGE_FAULT_RE='^EXCEPTION 14: '
+EXCEPTION_DOUBLE_FAULT_RE='^EXCEPTION 8: '
 # panic_at() in src/panic.c: "PANIC at file:line: message".
 PANIC_RE='^PANIC'
 # ktest_crash_if_asked() in src/ktest/crash.c panics with this in its message.
 PANIC_CRASH_RE='^PANIC at .*crash=panic'
+# describe() and double_fault() in src/fault.c: the line before the dump of a fault in the
+# kernel. crash=pagefault reads crash.c's UNMAPPED_ADDRESS, crash=null reads address 0, and
+# crash=stack recurses on the boot stack until the page fault cannot be pushed (#DF).
+KERNEL_PAGE_FAULT_CRASH_RE='^kernel: page fault: read of 0xffffc00000000000 at rip 0x[0-9a-f]+$'
+KERNEL_NULL_CRASH_RE='^kernel: NULL pointer dereference: read of 0x0 at rip 0x[0-9a-f]+$'
+KERNEL_STACK_CRASH_RE="^kernel: kernel stack overflow: stack 'boot' ran into its guard page at 0x[0-9a-f]+ \\(double fault; "
 # The last line of exception_dispatch() (src/arch/x86_64/idt.c) and of panic_at() (src/panic.c).
 STOPPED_RE='^frame64 stopped: '
 STOPPED_SCREEN_TEXT='frame64 stopped: '
