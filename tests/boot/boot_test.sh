@@ -6,6 +6,8 @@
 #   boot_test.sh --name NAME --elf build/frame64.elf --out DIR [options]
 #     --machine pc|q35|bochs   --firmware bios|uefi   --media cd|usb|ide   --cpu MODEL
 #     --mem SIZE (e.g. 128M, 3G)   --accel tcg|kvm|auto   --timeout SECONDS
+#     --smp N (CPUs; QEMU's TCG then runs them on real threads: -accel tcg,thread=multi)
+#     --ktest-fails NAME (ktest: exactly this test must fail, e.g. with ktest.noshootdown)
 #     --cmdline "WORDS" ("none": empty)   --long-cmdline LEN (pad the command line to LEN chars)
 #     --module FILE "CMDLINE"   --gen-module SIZE (e.g. 3000, 64M)   (both repeatable)
 #     --mkmodule PATH (the host tool --gen-module uses; CTest passes it)
@@ -65,7 +67,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 source "$top/scripts/lib.sh"
 
-name="" elf="" out="" machine=pc firmware=bios media=cd cpu="" mem=128M accel=tcg
+name="" elf="" out="" machine=pc firmware=bios media=cd cpu="" mem=128M accel=tcg smp=1 mustfail=""
 timeout=120 cmdline="ktest" expect=ktest long=0 mkmodule="" noserial=0 cutmem=0 cutstep=2M
 modargs=() gensizes=() modcrcs=0 session="" gfxpayload=text vga="" nic="" screencmp=""
 programs=0 runs=""
@@ -80,6 +82,8 @@ while [ $# -gt 0 ]; do
     --cpu) cpu=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
     --accel) accel=$2; shift 2 ;;
+    --smp) smp=$2; shift 2 ;;
+    --ktest-fails) mustfail=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --cmdline) cmdline=$2; [ "$cmdline" = none ] && cmdline=""; shift 2 ;;
     --long-cmdline) long=$2; shift 2 ;;
@@ -156,7 +160,7 @@ if [ "$cutmem" -gt 0 ]; then
 fi
 
 # One line a person can read in the matrix table: what was booted.
-setup="$machine $firmware $media ${cpu:-$([ "$machine" = bochs ] && echo bx_generic || echo qemu64)} $mem $accel, ${#gensizes[@]}+$((${#modargs[@]} / 3)) mod"
+setup="$machine $firmware $media ${cpu:-$([ "$machine" = bochs ] && echo bx_generic || echo qemu64)} $mem $accel$([ "$smp" -gt 1 ] && echo " smp$smp"), ${#gensizes[@]}+$((${#modargs[@]} / 3)) mod"
 [ "$cutmem" -gt 0 ] && setup+=", $cutmem holes"
 [ "$gfxpayload" != text ] && setup+=", gfx $gfxpayload"
 [ -n "$vga" ] && setup+=", vga $vga"
@@ -333,15 +337,17 @@ ktest)
     check_map
     check ok check_cmdline "$cmdline"
     check wx check_wx_audit
+    check cpus check_smp "$smp"
     check_programs_if_asked
-    check summary check_ktest "$alive" "$seen" "$timeout"
+    check summary check_ktest "$alive" "$seen" "$timeout" "$mustfail"
     check crcs check_module_crcs "$modcrcs"
-    check ok check_ktest_exit "$machine" "$alive" "$status"
-    finish PASS "$summary; $map; $crcs; $wx${progs:+; $progs}" ;;
+    check ok check_ktest_exit "$machine" "$alive" "$status" "$([ -n "$mustfail" ] && echo 3 || echo 1)"
+    finish PASS "$summary; $cpus; $map; $crcs; $wx${progs:+; $progs}" ;;
 monitor)
     check_map
     check ok check_cmdline "$cmdline"
     check wx check_wx_audit
+    check cpus check_smp "$smp"
     check_programs_if_asked
     check up check_monitor "$alive" "$status" "$seen" "$timeout" "$session"
     check shown check_screen "$out/$name.vga" "$machine" "$screen" "$MONITOR_SCREEN_TEXT"

@@ -104,6 +104,21 @@ check_wx_audit() {
     echo "W^X audit $word, ${BASH_REMATCH[1]} guard pages"
 }
 
+# check_smp want: exactly one "smp: N of M CPUs online" line with N = M = want (the CPUs the
+# machine was given). Prints "N of N CPUs".
+check_smp() {
+    local want=$1 text lines n m
+    text=$(cat)
+    lines=$(grep -a -E "$SMP_ONLINE_RE" <<<"$text")
+    [ -n "$lines" ] || { echo "no \"smp: N of M CPUs online\" line"; return 1; }
+    [ "$(grep -c . <<<"$lines")" -eq 1 ] || { echo "more than one \"smp: ...\" line"; return 1; }
+    n=$(capture "$SMP_ONLINE_RE" 1 <<<"$lines")
+    m=$(capture "$SMP_ONLINE_RE" 2 <<<"$lines")
+    [ "$n" = "$want" ] && [ "$m" = "$want" ] ||
+        { echo "\"$lines\", the machine has $want CPU(s)"; return 1; }
+    echo "$n of $m CPUs"
+}
+
 # check_cmdline cmdline: the kernel saw exactly the command line that was put in the GRUB entry.
 check_cmdline() {
     local want seen
@@ -117,17 +132,26 @@ check_cmdline() {
 # check_ktest alive seen timeout: exactly one summary, all of N > 0 tests passed, and N is the
 # number announced. Prints the summary line.
 check_ktest() {
-    local alive=$1 seen=$2 timeout=$3 text summary
+    local alive=$1 seen=$2 timeout=$3 must_fail=${4:-} text summary fails
     text=$(cat)
     summary=$(grep -a -E "$KTEST_SUMMARY_RE" <<<"$text" | tail -1)
     [ -n "$summary" ] ||
         { echo "no ktest summary line$([ "$alive" = 1 ] && [ "$seen" = 0 ] && echo " (timed out after ${timeout}s)")"; return 1; }
     [ "$(grep -a -c -E "$KTEST_SUMMARY_RE" <<<"$text")" -eq 1 ] || { echo "more than one summary line"; return 1; }
-    grep -aq -E "$KTEST_ALL_PASSED_RE" <<<"$summary" ||
-        { echo "$summary: $(grep -a -m3 -E "$KTEST_FAIL_RE" <<<"$text" | tr '\n' ' ')"; return 1; }
+    if [ -n "$must_fail" ]; then
+        # Exactly the one test that is meant to fail here (it is shown to be able to), and no other.
+        fails=$(grep -a -E "$KTEST_FAIL_RE" <<<"$text")
+        [ "$(grep -c . <<<"$fails")" -eq 1 ] && [[ $fails == "ktest: FAIL $must_fail:"* ]] &&
+            [[ $summary == *" passed, 1 failed" ]] ||
+            { echo "expected only $must_fail to fail; got \"$summary\": $(tr '\n' ' ' <<<"$fails")"; return 1; }
+    else
+        grep -aq -E "$KTEST_ALL_PASSED_RE" <<<"$summary" ||
+            { echo "$summary: $(grep -a -m3 -E "$KTEST_FAIL_RE" <<<"$text" | tr '\n' ' ')"; return 1; }
+    fi
     local announced passed
     announced=$(capture "$KTEST_RUNNING_RE" 1 <<<"$text")
     passed=$(capture "$KTEST_SUMMARY_RE" 1 <<<"$summary")
+    [ -n "$must_fail" ] && passed=$((passed + 1))
     [ "$announced" = "$passed" ] || { echo "ktest announced ${announced:-no} tests but $summary"; return 1; }
     echo "$summary"
 }
@@ -144,14 +168,14 @@ check_module_crcs() {
 # check_ktest_exit machine alive status: after ktest QEMU left through isa-debug-exit with 1 (all
 # passed); Bochs, which has no such device, is still running (halted).
 check_ktest_exit() {
-    local machine=$1 alive=$2 status=$3
+    local machine=$1 alive=$2 status=$3 want=${4:-1}
     if [ "$machine" = bochs ]; then
         [ "$alive" = 1 ] || { echo "Bochs exited by itself (status $status) instead of halting"; return 1; }
         echo "Bochs halted"
     else
-        [ "$alive" = 0 ] && [ "$status" = 1 ] ||
-            { echo "QEMU exit status ${status:-none (still running)}, expected 1 from isa-debug-exit"; return 1; }
-        echo "QEMU exit status 1"
+        [ "$alive" = 0 ] && [ "$status" = "$want" ] ||
+            { echo "QEMU exit status ${status:-none (still running)}, expected $want from isa-debug-exit"; return 1; }
+        echo "QEMU exit status $want"
     fi
 }
 
@@ -218,10 +242,11 @@ check_crash() {
     text=$(cat)
     case " $cmdline " in
     *" crash=panic "*) want=$PANIC_CRASH_RE ;;
+    *" crash=panic-ap "*) want=$PANIC_AP_CRASH_RE ;;
     *" crash=pagefault "*) report=$KERNEL_PAGE_FAULT_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=null "*) report=$KERNEL_NULL_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=stack "*) report=$KERNEL_STACK_CRASH_RE want=$EXCEPTION_DOUBLE_FAULT_RE ;;
-    *) echo "--expect crash needs crash=panic, crash=pagefault, crash=null or crash=stack on the command line"; return 1 ;;
+    *) echo "--expect crash needs crash=panic, crash=panic-ap, crash=pagefault, crash=null or crash=stack on the command line"; return 1 ;;
     esac
     local dump at rat sat shown
     dump=$(grep -a -m1 -E "$want" <<<"$text")
@@ -234,6 +259,10 @@ check_crash() {
         [ "$rat" -lt "$at" ] || { echo "the report line came after the dump"; return 1; }
         shown="$(sed -n "${rat}p" <<<"$text")"
         shown="${shown%% at *}; ${dump%%,*}"
+    fi
+    if [[ " $cmdline " == *" crash=panic-ap "* ]]; then
+        grep -aqE "$DUMP_ON_CPU1_RE" <<<"$text" || { echo "the dump does not name CPU 1"; return 1; }
+        shown+=" on CPU 1"
     fi
     [ "$seen" = 1 ] || { echo "no \"frame64 stopped:\" line after the dump"; return 1; }
     sat=$(grep -a -n -m1 -E "$STOPPED_RE" <<<"$text" | cut -d: -f1)

@@ -20,6 +20,7 @@ memmap: 47 entries from the multiboot2 memory map, 40-bit physical addresses
 memmap: 53 ranges in memory
   available 126.3 MiB, kernel/boot 1000 KiB, firmware-reserved 12 GiB, ACPI 0 B, bad 0 B
 frames: 127.3 MiB total, 126.3 MiB free (0 B stacked, 126.3 MiB unseeded), 1012 KiB reserved, 0 B in use
+smp: 1 of 1 CPUs online
 vm: W^X audit passed: 0 writable+executable pages, NULL unmapped, 4 guard pages
 hello_malloc: hello from a static musl program
 hello_malloc: exiting with status 7
@@ -192,6 +193,16 @@ expect pass "kernel: page fault: read of 0xffffc00000000000; EXCEPTION 14" "$pag
 expect fail "no report line matching" "$null" check_crash "crash=pagefault" 1 "" 1
 expect fail "needs crash=panic, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
 
+expect pass "1 of 1 CPUs" "$good" check_smp 1
+expect pass "4 of 4 CPUs" "$(broken 's/^smp: 1 of 1 /smp: 4 of 4 /')" check_smp 4
+expect fail "no \"smp: N of M CPUs online\" line" "$(broken '/^smp: /d')" check_smp 1
+expect fail "\"smp: 3 of 4 CPUs online\", the machine has 4 CPU(s)" "$(broken 's/^smp: 1 of 1 /smp: 3 of 4 /')" check_smp 4
+expect fail "\"smp: 2 of 2 CPUs online\", the machine has 4 CPU(s)" "$(broken 's/^smp: 1 of 1 /smp: 2 of 2 /')" check_smp 4
+expect fail "more than one \"smp: ...\" line" "$good"$'\nsmp: 1 of 1 CPUs online' check_smp 1
+shootdown_fail=$(broken 's/^ktest: PASS memmap_agrees_with_firmware.*/ktest: FAIL smp_shootdown_drops_stale_translations: src\/ktest\/test_smp.c:305: stale/; s/^ktest: 3 passed, 0 failed$/ktest: 2 passed, 1 failed/')
+expect pass "ktest: 2 passed, 1 failed" "$shootdown_fail" check_ktest 0 1 60 smp_shootdown_drops_stale_translations
+expect fail "expected only smp_shootdown_drops_stale_translations to fail; got \"ktest: 3 passed, 0 failed\": " "$good" check_ktest 0 1 60 smp_shootdown_drops_stale_translations
+expect fail "expected only vm_wx_audit_clean to fail; got \"ktest: 2 passed, 1 failed\": ktest: FAIL smp_shootdown_drops_stale_translations: src/ktest/test_smp.c:305: stale " "$shootdown_fail" check_ktest 0 1 60 vm_wx_audit_clean
 expect pass "W^X audit passed, 4 guard pages" "$good" check_wx_audit
 expect pass "W^X audit skipped (no NX), 4 guard pages" "$nonx" check_wx_audit
 expect fail "no \"vm: W^X audit ...\" line" "$(broken '/^vm: W/d')" check_wx_audit

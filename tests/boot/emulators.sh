@@ -23,7 +23,9 @@ mem_mib() {
 }
 
 qemu_start() {
-    local args=(-M "$machine" -accel "$accel" -cpu "${cpu:-qemu64}" -m "$mem" -display none
+    local accel_arg=$accel
+    [ "$smp" -gt 1 ] && [ "$accel" = tcg ] && accel_arg="tcg,thread=multi" # one host thread a CPU
+    local args=(-M "$machine" -accel "$accel_arg" -smp "$smp" -cpu "${cpu:-qemu64}" -m "$mem" -display none
                 -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
                 -snapshot)
     if [ "$noserial" = 1 ]; then
@@ -133,7 +135,7 @@ sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 log: $out/$name.bochs.log
 panic: action=fatal
 error: action=report
-$([ -n "$cpu" ] && echo "cpu: model=$cpu")
+cpu: count=$smp$([ -n "$cpu" ] && echo ", model=$cpu")
 EOF
         printf 'c\n' > "$out/$name.bochs.in"
         echo "bochs -q -f $rc (COM1 on 127.0.0.1:$port)" >> "$elog"

@@ -159,6 +159,10 @@ PANIC_CRASH_RE='^PANIC at .*crash=panic'
 # crash=stack recurses on the boot stack until the page fault cannot be pushed (#DF).
 KERNEL_PAGE_FAULT_CRASH_RE='^kernel: page fault: read of 0xffffc00000000000 at rip 0x[0-9a-f]+$'
 KERNEL_NULL_CRASH_RE='^kernel: NULL pointer dereference: read of 0x0 at rip 0x[0-9a-f]+$'
+# crash=panic-ap (src/ktest/crash.c's panic_on_cpu1): the panic happens on CPU 1, whose dump names
+# it (trap_dump() in src/arch/x86_64/idt.c prints "  on CPU i of n"); the boot CPU is stopped.
+PANIC_AP_CRASH_RE='^PANIC at .*crash=panic-ap'
+DUMP_ON_CPU1_RE='^  on CPU 1 of [0-9]+$'
 KERNEL_STACK_CRASH_RE="^kernel: kernel stack overflow: stack 'boot' ran into its guard page at 0x[0-9a-f]+ \\(double fault; "
 # The last line of exception_dispatch() (src/arch/x86_64/idt.c) and of panic_at() (src/panic.c).
 STOPPED_RE='^frame64 stopped: '
@@ -179,3 +183,7 @@ GRUB_BOOTING_TEXT='Booting `frame64'
 # QEMU (its emulator log), when the host's KVM cannot run the guest.
 QEMU_KVM_BROKEN_RE='KVM internal error|failed to set MSR|kvm_buf_set_msrs|failed to initialize kvm|Could not access KVM'
 QEMU_KVM_PAUSED_TEXT='KVM internal error'
+
+# ---- the other CPUs: smp_init() in src/smp.c, once, after the kernel stacks exist ----
+# "smp: N of M CPUs online": N started (the boot CPU included), M usable in the MADT.
+SMP_ONLINE_RE='^smp: ([0-9]+) of ([0-9]+) CPUs online$'
