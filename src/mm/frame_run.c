@@ -76,7 +76,8 @@ static bool give_back_cursor(struct frame_pool *p)
 static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request *req, uint64_t irq,
                                     bool *stalled)
 {
-    phys_addr_t hi = req->max ? MIN(req->max, p->end) : p->end;
+    /* Whole frames only: one that ends above the ceiling cannot be part of the run. */
+    phys_addr_t hi = ALIGN_DOWN(req->max ? MIN(req->max, p->end) : p->end, PAGE_SIZE);
     struct frame_drain_req r = {
         .lo = 0,
         .hi = hi,
@@ -131,11 +132,13 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
                             uint64_t boundary)
 {
     if (nframes == 0 || nframes > (PHYS_ADDR_MAX >> PAGE_SHIFT) || (align & (align - 1)) ||
-        (boundary & (boundary - 1))) {
+        (boundary & (boundary - 1)) || (boundary && nframes > boundary >> PAGE_SHIFT)) {
         kprintf("frame_alloc_run: invalid request: %lu frames, align 0x%lx, boundary 0x%lx\n",
                 nframes, align, boundary);
         return PHYS_NONE;
     }
+    if (max && nframes > max >> PAGE_SHIFT)
+        return PHYS_NONE; /* cannot fit below the ceiling: no need to drain to find out */
     struct region_request req = {
         .size = nframes << PAGE_SHIFT,
         .align = MAX(align, PAGE_SIZE),
