@@ -290,21 +290,28 @@ static bool put_dir_back(const struct drain *d, const struct frame_drain_req *r,
     return false;
 }
 
-/* Chooses this round's slice among the window's frames s, and moves the window past it. */
+/*
+ * Chooses this round's slice among the window's frames s, and moves the window past it. A run
+ * may straddle the edge between two rounds' slices, so the pieces either side of such an edge
+ * go back whatever their size: the edge this round shares with an earlier one, and the edge at
+ * which it was cut short of the window.
+ */
 static void choose_slice(struct drain *d, struct frame_drain_req *r, const struct survey *s)
 {
+    phys_addr_t lo = r->lo, hi = r->hi;
     if (r->bottom_up) {
         d->lo = s->low;
-        d->hi = r->hi - d->lo > FRAME_DRAIN_SPAN ? d->lo + FRAME_DRAIN_SPAN : r->hi;
+        d->hi = hi - d->lo > FRAME_DRAIN_SPAN ? d->lo + FRAME_DRAIN_SPAN : hi;
         r->lo = d->hi;
+        d->force_lo = d->lo == lo && lo != r->whole_lo;
+        d->force_hi = d->hi < hi;
     } else {
         d->hi = s->high + PAGE_SIZE;
-        d->lo = d->hi - r->lo > FRAME_DRAIN_SPAN ? d->hi - FRAME_DRAIN_SPAN : r->lo;
+        d->lo = d->hi - lo > FRAME_DRAIN_SPAN ? d->hi - FRAME_DRAIN_SPAN : lo;
         r->hi = d->lo;
+        d->force_hi = d->hi == hi && hi != r->whole_hi;
+        d->force_lo = d->lo > lo;
     }
-    /* A run may straddle the edge between two slices: the pieces on both sides must go back. */
-    d->force_lo = d->lo != r->whole_lo;
-    d->force_hi = d->hi != r->whole_hi;
     d->nframes = (d->hi - d->lo) >> PAGE_SHIFT;
     d->nleaves = (d->nframes + LEAF_FRAMES - 1) / LEAF_FRAMES;
 }

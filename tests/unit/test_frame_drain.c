@@ -205,12 +205,135 @@ static void test_top_frame_joins_the_run(void **state)
     arena_destroy();
 }
 
+/*
+ * Standard map, every frame out, [20M, 21M) freed. Ceilings that end inside the frame at 20M or
+ * at 21M: the frame they cut cannot be part of the run.
+ * Expect: one frame below 20M + 100 fails (nothing stacked lies wholly below it) and no frame is
+ * lost; 256 frames below 21M + 100 are [20M, 21M); the stats add up.
+ */
+static void test_ceiling_inside_a_frame(void **state)
+{
+    (void)state;
+    std_pool(0);
+    size_t n = 0;
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
+        n++;
+    for (phys_addr_t pa = 20 * MiB; pa < 21 * MiB; pa += PAGE_SIZE)
+        frame_free(&pool, pa);
+    size_t out = n - 256;
+    assert_int_equal(frame_alloc_run(&pool, 1, 0, 20 * MiB + 100, 0), PHYS_NONE);
+    check_stats(out * PAGE_SIZE);
+    struct frame_stats s;
+    frame_get_stats(&pool, &s);
+    assert_int_equal(s.stacked + s.unseeded, 256 * PAGE_SIZE);
+    assert_int_equal(frame_alloc_run(&pool, 256, 0, 21 * MiB + 100, 0), 20 * MiB);
+    check_stats(n * PAGE_SIZE);
+    arena_destroy();
+}
+
+/*
+ * Wider than one drain round (64 GiB): a 70 GiB arena with free RAM at [4G, 4G + 4M) and
+ * [67G, 69G), everything out, then all freed but 4G + 2M and 67G + 1M.
+ *   4G [stacked | held | stacked] 4G+4M ....... 67G [stacked|held|stacked ... 68G ... stacked] 69G
+ * A 1.5 GiB run below 70G: the first round's slice is [4G, 68G), whose top piece
+ * [67G + 1M + 4K, 68G) is not 1.5 GiB long but touches the slice's edge; the second round
+ * drains [68G, 69G). Expect: the run is [67G + 1M + 4K, ...) after two rounds (without the edge
+ * rule neither piece alone would be taken); the stats add up; everything freed, all is back.
+ */
+static void test_window_wider_than_a_round(void **state)
+{
+    (void)state;
+    static const struct range map[] = {
+        {0, 1 * MiB, REGION_LOWMEM},
+        {4 * GiB, 4 * GiB + 4 * MiB, REGION_FREE},
+        {67 * GiB, 69 * GiB, REGION_FREE},
+    };
+    make_map(70 * GiB, map, ARRAY_SIZE(map), REGION_STATIC_CAPACITY);
+    assert_int_equal(frame_init(&pool, &list, 0), K_OK);
+    static phys_addr_t wide[(4 * MiB + 2 * GiB) / PAGE_SIZE + 1];
+    size_t n = 0;
+    while ((wide[n] = frame_alloc(&pool)) != PHYS_NONE)
+        n++;
+    assert_int_equal(n, ARRAY_SIZE(wide) - 1);
+    for (size_t i = 0; i < n; i++)
+        if (wide[i] != 4 * GiB + 2 * MiB && wide[i] != 67 * GiB + 1 * MiB)
+            frame_free(&pool, wide[i]);
+    check_stats(2 * PAGE_SIZE);
+    uint64_t frames = 1536 * MiB / PAGE_SIZE;
+    phys_addr_t run = frame_alloc_run(&pool, frames, 0, 70 * GiB, 0);
+    assert_int_equal(run, 67 * GiB + 1 * MiB + PAGE_SIZE);
+    assert_int_equal(pool.drains, 2);
+    check_stats(2 * PAGE_SIZE + frames * PAGE_SIZE);
+    frame_free_run(&pool, run, frames);
+    frame_free(&pool, 4 * GiB + 2 * MiB);
+    frame_free(&pool, 67 * GiB + 1 * MiB);
+    check_stats(0);
+    struct frame_stats s;
+    frame_get_stats(&pool, &s);
+    assert_int_equal(s.stacked + s.unseeded, n * PAGE_SIZE);
+    arena_destroy();
+}
+
+/*
+ * Standard map, every frame out, then [20M, 40M) freed but every 64th frame, and every other
+ * frame of [41M, 43M) (lone crumbs, freed last: they fill the top batches), under each debug
+ * variant (linked or batched, with FRAME_CHECK and FRAME_POISON). A 32-frame run drains the stack;
+ * the crumbs, and whatever batch or bitmap frame is among them, are stacked again.
+ * Expect: every frame left stacked still passes the poison check when it is handed out again
+ * (the drain re-poisons the frames it wrote in), each comes back once, and freeing everything
+ * brings the stats back to 0.
+ */
+static bool freed_in_test(phys_addr_t pa)
+{
+    if (pa >= 20 * MiB && pa < 40 * MiB)
+        return (pa / PAGE_SIZE) % 64 != 0;
+    return pa >= 41 * MiB && pa < 43 * MiB && (pa / PAGE_SIZE) % 2 == 0;
+}
+
+static void test_debug_variants_after_a_drain(void **state)
+{
+    (void)state;
+    static const unsigned variants[] = {FRAME_CHECK | FRAME_POISON,
+                                        FRAME_LINKED | FRAME_CHECK | FRAME_POISON};
+    for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+        std_pool(variants[v]);
+        size_t n = 0, freed = 0;
+        while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
+            n++;
+        for (phys_addr_t pa = 20 * MiB; pa < 43 * MiB; pa += PAGE_SIZE)
+            if (freed_in_test(pa)) {
+                frame_free(&pool, pa);
+                freed++;
+            }
+        phys_addr_t run = frame_alloc_run(&pool, 32, 0, 0, 0);
+        assert_true(run >= 20 * MiB && run < 40 * MiB);
+        struct frame_stats s;
+        frame_get_stats(&pool, &s);
+        assert_true(s.stacked >= 256 * PAGE_SIZE); /* the crumbs */
+        size_t again = 0;
+        while ((all[again] = frame_alloc(&pool)) != PHYS_NONE)
+            again++;
+        assert_int_equal(again, freed - 32);
+        for (size_t i = 0; i < again; i++)
+            frame_free(&pool, all[i]);
+        frame_free_run(&pool, run, 32);
+        for (size_t i = 0; i < n; i++)
+            if (!freed_in_test(held[i]))
+                frame_free(&pool, held[i]);
+        check_stats(0);
+        arena_destroy();
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_churn_1g_runs_succeed),
         cmocka_unit_test(test_churn_1g_checked_list_grows),
         cmocka_unit_test(test_top_frame_joins_the_run),
+        cmocka_unit_test(test_ceiling_inside_a_frame),
+        cmocka_unit_test(test_window_wider_than_a_round),
+        cmocka_unit_test(test_debug_variants_after_a_drain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,7 +128,8 @@ static void test_runs_drain_the_stack_then_idle_reclaim(void **state)
 
 /*
  * Bad arguments. Expect: unknown flags -> K_EINVAL; a FRAME_CHECK bitmap of 8 pages (1 GiB of
- * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests -> PHYS_NONE.
+ * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests, and runs larger
+ * than their boundary or than the room below their ceiling -> PHYS_NONE at once (no drain).
  *   1M [16K]   512M [16K]   1G-16K [16K] 1G        (everything else a hole)
  */
 static void test_init_and_request_errors(void **state)
@@ -147,6 +148,9 @@ static void test_init_and_request_errors(void **state)
     assert_int_equal(frame_alloc_run(&pool, 0, 0, 0, 0), PHYS_NONE);
     assert_int_equal(frame_alloc_run(&pool, 1, 3 * PAGE_SIZE, 0, 0), PHYS_NONE);
     assert_int_equal(frame_alloc_run(&pool, 1, 0, 0, 12345), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 17, 0, 0, 64 * KiB), PHYS_NONE);       /* > boundary */
+    assert_int_equal(frame_alloc_run(&pool, 2, 0, PAGE_SIZE + 100, 0), PHYS_NONE); /* > ceiling */
+    assert_int_equal(pool.drains, 0); /* all refused before any search */
     assert_int_equal(frame_alloc_run(&pool, 5, 0, 0, 0), PHYS_NONE); /* no 5-frame run */
     assert_int_equal(frame_alloc_run(&pool, 4, 0, 0, 0), 1 * GiB - 16 * KiB);
     /* 8 singles left, from the top range down */
