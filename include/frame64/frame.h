@@ -70,6 +70,8 @@ struct frame_pool {
                             storage is a REGION_META range of the list) */
     uint64_t drains;     /* drain rounds that gave stacked frames back to the list (information) */
     uint64_t run_stalls; /* run requests refused only because the region list had no room */
+    bool list_full;      /* the list had no room for a frame freed below FRAME_ISA_LIMIT: such
+                            frames are stacked until a run request or a run free changes it */
 };
 
 /*

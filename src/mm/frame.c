@@ -148,16 +148,39 @@ phys_addr_t frame_alloc_zeroed(struct frame_pool *p)
 }
 
 /*
+ * Whether freeing pa only moves a boundary of the list: pa is the first or last frame of its
+ * entry and the free range next to it touches it. Such a free needs no new slot.
+ */
+static bool joins_free(const struct region_list *l, phys_addr_t pa)
+{
+    const struct region *r = region_lookup(l, pa);
+    if (!r || r->tag != REGION_FRAMES)
+        return true; /* not ours: let region_free() say so */
+    if (r->base == pa && r > l->regions && r[-1].end == pa && r[-1].tag == REGION_FREE)
+        return true;
+    return r->end == pa + PAGE_SIZE && r + 1 < l->regions + l->count && r[1].base == r->end &&
+           r[1].tag == REGION_FREE;
+}
+
+/*
  * A frame below FRAME_ISA_LIMIT goes back to the region list, where it merges into the free
- * ranges that DMA runs come from. Return: false if the list had no slot for it (stack it).
+ * ranges that DMA runs come from. Once the list had no slot for one (it could not grow), the
+ * next ones go back only where they join free memory (no slot needed), and the others are
+ * stacked, until a run is freed or a run request drains or reclaims (list_full): asking for room
+ * again would search the list in vain each time, and say so each time. A drain gives the stacked
+ * ones back when a run needs them. Return: false if the frame is to be stacked.
  */
 static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
     int err = K_EINVAL; /* a frame the cursor still holds must not become free twice over */
-    if (pa < p->seed_base || pa >= p->seed_next)
+    if ((pa < p->seed_base || pa >= p->seed_next) && (!p->list_full || joins_free(p->regions, pa)))
         err = region_free(p->regions, pa, PAGE_SIZE, REGION_FRAMES);
-    if (err == K_ENOMEM)
+    else if (pa < p->seed_base || pa >= p->seed_next)
+        err = K_ENOMEM;
+    if (err == K_ENOMEM) {
+        p->list_full = true;
         return false;
+    }
     if (err != K_OK) { /* not a frame of ours; costs nothing to notice here, so never ignored */
         irqlock_release(&p->lock, irq);
         frame_bad_free(p, pa);

@@ -111,6 +111,7 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
     phys_addr_t base = PHYS_NONE;
     bool stalled = false;
     frame_caches_flush(p);
+    p->list_full = false;    /* what follows may give the list room again */
     if (reclaim_locked(p)) { /* idle: everything went back at once */
         base = run_search(p, req);
     } else {
@@ -162,6 +163,8 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
         base <= PHYS_ADDR_MAX - (nframes << PAGE_SHIFT)) {
         uint64_t irq = irqlock_acquire(&p->lock);
         err = region_free(p->regions, base, nframes << PAGE_SHIFT, REGION_DMA);
+        if (err == K_OK)
+            p->list_full = false; /* free memory the list may grow into */
         irqlock_release(&p->lock, irq);
     }
     if (err == K_OK)
