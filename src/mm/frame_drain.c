@@ -3,8 +3,9 @@
  * Draining: giving stacked frames back to the region list, merged, so that runs can be carved
  * from them (docs/frame-allocator.md, "Runs after churn"). One round, lock held:
  *
- *   1. pop the top frame to serve as the directory, and survey the rest of the stack: how many
- *      frames lie in the window, the lowest and the highest;
+ *   1. pop the top frame to serve as the directory, and survey the rest of the stack: whether a
+ *      frame lies in the window (and, for a window wider than one round, the lowest and the
+ *      highest);
  *   2. choose a slice of the window, at most FRAME_DRAIN_SPAN, at the bottom for a ceiling, at
  *      the top without one;
  *   3. take the whole stack off and walk it once: a frame in the slice sets its bit in a bitmap,
@@ -222,11 +223,17 @@ static void sort_out(struct drain *d, phys_addr_t pa)
 {
     bool linked = d->p->flags & FRAME_LINKED;
     while (pa != PHYS_NONE) {
+        if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= d->p->end)
+            corrupt(d, pa, "which is not a frame of the pool");
         const struct frame_batch *b = phys_to_virt(pa);
         phys_addr_t next = b->next;
         uint64_t n = linked ? 0 : b->count;
+        if (n > FRAME_BATCH_MAX)
+            corrupt(d, pa, "as a batch of more than FRAME_BATCH_MAX frames");
         for (uint64_t k = 0; k < n; k++) {
             phys_addr_t f = b->frames[k];
+            if (!IS_ALIGNED(f, PAGE_SIZE) || f >= d->p->end)
+                corrupt(d, f, "which is not a frame of the pool");
             if (f >= d->lo && f < d->hi)
                 collect(d, f);
             else
@@ -299,7 +306,13 @@ static bool put_dir_back(const struct drain *d, const struct frame_drain_req *r,
 static void choose_slice(struct drain *d, struct frame_drain_req *r, const struct survey *s)
 {
     phys_addr_t lo = r->lo, hi = r->hi;
-    if (r->bottom_up) {
+    if (hi - lo <= FRAME_DRAIN_SPAN) { /* the rest of the window in one slice: the last round */
+        d->lo = lo;
+        d->hi = hi;
+        r->lo = r->hi = r->bottom_up ? hi : lo;
+        d->force_lo = lo != r->whole_lo;
+        d->force_hi = hi != r->whole_hi;
+    } else if (r->bottom_up) {
         d->lo = s->low;
         d->hi = hi - d->lo > FRAME_DRAIN_SPAN ? d->lo + FRAME_DRAIN_SPAN : hi;
         r->lo = d->hi;
@@ -330,7 +343,9 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
     bool stalled = false;
     phys_addr_t dir = pop(p);
     struct survey s = {.low = PHYS_NONE};
-    for (phys_addr_t pa = p->head; pa != PHYS_NONE;)
+    /* One slice for the whole window needs no bounds: one frame inside is enough to go on. */
+    bool one_slice = r->hi - r->lo <= FRAME_DRAIN_SPAN;
+    for (phys_addr_t pa = p->head; pa != PHYS_NONE && !(one_slice && s.n);)
         pa = note_node(&d, &s, pa, r->lo, r->hi);
     int res = FRAME_DRAIN_NONE;
     if (s.n) {
