@@ -16,17 +16,18 @@
 #include "frame_internal.h"
 #include "region_internal.h"
 
-/* The region-list search behind frame_alloc_run(), lock held. Return: a base or PHYS_NONE. */
-static phys_addr_t run_search(struct frame_pool *p, struct region_request *req)
+/*
+ * The region-list search behind frame_alloc_run(), lock held: with a ceiling above
+ * FRAME_ISA_LIMIT (e.g. 32-bit DMA), only [FRAME_ISA_LIMIT, max) unless whole, so that ISA memory
+ * is spared while anything else can serve (the pool drains before it gives up on that); else, or
+ * with whole, all of [0, max). Return: a base or PHYS_NONE.
+ */
+static phys_addr_t run_search(struct frame_pool *p, struct region_request *req, bool whole)
 {
     phys_addr_t base = PHYS_NONE;
-    if (req->max > FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare ISA-reachable memory if we can */
-        req->min = FRAME_ISA_LIMIT;
-        region_alloc(p->regions, req, &base);
-        req->min = 0;
-    }
-    if (base == PHYS_NONE)
-        region_alloc(p->regions, req, &base);
+    req->min = !whole && req->max > FRAME_ISA_LIMIT ? FRAME_ISA_LIMIT : 0;
+    region_alloc(p->regions, req, &base);
+    req->min = 0;
     return base;
 }
 
@@ -69,35 +70,46 @@ static bool give_back_cursor(struct frame_pool *p)
 }
 
 /*
+ * Stacked ranges shorter than this stay stacked in a first pass of drain rounds, whatever the
+ * request: a small request could use any of them, but a few long ranges serve it as well and
+ * cost the list two entries each instead of two per crumb (a 4-frame run after the issue's churn
+ * would otherwise turn 13,000 crumbs into 26,000 entries).
+ */
+#define FRAME_DRAIN_COARSE (2 * MiB)
+
+/*
  * Drain rounds over the stacked frames below the ceiling (all of them without one), one slice at a
- * time, searching again after each. Return: the run, or PHYS_NONE with *stalled set if the list
- * ran out of room on the way.
+ * time, searching again after each: first taking only ranges of FRAME_DRAIN_COARSE or more, then,
+ * if that was not enough, every range the request could use. Return: the run, or PHYS_NONE with
+ * *stalled set if the list ran out of room on the way.
  */
 static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request *req, uint64_t irq,
                                     bool *stalled)
 {
     /* Whole frames only: one that ends above the ceiling cannot be part of the run. */
     phys_addr_t hi = ALIGN_DOWN(req->max ? MIN(req->max, p->end) : p->end, PAGE_SIZE);
-    struct frame_drain_req r = {
-        .lo = 0,
-        .hi = hi,
-        .whole_lo = 0,
-        .whole_hi = hi,
-        .bottom_up = req->max != 0,
-        .min_size = req->size,
-    };
-    for (;;) {
-        int res = frame_drain_round(p, &r, irq);
-        if (res == FRAME_DRAIN_NONE)
-            return PHYS_NONE;
-        if (res == FRAME_DRAIN_STALLED) {
-            *stalled = true;
-            return PHYS_NONE;
+    uint64_t coarse = MAX(req->size, FRAME_DRAIN_COARSE);
+    for (uint64_t min = coarse;; min = req->size) {
+        struct frame_drain_req r = {
+            .lo = 0,
+            .hi = hi,
+            .whole_lo = 0,
+            .whole_hi = hi,
+            .bottom_up = req->max != 0,
+            .min_size = min,
+        };
+        for (int res; (res = frame_drain_round(p, &r, irq)) != FRAME_DRAIN_NONE;) {
+            if (res == FRAME_DRAIN_STALLED) {
+                *stalled = true;
+                return PHYS_NONE;
+            }
+            p->drains++;
+            phys_addr_t base = run_search(p, req, false);
+            if (base != PHYS_NONE)
+                return base;
         }
-        p->drains++;
-        phys_addr_t base = run_search(p, req);
-        if (base != PHYS_NONE)
-            return base;
+        if (min == req->size)
+            return PHYS_NONE;
     }
 }
 
@@ -113,16 +125,18 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
     frame_caches_flush(p);
     p->list_full = false;    /* what follows may give the list room again */
     if (reclaim_locked(p)) { /* idle: everything went back at once */
-        base = run_search(p, req);
+        base = run_search(p, req, false);
     } else {
         bool cursor = p->seed_next != p->seed_base;
         if (!give_back_cursor(p))
             stalled = true; /* the drain may still find room by merging */
         else if (cursor)
-            base = run_search(p, req);
+            base = run_search(p, req, false);
         if (base == PHYS_NONE)
             base = drain_and_search(p, req, irq, &stalled);
     }
+    if (base == PHYS_NONE && req->max > FRAME_ISA_LIMIT) /* nothing above it: ISA memory then */
+        base = run_search(p, req, true);
     /* A run the list has but cannot split off for want of a slot is a stall too. */
     if (base == PHYS_NONE && (stalled || region_find_run(p->regions, req, 0, 0) != PHYS_NONE))
         p->run_stalls++;
@@ -149,7 +163,7 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
         .top_down = max == 0, /* no ceiling: leave low memory to those who need it */
     };
     uint64_t irq = irqlock_acquire(&p->lock);
-    phys_addr_t base = run_search(p, &req);
+    phys_addr_t base = run_search(p, &req, false);
     if (base == PHYS_NONE)
         base = run_slow(p, &req, irq);
     irqlock_release(&p->lock, irq);
