@@ -167,7 +167,7 @@ static void test_moves_into_what_it_frees(void **state)
     /* fill it up again and make it move once more: the first storage is free again */
     phys_addr_t first = S.storage;
     assert_int_equal(region_set(&S, 20 * P, 40 * P, FR), K_OK); /* merges: no room needed */
-    S.capacity = S.count; /* still one page of storage */
+    S.capacity = S.count;                                       /* still one page of storage */
     struct array_src again = SRC(E(21 * P, 22 * P, 1), E(23 * P, 24 * P, 1));
     assert_int_equal(retag(&S, &again, P, &bad), K_OK);
     assert_int_not_equal(S.storage, first);
