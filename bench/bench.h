@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Shared by the benchmark's two files: bench_frames.c (the workloads and main) and bench_util.c
- * (maps, the allocators under test, timing, statistics and the report).
+ * Shared by the benchmark's files: bench_frames.c (workloads 1-7 and main), bench_churn.c
+ * (workload 8: runs after churn) and bench_util.c (maps, the allocators under test, timing,
+ * statistics and the report).
  */
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
@@ -27,6 +28,7 @@ struct bench_config {
     int reps;
     uint64_t lifo_pairs, random_ram, hole_cycles, worst_ram, worst_cycles_bitmap, worst_cycles;
     int init_batch, init_batch_bitmap;
+    uint64_t churn_ram_small, churn_ram_large; /* workload 8 */
 };
 extern struct bench_config cfg;
 extern bool smoke;
@@ -106,6 +108,9 @@ INLINE void s_free_run(struct subject *s, bool bm, phys_addr_t pa, uint64_t n)
 /* Calls fn(s, bm, ...) with bm a constant, so each allocator gets its own loop. */
 #define DISPATCH(fn, s, ...)                                                                       \
     ((s)->kind == BITMAP ? fn(s, true, __VA_ARGS__) : fn(s, false, __VA_ARGS__))
+
+/* Workload 8 (bench_churn.c): runs after churn, for one allocator. */
+void w8_churn(enum kind kind);
 
 /* Records v as the cell (label, k) of the table; rows appear in first-recorded order. */
 void put(const char *label, const char *unit, enum kind k, double v);

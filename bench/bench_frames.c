@@ -306,8 +306,23 @@ static void w6_worst(struct subject *s)
     put("6  nearly full 64 GiB: alloc/free", "ns/op", s->kind, median(t, cfg.reps));
 }
 
+/* Parses "--only LIST" (workloads, e.g. "2,8") into a mask. Return: false if it is malformed. */
+static bool parse_only(const char *list, unsigned *mask)
+{
+    *mask = 0;
+    for (const char *p = list; *p; p++) {
+        if (*p >= '1' && *p <= '8')
+            *mask |= 1u << (*p - '0');
+        else if (*p != ',')
+            return false;
+    }
+    return *mask != 0;
+}
+
 int main(int argc, char **argv)
 {
+    unsigned only = ~0u; /* workloads to run: bit n for workload n */
+    bool linked = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--smoke") == 0) {
             smoke = true;
@@ -319,35 +334,62 @@ int main(int argc, char **argv)
             cfg.worst_cycles_bitmap = 10;
             cfg.worst_cycles = 1000;
             cfg.init_batch = cfg.init_batch_bitmap = 1;
+            cfg.churn_ram_small = 64 * MiB;
+            cfg.churn_ram_large = 128 * MiB;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
+                   parse_only(argv[i + 1], &only)) {
+            i++;
+        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
+                   atoi(argv[i + 1]) <= MAXREPS) {
+            cfg.reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--no-linked") == 0) {
+            linked = false;
+        } else if (strcmp(argv[i], "--random-mib") == 0 && i + 1 < argc &&
+                   atoi(argv[i + 1]) >= 64) {
+            cfg.random_ram = (uint64_t)atoi(argv[++i]) * MiB;
         } else {
-            fprintf(stderr, "usage: %s [--smoke]\n", argv[0]);
+            fprintf(
+                stderr,
+                "usage: %s [--smoke] [--only 1,2,...] [--reps N] [--no-linked] [--random-mib N]\n"
+                "  --only: run only these workloads (for profiling: perf, callgrind)\n"
+                "  --random-mib: RAM of workloads 1-3 (default 4096)\n",
+                argv[0]);
             return 2;
         }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     print_header(argc, argv);
     static struct subject s;
+    int kinds = linked ? NKINDS : LINKED;
 
-    arena_create(map_top(cfg.random_ram));
-    arena_prefault(cfg.random_ram);
-    for (int k = 0; k < NKINDS; k++) {
-        subject_start(&s, (enum kind)k, cfg.random_ram);
-        w1_lifo(&s);
-        w2_random(&s, cfg.random_ram);
-        subject_start(&s, (enum kind)k, cfg.random_ram);
-        w3_runs(&s);
+    if (only & (1u << 1 | 1u << 2 | 1u << 3)) {
+        arena_create(map_top(cfg.random_ram));
+        arena_prefault(cfg.random_ram);
+        for (int k = 0; k < kinds; k++) {
+            subject_start(&s, (enum kind)k, cfg.random_ram);
+            if (only & (1u << 1))
+                w1_lifo(&s);
+            if (only & (1u << 2))
+                w2_random(&s, cfg.random_ram);
+            subject_start(&s, (enum kind)k, cfg.random_ram);
+            if (only & (1u << 3))
+                w3_runs(&s);
+        }
+        arena_destroy();
     }
-    arena_destroy();
-    for (int k = 0; k < NKINDS; k++)
+    for (int k = 0; k < kinds && (only & (1u << 4 | 1u << 5)); k++)
         w4_init((enum kind)k);
-    for (int k = 0; k < NKINDS; k++) {
+    for (int k = 0; k < kinds && (only & (1u << 6)); k++) {
         arena_create(map_top(cfg.worst_ram));
         subject_start(&s, (enum kind)k, cfg.worst_ram);
         w6_worst(&s);
         arena_destroy();
     }
+    for (int k = 0; k < kinds && (only & (1u << 8)); k++)
+        w8_churn((enum kind)k);
     print_table();
-    print_targets();
+    if (only == ~0u)
+        print_targets();
     printf("load average at the end: %s\n", loadavg());
     if (check_failures)
         printf("\n%d CHECKS FAILED: the numbers above are not trustworthy\n", check_failures);

@@ -16,7 +16,8 @@
 #include "bench.h"
 
 const char *const kind_name[NKINDS] = {"bitmap", "batched", "linked"};
-struct bench_config cfg = {REPS, 10000000, 4 * GiB, 50, 64 * GiB, 100, 1000000, BATCH, 8};
+struct bench_config cfg = {REPS,    10000000, 4 * GiB, 50,      64 * GiB, 100,
+                           1000000, BATCH,    8,       1 * GiB, 16 * GiB};
 bool smoke;
 int check_failures;
 volatile uint64_t sink;
@@ -159,7 +160,7 @@ struct row {
     double v[NKINDS];
     bool have[NKINDS];
 };
-static struct row rows[16];
+static struct row rows[32];
 static int nrows;
 
 static struct row *row(const char *label, const char *unit)

@@ -2,9 +2,10 @@
 /*
  * The page-frame manager: single 4 KiB frames from a stack of free frames kept inside the free
  * frames themselves (no metadata array), seeded lazily from the region list; contiguous and
- * address-limited runs are delegated to the region list. docs/frame-allocator.md explains the
- * policy: single frames come from the top of memory down, frames freed below 16 MiB go back to
- * the region list so ISA DMA can still find them, runs with a ceiling search from the bottom.
+ * address-limited runs are delegated to the region list, which gets the stacked frames back
+ * (merged) when a run needs them. docs/frame-allocator.md explains the policy: single frames come
+ * from the top of memory down, frames freed below 16 MiB go back to the region list so ISA DMA
+ * can still find them, runs with a ceiling search from the bottom.
  */
 #ifndef FRAME64_FRAME_H
 #define FRAME64_FRAME_H
@@ -65,8 +66,12 @@ struct frame_pool {
     phys_addr_t seed_next;
     /* Cold state. */
     struct region_list *regions;
-    uint64_t *inuse; /* FRAME_CHECK: one bit per frame below end, set while handed out (its
-                        storage is a REGION_META range of the list) */
+    uint64_t *inuse;     /* FRAME_CHECK: one bit per frame below end, set while handed out (its
+                            storage is a REGION_META range of the list) */
+    uint64_t drains;     /* drain rounds that gave stacked frames back to the list (information) */
+    uint64_t run_stalls; /* run requests refused only because the region list had no room */
+    bool list_full;      /* the list had no room for a frame freed below FRAME_ISA_LIMIT: such
+                            frames are stacked until a run request or a run free changes it */
 };
 
 /*
@@ -91,18 +96,25 @@ void frame_free(struct frame_pool *p, phys_addr_t pa);
 /*
  * nframes contiguous frames, aligned to align (a power of two, 0 = 4 KiB), lying below max
  * (0 = no ceiling) and not crossing boundary (0 = none). A ceiling searches bottom-up, above
- * FRAME_ISA_LIMIT first; no ceiling searches top-down. When nothing fits, frame_reclaim() is
- * tried before giving up. Return: the base of the run, or PHYS_NONE if no such run is free or the
- * request is invalid.
+ * FRAME_ISA_LIMIT first; no ceiling searches top-down.
+ *
+ * The guarantee: a valid request fails only when the free frames, wherever the pool keeps them
+ * (the region list, the seed cursor, the stack), contain no run that satisfies it. When the
+ * region list alone cannot serve it, the pool gives the stack's frames below the ceiling back to
+ * the list, merged into ranges, and searches again (a drain: O(stacked frames + ranges), memory
+ * taken only from free frames; docs/frame-allocator.md). The one exception: a region list that
+ * cannot grow to record the result (no room and no free memory to move to) makes the drain stop
+ * with every frame still stacked; the request then fails and run_stalls counts it.
+ * Return: the base of the run, or PHYS_NONE if no such run is free or the request is invalid.
  */
 phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
                             uint64_t boundary);
 
 /*
- * Frames on the stack are invisible to runs. When no single frame is handed out, everything the
- * pool holds is free, so this gives the stack and the seed cursor back to the region list in one
- * retag, O(ranges), where they merge into runs; frame_alloc_run() does it by itself before it
- * fails. Return: bytes given back (0 while any single frame is out).
+ * When no single frame is handed out, everything the pool holds is free, so this gives the stack
+ * and the seed cursor back to the region list in one retag, O(ranges), where they merge into
+ * runs; frame_alloc_run() tries it before draining. Return: bytes given back (0 while any single
+ * frame is out).
  */
 uint64_t frame_reclaim(struct frame_pool *p);
 

@@ -137,6 +137,42 @@ int region_alloc(struct region_list *l, const struct region_request *req, phys_a
 int region_free(struct region_list *l, phys_addr_t base, uint64_t size, uint32_t tag);
 
 /*
+ * A source of ranges for region_retag_sorted(), read from the start once per pass (up to three
+ * times). The ranges come in address order and do not overlap.
+ */
+struct region_ranges {
+    /* Starts again from the first range. */
+    void (*rewind)(struct region_ranges *s);
+    /*
+     * The next range in [*base, *end); *force set if it must be retagged whatever its size.
+     * Return: false when there is none left.
+     */
+    bool (*next)(struct region_ranges *s, phys_addr_t *base, phys_addr_t *end, bool *force);
+    /* Called in the last pass for each range that was retagged (NULL: not wanted). */
+    void (*taken)(struct region_ranges *s, phys_addr_t base, phys_addr_t end);
+    /*
+     * The lowest address of [base, end) that the source keeps data in while it is read (the
+     * list must not move there), or PHYS_NONE.
+     */
+    phys_addr_t (*in_use)(struct region_ranges *s, phys_addr_t base, phys_addr_t end);
+};
+
+/*
+ * Retags with to each range of src that lies inside an entry tagged from, in one merge over the
+ * list: O(entries + ranges) per pass, three passes at most. A range shorter than min_size that is
+ * not forced and touches no entry tagged to is left as it is (it would cost two entries; callers
+ * that only want long runs of free memory skip such crumbs). When the result does not fit, the
+ * list moves, as a growth would, into the highest free memory of the result below grow_limit
+ * that src->in_use() does not claim, and that storage is tagged REGION_META.
+ * Return: K_OK; K_EINVAL, with *bad the first offending range's base, if a range does not lie
+ * inside one entry tagged from (or the ranges are out of order), or from/to is out of range,
+ * equal, or REGION_META; K_ENOMEM if the result does not fit and the list cannot move. On failure
+ * the list is unchanged and src->taken() was never called.
+ */
+int region_retag_sorted(struct region_list *l, struct region_ranges *src, uint32_t from,
+                        uint32_t to, uint64_t min_size, phys_addr_t *bad);
+
+/*
  * Makes storage the list was started on (region_init() over phys_to_virt(pa)) its own: marks it
  * REGION_META, as if the list had grown into it, so a later growth gives it back. Every page of it
  * must be REGION_FREE in the list.

@@ -11,7 +11,8 @@
  * Seeding is lazy: frame_init() only scans the region list. When the stack is empty the next
  * frame comes from a seed cursor that walks down through a chunk carved from the top of the
  * highest free range, without touching the frame. Frames freed below FRAME_ISA_LIMIT go back to
- * the region list, so low memory stays contiguous for ISA DMA. Runs are the region list's job.
+ * the region list, so low memory stays contiguous for ISA DMA. Runs are the region list's job
+ * (src/mm/frame_run.c), and src/mm/frame_drain.c gives stacked frames back to it for them.
  *
  * Everything is under one irqlock; it is released before any panic so host tests can go on.
  */
@@ -124,19 +125,6 @@ static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, ui
     return pa;
 }
 
-/*
- * Frames on the stack, derived so the fast paths update no counter: every batch below the head
- * is full (pushes fill the head before starting a new one; pops empty it before moving down).
- */
-static uint64_t frame_stacked(const struct frame_pool *p)
-{
-    if (!p->top)
-        return 0;
-    if (p->flags & FRAME_LINKED)
-        return p->batches;
-    return (p->batches - 1) * (FRAME_BATCH_MAX + 1) + p->top->count + 1;
-}
-
 phys_addr_t frame_alloc(struct frame_pool *p)
 {
     uint64_t irq = irqlock_acquire(&p->lock);
@@ -160,16 +148,39 @@ phys_addr_t frame_alloc_zeroed(struct frame_pool *p)
 }
 
 /*
+ * Whether freeing pa only moves a boundary of the list: pa is the first or last frame of its
+ * entry and the free range next to it touches it. Such a free needs no new slot.
+ */
+static bool joins_free(const struct region_list *l, phys_addr_t pa)
+{
+    const struct region *r = region_lookup(l, pa);
+    if (!r || r->tag != REGION_FRAMES)
+        return true; /* not ours: let region_free() say so */
+    if (r->base == pa && r > l->regions && r[-1].end == pa && r[-1].tag == REGION_FREE)
+        return true;
+    return r->end == pa + PAGE_SIZE && r + 1 < l->regions + l->count && r[1].base == r->end &&
+           r[1].tag == REGION_FREE;
+}
+
+/*
  * A frame below FRAME_ISA_LIMIT goes back to the region list, where it merges into the free
- * ranges that DMA runs come from. Return: false if the list had no slot for it (stack it).
+ * ranges that DMA runs come from. Once the list had no slot for one (it could not grow), the
+ * next ones go back only where they join free memory (no slot needed), and the others are
+ * stacked, until a run is freed or a run request drains or reclaims (list_full): asking for room
+ * again would search the list in vain each time, and say so each time. A drain gives the stacked
+ * ones back when a run needs them. Return: false if the frame is to be stacked.
  */
 static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
     int err = K_EINVAL; /* a frame the cursor still holds must not become free twice over */
-    if (pa < p->seed_base || pa >= p->seed_next)
+    if ((pa < p->seed_base || pa >= p->seed_next) && (!p->list_full || joins_free(p->regions, pa)))
         err = region_free(p->regions, pa, PAGE_SIZE, REGION_FRAMES);
-    if (err == K_ENOMEM)
+    else if (pa < p->seed_base || pa >= p->seed_next)
+        err = K_ENOMEM;
+    if (err == K_ENOMEM) {
+        p->list_full = true;
         return false;
+    }
     if (err != K_OK) { /* not a frame of ours; costs nothing to notice here, so never ignored */
         irqlock_release(&p->lock, irq);
         frame_bad_free(p, pa);
@@ -180,8 +191,6 @@ static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t
 /* Everything frame_free() does beyond its fast path. Releases the lock. */
 static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
-    struct frame_batch *b = p->top;
-
     /* The cheap checks stay on in release: a bad address on the stack would corrupt memory. */
     if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end) {
         irqlock_release(&p->lock, irq);
@@ -189,18 +198,10 @@ static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_
     }
     if (p->flags & FRAME_DEBUG_FLAGS)
         frame_check_free(p, pa, irq);
-    if (pa < FRAME_ISA_LIMIT && free_low(p, pa, irq)) {
+    if (pa < FRAME_ISA_LIMIT && free_low(p, pa, irq))
         p->seeded--; /* back in the region list */
-    } else if (b && !(p->flags & FRAME_LINKED) && b->count < FRAME_BATCH_MAX) {
-        b->frames[b->count++] = pa;
-    } else { /* head batch full (or linked): the freed frame becomes the new head */
-        b = phys_to_virt(pa);
-        b->count = 0;
-        b->next = p->head;
-        p->head = pa;
-        p->top = b;
-        p->batches++;
-    }
+    else             /* into the head batch, or (full, or linked) as the new head */
+        frame_stack_push(p, pa);
     irqlock_release(&p->lock, irq);
 }
 
@@ -217,86 +218,6 @@ void frame_free(struct frame_pool *p, phys_addr_t pa)
         return;
     }
     free_slow(p, pa, irq);
-}
-
-/* The region-list search behind frame_alloc_run(), lock held. Return: a base or PHYS_NONE. */
-static phys_addr_t run_search(struct frame_pool *p, struct region_request *req)
-{
-    phys_addr_t base = PHYS_NONE;
-    if (req->max > FRAME_ISA_LIMIT) { /* e.g. 32-bit DMA: spare ISA-reachable memory if we can */
-        req->min = FRAME_ISA_LIMIT;
-        region_alloc(p->regions, req, &base);
-        req->min = 0;
-    }
-    if (base == PHYS_NONE)
-        region_alloc(p->regions, req, &base);
-    return base;
-}
-
-/* frame_reclaim() with the lock held. */
-static uint64_t reclaim_locked(struct frame_pool *p)
-{
-    uint64_t bytes = frame_stacked(p) * PAGE_SIZE + (p->seed_next - p->seed_base);
-    if (bytes == 0 || p->seeded != frame_stacked(p))
-        return 0;
-    if (region_retag(p->regions, 0, PHYS_ADDR_MAX, REGION_FRAMES, REGION_FREE) != K_OK)
-        return 0; /* cannot happen: a retag that only merges needs no slot */
-    p->head = PHYS_NONE;
-    p->top = NULL;
-    p->batches = 0;
-    p->seeded = 0;
-    p->seed_base = p->seed_next = 0;
-    return bytes;
-}
-
-uint64_t frame_reclaim(struct frame_pool *p)
-{
-    uint64_t irq = irqlock_acquire(&p->lock);
-    uint64_t bytes = reclaim_locked(p);
-    irqlock_release(&p->lock, irq);
-    return bytes;
-}
-
-phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
-                            uint64_t boundary)
-{
-    if (nframes == 0 || nframes > (PHYS_ADDR_MAX >> PAGE_SHIFT) || (align & (align - 1)) ||
-        (boundary & (boundary - 1))) {
-        kprintf("frame_alloc_run: invalid request: %lu frames, align 0x%lx, boundary 0x%lx\n",
-                nframes, align, boundary);
-        return PHYS_NONE;
-    }
-    struct region_request req = {
-        .size = nframes << PAGE_SHIFT,
-        .align = MAX(align, PAGE_SIZE),
-        .max = max,
-        .boundary = boundary,
-        .tag = REGION_DMA,
-        .top_down = max == 0, /* no ceiling: leave low memory to those who need it */
-    };
-    uint64_t irq = irqlock_acquire(&p->lock);
-    phys_addr_t base = run_search(p, &req);
-    if (base == PHYS_NONE && reclaim_locked(p)) /* the stack may hold what the run needs */
-        base = run_search(p, &req);
-    irqlock_release(&p->lock, irq);
-    return base;
-}
-
-void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
-{
-    int err = K_EINVAL;
-    if (IS_ALIGNED(base, PAGE_SIZE) && nframes != 0 && nframes <= (PHYS_ADDR_MAX >> PAGE_SHIFT) &&
-        base <= PHYS_ADDR_MAX - (nframes << PAGE_SHIFT)) {
-        uint64_t irq = irqlock_acquire(&p->lock);
-        err = region_free(p->regions, base, nframes << PAGE_SHIFT, REGION_DMA);
-        irqlock_release(&p->lock, irq);
-    }
-    if (err == K_OK)
-        return;
-    if (err == K_EINVAL && (p->flags & FRAME_CHECK))
-        panic("frame_free_run(0x%lx, %lu frames): not a run from frame_alloc_run", base, nframes);
-    kprintf("frame_free_run(0x%lx, %lu frames): %s; run not freed\n", base, nframes,
-            err == K_EINVAL ? "not a run from frame_alloc_run" : kerr_str(err));
 }
 
 void frame_get_stats(struct frame_pool *p, struct frame_stats *s)

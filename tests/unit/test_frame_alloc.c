@@ -222,6 +222,53 @@ static void test_low_free_falls_back_to_stack(void **state)
 }
 
 /*
+ * Standard map, every frame out, 5M freed (into the list), then the list made exactly full with
+ * growth off:   4M [frames] 5M [free 4K] 5M+4K [frames ...] 16M
+ * Expect: a free at 7M needs a slot: stacked, and the pool remembers the list is full
+ * (list_full); a free at 8M is then stacked without asking the list (nothing printed); frees at
+ * 5M+4K and 5M-4K join the free frame and go back to the list all the same (no slot needed); a
+ * free of the kernel at 3M still panics; freeing a run forgets list_full, so the next low free
+ * asks again (and is told again).
+ */
+static void test_full_list_stacks_low_frees_quietly(void **state)
+{
+    (void)state;
+    std_pool(0);
+    size_t n = 0;
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
+        n++;
+    frame_free(&pool, 5 * MiB);
+    assert_int_equal(tag_at(5 * MiB), REGION_FREE);
+    list.capacity = list.count;
+    kprintf_reset();
+    frame_free(&pool, 7 * MiB);
+    assert_int_equal(tag_at(7 * MiB), REGION_FRAMES);
+    assert_true(pool.list_full);
+    assert_non_null(strstr(kprintf_output(), "growth is off"));
+    kprintf_reset();
+    frame_free(&pool, 8 * MiB);
+    assert_int_equal(tag_at(8 * MiB), REGION_FRAMES);
+    assert_string_equal(kprintf_output(), "");
+    frame_free(&pool, 5 * MiB + PAGE_SIZE);
+    frame_free(&pool, 5 * MiB - PAGE_SIZE);
+    const struct region *r = region_lookup(&list, 5 * MiB);
+    assert_true(r->tag == REGION_FREE && r->base == 5 * MiB - PAGE_SIZE &&
+                r->end == 5 * MiB + 2 * PAGE_SIZE);
+    expect_panic(frame_free(&pool, 3 * MiB));
+    check_stats((n - 5) * PAGE_SIZE);
+
+    phys_addr_t run = frame_alloc_run(&pool, 3, 0, 0, 0); /* the three free frames at 5M */
+    assert_int_equal(run, 5 * MiB - PAGE_SIZE);
+    assert_true(pool.list_full);
+    frame_free_run(&pool, run, 3);
+    assert_false(pool.list_full);
+    kprintf_reset();
+    frame_free(&pool, 9 * MiB);
+    assert_non_null(strstr(kprintf_output(), "growth is off"));
+    arena_destroy();
+}
+
+/*
  * Standard map. Expect: after 15360 frames every allocation (single or run) returns
  * PHYS_NONE; freeing two frames makes exactly those two available again (LIFO), then none.
  */
@@ -274,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_top_down_seeding),
         cmocka_unit_test(test_low_frames_return_to_list),
         cmocka_unit_test(test_low_free_falls_back_to_stack),
+        cmocka_unit_test(test_full_list_stacks_low_frees_quietly),
         cmocka_unit_test(test_exhaustion),
         cmocka_unit_test(test_batched_and_linked_agree),
     };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * frame_alloc_run() and frame_free_run(): runs among singles with their placement limits, the idle
- * pool giving its stack back to the list for a run, and invalid init flags and run requests. The
+ * frame_alloc_run() and frame_free_run(): runs among singles with their placement limits, a run
+ * drained from the stack, the idle pool giving its stack back in one retag, and invalid init
+ * flags and run requests (the drain itself: test_frame_drain.c). The
  * standard map is drawn in frame_test.h.
  */
 #include "frame_test.h"
@@ -83,16 +84,16 @@ static void test_runs_with_singles(void **state)
 
 /*
  *   0 [low] 1M [free] 2M [kernel] 4M [free ........ 40M] [fw] 41M [free ........ 64M]
- * All frames handed out, then freed: those below 16M go back to the list, the rest sit on the
- * stack, so the list has no free range of 16 MiB.
- * Expect: with one frame still held, a 16 MiB run fails and leaves the list as it was; once that
- * frame is freed too the pool is idle, gives stack and cursor back in one retag, and the run
- * comes from the top of memory, [48M, 64M); the stack is then empty and the stats add up.
+ * All frames handed out, then all freed but the first (64M - 4K): those below 16M go back to the
+ * list, the rest sit on the stack, so the list has no free range of 16 MiB.
+ * Expect: a 16 MiB run without a ceiling still succeeds, drained from the stack, as high as it
+ * fits: [48M - 4K, 64M - 4K), right below the held frame; the stats add up. Once that frame is
+ * freed too the pool is idle: frame_reclaim() gives stack and cursor back in one retag, [41M, 64M)
+ * is one free range again and a 16 MiB run comes from its top; seeding starts afresh.
  */
-static void test_idle_pool_gives_stack_back_for_runs(void **state)
+static void test_runs_drain_the_stack_then_idle_reclaim(void **state)
 {
     (void)state;
-    static struct region before[REGION_STATIC_CAPACITY];
     std_pool(0);
     size_t n = 0;
     while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
@@ -101,20 +102,24 @@ static void test_idle_pool_gives_stack_back_for_runs(void **state)
     assert_int_equal(held[0], 64 * MiB - PAGE_SIZE);
     for (size_t i = 1; i < n; i++)
         frame_free(&pool, held[i]);
+    assert_int_equal(frame_reclaim(&pool), 0); /* one frame is out */
 
-    size_t count = list.count;
-    memcpy(before, list.regions, count * sizeof(before[0]));
-    assert_int_equal(frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0), PHYS_NONE);
-    assert_int_equal(list.count, count);
-    assert_memory_equal(before, list.regions, count * sizeof(before[0]));
-
-    frame_free(&pool, held[0]);
     phys_addr_t run = frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0);
-    assert_int_equal(run, 48 * MiB);
-    assert_int_equal(tag_at(47 * MiB), REGION_FREE);
+    assert_int_equal(run, 48 * MiB - PAGE_SIZE);
+    assert_int_equal(pool.drains, 1);
+    check_stats(16 * MiB + PAGE_SIZE);
+    frame_free_run(&pool, run, 16 * MiB / PAGE_SIZE);
+    frame_free(&pool, held[0]);
+    check_stats(0);
+
+    assert_true(frame_reclaim(&pool) > 0);
     struct frame_stats s;
     frame_get_stats(&pool, &s);
     assert_int_equal(s.stacked, 0);
+    const struct region *top = region_lookup(&list, 63 * MiB);
+    assert_true(top->tag == REGION_FREE && top->base == 41 * MiB && top->end == 64 * MiB);
+    run = frame_alloc_run(&pool, 16 * MiB / PAGE_SIZE, 0, 0, 0);
+    assert_int_equal(run, 48 * MiB);
     check_stats(16 * MiB);
     frame_free_run(&pool, run, 16 * MiB / PAGE_SIZE);
     check_stats(0);
@@ -123,7 +128,8 @@ static void test_idle_pool_gives_stack_back_for_runs(void **state)
 
 /*
  * Bad arguments. Expect: unknown flags -> K_EINVAL; a FRAME_CHECK bitmap of 8 pages (1 GiB of
- * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests -> PHYS_NONE.
+ * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests, and runs larger
+ * than their boundary or than the room below their ceiling -> PHYS_NONE at once (no drain).
  *   1M [16K]   512M [16K]   1G-16K [16K] 1G        (everything else a hole)
  */
 static void test_init_and_request_errors(void **state)
@@ -142,6 +148,9 @@ static void test_init_and_request_errors(void **state)
     assert_int_equal(frame_alloc_run(&pool, 0, 0, 0, 0), PHYS_NONE);
     assert_int_equal(frame_alloc_run(&pool, 1, 3 * PAGE_SIZE, 0, 0), PHYS_NONE);
     assert_int_equal(frame_alloc_run(&pool, 1, 0, 0, 12345), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 17, 0, 0, 64 * KiB), PHYS_NONE);       /* > boundary */
+    assert_int_equal(frame_alloc_run(&pool, 2, 0, PAGE_SIZE + 100, 0), PHYS_NONE); /* > ceiling */
+    assert_int_equal(pool.drains, 0); /* all refused before any search */
     assert_int_equal(frame_alloc_run(&pool, 5, 0, 0, 0), PHYS_NONE); /* no 5-frame run */
     assert_int_equal(frame_alloc_run(&pool, 4, 0, 0, 0), 1 * GiB - 16 * KiB);
     /* 8 singles left, from the top range down */
@@ -153,7 +162,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runs_with_singles),
-        cmocka_unit_test(test_idle_pool_gives_stack_back_for_runs),
+        cmocka_unit_test(test_runs_drain_the_stack_then_idle_reclaim),
         cmocka_unit_test(test_init_and_request_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

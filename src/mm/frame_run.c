@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Contiguous runs from the page-frame manager (docs/frame-allocator.md, "Runs"): the region list
+ * serves them; when it cannot, the pool gives back what it holds and the list is searched again.
+ * First the cheap ways (an idle pool retags everything at once; the seed cursor is one range),
+ * then drain rounds (src/mm/frame_drain.c) over the stacked frames below the ceiling. So a run
+ * fails only when no free frame anywhere makes it, or when the list had no room to say so.
+ *
+ * None of this is on the single-frame paths: only frame_alloc_run() drains.
+ */
+#include <frame64/error.h>
+#include <frame64/frame.h>
+#include <frame64/kprintf.h>
+#include <frame64/panic.h>
+
+#include "frame_internal.h"
+#include "region_internal.h"
+
+/*
+ * The region-list search behind frame_alloc_run(), lock held: with a ceiling above
+ * FRAME_ISA_LIMIT (e.g. 32-bit DMA), only [FRAME_ISA_LIMIT, max) unless whole, so that ISA memory
+ * is spared while anything else can serve (the pool drains before it gives up on that); else, or
+ * with whole, all of [0, max). Return: a base or PHYS_NONE.
+ */
+static phys_addr_t run_search(struct frame_pool *p, struct region_request *req, bool whole)
+{
+    phys_addr_t base = PHYS_NONE;
+    req->min = !whole && req->max > FRAME_ISA_LIMIT ? FRAME_ISA_LIMIT : 0;
+    region_alloc(p->regions, req, &base);
+    req->min = 0;
+    return base;
+}
+
+/* frame_reclaim() with the lock held. */
+static uint64_t reclaim_locked(struct frame_pool *p)
+{
+    uint64_t bytes = frame_stacked(p) * PAGE_SIZE + (p->seed_next - p->seed_base);
+    if (bytes == 0 || p->seeded != frame_stacked(p))
+        return 0;
+    if (region_retag(p->regions, 0, PHYS_ADDR_MAX, REGION_FRAMES, REGION_FREE) != K_OK)
+        return 0; /* cannot happen: a retag that only merges needs no slot */
+    p->head = PHYS_NONE;
+    p->top = NULL;
+    p->batches = 0;
+    p->seeded = 0;
+    p->seed_base = p->seed_next = 0;
+    return bytes;
+}
+
+uint64_t frame_reclaim(struct frame_pool *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    uint64_t bytes = reclaim_locked(p);
+    irqlock_release(&p->lock, irq);
+    return bytes;
+}
+
+/*
+ * The seed cursor's frames are free and already one range: give them back in one retag.
+ * Return: false if the list had no slot for it (the cursor stays as it was).
+ */
+static bool give_back_cursor(struct frame_pool *p)
+{
+    if (p->seed_next == p->seed_base)
+        return true;
+    if (region_retag(p->regions, p->seed_base, p->seed_next, REGION_FRAMES, REGION_FREE) != K_OK)
+        return false;
+    p->seed_base = p->seed_next = 0;
+    return true;
+}
+
+/*
+ * Stacked ranges shorter than this stay stacked in a first pass of drain rounds, whatever the
+ * request: a small request could use any of them, but a few long ranges serve it as well and
+ * cost the list two entries each instead of two per crumb (a 4-frame run after the issue's churn
+ * would otherwise turn 13,000 crumbs into 26,000 entries).
+ */
+#define FRAME_DRAIN_COARSE (2 * MiB)
+
+/*
+ * Drain rounds over the stacked frames below the ceiling (all of them without one), one slice at a
+ * time, searching again after each: first taking only ranges of FRAME_DRAIN_COARSE or more, then,
+ * if that was not enough, every range the request could use. Return: the run, or PHYS_NONE with
+ * *stalled set if the list ran out of room on the way.
+ */
+static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request *req, uint64_t irq,
+                                    bool *stalled)
+{
+    /* Whole frames only: one that ends above the ceiling cannot be part of the run. */
+    phys_addr_t hi = ALIGN_DOWN(req->max ? MIN(req->max, p->end) : p->end, PAGE_SIZE);
+    uint64_t coarse = MAX(req->size, FRAME_DRAIN_COARSE);
+    for (uint64_t min = coarse;; min = req->size) {
+        struct frame_drain_req r = {
+            .lo = 0,
+            .hi = hi,
+            .whole_lo = 0,
+            .whole_hi = hi,
+            .bottom_up = req->max != 0,
+            .min_size = min,
+        };
+        for (int res; (res = frame_drain_round(p, &r, irq)) != FRAME_DRAIN_NONE;) {
+            if (res == FRAME_DRAIN_STALLED) {
+                *stalled = true;
+                return PHYS_NONE;
+            }
+            p->drains++;
+            phys_addr_t base = run_search(p, req, false);
+            if (base != PHYS_NONE)
+                return base;
+        }
+        if (min == req->size)
+            return PHYS_NONE;
+    }
+}
+
+/*
+ * Everything frame_alloc_run() does once the list alone has no run: reclaim, cursor, drain.
+ * Return: the run or PHYS_NONE.
+ */
+static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
+                                                      struct region_request *req, uint64_t irq)
+{
+    phys_addr_t base = PHYS_NONE;
+    bool stalled = false;
+    frame_caches_flush(p);
+    p->list_full = false;    /* what follows may give the list room again */
+    if (reclaim_locked(p)) { /* idle: everything went back at once */
+        base = run_search(p, req, false);
+    } else {
+        bool cursor = p->seed_next != p->seed_base;
+        if (!give_back_cursor(p))
+            stalled = true; /* the drain may still find room by merging */
+        else if (cursor)
+            base = run_search(p, req, false);
+        if (base == PHYS_NONE)
+            base = drain_and_search(p, req, irq, &stalled);
+    }
+    if (base == PHYS_NONE && req->max > FRAME_ISA_LIMIT) /* nothing above it: ISA memory then */
+        base = run_search(p, req, true);
+    /* A run the list has but cannot split off for want of a slot is a stall too. */
+    if (base == PHYS_NONE && (stalled || region_find_run(p->regions, req, 0, 0) != PHYS_NONE))
+        p->run_stalls++;
+    return base;
+}
+
+phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
+                            uint64_t boundary)
+{
+    if (nframes == 0 || nframes > (PHYS_ADDR_MAX >> PAGE_SHIFT) || (align & (align - 1)) ||
+        (boundary & (boundary - 1)) || (boundary && nframes > boundary >> PAGE_SHIFT)) {
+        kprintf("frame_alloc_run: invalid request: %lu frames, align 0x%lx, boundary 0x%lx\n",
+                nframes, align, boundary);
+        return PHYS_NONE;
+    }
+    if (max && nframes > max >> PAGE_SHIFT)
+        return PHYS_NONE; /* cannot fit below the ceiling: no need to drain to find out */
+    struct region_request req = {
+        .size = nframes << PAGE_SHIFT,
+        .align = MAX(align, PAGE_SIZE),
+        .max = max,
+        .boundary = boundary,
+        .tag = REGION_DMA,
+        .top_down = max == 0, /* no ceiling: leave low memory to those who need it */
+    };
+    uint64_t irq = irqlock_acquire(&p->lock);
+    phys_addr_t base = run_search(p, &req, false);
+    if (base == PHYS_NONE)
+        base = run_slow(p, &req, irq);
+    irqlock_release(&p->lock, irq);
+    return base;
+}
+
+void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
+{
+    int err = K_EINVAL;
+    if (IS_ALIGNED(base, PAGE_SIZE) && nframes != 0 && nframes <= (PHYS_ADDR_MAX >> PAGE_SHIFT) &&
+        base <= PHYS_ADDR_MAX - (nframes << PAGE_SHIFT)) {
+        uint64_t irq = irqlock_acquire(&p->lock);
+        err = region_free(p->regions, base, nframes << PAGE_SHIFT, REGION_DMA);
+        if (err == K_OK)
+            p->list_full = false; /* free memory the list may grow into */
+        irqlock_release(&p->lock, irq);
+    }
+    if (err == K_OK)
+        return;
+    if (err == K_EINVAL && (p->flags & FRAME_CHECK))
+        panic("frame_free_run(0x%lx, %lu frames): not a run from frame_alloc_run", base, nframes);
+    kprintf("frame_free_run(0x%lx, %lu frames): %s; run not freed\n", base, nframes,
+            err == K_EINVAL ? "not a run from frame_alloc_run" : kerr_str(err));
+}

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: 0BSD */
+/* The model of the page-frame manager's free frames (see frame_model.h). */
+#include "frame_model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <frame64/error.h>
+#include <frame64/phys.h>
+#include <frame64/region.h>
+
+#include "arena.h"
+
+#define NPAGES (FM_ARENA / PAGE_SIZE)
+
+static const struct region map[] = {
+    {0, 1 * MiB, REGION_LOWMEM, 0},
+    {1 * MiB, 2 * MiB, REGION_FREE, 0},
+    {2 * MiB, 2 * MiB + 64 * KiB, REGION_FIRMWARE, 0},
+    {2 * MiB + 64 * KiB, 4 * MiB, REGION_FREE, 0},
+    {4 * MiB, 5 * MiB, REGION_KERNEL, 0},
+    {12 * MiB, 17 * MiB, REGION_FREE, 0},
+    {17 * MiB, 17 * MiB + 16 * KiB, REGION_BAD, 0},
+    {17 * MiB + 16 * KiB, 19 * MiB, REGION_FREE, 0},
+    {20 * MiB, 21 * MiB, REGION_FREE, 0},
+    {21 * MiB, 24 * MiB, REGION_ACPI_NVS, 0},
+};
+
+struct frame_pool fm_pool;
+static struct region_list list;
+static struct region storage[8192];
+
+enum { S_NOT, S_FREE, S_FRAME, S_RUN };
+static uint8_t state[NPAGES];
+static uint8_t initial[NPAGES];
+static uint64_t initial_free, initial_total;
+static phys_addr_t frames[NPAGES];
+static size_t nframes;
+static struct {
+    phys_addr_t base;
+    uint64_t n;
+} runs[NPAGES];
+static size_t nruns;
+static uint64_t held, free_pages; /* pages held by the caller; pages in S_FREE */
+static unsigned list_mode;
+static uint8_t meta[NPAGES];
+static uint16_t runlen[NPAGES + 1];
+
+#define FM_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            fm_fail(__LINE__, #cond);                                                              \
+    } while (0)
+
+static __attribute__((noreturn)) void fm_fail(int line, const char *what)
+{
+    fprintf(stderr, "frame_model.c:%d: %s\nlist (%zu of %zu entries, mode %u, flags %#x):\n", line,
+            what, list.count, list.capacity, list_mode, fm_pool.flags);
+    for (size_t i = 0; i < list.count && i < 200; i++)
+        fprintf(stderr, "  [%#llx, %#llx) %s\n", (unsigned long long)list.regions[i].base,
+                (unsigned long long)list.regions[i].end, region_tag_name(list.regions[i].tag));
+    abort();
+}
+
+static void check_counters(void)
+{
+    struct frame_stats s;
+    frame_get_stats(&fm_pool, &s);
+    FM_CHECK(s.total == initial_total);
+    FM_CHECK(s.total == s.stacked + s.unseeded + s.reserved + s.in_use);
+    FM_CHECK(s.in_use == held * PAGE_SIZE);
+    /* every free page is stacked, unseeded, or taken by the list for its storage */
+    FM_CHECK(s.stacked + s.unseeded + region_total(&list, REGION_META) == free_pages * PAGE_SIZE);
+    FM_CHECK(region_check(&list));
+}
+
+void fm_start(unsigned cfg)
+{
+    static bool ready;
+    if (!ready) {
+        arena_create(FM_ARENA);
+        region_init(&list, "model", storage, ARRAY_SIZE(storage));
+        for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+            FM_CHECK(region_set(&list, map[i].base, map[i].end, map[i].tag) == K_OK);
+            for (phys_addr_t pa = map[i].base; pa < map[i].end; pa += PAGE_SIZE)
+                if (map[i].tag == REGION_FREE) {
+                    initial[pa / PAGE_SIZE] = S_FREE;
+                    initial_free++;
+                }
+        }
+        /* the list as region_set() builds it is the map itself: sorted, merged, no holes filled */
+        FM_CHECK(list.count == ARRAY_SIZE(map) && !memcmp(storage, map, sizeof(map)));
+        ready = true;
+    }
+    list_mode = FM_CFG_LIST(cfg);
+    /* Reset, not rebuilt: the map is the same every time, so its entries are copied back. */
+    region_init(&list, "model", storage,
+                list_mode == FM_ROOMY ? ARRAY_SIZE(storage) : ARRAY_SIZE(map) + 6);
+    if (list_mode == FM_GROWS)
+        region_set_grow_limit(&list, FM_ARENA);
+    memcpy(storage, map, sizeof(map));
+    list.count = ARRAY_SIZE(map);
+    FM_CHECK(frame_init(&fm_pool, &list, FM_CFG_FLAGS(cfg)) == K_OK);
+    memcpy(state, initial, sizeof(state));
+    nframes = nruns = 0;
+    held = 0;
+    free_pages = initial_free;
+    struct frame_stats s;
+    frame_get_stats(&fm_pool, &s);
+    initial_total = s.total;
+    FM_CHECK(initial_total == 16 * MiB - 80 * KiB); /* the firmware and bad ranges are not RAM */
+    check_counters();
+}
+
+static void took(phys_addr_t pa, uint8_t as)
+{
+    FM_CHECK(IS_ALIGNED(pa, PAGE_SIZE) && pa < FM_ARENA);
+    FM_CHECK(state[pa / PAGE_SIZE] == S_FREE);
+    state[pa / PAGE_SIZE] = as;
+    held++;
+    free_pages--;
+}
+
+static void op_alloc(unsigned count)
+{
+    while (count--) {
+        phys_addr_t pa = frame_alloc(&fm_pool);
+        if (pa == PHYS_NONE) { /* only when nothing at all is free */
+            struct frame_stats s;
+            frame_get_stats(&fm_pool, &s);
+            FM_CHECK(s.stacked == 0 && s.unseeded == 0);
+            return; /* the rest of a burst would fail the same way */
+        }
+        took(pa, S_FRAME);
+        frames[nframes++] = pa;
+    }
+}
+
+static void free_frame(size_t i)
+{
+    phys_addr_t pa = frames[i];
+    frames[i] = frames[--nframes];
+    state[pa / PAGE_SIZE] = S_FREE;
+    held--;
+    free_pages++;
+    frame_free(&fm_pool, pa);
+}
+
+/* Frees every single frame the caller holds in [base, base + len): stacked memory in one piece. */
+static void op_free_range(phys_addr_t base, uint64_t len)
+{
+    for (size_t i = nframes; i-- > 0;)
+        if (frames[i] >= base && frames[i] - base < len)
+            free_frame(i);
+}
+
+static bool crosses(phys_addr_t a, uint64_t size, uint64_t boundary)
+{
+    return boundary && a / boundary != (a + size - 1) / boundary;
+}
+
+/* Whether some run of n free pages fits the request, by brute force over the pages. */
+static bool fits(uint64_t n, uint64_t align, phys_addr_t max, uint64_t boundary)
+{
+    memset(meta, 0, sizeof(meta));
+    for (size_t i = 0; i < list.count; i++)
+        if (list.regions[i].tag == REGION_META)
+            for (phys_addr_t pa = list.regions[i].base; pa < list.regions[i].end; pa += PAGE_SIZE)
+                meta[pa / PAGE_SIZE] = 1;
+    runlen[NPAGES] = 0;
+    for (size_t pg = NPAGES; pg-- > 0;)
+        runlen[pg] = state[pg] == S_FREE && !meta[pg] ? (uint16_t)(runlen[pg + 1] + 1) : 0;
+    phys_addr_t top = max ? MIN(max, FM_ARENA) : FM_ARENA;
+    uint64_t size = n * PAGE_SIZE;
+    for (phys_addr_t a = 0; a < top && size <= top - a; a += align)
+        if (runlen[a / PAGE_SIZE] >= n && !crosses(a, size, boundary))
+            return true;
+    return false;
+}
+
+static void op_alloc_run(uint64_t arg)
+{
+    static const phys_addr_t ceilings[] = {0, 2 * MiB, 4 * MiB, 14 * MiB, 16 * MiB, 17 * MiB, 0};
+    static const uint64_t boundaries[] = {0, 0, 64 * KiB, 128 * KiB, 1 * MiB, 4 * MiB};
+    uint64_t n = arg & 0x100 ? 1 + (arg & 0x7ff) : 1 + (arg & 31);
+    uint64_t align = PAGE_SIZE << ((arg >> 12) % 8);
+    phys_addr_t max = ceilings[(arg >> 15) % 8 % ARRAY_SIZE(ceilings)];
+    if ((arg >> 15) % 8 == 7) /* any page boundary, or just past one */
+        max = ((arg >> 18) % (NPAGES + 1)) * PAGE_SIZE + ((arg >> 31) & 1) * 100;
+    uint64_t boundary = boundaries[(arg >> 32) % ARRAY_SIZE(boundaries)];
+    if (boundary && n * PAGE_SIZE > boundary)
+        n = boundary / PAGE_SIZE;
+    uint64_t stalls = fm_pool.run_stalls;
+    phys_addr_t base = frame_alloc_run(&fm_pool, n, align, max, boundary);
+    if (base == PHYS_NONE) {
+        FM_CHECK(!fits(n, align, max, boundary) ||
+                 (list_mode != FM_ROOMY && fm_pool.run_stalls > stalls));
+        return;
+    }
+    phys_addr_t end = base + n * PAGE_SIZE;
+    FM_CHECK(IS_ALIGNED(base, align) && end <= FM_ARENA && (!max || end <= max));
+    FM_CHECK(!crosses(base, n * PAGE_SIZE, boundary));
+    const struct region *r = region_lookup(&list, base);
+    FM_CHECK(r && r->tag == REGION_DMA && r->end >= end);
+    for (phys_addr_t pa = base; pa < end; pa += PAGE_SIZE)
+        took(pa, S_RUN);
+    runs[nruns].base = base;
+    runs[nruns++].n = n;
+}
+
+static void free_run(size_t i)
+{
+    phys_addr_t base = runs[i].base;
+    uint64_t n = runs[i].n;
+    runs[i] = runs[--nruns];
+    frame_free_run(&fm_pool, base, n);
+    FM_CHECK(list_mode != FM_ROOMY || region_lookup(&list, base)->tag == REGION_FREE);
+    if (region_lookup(&list, base)->tag == REGION_DMA) { /* a tight list had no slot: still held */
+        runs[nruns].base = base;
+        runs[nruns++].n = n;
+        return;
+    }
+    for (uint64_t k = 0; k < n; k++)
+        state[base / PAGE_SIZE + k] = S_FREE;
+    held -= n;
+    free_pages += n;
+}
+
+/* Requests that can never be met fail at once: no drain, nothing changes. */
+static void op_invalid(uint64_t arg)
+{
+    uint64_t drains = fm_pool.drains;
+    struct frame_stats before, after;
+    frame_get_stats(&fm_pool, &before);
+    if (arg & 1) /* alignment not a power of two */
+        FM_CHECK(frame_alloc_run(&fm_pool, 1, 3 * PAGE_SIZE, 0, 0) == PHYS_NONE);
+    else if (arg & 2) /* larger than its boundary */
+        FM_CHECK(frame_alloc_run(&fm_pool, 17, 0, 0, 64 * KiB) == PHYS_NONE);
+    else /* larger than the room below its ceiling */
+        FM_CHECK(frame_alloc_run(&fm_pool, 1 + (arg >> 2) % 64, 0, (arg >> 2) % 64 * PAGE_SIZE + 1,
+                                 0) == PHYS_NONE);
+    frame_get_stats(&fm_pool, &after);
+    FM_CHECK(fm_pool.drains == drains && memcmp(&before, &after, sizeof(before)) == 0);
+}
+
+unsigned fm_arg_bytes(unsigned op)
+{
+    static const uint8_t bytes[16] = {0, 1, 1, 2, 2, 2, 3, 5, 5, 5, 5, 1, 1, 0, 1, 0};
+    return bytes[op % 16];
+}
+
+void fm_step(unsigned op, uint64_t arg)
+{
+    switch (op % 16) {
+    case 0:
+        op_alloc(1);
+        break;
+    case 1:
+        op_alloc(1 + arg % 16);
+        break;
+    case 2: /* a burst, to reach exhaustion */
+        op_alloc(arg * 16);
+        break;
+    case 3:
+    case 4:
+    case 5:
+        if (nframes)
+            free_frame(arg % nframes);
+        break;
+    case 6:
+        op_free_range((arg & 0x1fff) * PAGE_SIZE, ((arg >> 13) + 1) * PAGE_SIZE);
+        break;
+    case 7:
+    case 8:
+    case 9:
+    case 10:
+        op_alloc_run(arg);
+        break;
+    case 11:
+    case 12:
+        if (nruns)
+            free_run(arg % nruns);
+        break;
+    case 13:
+        frame_reclaim(&fm_pool);
+        break;
+    case 14:
+        op_invalid(arg);
+        break;
+    case 15: /* every single frame back, in the order held */
+        while (nframes)
+            free_frame(nframes - 1);
+        break;
+    }
+    check_counters();
+}
+
+static int cmp_pa(const void *a, const void *b)
+{
+    phys_addr_t x = *(const phys_addr_t *)a, y = *(const phys_addr_t *)b;
+    return (x > y) - (x < y);
+}
+
+void fm_finish(unsigned cfg)
+{
+    if ((cfg & 0xe0) != FM_CFG_FINISH)
+        return;
+    for (size_t tries = nruns; tries > 0; tries--)
+        free_run(tries - 1); /* a run a tight list has no slot for stays held */
+    /*
+     * In address order, from the top: frames below 16 MiB then go back to the list next to free
+     * memory, one cheap splice each (in random order each one would move the list's tail, and
+     * this loop, not the steps, would be where the fuzzer spends its time).
+     */
+    qsort(frames, nframes, sizeof(frames[0]), cmp_pa);
+    while (nframes)
+        free_frame(nframes - 1);
+    check_counters();
+    FM_CHECK(list_mode != FM_ROOMY || held == 0);
+}
