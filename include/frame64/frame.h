@@ -118,6 +118,14 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
  */
 uint64_t frame_reclaim(struct frame_pool *p);
 
+/*
+ * Gives every frame the pool keeps free (the stack, the seed cursor) back to the region list,
+ * merged (frame_reclaim() when idle, else the seed cursor and a drain of the whole stack, crumbs
+ * too). Afterwards a run request changes the list only by the run it takes: what tests that
+ * compare the list before and after want. Return: bytes given back.
+ */
+uint64_t frame_settle(struct frame_pool *p);
+
 /* Gives back a run from frame_alloc_run(). A bad free panics with FRAME_CHECK, else is reported. */
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);
 

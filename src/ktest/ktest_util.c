@@ -36,7 +36,7 @@ const struct ktest_range *ktest_overlap(const struct ktest_range *ranges, size_t
 
 void ktest_snapshot_take(struct ktest_snapshot *s, const struct region_list *l)
 {
-    frame_reclaim(&kernel_frames);
+    frame_settle(&kernel_frames);
     s->count = l->count;
     memcpy(s->r, l->regions, MIN(l->count, ARRAY_SIZE(s->r)) * sizeof(struct region));
 }

@@ -33,8 +33,8 @@ struct ktest_snapshot {
     struct region r[2048];
 };
 /*
- * Copies l, after settling the frame pool (frame_reclaim()) so that a run request cannot change
- * the list by giving the stack back on its own between the snapshot and the comparison.
+ * Copies l, after settling the frame pool (frame_settle()) so that a run request cannot change
+ * the list by giving stacked frames back on its own between the snapshot and the comparison.
  */
 void ktest_snapshot_take(struct ktest_snapshot *s, const struct region_list *l);
 bool ktest_snapshot_equal(const struct ktest_snapshot *s, const struct region_list *l);

@@ -170,6 +170,26 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
     return base;
 }
 
+uint64_t frame_settle(struct frame_pool *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    frame_caches_flush(p);
+    p->list_full = false;
+    uint64_t moved = reclaim_locked(p);
+    if (!moved && give_back_cursor(p)) {
+        /* Every stacked frame, crumbs too: afterwards no run needs to drain. */
+        struct frame_drain_req r = {.hi = ALIGN_DOWN(p->end, PAGE_SIZE),
+                                    .whole_hi = ALIGN_DOWN(p->end, PAGE_SIZE),
+                                    .min_size = PAGE_SIZE};
+        uint64_t before = frame_stacked(p);
+        for (int res; (res = frame_drain_round(p, &r, irq)) == FRAME_DRAIN_DONE;)
+            p->drains++;
+        moved = (before - frame_stacked(p)) * PAGE_SIZE;
+    }
+    irqlock_release(&p->lock, irq);
+    return moved;
+}
+
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
 {
     int err = K_EINVAL;

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: 0BSD
 # The page-frame manager against a model of what the caller holds, on top of the region list.
 frame64_fuzz_test(frame SECONDS 30 SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_quiet.c
-                                           ${PROJECT_SOURCE_DIR}/src/mm/frame.c
+                                           ${FRAME64_FRAME_SOURCES}
                                            ${PROJECT_SOURCE_DIR}/src/mm/frame_run.c
                                            ${PROJECT_SOURCE_DIR}/src/mm/frame_drain.c
                                            ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c

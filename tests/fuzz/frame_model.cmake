@@ -3,7 +3,7 @@
 # fits. Optimised and without comparison tracing, as fuzz_frame (tests/fuzz/frame.cmake).
 frame64_fuzz_test(frame_model SECONDS 30 SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_quiet.c
                                                  ${PROJECT_SOURCE_DIR}/tests/support/frame_model.c
-                                                 ${PROJECT_SOURCE_DIR}/src/mm/frame.c
+                                                 ${FRAME64_FRAME_SOURCES}
                                                  ${PROJECT_SOURCE_DIR}/src/mm/frame_run.c
                                                  ${PROJECT_SOURCE_DIR}/src/mm/frame_drain.c
                                                  ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c

@@ -344,7 +344,8 @@ static bool room_conflicts(const struct mb2_info *mb, phys_addr_t b, phys_addr_t
         return true;
     mb2_for_each_module(mb, cur, &m)
     {
-        if (b < ALIGN_UP(m.end, PAGE_SIZE) && ALIGN_DOWN(m.start, PAGE_SIZE) < t)
+        /* An empty module occupies nothing: its carve-out does nothing either. */
+        if (m.end > m.start && b < ALIGN_UP(m.end, PAGE_SIZE) && ALIGN_DOWN(m.start, PAGE_SIZE) < t)
             return true;
     }
     for (size_t i = 0; mb2_mmap_get(mb, i, &x); i++) {

@@ -10,7 +10,7 @@ frame64_fuzz_test(vmspace SECONDS 30 SOURCES ${PROJECT_SOURCE_DIR}/src/mm/vmspac
                                              ${PROJECT_SOURCE_DIR}/src/mm/vmspace_fvec.c
                                              ${PROJECT_SOURCE_DIR}/src/mm/pagetable.c
                                              ${PROJECT_SOURCE_DIR}/src/mm/pagetable_walk.c
-                                             ${PROJECT_SOURCE_DIR}/src/mm/frame.c
+                                             ${FRAME64_FRAME_SOURCES}
                                              ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c
                                              ${PROJECT_SOURCE_DIR}/src/mm/region.c
                                              ${PROJECT_SOURCE_DIR}/src/mm/region_alloc.c)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: 0BSD
 # The page-frame manager: statistics.
-frame64_unit_test(frame_stats SOURCES ${PROJECT_SOURCE_DIR}/src/mm/frame.c
+frame64_unit_test(frame_stats SOURCES ${FRAME64_FRAME_SOURCES}
                                       ${PROJECT_SOURCE_DIR}/src/mm/frame_run.c
                                       ${PROJECT_SOURCE_DIR}/src/mm/frame_drain.c
                                       ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c

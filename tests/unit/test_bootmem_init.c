@@ -170,6 +170,31 @@ static void test_long_map_without_room(void **state)
                 "clear of boot data holds it");
 }
 
+/*
+ * The page the other CPUs start from: the highest low-memory page below 1 MiB, taken out of the
+ * low-1MiB reservation as ap-start; the next call takes the one below; a list with no low memory
+ * gives 0 and says so.
+ *   QEMU's map: low-1MiB [0, 0x9f000) after the carve
+ */
+static void test_ap_page(void **state)
+{
+    (void)state;
+    arena_create(256 * M);
+    blen = 8;
+    blk_mmap(qemu, ARRAY_SIZE(qemu));
+    blk_parse(0x300000);
+    assert_int_equal(bootmem_sanitize(&BL, &mb, &cfg), K_OK);
+    assert_int_equal(bootmem_carve(&BL, &mb, &cfg), K_OK);
+    assert_int_equal(bootmem_take_ap_page(&BL), 0x9e000);
+    assert_int_equal(region_lookup(&BL, 0x9e000)->tag, REGION_APSTART);
+    assert_int_equal(region_lookup(&BL, 0x9d000)->tag, REGION_LOWMEM);
+    assert_int_equal(bootmem_take_ap_page(&BL), 0x9d000);
+    region_init(&BL, "empty", NULL, 0);
+    kprintf_reset();
+    assert_int_equal(bootmem_take_ap_page(&BL), 0);
+    expect_said("bootmem: no usable page below 1 MiB to start the other CPUs from");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, arena_teardown)
@@ -177,6 +202,7 @@ int main(void)
         T(test_long_map_boots),
         T(test_short_map_static),
         T(test_long_map_without_room),
+        T(test_ap_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,45 @@ static void test_runs_drain_the_stack_then_idle_reclaim(void **state)
 }
 
 /*
+ * frame_settle() with one frame out: every other frame (stacked ones, the cursor's) goes back to
+ * the list, crumbs too; a run and its free then leave the list exactly as it was. Idle, it is
+ * frame_reclaim(); with nothing stacked, it gives back nothing.
+ *   std map, all frames taken, all but held[0] freed
+ */
+static void test_settle(void **state)
+{
+    (void)state;
+    std_pool(0);
+    size_t n = 0;
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
+        n++;
+    for (size_t i = 1; i < n; i += 2) /* every other frame: many crumbs */
+        frame_free(&pool, held[i]);
+    for (size_t i = 2; i < n; i += 2)
+        frame_free(&pool, held[i]);
+    struct frame_stats s;
+    frame_get_stats(&pool, &s);
+    uint64_t stacked = s.stacked;
+    assert_true(stacked > 0);
+    assert_int_equal(frame_settle(&pool), stacked);
+    frame_get_stats(&pool, &s);
+    assert_int_equal(s.stacked, 0);
+    check_stats(PAGE_SIZE);
+    size_t count = list.count;
+    struct region copy[REGION_STATIC_CAPACITY];
+    memcpy(copy, list.regions, count * sizeof(struct region));
+    phys_addr_t run = frame_alloc_run(&pool, 4, 0, 0, 0);
+    assert_int_not_equal(run, PHYS_NONE);
+    frame_free_run(&pool, run, 4);
+    assert_int_equal(list.count, count);
+    assert_memory_equal(copy, list.regions, count * sizeof(struct region));
+    assert_int_equal(frame_settle(&pool), 0); /* nothing stacked */
+    frame_free(&pool, held[0]);
+    assert_true(frame_settle(&pool) > 0); /* idle: the whole pool, as frame_reclaim() */
+    check_stats(0);
+}
+
+/*
  * Bad arguments. Expect: unknown flags -> K_EINVAL; a FRAME_CHECK bitmap of 8 pages (1 GiB of
  * addresses) with only 4-page free ranges -> K_ENOMEM; invalid run requests, and runs larger
  * than their boundary or than the room below their ceiling -> PHYS_NONE at once (no drain).
@@ -161,6 +200,7 @@ static void test_init_and_request_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_settle, arena_teardown),
         cmocka_unit_test(test_runs_with_singles),
         cmocka_unit_test(test_runs_drain_the_stack_then_idle_reclaim),
         cmocka_unit_test(test_init_and_request_errors),

@@ -11,7 +11,7 @@ set(FRAME64_VMSPACE_SOURCES
   ${PROJECT_SOURCE_DIR}/src/mm/vmspace_fvec.c
   ${PROJECT_SOURCE_DIR}/src/mm/pagetable.c
   ${PROJECT_SOURCE_DIR}/src/mm/pagetable_walk.c
-  ${PROJECT_SOURCE_DIR}/src/mm/frame.c
+  ${FRAME64_FRAME_SOURCES}
   ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c
   ${PROJECT_SOURCE_DIR}/src/mm/region.c
   ${PROJECT_SOURCE_DIR}/src/mm/region_alloc.c)
