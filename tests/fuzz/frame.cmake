@@ -1,13 +1,7 @@
 # SPDX-License-Identifier: 0BSD
 # The page-frame manager against a model of what the caller holds, on top of the region list.
 frame64_fuzz_test(frame SECONDS 30 SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_quiet.c
-                                           ${FRAME64_FRAME_SOURCES}
-                                           ${PROJECT_SOURCE_DIR}/src/mm/frame_run.c
-                                           ${PROJECT_SOURCE_DIR}/src/mm/frame_drain.c
-                                           ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c
-                                           ${PROJECT_SOURCE_DIR}/src/mm/region.c
-                                           ${PROJECT_SOURCE_DIR}/src/mm/region_alloc.c
-                                           ${PROJECT_SOURCE_DIR}/src/mm/region_merge.c)
+                                           ${FRAME64_FRAME_SOURCES})
 # Optimised, without comparison tracing, and with quiet messages (fuzz_quiet.c): at -O0, with
 # every comparison reported to libFuzzer and kprintf() looking up an environment variable per
 # character, the harness rather than the allocator took most of the time (docs/frame-allocator.md,

@@ -54,7 +54,10 @@ static void put(char c, void *ctx)
     }
     out[out_len++] = c;
     out[out_len] = '\0';
-    if (getenv("FRAME64_VERBOSE"))
+    static int verbose = -1; /* looked up once: a lookup per character costs the fuzzers dearly */
+    if (verbose < 0)
+        verbose = getenv("FRAME64_VERBOSE") != NULL;
+    if (verbose)
         fputc(c, stderr);
 }
 

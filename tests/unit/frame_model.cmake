@@ -1,10 +1,4 @@
 # SPDX-License-Identifier: 0BSD
 # The page-frame manager against a model of all its free frames (the fuzzer's cmocka twin).
 frame64_unit_test(frame_model SOURCES ${PROJECT_SOURCE_DIR}/tests/support/frame_model.c
-                                      ${FRAME64_FRAME_SOURCES}
-                                      ${PROJECT_SOURCE_DIR}/src/mm/frame_run.c
-                                      ${PROJECT_SOURCE_DIR}/src/mm/frame_drain.c
-                                      ${PROJECT_SOURCE_DIR}/src/mm/frame_check.c
-                                      ${PROJECT_SOURCE_DIR}/src/mm/region.c
-                                      ${PROJECT_SOURCE_DIR}/src/mm/region_alloc.c
-                                      ${PROJECT_SOURCE_DIR}/src/mm/region_merge.c)
+                                      ${FRAME64_FRAME_SOURCES})
