@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "fuzz_input.h"
 #include <frame64/bootmem.h>
 #include <frame64/error.h>
 #include <frame64/memmap.h>
@@ -44,26 +45,6 @@
             abort();                                                                               \
         }                                                                                          \
     } while (0)
-
-/* ---- input reader ---- */
-
-struct in {
-    const uint8_t *p;
-    size_t n;
-};
-
-static uint64_t take(struct in *in, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++) {
-        v |= (uint64_t)(in->n ? *in->p : 0) << (8 * i);
-        if (in->n) {
-            in->p++;
-            in->n--;
-        }
-    }
-    return v;
-}
 
 /* ---- structured block builder ---- */
 

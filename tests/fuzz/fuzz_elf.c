@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include <frame64/elf.h>
 #include <frame64/error.h>
 
@@ -128,26 +129,6 @@ static bool model(const uint8_t *b, size_t size, uint64_t limit, struct elf_plan
         }
     }
     return entry_ok && phdr_ok;
-}
-
-/* ---- input reader ---- */
-
-struct in {
-    const uint8_t *p;
-    size_t n;
-};
-
-static uint64_t take(struct in *in, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++) {
-        v |= (uint64_t)(in->n ? *in->p : 0) << (8 * i);
-        if (in->n) {
-            in->p++;
-            in->n--;
-        }
-    }
-    return v;
 }
 
 /* ---- generated images ---- */

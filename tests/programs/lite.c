@@ -9,23 +9,12 @@
  */
 #include <stdint.h>
 
+#include "raw_syscall.h"
+
 #define SYS_write  1
 #define SYS_mmap   9
 #define SYS_munmap 11
 #define SYS_exit   60
-
-static long sys(long nr, long a, long b, long c, long d, long e, long f)
-{
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
 
 static char *put_str(char *p, const char *s)
 {
@@ -66,17 +55,17 @@ __attribute__((noreturn, used)) static void start_c(long *sp)
         p = put_num(p, seed % 64);
         *p++ = '\n';
     }
-    sys(SYS_write, 1, (long)line, p - line, 0, 0, 0);
-    long base = sys(SYS_mmap, 0, (long)(pages * 4096), 3, 0x22, -1, 0);
+    raw6(SYS_write, 1, (long)line, p - line, 0, 0, 0);
+    long base = raw6(SYS_mmap, 0, (long)(pages * 4096), 3, 0x22, -1, 0);
     if (base < 0 && base > -4096)
-        sys(SYS_exit, 100, 0, 0, 0, 0, 0);
+        raw6(SYS_exit, 100, 0, 0, 0, 0, 0);
     for (unsigned long i = 0; i < pages; i += 2)
         ((volatile char *)base)[i * 4096] = (char)i;
     if (dies) {
-        sys(SYS_munmap, base, (long)(pages * 4096), 0, 0, 0, 0);
+        raw6(SYS_munmap, base, (long)(pages * 4096), 0, 0, 0, 0);
         (void)((volatile char *)base)[0];
     }
-    sys(SYS_exit, (long)(seed % 64), 0, 0, 0, 0, 0);
+    raw6(SYS_exit, (long)(seed % 64), 0, 0, 0, 0, 0);
     for (;;)
         ;
 }

@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "raw_syscall.h"
+
 #define PG 4096ul
 
 __attribute__((format(printf, 1, 2))) static inline void say(const char *fmt, ...)
@@ -33,19 +35,6 @@ __attribute__((format(printf, 1, 2))) static inline void say(const char *fmt, ..
         n = sizeof(line) - 2;
     line[n++] = '\n';
     (void)!write(1, line, (size_t)n);
-}
-
-static inline long raw6(long nr, long a, long b, long c, long d, long e, long f)
-{
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
 }
 
 /* An anonymous private mapping: the address, or -errno (a small negative number). */
