@@ -25,6 +25,7 @@ enum frame_flags {
     FRAME_CHECK = 1u << 0,  /* validate frees: owner tag, reserved ranges, double free (bitmap) */
     FRAME_POISON = 1u << 1, /* fill freed frames with a pattern, verify it on allocation */
     FRAME_LINKED = 1u << 2, /* plain linked stack (one link per free frame) instead of batches */
+    FRAME_NOCACHE = 1u << 3, /* no per-CPU caches: every call takes the pool's lock (to compare) */
 };
 
 /* Bytes freed frames are filled with under FRAME_POISON (Linux's use-after-free byte). */
@@ -128,6 +129,12 @@ uint64_t frame_settle(struct frame_pool *p);
 
 /* Gives back a run from frame_alloc_run(). A bad free panics with FRAME_CHECK, else is reported. */
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);
+
+/*
+ * Gives this CPU's cached frames back to the shared stack (a CPU going idle for good, a host
+ * thread that stands for a CPU and ends, a test that wants the stack to hold every free frame).
+ */
+void frame_cache_drain(struct frame_pool *p);
 
 /* Fills s; total == stacked + unseeded + reserved + in_use always holds. */
 void frame_get_stats(struct frame_pool *p, struct frame_stats *s);

@@ -28,7 +28,7 @@
 _Static_assert(sizeof(struct frame_batch) == PAGE_SIZE, "a batch must fill exactly one frame");
 
 #define FRAME_DEBUG_FLAGS (FRAME_CHECK | FRAME_POISON)
-#define FRAME_ALL_FLAGS   (FRAME_CHECK | FRAME_POISON | FRAME_LINKED)
+#define FRAME_ALL_FLAGS   (FRAME_CHECK | FRAME_POISON | FRAME_LINKED | FRAME_NOCACHE)
 
 int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags)
 {
@@ -261,4 +261,9 @@ void frame_print_stats(struct frame_pool *p)
             kformat_size(unseeded, sizeof(unseeded), s.unseeded),
             kformat_size(reserved, sizeof(reserved), s.reserved),
             kformat_size(in_use, sizeof(in_use), s.in_use));
+}
+
+void frame_cache_drain(struct frame_pool *p)
+{
+    (void)p;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Thread_local unsigned host_cpu; /* <arch/cpu_local.h>: the CPU this thread stands for */
+
 static jmp_buf *catcher;
 static char last_panic[1024];
 static char out[64 * 1024];
