@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * bench_threads: frame64's page-frame manager with per-CPU caches, the same without them (one
+ * lock, FRAME_NOCACHE) and a lock-free bitmap (bench/lockfree_bitmap.c), shared by T threads that
+ * each stand for a CPU. Four workloads (LIFO pairs, random order, allocate on one thread and free
+ * on another, a 50% occupancy mix) at each thread count given (default 1 and 2); prints allocator
+ * calls per second per thread and the scaling against one thread, medians of several runs, and a
+ * PASS/MISS block for the targets. `bench_threads --smoke` runs everything tiny with every
+ * handout checked, plus exhaustion by all threads at once (CTest bench.threads.smoke).
+ * docs/performance.md ("Threads") explains the workloads and the results.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <frame64/error.h>
+
+#include "arena.h"
+#include "bench.h"
+#include "bench_threads.h"
+
+const char *const tkind_name[NTKINDS] = {"frame64 cached", "frame64 one lock", "lock-free bitmap"};
+const char *const work_name[NWORK] = {"a LIFO pairs", "b random order", "c alloc here, free there",
+                                      "d 50% occupancy mix", "exhaustion (smoke only)"};
+
+/* Per thread and repetition: pairs (a), rounds of RANDOM_K (b), frames per pair (c), steps (d). */
+static uint64_t work_n[NWORK] = {4000000, 2000, 2000000, 4000000, 0};
+static uint64_t ram = 1 * GiB;
+static int reps = 5;
+static unsigned threads[TMAX];
+static int nthreads_list;
+static bool run_kind[NTKINDS] = {true, true, true};
+
+static double result[NWORK][NTKINDS][TMAX + 1]; /* median calls/s per thread */
+static bool have[NWORK][NTKINDS][TMAX + 1];
+
+#define WARM_FRAMES 4096
+
+static struct tsubject subject;
+static struct tracker trk;
+
+static void tsubject_start(struct tsubject *s, enum tkind k)
+{
+    s->kind = k;
+    map_build(&s->list, s->entries, ARRAY_SIZE(s->entries), ram);
+    region_set_grow_limit(&s->list, map_top(ram));
+    int err;
+    if (k == T_LFB) {
+        uint64_t bytes = lfb_storage_bytes(&s->list);
+        err = lfb_init(&s->lfb, &s->list, bitmap_storage(bytes), bytes);
+    } else {
+        err = frame_init(&s->pool, &s->list, k == T_LOCKED ? FRAME_NOCACHE : 0);
+    }
+    CHECK(err == K_OK, "%s init: %s", tkind_name[k], kerr_str(err));
+    /*
+     * Warm, as bench_frames' workload 1 is: a running kernel's stack holds batches, a fresh pool
+     * only the lazy seed cursor (frame64 would then build and pop a batch frame on every pair).
+     */
+    static phys_addr_t warm[WARM_FRAMES];
+    for (uint64_t i = 0; i < WARM_FRAMES; i++)
+        warm[i] = tsubject_alloc(s);
+    for (uint64_t i = WARM_FRAMES; i-- > 0;)
+        if (warm[i] != PHYS_NONE)
+            tsubject_free(s, warm[i]);
+    if (k != T_LFB)
+        frame_cache_drain(&s->pool);
+}
+
+/* Return: frames s can hand out (frames in per-CPU caches count as free). */
+static uint64_t tsubject_free_frames(struct tsubject *s)
+{
+    if (s->kind == T_LFB)
+        return lfb_free_frames(&s->lfb);
+    struct frame_stats st;
+    frame_get_stats(&s->pool, &st);
+    return (st.stacked + st.unseeded) / PAGE_SIZE;
+}
+
+/* The checker's bitmaps: frames of REGION_FREE entries allowed, none in use. */
+static void tracker_start(void)
+{
+    struct region_list l;
+    struct region e[REGION_STATIC_CAPACITY];
+    const struct region *r;
+    map_build(&l, e, ARRAY_SIZE(e), ram);
+    trk.nframes = map_top(ram) / PAGE_SIZE;
+    uint64_t *allowed = calloc(trk.nframes / 64 + 1, sizeof(uint64_t));
+    trk.inuse = calloc(trk.nframes / 64 + 1, sizeof(uint64_t));
+    if (!allowed || !trk.inuse) {
+        perror("calloc");
+        exit(2);
+    }
+    region_for_each(&l, r)
+    {
+        for (phys_addr_t pa = r->base; r->tag == REGION_FREE && pa < r->end; pa += PAGE_SIZE)
+            allowed[pa / PAGE_SIZE / 64] |= (uint64_t)1 << (pa / PAGE_SIZE % 64);
+    }
+    trk.allowed = allowed;
+}
+
+static uint64_t tracker_out(void)
+{
+    uint64_t n = 0;
+    for (uint64_t i = 0; i <= trk.nframes / 64; i++)
+        n += (uint64_t)__builtin_popcountll(trk.inuse[i]);
+    return n;
+}
+
+static int cmp_pa(const void *a, const void *b)
+{
+    phys_addr_t x = *(const phys_addr_t *)a, y = *(const phys_addr_t *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * After exhaustion: every free frame was handed out exactly once (the checker saw no twice), then
+ * main frees them all in address order (so frames below 16 MiB merge back into frame64's region
+ * list instead of fragmenting it) and gives its own CPU's cache back.
+ */
+static void exhaust_finish(struct tsubject *s, struct worker *ws, unsigned t, uint64_t start)
+{
+    uint64_t total = 0, k = 0;
+    for (unsigned i = 0; i < t; i++)
+        total += ws[i].held;
+    CHECK(total == start, "%s exhaustion at %u threads: %llu frames handed out, %llu were free",
+          tkind_name[s->kind], t, (unsigned long long)total, (unsigned long long)start);
+    phys_addr_t *all = malloc((total + 1) * sizeof(*all));
+    for (unsigned i = 0; i < t; i++)
+        for (uint64_t j = 0; j < ws[i].held; j++)
+            all[k++] = ws[i].buf[j];
+    qsort(all, total, sizeof(*all), cmp_pa);
+    for (uint64_t j = 0; j < total; j++) {
+        track_free(&ws[0], all[j]);
+        tsubject_free(s, all[j]);
+    }
+    if (s->kind != T_LFB)
+        frame_cache_drain(&s->pool);
+    free(all);
+}
+
+/* Runs workload wl at t threads, reps times after a warm-up. Return: median calls/s per thread. */
+static double measure(struct tsubject *s, enum workload wl, unsigned t)
+{
+    static struct run run;
+    static struct worker ws[TMAX];
+    pthread_t th[TMAX];
+    double v[MAXREPS];
+    uint64_t start = tsubject_free_frames(s), share = start / 2 / t;
+    uint64_t cap = wl == W_RANDOM ? RANDOM_K
+                   : wl == W_PASS ? RING_SIZE
+                   : wl == W_MIX  ? 2 * share
+                                  : start;
+    struct ring *rings = aligned_alloc(64, TMAX / 2 * sizeof(struct ring));
+    for (unsigned i = 0; i < t; i++) {
+        ws[i].buf = malloc(cap * sizeof(phys_addr_t));
+        ws[i].perm = malloc(RANDOM_K * sizeof(uint32_t));
+        if (!ws[i].buf || !ws[i].perm || !rings) {
+            perror("malloc");
+            exit(2);
+        }
+    }
+    int nreps = wl == W_EXHAUST ? 1 : reps;
+    for (int r = smoke ? 0 : -1; r < nreps; r++) {
+        memset(rings, 0, TMAX / 2 * sizeof(struct ring));
+        run = (struct run){.s = s,
+                           .w = wl,
+                           .nthreads = t,
+                           .check = smoke,
+                           .trk = &trk,
+                           .n = work_n[wl],
+                           .share = share,
+                           .rings = rings};
+        for (unsigned i = 0; i < t; i++) {
+            ws[i] = (struct worker){.run = &run,
+                                    .cpu = i,
+                                    .buf = ws[i].buf,
+                                    .perm = ws[i].perm,
+                                    .cap = cap,
+                                    .rng = 0x9e3779b97f4a7c15ull * (i + 1) + (uint64_t)r};
+            if (pthread_create(&th[i], NULL, worker_main, &ws[i]) != 0) {
+                perror("pthread_create");
+                exit(2);
+            }
+        }
+        uint64_t t0 = UINT64_MAX, t1 = 0, ops = 0, fails = 0, bad = 0, dups = 0;
+        for (unsigned i = 0; i < t; i++) {
+            pthread_join(th[i], NULL);
+            t0 = MIN(t0, ws[i].t0);
+            t1 = MAX(t1, ws[i].t1);
+            ops += ws[i].ops;
+            fails += ws[i].fails;
+        }
+        if (wl == W_EXHAUST)
+            exhaust_finish(s, ws, t, start);
+        for (unsigned i = 0; i < t; i++) {
+            bad += ws[i].bad;
+            dups += ws[i].dups;
+        }
+        CHECK(fails == 0 && bad == 0 && dups == 0,
+              "%s, %s, %u threads: %llu allocations refused, %llu frames outside free memory, "
+              "%llu handed out (or freed) twice",
+              tkind_name[s->kind], work_name[wl], t, (unsigned long long)fails,
+              (unsigned long long)bad, (unsigned long long)dups);
+        CHECK(tsubject_free_frames(s) == start, "%s, %s, %u threads: %llu frames free, was %llu",
+              tkind_name[s->kind], work_name[wl], t, (unsigned long long)tsubject_free_frames(s),
+              (unsigned long long)start);
+        CHECK(!smoke || tracker_out() == 0, "%s, %s, %u threads: %llu frames never came back",
+              tkind_name[s->kind], work_name[wl], t, (unsigned long long)tracker_out());
+        if (r >= 0)
+            v[r] = (double)ops / (double)(t1 - t0) * 1e9 / t;
+    }
+    for (unsigned i = 0; i < t; i++) {
+        free(ws[i].buf);
+        free(ws[i].perm);
+    }
+    free(rings);
+    return median(v, nreps);
+}
+
+static void threads_header(int argc, char **argv)
+{
+    char model[128] = "unknown", line[256];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
+            snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
+            model[strcspn(model, "\n")] = '\0';
+            break;
+        }
+    if (f)
+        fclose(f);
+    cpu_set_t set;
+    int usable = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : -1;
+    printf("bench_threads: frame64 with and without per-CPU caches vs a lock-free bitmap%s\n"
+           "command: ",
+           smoke ? " (SMOKE RUN: tiny sizes, every handout checked, numbers mean nothing)" : "");
+    for (int i = 0; i < argc; i++)
+        printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
+    printf("machine: %s, %ld cores online, %d usable by this process (nproc)\n", model,
+           sysconf(_SC_NPROCESSORS_ONLN), usable);
+    printf("compiler: %s, flags: %s\n", __VERSION__, BENCH_CFLAGS);
+    printf("load average at start: %s (the machine is shared: other work skews the numbers)\n",
+           loadavg());
+    printf("map: %llu MiB of RAM (bench_frames' realistic map), arena pre-touched; medians of %d "
+           "repetitions after a warm-up\n\n",
+           (unsigned long long)(ram / MiB), reps);
+}
+
+/* Return: total throughput at t threads over that at 1 thread (0 if either is missing). */
+static double scaling(int wl, int k, unsigned t)
+{
+    if (!have[wl][k][t] || !have[wl][k][1] || result[wl][k][1] == 0)
+        return 0;
+    return result[wl][k][t] * t / result[wl][k][1];
+}
+
+static void threads_table(void)
+{
+    printf("\ncalls per second per thread, in millions (a call is one alloc or one free); "
+           "scaling = total\nthroughput at T threads / at 1 thread\n\n");
+    printf("%-26s %3s |%-21s|%-21s|%-21s| cached\n", "", "", " frame64 cached", " frame64 one lock",
+           " lock-free bitmap");
+    printf("%-26s %3s |", "workload", "T");
+    for (int k = 0; k < NTKINDS; k++)
+        printf(" %8s %10s |", "Mcalls/s", "scaling");
+    printf(" /bitmap\n");
+    for (int wl = 0; wl < W_EXHAUST; wl++)
+        for (int i = 0; i < nthreads_list; i++) {
+            unsigned t = threads[i];
+            printf("%-26s %3u |", work_name[wl], t);
+            for (int k = 0; k < NTKINDS; k++)
+                if (have[wl][k][t])
+                    printf(" %8.1f %9.2fx |", result[wl][k][t] / 1e6, scaling(wl, k, t));
+                else
+                    printf(" %8s %10s |", "-", "-");
+            if (have[wl][T_CACHED][t] && have[wl][T_LFB][t])
+                printf(" %6.2fx\n", result[wl][T_CACHED][t] / result[wl][T_LFB][t]);
+            else
+                printf(" %7s\n", "-");
+        }
+    printf("\nc at 1 thread (and the odd thread out): one thread allocates %d frames, then frees "
+           "them oldest first.\n",
+           RING_SIZE);
+}
+
+static void threads_targets(void)
+{
+    if (!run_kind[T_CACHED] || !run_kind[T_LOCKED] || !run_kind[T_LFB])
+        return; /* --only: no comparison */
+    printf("\ntargets%s:\n", smoke ? " -- smoke run, not meaningful" : "");
+    double s2 = scaling(W_LIFO, T_CACHED, 2);
+    if (s2 > 0)
+        printf("  %s  frame64 cached, LIFO pairs, 2 threads >= 1.8x 1 thread          %.2fx\n",
+               s2 >= 1.8 ? "PASS" : "MISS", s2);
+    else
+        printf("  n/a   frame64 cached, LIFO pairs, 2 threads >= 1.8x 1 thread (2 not run)\n");
+    double pair[NTKINDS];
+    for (int k = 0; k < NTKINDS; k++)
+        pair[k] = 2e9 / result[W_LIFO][k][1];
+    printf("  %s  frame64 cached, 1 thread, LIFO alloc+free pair <= 4 ns            %.2f ns "
+           "(one lock %.2f ns, lock-free bitmap %.2f ns)\n",
+           pair[T_CACHED] <= 4 ? "PASS" : "MISS", pair[T_CACHED], pair[T_LOCKED], pair[T_LFB]);
+    int behind = 0;
+    for (int wl = 0; wl < W_EXHAUST; wl++)
+        for (int i = 0; i < nthreads_list; i++)
+            behind += result[wl][T_CACHED][threads[i]] <= result[wl][T_LFB][threads[i]];
+    printf("  %s  frame64 cached ahead of the lock-free bitmap in every cell         %d of %d\n",
+           behind ? "MISS" : "PASS", W_EXHAUST * nthreads_list - behind, W_EXHAUST * nthreads_list);
+    for (int wl = 0; wl < W_EXHAUST; wl++)
+        for (int i = 0; i < nthreads_list; i++) {
+            unsigned t = threads[i];
+            double q = result[wl][T_CACHED][t] / result[wl][T_LFB][t];
+            if (q <= 1)
+                printf("        behind: %s at %u thread%s, %.2fx the bitmap's throughput\n",
+                       work_name[wl], t, t == 1 ? "" : "s", q);
+        }
+}
+
+/* Parses "cached,locked,bitmap" (some of them) into run_kind. Return: false if malformed. */
+static bool parse_kinds(const char *s)
+{
+    static const char *const word[NTKINDS] = {"cached", "locked", "bitmap"};
+    memset(run_kind, 0, sizeof(run_kind));
+    for (const char *p = s; *p;) {
+        size_t len = strcspn(p, ",");
+        int k = 0;
+        while (k < NTKINDS && (strlen(word[k]) != len || strncmp(p, word[k], len) != 0))
+            k++;
+        if (k == NTKINDS)
+            return false;
+        run_kind[k] = true;
+        p += len + (p[len] == ',');
+    }
+    return true;
+}
+
+/* Parses "1,2,4" into the sorted thread list (1 is always measured: the scaling's base). */
+static bool parse_threads(const char *s)
+{
+    bool want[TMAX + 1] = {[1] = true};
+    for (const char *p = s; *p;) {
+        char *end;
+        long t = strtol(p, &end, 10);
+        if (end == p || t < 1 || t > TMAX || (*end != ',' && *end != '\0'))
+            return false;
+        want[t] = true;
+        p = *end ? end + 1 : end;
+    }
+    nthreads_list = 0;
+    for (unsigned t = 1; t <= TMAX; t++)
+        if (want[t])
+            threads[nthreads_list++] = t;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    parse_threads("2");
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--smoke") == 0) {
+            smoke = true;
+            reps = 1;
+            ram = 64 * MiB;
+            work_n[W_LIFO] = 20000;
+            work_n[W_RANDOM] = 10;
+            work_n[W_PASS] = 20 * RING_SIZE;
+            work_n[W_MIX] = 20000;
+        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
+                   atoi(argv[i + 1]) <= MAXREPS) {
+            reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc && parse_kinds(argv[i + 1])) {
+            i++;
+        } else if (strcmp(argv[i], "--ram-mib") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 64) {
+            ram = (uint64_t)atoi(argv[++i]) * MiB;
+        } else if (!parse_threads(argv[i])) {
+            fprintf(stderr,
+                    "usage: %s [--smoke] [--reps N] [--ram-mib N] [--only KINDS] [THREADS]\n"
+                    "  THREADS: thread counts, e.g. 1,2,4,8,16 (default 1,2; at most %d; 1 is "
+                    "always run)\n"
+                    "  --reps: measured repetitions per cell (default 5, at most %d)\n"
+                    "  --ram-mib: RAM of the map (default 1024)\n"
+                    "  --only: some of cached,locked,bitmap (for profiling)\n",
+                    argv[0], TMAX, MAXREPS);
+            return 2;
+        }
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    threads_header(argc, argv);
+    arena_create(map_top(ram));
+    arena_prefault(ram);
+    if (smoke)
+        tracker_start();
+    for (int k = 0; k < NTKINDS; k++)
+        for (int wl = 0; wl < NWORK; wl++) {
+            if (!run_kind[k] || (wl == W_EXHAUST && !smoke))
+                continue;
+            tsubject_start(&subject, (enum tkind)k); /* fresh, so d's half is the same for all */
+            for (int i = 0; i < nthreads_list; i++) {
+                result[wl][k][threads[i]] = measure(&subject, (enum workload)wl, threads[i]);
+                have[wl][k][threads[i]] = true;
+            }
+        }
+    arena_destroy();
+    threads_table();
+    threads_targets();
+    printf("load average at the end: %s\n", loadavg());
+    if (check_failures)
+        printf("\n%d CHECKS FAILED: the numbers above are not trustworthy\n", check_failures);
+    return check_failures ? 1 : 0;
+}
