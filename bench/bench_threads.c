@@ -22,9 +22,10 @@
 #include "bench.h"
 #include "bench_threads.h"
 
-const char *const tkind_name[NTKINDS] = {"frame64 cached", "frame64 one lock", "lock-free bitmap"};
-const char *const work_name[NWORK] = {"a LIFO pairs", "b random order", "c alloc here, free there",
-                                      "d 50% occupancy mix", "exhaustion (smoke only)"};
+const char *const tkind_name[NTKINDS] = {"frame64 cached", "frame64 one lock", "lock-free bitmap",
+                                         "harness alone"};
+const char *const work_name[NWORK] = {"a LIFO pairs", "b random order", "c here, free there",
+                                      "d 50% mix", "exhaustion"};
 
 /* Per thread and repetition: pairs (a), rounds of RANDOM_K (b), frames per pair (c), steps (d). */
 static uint64_t work_n[NWORK] = {4000000, 2000, 2000000, 4000000, 0};
@@ -32,7 +33,7 @@ static uint64_t ram = 1 * GiB;
 static int reps = 5;
 static unsigned threads[TMAX];
 static int nthreads_list;
-static bool run_kind[NTKINDS] = {true, true, true};
+static bool run_kind[NTKINDS] = {true, true, true, true};
 
 static double result[NWORK][NTKINDS][TMAX + 1]; /* median calls/s per thread */
 static bool have[NWORK][NTKINDS][TMAX + 1];
@@ -40,18 +41,21 @@ static bool have[NWORK][NTKINDS][TMAX + 1];
 #define WARM_FRAMES 4096
 
 static struct tsubject subject;
-static struct tracker trk;
+static struct run main_run; /* main's own handouts, for the checker */
+static struct worker main_w = {.run = &main_run};
+static phys_addr_t *ballast; /* d: the frames main holds */
+static uint64_t nballast;
 
 static void tsubject_start(struct tsubject *s, enum tkind k)
 {
     s->kind = k;
     map_build(&s->list, s->entries, ARRAY_SIZE(s->entries), ram);
     region_set_grow_limit(&s->list, map_top(ram));
-    int err;
+    int err = K_OK;
     if (k == T_LFB) {
         uint64_t bytes = lfb_storage_bytes(&s->list);
         err = lfb_init(&s->lfb, &s->list, bitmap_storage(bytes), bytes);
-    } else {
+    } else if (k != T_NONE) {
         err = frame_init(&s->pool, &s->list, k == T_LOCKED ? FRAME_NOCACHE : 0);
     }
     CHECK(err == K_OK, "%s init: %s", tkind_name[k], kerr_str(err));
@@ -65,7 +69,7 @@ static void tsubject_start(struct tsubject *s, enum tkind k)
     for (uint64_t i = WARM_FRAMES; i-- > 0;)
         if (warm[i] != PHYS_NONE)
             tsubject_free(s, warm[i]);
-    if (k != T_LFB)
+    if (is_frame64(k))
         frame_cache_drain(&s->pool);
 }
 
@@ -74,39 +78,11 @@ static uint64_t tsubject_free_frames(struct tsubject *s)
 {
     if (s->kind == T_LFB)
         return lfb_free_frames(&s->lfb);
+    if (s->kind == T_NONE)
+        return 0;
     struct frame_stats st;
     frame_get_stats(&s->pool, &st);
     return (st.stacked + st.unseeded) / PAGE_SIZE;
-}
-
-/* The checker's bitmaps: frames of REGION_FREE entries allowed, none in use. */
-static void tracker_start(void)
-{
-    struct region_list l;
-    struct region e[REGION_STATIC_CAPACITY];
-    const struct region *r;
-    map_build(&l, e, ARRAY_SIZE(e), ram);
-    trk.nframes = map_top(ram) / PAGE_SIZE;
-    uint64_t *allowed = calloc(trk.nframes / 64 + 1, sizeof(uint64_t));
-    trk.inuse = calloc(trk.nframes / 64 + 1, sizeof(uint64_t));
-    if (!allowed || !trk.inuse) {
-        perror("calloc");
-        exit(2);
-    }
-    region_for_each(&l, r)
-    {
-        for (phys_addr_t pa = r->base; r->tag == REGION_FREE && pa < r->end; pa += PAGE_SIZE)
-            allowed[pa / PAGE_SIZE / 64] |= (uint64_t)1 << (pa / PAGE_SIZE % 64);
-    }
-    trk.allowed = allowed;
-}
-
-static uint64_t tracker_out(void)
-{
-    uint64_t n = 0;
-    for (uint64_t i = 0; i <= trk.nframes / 64; i++)
-        n += (uint64_t)__builtin_popcountll(trk.inuse[i]);
-    return n;
 }
 
 static int cmp_pa(const void *a, const void *b)
@@ -136,9 +112,60 @@ static void exhaust_finish(struct tsubject *s, struct worker *ws, unsigned t, ui
         track_free(&ws[0], all[j]);
         tsubject_free(s, all[j]);
     }
-    if (s->kind != T_LFB)
+    if (is_frame64(s->kind))
         frame_cache_drain(&s->pool);
     free(all);
+}
+
+/*
+ * d's half of memory, held by main: every frame is handed out, then a random half of those at
+ * or above 16 MiB is freed (in random order), so about half of memory stays out, scattered.
+ * The frames below 16 MiB stay out: frame64 gives frames freed there back to its region list,
+ * and random frees there would fragment the list into free memory (bench_frames' workload 2).
+ */
+static void ballast_take(struct tsubject *s)
+{
+    uint64_t n = 0, cap = tsubject_free_frames(s) + 1;
+    ballast = malloc(cap * sizeof(*ballast));
+    if (!ballast) {
+        perror("malloc");
+        exit(2);
+    }
+    main_run.s = s;
+    main_w.cpu = 0;
+    while (s->kind != T_NONE && n < cap && (ballast[n] = tsubject_alloc(s)) != PHYS_NONE)
+        if (smoke)
+            track_alloc(&main_w, ballast[n++]);
+        else
+            n++;
+    qsort(ballast, n, sizeof(*ballast), cmp_pa);
+    uint64_t low = 0;
+    while (low < n && ballast[low] < 16 * MiB)
+        low++;
+    shuffle(ballast + low, n - low);
+    nballast = low + (n - low) / 2;
+    for (uint64_t i = nballast; i < n; i++) {
+        if (smoke)
+            track_free(&main_w, ballast[i]);
+        tsubject_free(s, ballast[i]);
+    }
+    if (is_frame64(s->kind))
+        frame_cache_drain(&s->pool);
+}
+
+/* Gives the ballast back, in address order (the low frames merge into frame64's list). */
+static void ballast_give(struct tsubject *s)
+{
+    qsort(ballast, nballast, sizeof(*ballast), cmp_pa);
+    for (uint64_t i = 0; i < nballast; i++) {
+        if (smoke)
+            track_free(&main_w, ballast[i]);
+        tsubject_free(s, ballast[i]);
+    }
+    if (is_frame64(s->kind))
+        frame_cache_drain(&s->pool);
+    free(ballast);
+    nballast = 0;
 }
 
 /* Runs workload wl at t threads, reps times after a warm-up. Return: median calls/s per thread. */
@@ -148,10 +175,11 @@ static double measure(struct tsubject *s, enum workload wl, unsigned t)
     static struct worker ws[TMAX];
     pthread_t th[TMAX];
     double v[MAXREPS];
-    uint64_t start = tsubject_free_frames(s), share = start / 2 / t;
+    uint64_t start = tsubject_free_frames(s), out = smoke ? tracker_out() : 0;
+    uint64_t active = MIN(MIX_ACTIVE, start / 2 / t); /* d: at most half of what is left */
     uint64_t cap = wl == W_RANDOM ? RANDOM_K
                    : wl == W_PASS ? RING_SIZE
-                   : wl == W_MIX  ? 2 * share
+                   : wl == W_MIX  ? active
                                   : start;
     struct ring *rings = aligned_alloc(64, TMAX / 2 * sizeof(struct ring));
     for (unsigned i = 0; i < t; i++) {
@@ -169,9 +197,8 @@ static double measure(struct tsubject *s, enum workload wl, unsigned t)
                            .w = wl,
                            .nthreads = t,
                            .check = smoke,
-                           .trk = &trk,
                            .n = work_n[wl],
-                           .share = share,
+                           .active = active,
                            .rings = rings};
         for (unsigned i = 0; i < t; i++) {
             ws[i] = (struct worker){.run = &run,
@@ -207,8 +234,8 @@ static double measure(struct tsubject *s, enum workload wl, unsigned t)
         CHECK(tsubject_free_frames(s) == start, "%s, %s, %u threads: %llu frames free, was %llu",
               tkind_name[s->kind], work_name[wl], t, (unsigned long long)tsubject_free_frames(s),
               (unsigned long long)start);
-        CHECK(!smoke || tracker_out() == 0, "%s, %s, %u threads: %llu frames never came back",
-              tkind_name[s->kind], work_name[wl], t, (unsigned long long)tracker_out());
+        CHECK(!smoke || tracker_out() == out, "%s, %s, %u threads: %llu frames never came back",
+              tkind_name[s->kind], work_name[wl], t, (unsigned long long)(tracker_out() - out));
         if (r >= 0)
             v[r] = (double)ops / (double)(t1 - t0) * 1e9 / t;
     }
@@ -245,8 +272,12 @@ static void threads_header(int argc, char **argv)
     printf("load average at start: %s (the machine is shared: other work skews the numbers)\n",
            loadavg());
     printf("map: %llu MiB of RAM (bench_frames' realistic map), arena pre-touched; medians of %d "
-           "repetitions after a warm-up\n\n",
+           "repetitions after a warm-up\n",
            (unsigned long long)(ram / MiB), reps);
+    printf("sizes per thread and repetition: a %llu pairs, b %llu x %d frames, c %llu frames per "
+           "pair, d %llu steps\n",
+           (unsigned long long)work_n[W_LIFO], (unsigned long long)work_n[W_RANDOM], RANDOM_K,
+           (unsigned long long)work_n[W_PASS], (unsigned long long)work_n[W_MIX]);
 }
 
 /* Return: total throughput at t threads over that at 1 thread (0 if either is missing). */
@@ -259,37 +290,43 @@ static double scaling(int wl, int k, unsigned t)
 
 static void threads_table(void)
 {
-    printf("\ncalls per second per thread, in millions (a call is one alloc or one free); "
-           "scaling = total\nthroughput at T threads / at 1 thread\n\n");
-    printf("%-26s %3s |%-21s|%-21s|%-21s| cached\n", "", "", " frame64 cached", " frame64 one lock",
-           " lock-free bitmap");
-    printf("%-26s %3s |", "workload", "T");
+    printf("\nMcalls/s: millions of allocator calls (one alloc or one free) per second per thread; "
+           "scale: total\nthroughput at T threads / at 1 thread; c/b: frame64 cached / lock-free "
+           "bitmap\n\n");
+    printf("%-18s %2s |", "", "");
     for (int k = 0; k < NTKINDS; k++)
-        printf(" %8s %10s |", "Mcalls/s", "scaling");
-    printf(" /bitmap\n");
+        printf(" %-17s|", tkind_name[k]);
+    printf("\n%-18s %2s |", "workload", "T");
+    for (int k = 0; k < NTKINDS; k++)
+        printf(" %8s %7s |", "Mcalls/s", "scale");
+    printf("   c/b\n");
     for (int wl = 0; wl < W_EXHAUST; wl++)
         for (int i = 0; i < nthreads_list; i++) {
             unsigned t = threads[i];
-            printf("%-26s %3u |", work_name[wl], t);
+            printf("%-18s %2u |", work_name[wl], t);
             for (int k = 0; k < NTKINDS; k++)
                 if (have[wl][k][t])
-                    printf(" %8.1f %9.2fx |", result[wl][k][t] / 1e6, scaling(wl, k, t));
+                    printf(" %8.1f %6.2fx |", result[wl][k][t] / 1e6, scaling(wl, k, t));
                 else
-                    printf(" %8s %10s |", "-", "-");
+                    printf(" %8s %7s |", "-", "-");
             if (have[wl][T_CACHED][t] && have[wl][T_LFB][t])
-                printf(" %6.2fx\n", result[wl][T_CACHED][t] / result[wl][T_LFB][t]);
+                printf(" %5.2fx\n", result[wl][T_CACHED][t] / result[wl][T_LFB][t]);
             else
-                printf(" %7s\n", "-");
+                printf(" %6s\n", "-");
         }
-    printf("\nc at 1 thread (and the odd thread out): one thread allocates %d frames, then frees "
-           "them oldest first.\n",
-           RING_SIZE);
+    printf("\na: alloc then free at once. b: %d allocations, then their frees in a shuffled order. "
+           "c: threads in\npairs, one allocates and passes each frame through a %d-slot ring, the "
+           "other frees it; at 1 thread\n(and the odd thread out) one thread allocates %d frames, "
+           "then frees them oldest first. d: main holds\nabout half of memory (random frames); "
+           "each thread allocates or frees (a random frame of its own,\nat most %d) at random. "
+           "harness alone: the same loops with a constant address and no allocator.\n",
+           RANDOM_K, RING_SIZE, RING_SIZE, MIX_ACTIVE);
 }
 
 static void threads_targets(void)
 {
     if (!run_kind[T_CACHED] || !run_kind[T_LOCKED] || !run_kind[T_LFB])
-        return; /* --only: no comparison */
+        return; /* --only without all three: nothing to compare */
     printf("\ntargets%s:\n", smoke ? " -- smoke run, not meaningful" : "");
     double s2 = scaling(W_LIFO, T_CACHED, 2);
     if (s2 > 0)
@@ -322,7 +359,7 @@ static void threads_targets(void)
 /* Parses "cached,locked,bitmap" (some of them) into run_kind. Return: false if malformed. */
 static bool parse_kinds(const char *s)
 {
-    static const char *const word[NTKINDS] = {"cached", "locked", "bitmap"};
+    static const char *const word[NTKINDS] = {"cached", "locked", "bitmap", "harness"};
     memset(run_kind, 0, sizeof(run_kind));
     for (const char *p = s; *p;) {
         size_t len = strcspn(p, ",");
@@ -382,7 +419,7 @@ int main(int argc, char **argv)
                     "always run)\n"
                     "  --reps: measured repetitions per cell (default 5, at most %d)\n"
                     "  --ram-mib: RAM of the map (default 1024)\n"
-                    "  --only: some of cached,locked,bitmap (for profiling)\n",
+                    "  --only: some of cached,locked,bitmap,harness (for profiling)\n",
                     argv[0], TMAX, MAXREPS);
             return 2;
         }
@@ -392,16 +429,23 @@ int main(int argc, char **argv)
     arena_create(map_top(ram));
     arena_prefault(ram);
     if (smoke)
-        tracker_start();
+        tracker_start(ram);
     for (int k = 0; k < NTKINDS; k++)
         for (int wl = 0; wl < NWORK; wl++) {
-            if (!run_kind[k] || (wl == W_EXHAUST && !smoke))
+            if (!run_kind[k] || (wl == W_EXHAUST && (!smoke || k == T_NONE)))
                 continue;
-            tsubject_start(&subject, (enum tkind)k); /* fresh, so d's half is the same for all */
+            tsubject_start(&subject, (enum tkind)k); /* fresh: each cell starts alike */
+            if (wl == W_MIX)
+                ballast_take(&subject);
             for (int i = 0; i < nthreads_list; i++) {
                 result[wl][k][threads[i]] = measure(&subject, (enum workload)wl, threads[i]);
                 have[wl][k][threads[i]] = true;
             }
+            if (wl == W_MIX)
+                ballast_give(&subject);
+            CHECK(main_w.bad == 0 && main_w.dups == 0,
+                  "%s: main's frames: %llu outside free memory, %llu out (or freed) twice",
+                  tkind_name[k], (unsigned long long)main_w.bad, (unsigned long long)main_w.dups);
         }
     arena_destroy();
     threads_table();

@@ -12,12 +12,17 @@
 
 #include "lockfree_bitmap.h"
 
-#define TMAX      CPU_MAX /* threads: each stands for one CPU */
-#define RING_SIZE 256     /* workload c's ring between a producer and its consumer */
-#define RANDOM_K  1024    /* workload b: frames per batch, above any per-CPU cache's size */
+#define TMAX       CPU_MAX /* threads: each stands for one CPU */
+#define RING_SIZE  256     /* workload c's ring between a producer and its consumer */
+#define RANDOM_K   1024    /* workload b: frames per batch, above any per-CPU cache's size */
+#define MIX_ACTIVE 4096    /* workload d: most frames a thread's own random set holds (32 KiB) */
 
-/* The allocators under test. */
-enum tkind { T_CACHED, T_LOCKED, T_LFB, NTKINDS };
+/*
+ * The allocators under test, and the harness alone (T_NONE: an allocation is a constant address,
+ * a free nothing; it shows what the loops, the ring and the machine allow, and how well the
+ * machine itself scales while the benchmark runs).
+ */
+enum tkind { T_CACHED, T_LOCKED, T_LFB, T_NONE, NTKINDS };
 extern const char *const tkind_name[NTKINDS];
 
 /* The workloads; W_EXHAUST runs in --smoke only (a correctness check, not a measurement). */
@@ -33,16 +38,6 @@ struct tsubject {
     struct lf_bitmap lfb;
 };
 
-/*
- * The smoke mode's checker: one bit per frame, set with an atomic or when a frame is handed out
- * (it must have been clear: else the frame was handed out twice) and cleared when it is freed.
- */
-struct tracker {
-    uint64_t *inuse;
-    const uint64_t *allowed; /* frames inside REGION_FREE entries of the original map */
-    uint64_t nframes;
-};
-
 /* Single producer, single consumer; each side keeps its own index in its own cache line. */
 struct ring {
     _Alignas(64) uint64_t head; /* written by the producer */
@@ -55,10 +50,9 @@ struct run {
     struct tsubject *s;
     enum workload w;
     unsigned nthreads;
-    bool check; /* smoke: every handout and free goes through trk */
-    struct tracker *trk;
+    bool check;         /* smoke: every handout and free goes through the checker */
     uint64_t n;         /* per thread: pairs (a), rounds (b), frames per pair (c), steps (d) */
-    uint64_t share;     /* d: frames each thread holds at the start (half of memory in all) */
+    uint64_t active;    /* d: most frames of each thread's random set (it starts half full) */
     struct ring *rings; /* c: one per producer/consumer pair */
     _Alignas(64) unsigned arrived; /* the start barrier */
 };
@@ -68,19 +62,33 @@ struct worker {
     _Alignas(64) struct run *run;
     unsigned cpu;
     uint64_t rng;
-    phys_addr_t *buf;          /* b: the batch; c alone: the ring stand-in; d and exhaust: held */
+    phys_addr_t *buf;          /* b: the batch; c alone: the ring stand-in; d, exhaust: held */
     uint64_t cap;              /* entries of buf */
     uint32_t *perm;            /* b: the order frees follow */
-    uint64_t held;             /* exhaust: frames in buf when done */
+    uint64_t held;             /* d, exhaust: frames in buf */
     uint64_t t0, t1, ops;      /* the timed section and the calls it made */
     uint64_t fails, bad, dups; /* allocations refused; bad frames; twice handed out or freed */
 };
 
+static inline bool is_frame64(enum tkind k)
+{
+    return k == T_CACHED || k == T_LOCKED;
+}
+
 /* pthread entry: names its CPU, waits at the barrier, runs run->w. Return: NULL. */
 void *worker_main(void *arg);
 
-/* The checker's side of a free done outside the workers (exhaustion's frees). */
+/*
+ * The smoke mode's checker (threads_check.c), over the map of ram bytes: frames handed out and
+ * not yet freed, each once. tracker_start() sets it up (every frame in).
+ */
+void tracker_start(uint64_t ram);
+/* After an allocation: pa must be a free frame of the map not out already; else w->bad/dups. */
+void track_alloc(struct worker *w, phys_addr_t pa);
+/* Before its free (so the next owner's track_alloc comes after it): pa must be out. */
 void track_free(struct worker *w, phys_addr_t pa);
+/* Return: frames out. */
+uint64_t tracker_out(void);
 
 /* The allocator's calls, for main's own frees. */
 phys_addr_t tsubject_alloc(struct tsubject *s);
