@@ -41,7 +41,8 @@ set(KERNEL_REQUIRED_FLAGS
 target_compile_options(frame64.elf PRIVATE
   $<$<COMPILE_LANGUAGE:C>:${KERNEL_REQUIRED_FLAGS} -O2 -g -Wall -Wextra -Werror>)
 if(CMAKE_BUILD_TYPE STREQUAL "Debug")
-  target_compile_definitions(frame64.elf PRIVATE $<$<COMPILE_LANGUAGE:C>:FRAME64_DEBUG=1>)
+  target_compile_definitions(frame64.elf PRIVATE $<$<COMPILE_LANGUAGE:C>:FRAME64_DEBUG=1>
+                                                   $<$<COMPILE_LANGUAGE:C>:FRAME64_LOCK_DEBUG=1>)
 endif()
 # Link with ld.lld directly: nothing from the host's toolchain may sneak in.
 set(CMAKE_C_LINK_EXECUTABLE "ld.lld <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>")

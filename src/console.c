@@ -5,13 +5,13 @@
  * console keeps the last LOG_SIZE bytes printed and replays the last screenful of them when the
  * framebuffer console attaches: the boot log shows there too.
  */
-#include <arch/irqlock.h>
+#include <frame64/irqlock.h>
 #include <frame64/console.h>
 #include <frame64/fbcon.h>
 #include <frame64/kprintf.h>
 
 /* One line at a time from one CPU: a lock keeps lines from interleaving once there are more. */
-static struct irqlock lock = IRQLOCK_INIT;
+static struct irqlock lock = IRQLOCK_INIT("console", LOCK_RANK_CONSOLE);
 /* Set on the way down (panic, fatal exception): the lock may be held by the code that died. */
 static bool emergency;
 

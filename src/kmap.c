@@ -5,7 +5,7 @@
  * Caching comes from the PTE's PWT/PCD bits: the PAT is programmed (arch) so that PWT alone means
  * write-combining; PWT|PCD is uncached either way.
  */
-#include <arch/irqlock.h>
+#include <frame64/irqlock.h>
 #include <frame64/arch.h>
 #include <frame64/error.h>
 #include <frame64/kernel.h>
@@ -15,7 +15,7 @@
 #include <frame64/pagetable.h>
 
 static uint64_t next = DEVICE_MAP_BASE;
-static struct irqlock lock = IRQLOCK_INIT; /* next and the window's page tables */
+static struct irqlock lock = IRQLOCK_INIT("kmap", LOCK_RANK_KMAP); /* next and the window's page tables */
 
 static phys_addr_t table_frame(void *ctx)
 {

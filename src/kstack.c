@@ -6,7 +6,7 @@
  * guard page is simply never mapped. Page-table frames under the area are kept once made: there
  * are at most KSTACK_SLOTS slots, so they are bounded (1 PD and 32 PTs for the whole area).
  */
-#include <arch/irqlock.h>
+#include <frame64/irqlock.h>
 #include <frame64/arch.h>
 #include <frame64/error.h>
 #include <frame64/kernel.h>
@@ -20,8 +20,9 @@
 _Static_assert(KSTACK_SLOT_BYTES == KSTACK_SLOT_SIZE, "kstack.h and layout.h disagree");
 
 static const struct kstack *slots[KSTACK_SLOTS];
-static struct irqlock lock = IRQLOCK_INIT;   /* the slot table, from any CPU */
-static struct irqlock tables = IRQLOCK_INIT; /* the area's page tables, from any CPU */
+static struct irqlock lock = IRQLOCK_INIT("kstack slots", LOCK_RANK_KSTACK_SLOTS); /* the slot table, from any CPU */
+static struct irqlock tables =
+    IRQLOCK_INIT("kstack tables", LOCK_RANK_KSTACK_TABLES); /* the area's page tables, from any CPU */
 
 static phys_addr_t table_frame(void *ctx)
 {

@@ -12,7 +12,7 @@
  * which arrives whatever the target is doing (with interrupts off, an ordinary interrupt would
  * wait; two CPUs waiting for each other that way would deadlock).
  */
-#include <arch/irqlock.h>
+#include <frame64/irqlock.h>
 #include <frame64/acpi.h>
 #include <frame64/arch.h>
 #include <frame64/error.h>
@@ -40,7 +40,7 @@ struct slot {
 static struct slot slots[CPU_MAX];
 static const char *const ist_names[3] = {"#DF", "NMI", "#MC"};
 static char stack_names[CPU_MAX][12];
-static struct irqlock flush_lock = IRQLOCK_INIT;
+static struct irqlock flush_lock = IRQLOCK_INIT("shootdown", LOCK_RANK_SHOOTDOWN);
 static struct {
     phys_addr_t pml4;
     uint64_t start, end;
@@ -73,12 +73,12 @@ static void flush_here(void)
         arch_flush_page(va);
 }
 
-/* The NMI handler: a stop, a shootdown, or (neither) a real NMI from the machine. */
+/* The NMI handler: a stop, a shootdown, a frame cache asked for, or a real NMI from the machine. */
 static bool nmi(struct trap_frame *f)
 {
     (void)f;
     struct slot *s = &slots[cpu_index()];
-    bool ours = false;
+    bool ours = frame_cache_nmi(&kernel_frames);
     if (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
         arch_halt(); /* another CPU is going down and reports; this one says nothing */
     uint64_t req = load(&s->flush_req);
@@ -123,6 +123,13 @@ void smp_shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
         }
     }
     irqlock_release(&flush_lock, irq);
+}
+
+/* The frame pool needs CPU cpu's cached frames (a run, exhaustion): its NMI hands them over. */
+static void kick_frames(struct frame_pool *p, unsigned cpu)
+{
+    (void)p;
+    arch_send_nmi(cpu);
 }
 
 void smp_stop_others(void)
@@ -215,6 +222,7 @@ void smp_init(phys_addr_t ap_page)
     static struct acpi_madt m;
     trap_set_handler(2, nmi);
     trap_set_fatal(smp_stop_others);
+    frame_set_kick(&kernel_frames, kick_frames);
     if (read_madt(&m) != K_OK || m.cpus <= 1) {
         kprintf("smp: 1 of 1 CPUs online\n");
         return;

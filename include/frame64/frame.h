@@ -10,9 +10,10 @@
 #ifndef FRAME64_FRAME_H
 #define FRAME64_FRAME_H
 
-#include <frame64/types.h>
+#include <frame64/cpu.h>
+#include <frame64/irqlock.h>
 #include <frame64/region.h>
-#include <arch/irqlock.h>
+#include <frame64/types.h>
 
 /* Frames freed below this go back to the region list (ISA DMA reaches only the first 16 MiB). */
 #define FRAME_ISA_LIMIT (16 * MiB)
@@ -34,7 +35,7 @@ enum frame_flags {
 /* In bytes. RAM only: firmware-reserved and bad ranges (MMIO holes, ROMs) are not counted. */
 struct frame_stats {
     uint64_t total;    /* RAM the region list describes: stacked + unseeded + reserved + in_use */
-    uint64_t stacked;  /* free on the stack */
+    uint64_t stacked;  /* free on the stack or in a per-CPU cache */
     uint64_t unseeded; /* free, not yet seeded (still in the region list or a carved chunk) */
     uint64_t reserved; /* kernel, boot info, modules, low 1 MiB, ACPI, metadata, page tables */
     uint64_t in_use;   /* handed out as single frames or runs */
@@ -52,8 +53,28 @@ struct frame_batch {
 };
 
 /*
+ * Per-CPU caches (src/mm/frame_cache.c): each CPU allocates from and frees into its own cache
+ * with interrupts off and no lock; an empty cache takes FRAME_CACHE_BATCH frames from the stack
+ * under the pool's lock, a full one (FRAME_CACHE_HIGH) gives the oldest batch back. Linux's
+ * per-CPU page lists use 63; the lock is then taken once per 63 operations at worst, and a high
+ * mark of two batches keeps a CPU that alternates around one boundary from refilling and
+ * spilling by turns (docs/frame-allocator.md, "Per-CPU caches", has the measurements).
+ */
+#define FRAME_CACHE_BATCH 63
+#define FRAME_CACHE_HIGH  (2 * FRAME_CACHE_BATCH)
+
+struct frame_cache {
+    _Alignas(64) uint32_t count; /* frames[0..count) are free and this CPU's; the last goes first */
+    uint32_t busy;               /* this CPU is changing the cache: its own NMI must leave it be */
+    uint32_t asked;              /* another CPU wants the frames (set by it, cleared here) */
+    uint32_t handed;             /* frames in handoff[] for the CPU that asked */
+    phys_addr_t frames[FRAME_CACHE_HIGH];
+    phys_addr_t handoff[FRAME_CACHE_HIGH];
+};
+
+/*
  * One pool of frames. Its fields are private to src/mm/frame*.c; they are here so it can be
- * static. The first cache line holds everything the fast paths touch.
+ * static. The first cache line holds the shared stack's fast-path state.
  */
 struct frame_pool {
     _Alignas(64) struct irqlock lock;
@@ -73,6 +94,9 @@ struct frame_pool {
     uint64_t run_stalls; /* run requests refused only because the region list had no room */
     bool list_full;      /* the list had no room for a frame freed below FRAME_ISA_LIMIT: such
                             frames are stacked until a run request or a run free changes it */
+    struct irqlock collect_lock; /* one CPU at a time gathers the caches (frame_cache.c) */
+    void (*kick)(struct frame_pool *p, unsigned cpu); /* frame_set_kick() */
+    struct frame_cache caches[CPU_MAX];
 };
 
 /*
@@ -100,9 +124,9 @@ void frame_free(struct frame_pool *p, phys_addr_t pa);
  * FRAME_ISA_LIMIT first; no ceiling searches top-down.
  *
  * The guarantee: a valid request fails only when the free frames, wherever the pool keeps them
- * (the region list, the seed cursor, the stack), contain no run that satisfies it. When the
- * region list alone cannot serve it, the pool gives the stack's frames below the ceiling back to
- * the list, merged into ranges, and searches again (a drain: O(stacked frames + ranges), memory
+ * (the region list, the seed cursor, the stack, the per-CPU caches), contain no run that
+ * satisfies it. When the region list alone cannot serve it, the pool gathers every CPU's cached
+ * frames onto the stack and gives the stack's frames below the ceiling back to the list, merged into ranges, and searches again (a drain: O(stacked frames + ranges), memory
  * taken only from free frames; docs/frame-allocator.md). The one exception: a region list that
  * cannot grow to record the result (no room and no free memory to move to) makes the drain stop
  * with every frame still stacked; the request then fails and run_stalls counts it.
@@ -136,7 +160,25 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);
  */
 void frame_cache_drain(struct frame_pool *p);
 
-/* Fills s; total == stacked + unseeded + reserved + in_use always holds. */
+/*
+ * How the pool gets another CPU's attention when it needs that CPU's cached frames (a run, a
+ * reclaim, exhaustion): kick(p, cpu) must make CPU cpu call frame_cache_nmi(p) soon, whatever it
+ * is doing -- the kernel sends an NMI. Without a kick (NULL, the default) a CPU hands its frames
+ * over the next time it allocates or frees, which is enough for host threads that keep working.
+ */
+void frame_set_kick(struct frame_pool *p, void (*kick)(struct frame_pool *p, unsigned cpu));
+
+/*
+ * The kick's other half, on the CPU kicked (in its NMI handler): hands this CPU's cached frames
+ * to the CPU that asked, unless this CPU is in the middle of changing its cache, in which case
+ * it does so as soon as it is done. Touches no lock. Return: whether a CPU had asked.
+ */
+bool frame_cache_nmi(struct frame_pool *p);
+
+/*
+ * Fills s; total == stacked + unseeded + reserved + in_use always holds. Frames in per-CPU caches
+ * count as stacked (free); while other CPUs allocate, their caches are read as they are.
+ */
 void frame_get_stats(struct frame_pool *p, struct frame_stats *s);
 
 /* Prints a one-line summary ("frames: 8 GiB total, 7.9 GiB free (...), ...") with kprintf. */

@@ -14,6 +14,7 @@ enum frame_where {
     FRAME_WHERE_UNSEEDED,   /* REGION_FREE in the list: never seeded (or given back to the list) */
     FRAME_WHERE_CURSOR,     /* carved for the stack, not yet handed out by the seed cursor */
     FRAME_WHERE_STACKED,    /* free, on the stack */
+    FRAME_WHERE_CACHED,     /* free, in a CPU's frame cache (or being handed from one) */
     FRAME_WHERE_HANDED_OUT, /* REGION_FRAMES, neither stacked nor in the cursor: frame_alloc() gave
                                it */
     FRAME_WHERE_RUN,   /* REGION_DMA: part of a run handed out by frame_alloc_run()/dma_alloc() */

@@ -14,7 +14,11 @@
  * the region list, so low memory stays contiguous for ISA DMA. Runs are the region list's job
  * (src/mm/frame_run.c), and src/mm/frame_drain.c gives stacked frames back to it for them.
  *
- * Everything is under one irqlock; it is released before any panic so host tests can go on.
+ * In front of the stack, each CPU has a cache of free frames (src/mm/frame_cache.c): frame_alloc()
+ * and frame_free() below touch only the current CPU's cache, with interrupts off and no lock, and
+ * go to the stack under its lock only a batch at a time (FRAME_NOCACHE: every call, to compare).
+ * The stack, the cursor and the region list are under the pool's lock; it is released before any
+ * panic so host tests can go on.
  */
 #include <frame64/error.h>
 #include <frame64/frame.h>
@@ -27,8 +31,7 @@
 
 _Static_assert(sizeof(struct frame_batch) == PAGE_SIZE, "a batch must fill exactly one frame");
 
-#define FRAME_DEBUG_FLAGS (FRAME_CHECK | FRAME_POISON)
-#define FRAME_ALL_FLAGS   (FRAME_CHECK | FRAME_POISON | FRAME_LINKED | FRAME_NOCACHE)
+#define FRAME_ALL_FLAGS (FRAME_CHECK | FRAME_POISON | FRAME_LINKED | FRAME_NOCACHE)
 
 int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags)
 {
@@ -38,7 +41,12 @@ int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags
         kprintf("frame_init: unknown flags 0x%x\n", flags & ~FRAME_ALL_FLAGS);
         return K_EINVAL;
     }
-    *p = (struct frame_pool){.lock = IRQLOCK_INIT, .flags = flags, .head = PHYS_NONE};
+    *p = (struct frame_pool){
+        .lock = IRQLOCK_INIT("frame pool", LOCK_RANK_FRAME_POOL),
+        .collect_lock = IRQLOCK_INIT("frame caches", LOCK_RANK_FRAME_COLLECT),
+        .flags = flags,
+        .head = PHYS_NONE,
+    };
     p->regions = regions;
     /* Frames only ever come from free ranges, so the highest of them bounds every valid free. */
     region_for_each(regions, r)
@@ -94,49 +102,75 @@ static inline phys_addr_t seed_take(struct frame_pool *p)
     return p->seed_next;
 }
 
-/* Everything frame_alloc() does beyond its fast path. Releases the lock. */
-static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, uint64_t irq)
+phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src)
 {
     struct frame_batch *b = p->top;
-    enum frame_source src;
     phys_addr_t pa;
 
     if (b && !(p->flags & FRAME_LINKED) && b->count != 0) {
         pa = b->frames[--b->count];
-        src = FRAME_FROM_SLOT;
+        *src = FRAME_FROM_SLOT;
     } else if (b) { /* batch empty (or linked): hand out the head frame itself */
         pa = p->head;
         p->head = b->next;
         p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
         p->batches--;
-        src = FRAME_FROM_HEAD;
+        *src = FRAME_FROM_HEAD;
     } else {
         pa = seed_take(p);
-        src = FRAME_FROM_SEED;
-        if (pa == PHYS_NONE) {
-            irqlock_release(&p->lock, irq);
-            return PHYS_NONE;
-        }
-        p->seeded++;
+        *src = FRAME_FROM_SEED;
+        if (pa != PHYS_NONE)
+            p->seeded++;
     }
-    if (p->flags & FRAME_DEBUG_FLAGS)
+    return pa;
+}
+
+/* Everything the locked path of frame_alloc() does beyond its fast path. Releases the lock. */
+static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, uint64_t irq)
+{
+    enum frame_source src;
+    phys_addr_t pa = frame_pool_pop(p, &src);
+    if (pa != PHYS_NONE && (p->flags & FRAME_DEBUG_FLAGS))
         frame_check_alloc(p, pa, src, irq);
     irqlock_release(&p->lock, irq);
     return pa;
 }
 
-phys_addr_t frame_alloc(struct frame_pool *p)
+/* frame_alloc() straight from the stack, under the lock (FRAME_NOCACHE). */
+static inline phys_addr_t pool_alloc(struct frame_pool *p)
 {
     uint64_t irq = irqlock_acquire(&p->lock);
     struct frame_batch *b = p->top;
 
-    /* The fast path (batched, no checks): the last entry of the head batch. No calls. */
-    if (p->flags == 0 && b && b->count != 0) {
+    /* The stack's fast path (batched, no checks): the last entry of the head batch. */
+    if (p->flags == FRAME_NOCACHE && b && b->count != 0) {
         phys_addr_t pa = b->frames[--b->count];
         irqlock_release(&p->lock, irq);
         return pa;
     }
     return alloc_slow(p, irq);
+}
+
+phys_addr_t frame_alloc(struct frame_pool *p)
+{
+    uint64_t irq = arch_irq_save();
+    struct frame_cache *c = &p->caches[arch_cpu_index()];
+    phys_addr_t pa;
+
+    /* The fast path (no checks): the last frame of this CPU's cache. No lock, no atomic. */
+    frame_cache_enter(c); /* before count is read: an NMI may empty the cache until then */
+    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    if (p->flags == 0 && n != 0) {
+        pa = c->frames[n - 1];
+        __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
+    } else if (p->flags & FRAME_NOCACHE) {
+        pa = pool_alloc(p);
+    } else {
+        pa = frame_cache_alloc_slow(p, c);
+    }
+    frame_cache_leave(c);
+    arch_irq_restore(irq);
+    return pa;
 }
 
 phys_addr_t frame_alloc_zeroed(struct frame_pool *p)
@@ -188,7 +222,7 @@ static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t
     return true;
 }
 
-/* Everything frame_free() does beyond its fast path. Releases the lock. */
+/* Everything the locked path of frame_free() does beyond its fast path. Releases the lock. */
 static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
     /* The cheap checks stay on in release: a bad address on the stack would corrupt memory. */
@@ -205,19 +239,40 @@ static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_
     irqlock_release(&p->lock, irq);
 }
 
-void frame_free(struct frame_pool *p, phys_addr_t pa)
+void frame_pool_free(struct frame_pool *p, phys_addr_t pa)
 {
     uint64_t irq = irqlock_acquire(&p->lock);
     struct frame_batch *b = p->top;
 
-    /* The fast path (batched, no checks): a valid frame above the ISA limit, room in the head. */
-    if (p->flags == 0 && b && b->count < FRAME_BATCH_MAX && IS_ALIGNED(pa, PAGE_SIZE) &&
-        pa >= FRAME_ISA_LIMIT && pa < p->end) {
+    /* The stack's fast path (batched, no checks): a frame above the ISA limit, room in the head. */
+    if ((p->flags & ~FRAME_NOCACHE) == 0 && b && b->count < FRAME_BATCH_MAX &&
+        IS_ALIGNED(pa, PAGE_SIZE) && pa >= FRAME_ISA_LIMIT && pa < p->end) {
         b->frames[b->count++] = pa;
         irqlock_release(&p->lock, irq);
         return;
     }
     free_slow(p, pa, irq);
+}
+
+void frame_free(struct frame_pool *p, phys_addr_t pa)
+{
+    uint64_t irq = arch_irq_save();
+    struct frame_cache *c = &p->caches[arch_cpu_index()];
+
+    /* The fast path (no checks): a valid frame above the ISA limit, room in this CPU's cache. */
+    frame_cache_enter(c);
+    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    if (p->flags == 0 && n < FRAME_CACHE_HIGH && IS_ALIGNED(pa, PAGE_SIZE) &&
+        pa >= FRAME_ISA_LIMIT && pa < p->end) {
+        c->frames[n] = pa;
+        __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);
+    } else if (p->flags & FRAME_NOCACHE) {
+        frame_pool_free(p, pa);
+    } else {
+        frame_cache_free_slow(p, c, pa);
+    }
+    frame_cache_leave(c);
+    arch_irq_restore(irq);
 }
 
 void frame_get_stats(struct frame_pool *p, struct frame_stats *s)
@@ -240,11 +295,12 @@ void frame_get_stats(struct frame_pool *p, struct frame_stats *s)
      * out are our own counters, so the sum only adds up if they agree with the list's
      * REGION_FRAMES bytes.
      */
+    uint64_t free = frame_stacked(p) + frame_caches_held(p);
     s->total = total;
-    s->stacked = frame_stacked(p) * PAGE_SIZE;
+    s->stacked = free * PAGE_SIZE;
     s->unseeded = by_tag[REGION_FREE] + (p->seed_next - p->seed_base);
     s->reserved = total - by_tag[REGION_FREE] - by_tag[REGION_FRAMES] - by_tag[REGION_DMA];
-    s->in_use = (p->seeded - frame_stacked(p)) * PAGE_SIZE + by_tag[REGION_DMA];
+    s->in_use = (p->seeded - free) * PAGE_SIZE + by_tag[REGION_DMA];
     irqlock_release(&p->lock, irq);
 }
 
@@ -263,7 +319,3 @@ void frame_print_stats(struct frame_pool *p)
             kformat_size(in_use, sizeof(in_use), s.in_use));
 }
 
-void frame_cache_drain(struct frame_pool *p)
-{
-    (void)p;
-}

@@ -120,5 +120,56 @@ void frame_bad_free(struct frame_pool *p, phys_addr_t pa)
         panic("frame_free(0x%lx): never allocated: the seed cursor has not handed it out yet", pa);
     /* Ours and handed out before: without the FRAME_CHECK bitmap we cannot say more. */
     panic("frame_free(0x%lx): %s", pa,
-          p->inuse ? "double free: already on the free stack" : "not a frame from frame_alloc");
+          p->inuse ? "double free: already free (on the stack or in a CPU's cache)"
+                   : "not a frame from frame_alloc");
+}
+
+void frame_check_refill(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
+{
+    if ((p->flags & FRAME_CHECK) && (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end)) {
+        irqlock_release(&p->lock, irq);
+        panic("frame_alloc: free stack corrupted: it held 0x%lx, which is %s", pa,
+              IS_ALIGNED(pa, PAGE_SIZE) ? "outside RAM" : "misaligned");
+    }
+    if ((p->flags & FRAME_CHECK) && frame_inuse_test(p, pa)) {
+        irqlock_release(&p->lock, irq);
+        panic("frame_alloc: 0x%lx is %s but already in use (free stack corrupted)", pa,
+              src == FRAME_FROM_SEED ? "in the seed chunk" : "on the free stack");
+    }
+    if ((p->flags & FRAME_POISON) && src == FRAME_FROM_SLOT)
+        p->top->frames[p->top->count] = FRAME_POISON_WORD; /* the emptied slot, for the next check */
+}
+
+void frame_check_handout(struct frame_pool *p, phys_addr_t pa, enum frame_source src)
+{
+    if ((p->flags & FRAME_CHECK) && frame_inuse_set(p, pa, true))
+        panic("frame_alloc: 0x%lx is in CPU %u's frame cache but already in use (cache "
+              "corrupted)",
+              pa, arch_cpu_index());
+    if ((p->flags & FRAME_POISON) && src != FRAME_FROM_SEED) {
+        uint64_t bad = poison_find(pa, src == FRAME_FROM_HEAD ? FRAME_HEADER_BYTES : 0);
+        if (bad < PAGE_SIZE)
+            panic("frame_alloc: 0x%lx was written after it was freed: byte at offset %lu "
+                  "(0x%lx) is 0x%02x, not 0x%02x",
+                  pa, bad, pa + bad, ((const uint8_t *)phys_to_virt(pa))[bad], FRAME_POISON_BYTE);
+    }
+}
+
+void frame_check_cached_free(struct frame_pool *p, phys_addr_t pa)
+{
+    /* Whichever CPU's cache or stack holds the frame, its bit is clear: a second free sees it. */
+    if ((p->flags & FRAME_CHECK) && !frame_inuse_set(p, pa, false))
+        frame_bad_free(p, pa);
+    if (p->flags & FRAME_POISON)
+        memset(phys_to_virt(pa), FRAME_POISON_BYTE, PAGE_SIZE);
+}
+
+phys_addr_t frame_check_restack(struct frame_pool *p, phys_addr_t entry)
+{
+    phys_addr_t pa = entry & ~FRAME_CACHED_SOURCE;
+    enum frame_source src = (enum frame_source)(entry & FRAME_CACHED_SOURCE);
+    if ((p->flags & FRAME_POISON) && src != FRAME_FROM_SLOT)
+        memset(phys_to_virt(pa), FRAME_POISON_BYTE,
+               src == FRAME_FROM_HEAD ? FRAME_HEADER_BYTES : PAGE_SIZE);
+    return pa;
 }

@@ -10,6 +10,8 @@
 #include <frame64/frame.h>
 #include <frame64/phys.h>
 
+#define FRAME_DEBUG_FLAGS (FRAME_CHECK | FRAME_POISON)
+
 /* A frame handed out as the head of the stack keeps count/next in these first bytes. */
 #define FRAME_HEADER_BYTES offsetof(struct frame_batch, frames)
 
@@ -22,16 +24,29 @@ enum frame_source {
     FRAME_FROM_SEED, /* the seed cursor: never freed, so never poisoned */
 };
 
+/*
+ * The FRAME_CHECK bitmap is changed atomically: CPUs allocating from their caches set and clear
+ * bits of the same word without the pool's lock.
+ */
 static inline bool frame_inuse_test(const struct frame_pool *p, phys_addr_t pa)
 {
     uint64_t i = pa >> PAGE_SHIFT;
-    return (p->inuse[i >> 6] >> (i & 63)) & 1;
+    return (__atomic_load_n(&p->inuse[i >> 6], __ATOMIC_RELAXED) >> (i & 63)) & 1;
 }
 
 static inline void frame_inuse_flip(struct frame_pool *p, phys_addr_t pa)
 {
     uint64_t i = pa >> PAGE_SHIFT;
-    p->inuse[i >> 6] ^= (uint64_t)1 << (i & 63);
+    __atomic_fetch_xor(&p->inuse[i >> 6], (uint64_t)1 << (i & 63), __ATOMIC_RELAXED);
+}
+
+/* Sets (on) or clears pa's bit. Return: what the bit was. */
+static inline bool frame_inuse_set(struct frame_pool *p, phys_addr_t pa, bool on)
+{
+    uint64_t i = pa >> PAGE_SHIFT, bit = (uint64_t)1 << (i & 63);
+    uint64_t old = on ? __atomic_fetch_or(&p->inuse[i >> 6], bit, __ATOMIC_RELAXED)
+                      : __atomic_fetch_and(&p->inuse[i >> 6], ~bit, __ATOMIC_RELAXED);
+    return old & bit;
 }
 
 /*
@@ -64,13 +79,56 @@ static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
 }
 
 /*
- * Where per-CPU frame caches, once they exist, give their frames back to the shared stack: a
- * drain must see every free frame, so it calls this first (lock held). Nothing to do today.
+ * The per-CPU caches' side of the fast paths (src/mm/frame.c). busy is read only by this CPU's
+ * own NMI handler (frame_cache_nmi()), so ordering it against the cache needs no fence, only
+ * that the compiler keeps the order.
  */
-static inline void frame_caches_flush(struct frame_pool *p)
+static inline void frame_cache_enter(struct frame_cache *c)
 {
-    (void)p;
+    __atomic_store_n(&c->busy, 1, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
+
+void frame_cache_hand_over(struct frame_cache *c);
+
+/* Done changing the cache: hand it over if another CPU asked meanwhile (its NMI left it be). */
+static inline void frame_cache_leave(struct frame_cache *c)
+{
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    __atomic_store_n(&c->busy, 0, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&c->asked, __ATOMIC_ACQUIRE))
+        frame_cache_hand_over(c);
+}
+
+/*
+ * In debug pools (FRAME_POISON) a cached entry's low bits say how far the frame is poisoned:
+ * its enum frame_source when it left the stack (a head frame keeps its links, a seeded one was
+ * never poisoned). Pools without checks store plain addresses.
+ */
+#define FRAME_CACHED_SOURCE 3ull
+
+/* frame_alloc() with the cache empty or checks on. */
+phys_addr_t frame_cache_alloc_slow(struct frame_pool *p, struct frame_cache *c);
+
+/* frame_free() with the cache full, checks on, or a frame the cache does not take. */
+void frame_cache_free_slow(struct frame_pool *p, struct frame_cache *c, phys_addr_t pa);
+
+/*
+ * Moves every CPU's cached frames onto the shared stack (this CPU's directly, the others' by
+ * asking and kicking them). Call inside frame_cache_enter() on this CPU, without the pool's lock.
+ * Return: whether any frame moved.
+ */
+bool frame_caches_collect(struct frame_pool *p);
+
+/* Frames the caches hold (handed over and not yet collected included), read as they are now. */
+uint64_t frame_caches_held(const struct frame_pool *p);
+
+/* The next free frame of the shared stack or the seed cursor (lock held), no checks. */
+phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src);
+
+/* frame_free() on the shared stack under the lock, every check included (FRAME_NOCACHE, low frames). */
+void frame_pool_free(struct frame_pool *p, phys_addr_t pa);
 
 /* The widest slice one drain round collects (what one directory frame of bitmap leaves covers). */
 #define FRAME_DRAIN_SPAN (64 * GiB)
@@ -110,6 +168,18 @@ void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source s
 
 /* Debug checks on a frame being freed (lock held), then poisons it. Releases the lock to panic. */
 void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq);
+
+/* Checks on a frame moving from the stack to a cache (lock held): see frame_check.c. */
+void frame_check_refill(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq);
+
+/* Checks on a frame handed out of a cache (no lock): the in-use bit, the poison. */
+void frame_check_handout(struct frame_pool *p, phys_addr_t pa, enum frame_source src);
+
+/* Checks on a frame freed into a cache (no lock), then poisons it. */
+void frame_check_cached_free(struct frame_pool *p, phys_addr_t pa);
+
+/* A cached entry going back to the stack (lock held): its frame, poisoned all through again. */
+phys_addr_t frame_check_restack(struct frame_pool *p, phys_addr_t entry);
 
 /* Says what is wrong with freeing pa and panics. Call with the lock released. */
 __attribute__((noreturn)) void frame_bad_free(struct frame_pool *p, phys_addr_t pa);

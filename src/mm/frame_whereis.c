@@ -2,8 +2,9 @@
 /*
  * frame_whereis() (include/frame64/frame_whereis.h). It reads the pool through the fields that
  * include/frame64/frame.h documents and no others: lock, flags (FRAME_LINKED), head, batches,
- * seed_base/seed_next and regions, and the free stack's struct frame_batch (count, next,
- * frames[]). Should the pool's internals change, this file is the one to follow them.
+ * seed_base/seed_next, regions and caches, the free stack's struct frame_batch (count, next,
+ * frames[]) and struct frame_cache (count, frames[], handed, handoff[]; entries may carry debug
+ * bits below the page boundary). Should the pool's internals change, this file is the one to follow them.
  */
 #include <frame64/frame_whereis.h>
 #include <frame64/phys.h>
@@ -21,6 +22,26 @@ static bool stacked(const struct frame_pool *p, phys_addr_t pa)
                 if (b->frames[i] == pa)
                     return true;
         h = b->next;
+    }
+    return false;
+}
+
+/*
+ * Whether pa is in a CPU's cache. Other CPUs change theirs without a lock: the answer is what
+ * the caches held a moment ago, which is what a person asking wants.
+ */
+static bool cached(const struct frame_pool *p, phys_addr_t pa)
+{
+    for (unsigned i = 0; i < CPU_MAX; i++) {
+        const struct frame_cache *c = &p->caches[i];
+        uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+        uint32_t h = __atomic_load_n(&c->handed, __ATOMIC_RELAXED);
+        for (uint32_t j = 0; j < n && j < FRAME_CACHE_HIGH; j++)
+            if ((c->frames[j] & ~(phys_addr_t)(PAGE_SIZE - 1)) == pa)
+                return true;
+        for (uint32_t j = 0; j < h && j < FRAME_CACHE_HIGH; j++)
+            if ((c->handoff[j] & ~(phys_addr_t)(PAGE_SIZE - 1)) == pa)
+                return true;
     }
     return false;
 }
@@ -43,6 +64,8 @@ enum frame_where frame_whereis(struct frame_pool *p, phys_addr_t pa)
         w = FRAME_WHERE_CURSOR;
     else if (stacked(p, pa))
         w = FRAME_WHERE_STACKED;
+    else if (cached(p, pa))
+        w = FRAME_WHERE_CACHED;
     else
         w = FRAME_WHERE_HANDED_OUT;
     irqlock_release(&p->lock, irq);
@@ -60,6 +83,8 @@ const char *frame_where_name(enum frame_where w)
         return "free, carved for the stack but not yet handed out";
     case FRAME_WHERE_STACKED:
         return "free, on the free stack";
+    case FRAME_WHERE_CACHED:
+        return "free, in a CPU's frame cache";
     case FRAME_WHERE_HANDED_OUT:
         return "handed out as a single frame";
     case FRAME_WHERE_RUN:

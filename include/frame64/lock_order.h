@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Every lock of the kernel in the one order a CPU may take them: while holding a lock, only
+ * locks further down this list. The list is the nesting the code does (a kernel stack's page
+ * tables need frames and a shootdown; the frame pool prints; the console takes nothing).
+ * FRAME64_LOCK_DEBUG checks it on every acquisition (include/frame64/irqlock.h).
+ */
+#ifndef FRAME64_LOCK_ORDER_H
+#define FRAME64_LOCK_ORDER_H
+
+enum lock_rank {
+    LOCK_RANK_KSTACK_SLOTS = 10,  /* src/kstack.c: the slot table */
+    LOCK_RANK_KSTACK_TABLES = 20, /* src/kstack.c: the stack area's page tables */
+    LOCK_RANK_KMAP = 30,          /* src/kmap.c: the device window */
+    LOCK_RANK_SHOOTDOWN = 40,     /* src/smp.c: one TLB shootdown at a time */
+    LOCK_RANK_FRAME_COLLECT = 50, /* src/mm/frame_cache.c: one collector of per-CPU caches */
+    LOCK_RANK_FRAME_POOL = 60,    /* src/mm/frame.c: a pool and the region list under it */
+    LOCK_RANK_CONSOLE = 70,       /* src/console.c: kprintf, taken under any other */
+    LOCK_RANK_TEST = 100,         /* host tests of the lock itself */
+};
+
+#endif

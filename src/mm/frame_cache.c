@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Per-CPU frame caches (docs/frame-allocator.md, "Per-CPU caches"), in front of the shared
+ * stack the way Linux's per-CPU page lists are: the fast paths in src/mm/frame.c pop and push
+ * this CPU's cache with interrupts off and neither a lock nor an atomic read-modify-write; what
+ * is here runs once per FRAME_CACHE_BATCH operations, or when checks are on, or when the frames
+ * parked in caches are needed elsewhere.
+ *
+ * Only a cache's CPU ever touches its frames[]. Another CPU that needs them (for a run, a
+ * reclaim, or because memory ran out) sets the cache's asked flag and kicks the CPU (an NMI in
+ * the kernel); the owner copies its frames into handoff[] and clears asked with a release store,
+ * and the asker, having seen asked clear with an acquire load, pushes them onto the stack. The
+ * owner does this in its NMI handler unless the NMI interrupted it changing its cache (busy);
+ * then frame_cache_leave() does it a few instructions later. Handing over takes no lock, so an
+ * NMI can never wait for a lock its own CPU holds. One CPU at a time collects (collect_lock),
+ * and while it waits for that lock a CPU hands over its own cache when asked, so two collectors
+ * cannot wait for each other.
+ */
+#include <frame64/frame.h>
+#include <frame64/kprintf.h>
+#include <frame64/kstring.h>
+#include <frame64/panic.h>
+
+#include "frame_internal.h"
+
+/* How long a collector waits for a CPU to hand its cache over (spins of arch_relax()). */
+#define FRAME_CACHE_WAIT (1u << 24)
+
+static uint32_t load(const uint32_t *v)
+{
+    return __atomic_load_n(v, __ATOMIC_ACQUIRE);
+}
+
+void frame_cache_hand_over(struct frame_cache *c)
+{
+    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    memcpy(c->handoff, c->frames, n * sizeof(c->frames[0]));
+    __atomic_store_n(&c->count, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->handed, n, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->asked, 0, __ATOMIC_RELEASE); /* publishes handoff[] and handed */
+}
+
+bool frame_cache_nmi(struct frame_pool *p)
+{
+    struct frame_cache *c = &p->caches[arch_cpu_index()];
+    if (!load(&c->asked))
+        return false;
+    if (!__atomic_load_n(&c->busy, __ATOMIC_RELAXED))
+        frame_cache_hand_over(c);
+    return true; /* busy: frame_cache_leave() hands over when the CPU is done */
+}
+
+void frame_set_kick(struct frame_pool *p, void (*kick)(struct frame_pool *p, unsigned cpu))
+{
+    p->kick = kick;
+}
+
+uint64_t frame_caches_held(const struct frame_pool *p)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < CPU_MAX; i++)
+        n += __atomic_load_n(&p->caches[i].count, __ATOMIC_RELAXED) +
+             __atomic_load_n(&p->caches[i].handed, __ATOMIC_RELAXED);
+    return n;
+}
+
+/* Pushes n cached entries onto the shared stack (lock held). */
+static void restack(struct frame_pool *p, const phys_addr_t *e, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        frame_stack_push(p, p->flags & FRAME_POISON ? frame_check_restack(p, e[i]) : e[i]);
+}
+
+/*
+ * Refills c with up to FRAME_CACHE_BATCH frames from the stack (or the cursor), so that the
+ * frame the stack would have handed out next is the cache's next too. Return: how many came.
+ */
+static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
+{
+    phys_addr_t got[FRAME_CACHE_BATCH];
+    uint32_t n = 0;
+    uint64_t irq = irqlock_acquire(&p->lock);
+    for (enum frame_source src; n < FRAME_CACHE_BATCH; n++) {
+        phys_addr_t pa = frame_pool_pop(p, &src);
+        if (pa == PHYS_NONE)
+            break;
+        if (p->flags & FRAME_DEBUG_FLAGS)
+            frame_check_refill(p, pa, src, irq);
+        got[n] = p->flags & FRAME_POISON ? pa | src : pa;
+    }
+    irqlock_release(&p->lock, irq);
+    for (uint32_t i = 0; i < n; i++)
+        c->frames[i] = got[n - 1 - i];
+    __atomic_store_n(&c->count, n, __ATOMIC_RELAXED);
+    return n;
+}
+
+/* Gives the oldest FRAME_CACHE_BATCH frames of a full cache back to the stack. */
+static void spill(struct frame_pool *p, struct frame_cache *c)
+{
+    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    uint64_t irq = irqlock_acquire(&p->lock);
+    restack(p, c->frames, FRAME_CACHE_BATCH);
+    irqlock_release(&p->lock, irq);
+    memmove(c->frames, c->frames + FRAME_CACHE_BATCH,
+            (n - FRAME_CACHE_BATCH) * sizeof(c->frames[0]));
+    __atomic_store_n(&c->count, n - FRAME_CACHE_BATCH, __ATOMIC_RELAXED);
+}
+
+phys_addr_t frame_cache_alloc_slow(struct frame_pool *p, struct frame_cache *c)
+{
+    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    if (n == 0 && (n = refill(p, c)) == 0) {
+        /* Out of memory here; other CPUs' caches may still hold some. */
+        if (!frame_caches_collect(p) || (n = refill(p, c)) == 0)
+            return PHYS_NONE;
+    }
+    phys_addr_t e = c->frames[n - 1];
+    __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
+    phys_addr_t pa = e & ~FRAME_CACHED_SOURCE;
+    if (p->flags & FRAME_DEBUG_FLAGS)
+        frame_check_handout(p, pa, (enum frame_source)(e & FRAME_CACHED_SOURCE));
+    return pa;
+}
+
+void frame_cache_free_slow(struct frame_pool *p, struct frame_cache *c, phys_addr_t pa)
+{
+    /* Low frames go back to the region list, bad ones are reported: the stack's path does both. */
+    if (!IS_ALIGNED(pa, PAGE_SIZE) || pa < FRAME_ISA_LIMIT || pa >= p->end) {
+        frame_pool_free(p, pa);
+        return;
+    }
+    if (p->flags & FRAME_DEBUG_FLAGS)
+        frame_check_cached_free(p, pa);
+    if (__atomic_load_n(&c->count, __ATOMIC_RELAXED) == FRAME_CACHE_HIGH)
+        spill(p, c);
+    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    c->frames[n] = pa; /* poisoned all through: FRAME_FROM_SLOT, 0 */
+    __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);
+}
+
+/* Takes what c handed over onto the stack (lock held). Return: how many frames. */
+static uint32_t take_handed(struct frame_pool *p, struct frame_cache *c)
+{
+    if (load(&c->asked))
+        return 0; /* asked, not answered yet: handoff[] is not ours to read */
+    uint32_t n = __atomic_load_n(&c->handed, __ATOMIC_RELAXED);
+    restack(p, c->handoff, n);
+    __atomic_store_n(&c->handed, 0, __ATOMIC_RELAXED);
+    return n;
+}
+
+bool frame_caches_collect(struct frame_pool *p)
+{
+    if (p->flags & FRAME_NOCACHE)
+        return false;
+    unsigned self = arch_cpu_index();
+    struct frame_cache *own = &p->caches[self];
+    uint64_t irq, moved = 0;
+    while (!irqlock_try_acquire(&p->collect_lock, &irq)) {
+        if (load(&own->asked)) /* the collector may be waiting for this CPU */
+            frame_cache_hand_over(own);
+        arch_relax();
+    }
+    if (load(&own->asked)) /* by a collector that stopped waiting */
+        frame_cache_hand_over(own);
+    /* Left over from a collector that stopped waiting: handoff[] must be empty to ask again. */
+    uint64_t lock = irqlock_acquire(&p->lock);
+    for (unsigned i = 0; i < CPU_MAX; i++)
+        moved += take_handed(p, &p->caches[i]);
+    irqlock_release(&p->lock, lock);
+
+    bool asked[CPU_MAX] = {false};
+    for (unsigned i = 0; i < CPU_MAX; i++) {
+        struct frame_cache *c = &p->caches[i];
+        if (i == self || (!load(&c->asked) && !__atomic_load_n(&c->count, __ATOMIC_RELAXED)))
+            continue;
+        asked[i] = true;
+        __atomic_store_n(&c->asked, 1, __ATOMIC_SEQ_CST);
+        if (p->kick)
+            p->kick(p, i);
+    }
+    for (unsigned i = 0; i < CPU_MAX; i++) {
+        uint32_t spins = 0;
+        while (asked[i] && load(&p->caches[i].asked) && ++spins < FRAME_CACHE_WAIT)
+            arch_relax();
+        if (spins == FRAME_CACHE_WAIT)
+            kprintf("frame: CPU %u has not handed over its cached frames; going on without them\n",
+                    i);
+    }
+
+    lock = irqlock_acquire(&p->lock);
+    for (unsigned i = 0; i < CPU_MAX; i++)
+        moved += take_handed(p, &p->caches[i]);
+    uint32_t n = __atomic_load_n(&own->count, __ATOMIC_RELAXED);
+    restack(p, own->frames, n);
+    __atomic_store_n(&own->count, 0, __ATOMIC_RELAXED);
+    moved += n;
+    irqlock_release(&p->lock, lock);
+    irqlock_release(&p->collect_lock, irq);
+    return moved != 0;
+}
+
+void frame_cache_drain(struct frame_pool *p)
+{
+    uint64_t irq = arch_irq_save();
+    struct frame_cache *c = &p->caches[arch_cpu_index()];
+    frame_cache_enter(c);
+    if (load(&c->asked))
+        frame_cache_hand_over(c); /* a collector is waiting for these: they are its now */
+    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    uint64_t lock = irqlock_acquire(&p->lock);
+    restack(p, c->frames, n);
+    irqlock_release(&p->lock, lock);
+    __atomic_store_n(&c->count, 0, __ATOMIC_RELAXED);
+    frame_cache_leave(c);
+    arch_irq_restore(irq);
+}
