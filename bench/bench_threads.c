@@ -27,16 +27,10 @@ const char *const tkind_name[NTKINDS] = {"frame64 cached", "frame64 one lock", "
 const char *const work_name[NWORK] = {"a LIFO pairs", "b random order", "c here, free there",
                                       "d 50% mix", "exhaustion"};
 
-/* Per thread and repetition: pairs (a), rounds of RANDOM_K (b), frames per pair (c), steps (d). */
-static uint64_t work_n[NWORK] = {4000000, 2000, 2000000, 4000000, 0};
-static uint64_t ram = 1 * GiB;
-static int reps = 5;
-static unsigned threads[TMAX];
-static int nthreads_list;
-static bool run_kind[NTKINDS] = {true, true, true, true};
-
-static double result[NWORK][NTKINDS][TMAX + 1]; /* median calls/s per thread */
-static bool have[NWORK][NTKINDS][TMAX + 1];
+struct tsetup ts = {.ram = 1 * GiB,
+                    .n = {4000000, 2000, 2000000, 4000000, 0},
+                    .reps = 5,
+                    .kinds = {true, true, true, true}};
 
 #define WARM_FRAMES 4096
 
@@ -49,8 +43,8 @@ static uint64_t nballast;
 static void tsubject_start(struct tsubject *s, enum tkind k)
 {
     s->kind = k;
-    map_build(&s->list, s->entries, ARRAY_SIZE(s->entries), ram);
-    region_set_grow_limit(&s->list, map_top(ram));
+    map_build(&s->list, s->entries, ARRAY_SIZE(s->entries), ts.ram);
+    region_set_grow_limit(&s->list, map_top(ts.ram));
     int err = K_OK;
     if (k == T_LFB) {
         uint64_t bytes = lfb_storage_bytes(&s->list);
@@ -190,14 +184,14 @@ static double measure(struct tsubject *s, enum workload wl, unsigned t)
             exit(2);
         }
     }
-    int nreps = wl == W_EXHAUST ? 1 : reps;
+    int nreps = wl == W_EXHAUST ? 1 : ts.reps;
     for (int r = smoke ? 0 : -1; r < nreps; r++) {
         memset(rings, 0, TMAX / 2 * sizeof(struct ring));
         run = (struct run){.s = s,
                            .w = wl,
                            .nthreads = t,
                            .check = smoke,
-                           .n = work_n[wl],
+                           .n = ts.n[wl],
                            .active = active,
                            .rings = rings};
         for (unsigned i = 0; i < t; i++) {
@@ -247,120 +241,11 @@ static double measure(struct tsubject *s, enum workload wl, unsigned t)
     return median(v, nreps);
 }
 
-static void threads_header(int argc, char **argv)
-{
-    char model[128] = "unknown", line[256];
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
-            snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
-            model[strcspn(model, "\n")] = '\0';
-            break;
-        }
-    if (f)
-        fclose(f);
-    cpu_set_t set;
-    int usable = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : -1;
-    printf("bench_threads: frame64 with and without per-CPU caches vs a lock-free bitmap%s\n"
-           "command: ",
-           smoke ? " (SMOKE RUN: tiny sizes, every handout checked, numbers mean nothing)" : "");
-    for (int i = 0; i < argc; i++)
-        printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
-    printf("machine: %s, %ld cores online, %d usable by this process (nproc)\n", model,
-           sysconf(_SC_NPROCESSORS_ONLN), usable);
-    printf("compiler: %s, flags: %s\n", __VERSION__, BENCH_CFLAGS);
-    printf("load average at start: %s (the machine is shared: other work skews the numbers)\n",
-           loadavg());
-    printf("map: %llu MiB of RAM (bench_frames' realistic map), arena pre-touched; medians of %d "
-           "repetitions after a warm-up\n",
-           (unsigned long long)(ram / MiB), reps);
-    printf("sizes per thread and repetition: a %llu pairs, b %llu x %d frames, c %llu frames per "
-           "pair, d %llu steps\n",
-           (unsigned long long)work_n[W_LIFO], (unsigned long long)work_n[W_RANDOM], RANDOM_K,
-           (unsigned long long)work_n[W_PASS], (unsigned long long)work_n[W_MIX]);
-}
-
-/* Return: total throughput at t threads over that at 1 thread (0 if either is missing). */
-static double scaling(int wl, int k, unsigned t)
-{
-    if (!have[wl][k][t] || !have[wl][k][1] || result[wl][k][1] == 0)
-        return 0;
-    return result[wl][k][t] * t / result[wl][k][1];
-}
-
-static void threads_table(void)
-{
-    printf("\nMcalls/s: millions of allocator calls (one alloc or one free) per second per thread; "
-           "scale: total\nthroughput at T threads / at 1 thread; c/b: frame64 cached / lock-free "
-           "bitmap\n\n");
-    printf("%-18s %2s |", "", "");
-    for (int k = 0; k < NTKINDS; k++)
-        printf(" %-17s|", tkind_name[k]);
-    printf("\n%-18s %2s |", "workload", "T");
-    for (int k = 0; k < NTKINDS; k++)
-        printf(" %8s %7s |", "Mcalls/s", "scale");
-    printf("   c/b\n");
-    for (int wl = 0; wl < W_EXHAUST; wl++)
-        for (int i = 0; i < nthreads_list; i++) {
-            unsigned t = threads[i];
-            printf("%-18s %2u |", work_name[wl], t);
-            for (int k = 0; k < NTKINDS; k++)
-                if (have[wl][k][t])
-                    printf(" %8.1f %6.2fx |", result[wl][k][t] / 1e6, scaling(wl, k, t));
-                else
-                    printf(" %8s %7s |", "-", "-");
-            if (have[wl][T_CACHED][t] && have[wl][T_LFB][t])
-                printf(" %5.2fx\n", result[wl][T_CACHED][t] / result[wl][T_LFB][t]);
-            else
-                printf(" %6s\n", "-");
-        }
-    printf("\na: alloc then free at once. b: %d allocations, then their frees in a shuffled order. "
-           "c: threads in\npairs, one allocates and passes each frame through a %d-slot ring, the "
-           "other frees it; at 1 thread\n(and the odd thread out) one thread allocates %d frames, "
-           "then frees them oldest first. d: main holds\nabout half of memory (random frames); "
-           "each thread allocates or frees (a random frame of its own,\nat most %d) at random. "
-           "harness alone: the same loops with a constant address and no allocator.\n",
-           RANDOM_K, RING_SIZE, RING_SIZE, MIX_ACTIVE);
-}
-
-static void threads_targets(void)
-{
-    if (!run_kind[T_CACHED] || !run_kind[T_LOCKED] || !run_kind[T_LFB])
-        return; /* --only without all three: nothing to compare */
-    printf("\ntargets%s:\n", smoke ? " -- smoke run, not meaningful" : "");
-    double s2 = scaling(W_LIFO, T_CACHED, 2);
-    if (s2 > 0)
-        printf("  %s  frame64 cached, LIFO pairs, 2 threads >= 1.8x 1 thread          %.2fx\n",
-               s2 >= 1.8 ? "PASS" : "MISS", s2);
-    else
-        printf("  n/a   frame64 cached, LIFO pairs, 2 threads >= 1.8x 1 thread (2 not run)\n");
-    double pair[NTKINDS];
-    for (int k = 0; k < NTKINDS; k++)
-        pair[k] = 2e9 / result[W_LIFO][k][1];
-    printf("  %s  frame64 cached, 1 thread, LIFO alloc+free pair <= 4 ns            %.2f ns "
-           "(one lock %.2f ns, lock-free bitmap %.2f ns)\n",
-           pair[T_CACHED] <= 4 ? "PASS" : "MISS", pair[T_CACHED], pair[T_LOCKED], pair[T_LFB]);
-    int behind = 0;
-    for (int wl = 0; wl < W_EXHAUST; wl++)
-        for (int i = 0; i < nthreads_list; i++)
-            behind += result[wl][T_CACHED][threads[i]] <= result[wl][T_LFB][threads[i]];
-    printf("  %s  frame64 cached ahead of the lock-free bitmap in every cell         %d of %d\n",
-           behind ? "MISS" : "PASS", W_EXHAUST * nthreads_list - behind, W_EXHAUST * nthreads_list);
-    for (int wl = 0; wl < W_EXHAUST; wl++)
-        for (int i = 0; i < nthreads_list; i++) {
-            unsigned t = threads[i];
-            double q = result[wl][T_CACHED][t] / result[wl][T_LFB][t];
-            if (q <= 1)
-                printf("        behind: %s at %u thread%s, %.2fx the bitmap's throughput\n",
-                       work_name[wl], t, t == 1 ? "" : "s", q);
-        }
-}
-
 /* Parses "cached,locked,bitmap" (some of them) into run_kind. Return: false if malformed. */
 static bool parse_kinds(const char *s)
 {
     static const char *const word[NTKINDS] = {"cached", "locked", "bitmap", "harness"};
-    memset(run_kind, 0, sizeof(run_kind));
+    memset(ts.kinds, 0, sizeof(ts.kinds));
     for (const char *p = s; *p;) {
         size_t len = strcspn(p, ",");
         int k = 0;
@@ -368,7 +253,7 @@ static bool parse_kinds(const char *s)
             k++;
         if (k == NTKINDS)
             return false;
-        run_kind[k] = true;
+        ts.kinds[k] = true;
         p += len + (p[len] == ',');
     }
     return true;
@@ -386,10 +271,10 @@ static bool parse_threads(const char *s)
         want[t] = true;
         p = *end ? end + 1 : end;
     }
-    nthreads_list = 0;
+    ts.nthreads = 0;
     for (unsigned t = 1; t <= TMAX; t++)
         if (want[t])
-            threads[nthreads_list++] = t;
+            ts.threads[ts.nthreads++] = t;
     return true;
 }
 
@@ -399,19 +284,19 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--smoke") == 0) {
             smoke = true;
-            reps = 1;
-            ram = 64 * MiB;
-            work_n[W_LIFO] = 20000;
-            work_n[W_RANDOM] = 10;
-            work_n[W_PASS] = 20 * RING_SIZE;
-            work_n[W_MIX] = 20000;
+            ts.reps = 1;
+            ts.ram = 64 * MiB;
+            ts.n[W_LIFO] = 20000;
+            ts.n[W_RANDOM] = 10;
+            ts.n[W_PASS] = 20 * RING_SIZE;
+            ts.n[W_MIX] = 20000;
         } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
                    atoi(argv[i + 1]) <= MAXREPS) {
-            reps = atoi(argv[++i]);
+            ts.reps = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc && parse_kinds(argv[i + 1])) {
             i++;
         } else if (strcmp(argv[i], "--ram-mib") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 64) {
-            ram = (uint64_t)atoi(argv[++i]) * MiB;
+            ts.ram = (uint64_t)atoi(argv[++i]) * MiB;
         } else if (!parse_threads(argv[i])) {
             fprintf(stderr,
                     "usage: %s [--smoke] [--reps N] [--ram-mib N] [--only KINDS] [THREADS]\n"
@@ -426,20 +311,21 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     threads_header(argc, argv);
-    arena_create(map_top(ram));
-    arena_prefault(ram);
+    arena_create(map_top(ts.ram));
+    arena_prefault(ts.ram);
     if (smoke)
-        tracker_start(ram);
+        tracker_start(ts.ram);
     for (int k = 0; k < NTKINDS; k++)
         for (int wl = 0; wl < NWORK; wl++) {
-            if (!run_kind[k] || (wl == W_EXHAUST && (!smoke || k == T_NONE)))
+            if (!ts.kinds[k] || (wl == W_EXHAUST && (!smoke || k == T_NONE)))
                 continue;
             tsubject_start(&subject, (enum tkind)k); /* fresh: each cell starts alike */
             if (wl == W_MIX)
                 ballast_take(&subject);
-            for (int i = 0; i < nthreads_list; i++) {
-                result[wl][k][threads[i]] = measure(&subject, (enum workload)wl, threads[i]);
-                have[wl][k][threads[i]] = true;
+            for (int i = 0; i < ts.nthreads; i++) {
+                ts.result[wl][k][ts.threads[i]] =
+                    measure(&subject, (enum workload)wl, ts.threads[i]);
+                ts.have[wl][k][ts.threads[i]] = true;
             }
             if (wl == W_MIX)
                 ballast_give(&subject);

@@ -29,6 +29,19 @@ extern const char *const tkind_name[NTKINDS];
 enum workload { W_LIFO, W_RANDOM, W_PASS, W_MIX, W_EXHAUST, NWORK };
 extern const char *const work_name[NWORK];
 
+/* What to run (main's arguments) and what was measured (for threads_report.c). */
+struct tsetup {
+    uint64_t ram;           /* of the map */
+    uint64_t n[NWORK];      /* per thread and repetition: see struct run's n */
+    int reps;               /* measured repetitions per cell */
+    unsigned threads[TMAX]; /* thread counts, ascending, 1 first */
+    int nthreads;
+    bool kinds[NTKINDS];                     /* --only */
+    double result[NWORK][NTKINDS][TMAX + 1]; /* median calls/s per thread */
+    bool have[NWORK][NTKINDS][TMAX + 1];
+};
+extern struct tsetup ts;
+
 /* One allocator, shared by every thread of a measurement. */
 struct tsubject {
     enum tkind kind;
@@ -74,6 +87,11 @@ static inline bool is_frame64(enum tkind k)
 {
     return k == T_CACHED || k == T_LOCKED;
 }
+
+/* The report (threads_report.c). */
+void threads_header(int argc, char **argv);
+void threads_table(void);
+void threads_targets(void);
 
 /* pthread entry: names its CPU, waits at the barrier, runs run->w. Return: NULL. */
 void *worker_main(void *arg);
