@@ -98,6 +98,10 @@ static void exhaust_finish(struct tsubject *s, struct worker *ws, unsigned t, ui
     CHECK(total == start, "%s exhaustion at %u threads: %llu frames handed out, %llu were free",
           tkind_name[s->kind], t, (unsigned long long)total, (unsigned long long)start);
     phys_addr_t *all = malloc((total + 1) * sizeof(*all));
+    if (!all) {
+        perror("malloc");
+        exit(2);
+    }
     for (unsigned i = 0; i < t; i++)
         for (uint64_t j = 0; j < ws[i].held; j++)
             all[k++] = ws[i].buf[j];
@@ -127,11 +131,11 @@ static void ballast_take(struct tsubject *s)
     }
     main_run.s = s;
     main_w.cpu = 0;
-    while (s->kind != T_NONE && n < cap && (ballast[n] = tsubject_alloc(s)) != PHYS_NONE)
+    while (s->kind != T_NONE && n < cap && (ballast[n] = tsubject_alloc(s)) != PHYS_NONE) {
         if (smoke)
-            track_alloc(&main_w, ballast[n++]);
-        else
-            n++;
+            track_alloc(&main_w, ballast[n]);
+        n++;
+    }
     qsort(ballast, n, sizeof(*ballast), cmp_pa);
     uint64_t low = 0;
     while (low < n && ballast[low] < 16 * MiB)
@@ -241,7 +245,8 @@ static double measure(struct tsubject *s, enum workload wl, unsigned t)
     return median(v, nreps);
 }
 
-/* Parses "cached,locked,bitmap" (some of them) into run_kind. Return: false if malformed. */
+/* Parses "cached,locked,bitmap,harness" (some of them) into ts.kinds. Return: false if malformed.
+ */
 static bool parse_kinds(const char *s)
 {
     static const char *const word[NTKINDS] = {"cached", "locked", "bitmap", "harness"};
