@@ -28,7 +28,8 @@ const char *const work_name[NWORK] = {"a LIFO pairs", "b random order", "c here,
                                       "d 50% mix", "exhaustion"};
 
 struct tsetup ts = {.ram = 1 * GiB,
-                    .n = {4000000, 2000, 2000000, 4000000, 0},
+                    .n = {4000000, 2048000, 2000000, 4000000, 0},
+                    .k = RANDOM_K,
                     .reps = 5,
                     .kinds = {true, true, true, true}};
 
@@ -166,83 +167,103 @@ static void ballast_give(struct tsubject *s)
     nballast = 0;
 }
 
-/* Runs workload wl at t threads, reps times after a warm-up. Return: median calls/s per thread. */
-static double measure(struct tsubject *s, enum workload wl, unsigned t)
+/* One repetition of wl at t threads on s. Return: calls per second per thread. */
+static double run_once(struct tsubject *s, enum workload wl, unsigned t, int r)
 {
     static struct run run;
     static struct worker ws[TMAX];
     pthread_t th[TMAX];
-    double v[MAXREPS];
     uint64_t start = tsubject_free_frames(s), out = smoke ? tracker_out() : 0;
     uint64_t active = MIN(MIX_ACTIVE, start / 2 / t); /* d: at most half of what is left */
-    uint64_t cap = wl == W_RANDOM ? RANDOM_K
-                   : wl == W_PASS ? RING_SIZE
-                   : wl == W_MIX  ? active
-                                  : start;
+    uint64_t cap = wl == W_RANDOM ? ts.k : wl == W_PASS ? RING_SIZE : wl == W_MIX ? active : start;
     struct ring *rings = aligned_alloc(64, TMAX / 2 * sizeof(struct ring));
+    if (!rings) {
+        perror("aligned_alloc");
+        exit(2);
+    }
+    memset(rings, 0, TMAX / 2 * sizeof(struct ring));
+    run = (struct run){.s = s,
+                       .w = wl,
+                       .nthreads = t,
+                       .check = smoke,
+                       .n = ts.n[wl],
+                       .k = ts.k,
+                       .active = active,
+                       .rings = rings};
     for (unsigned i = 0; i < t; i++) {
-        ws[i].buf = malloc(cap * sizeof(phys_addr_t));
-        ws[i].perm = malloc(RANDOM_K * sizeof(uint32_t));
-        if (!ws[i].buf || !ws[i].perm || !rings) {
+        ws[i] = (struct worker){.run = &run,
+                                .cpu = i,
+                                .buf = malloc((cap + 1) * sizeof(phys_addr_t)),
+                                .perm = malloc(ts.k * sizeof(uint32_t)),
+                                .cap = cap,
+                                .rng = 0x9e3779b97f4a7c15ull * (i + 1) + (uint64_t)r};
+        if (!ws[i].buf || !ws[i].perm) {
             perror("malloc");
             exit(2);
         }
+        if (pthread_create(&th[i], NULL, worker_main, &ws[i]) != 0) {
+            perror("pthread_create");
+            exit(2);
+        }
     }
-    int nreps = wl == W_EXHAUST ? 1 : ts.reps;
-    for (int r = smoke ? 0 : -1; r < nreps; r++) {
-        memset(rings, 0, TMAX / 2 * sizeof(struct ring));
-        run = (struct run){.s = s,
-                           .w = wl,
-                           .nthreads = t,
-                           .check = smoke,
-                           .n = ts.n[wl],
-                           .active = active,
-                           .rings = rings};
-        for (unsigned i = 0; i < t; i++) {
-            ws[i] = (struct worker){.run = &run,
-                                    .cpu = i,
-                                    .buf = ws[i].buf,
-                                    .perm = ws[i].perm,
-                                    .cap = cap,
-                                    .rng = 0x9e3779b97f4a7c15ull * (i + 1) + (uint64_t)r};
-            if (pthread_create(&th[i], NULL, worker_main, &ws[i]) != 0) {
-                perror("pthread_create");
-                exit(2);
-            }
-        }
-        uint64_t t0 = UINT64_MAX, t1 = 0, ops = 0, fails = 0, bad = 0, dups = 0;
-        for (unsigned i = 0; i < t; i++) {
-            pthread_join(th[i], NULL);
-            t0 = MIN(t0, ws[i].t0);
-            t1 = MAX(t1, ws[i].t1);
-            ops += ws[i].ops;
-            fails += ws[i].fails;
-        }
-        if (wl == W_EXHAUST)
-            exhaust_finish(s, ws, t, start);
-        for (unsigned i = 0; i < t; i++) {
-            bad += ws[i].bad;
-            dups += ws[i].dups;
-        }
-        CHECK(fails == 0 && bad == 0 && dups == 0,
-              "%s, %s, %u threads: %llu allocations refused, %llu frames outside free memory, "
-              "%llu handed out (or freed) twice",
-              tkind_name[s->kind], work_name[wl], t, (unsigned long long)fails,
-              (unsigned long long)bad, (unsigned long long)dups);
-        CHECK(tsubject_free_frames(s) == start, "%s, %s, %u threads: %llu frames free, was %llu",
-              tkind_name[s->kind], work_name[wl], t, (unsigned long long)tsubject_free_frames(s),
-              (unsigned long long)start);
-        CHECK(!smoke || tracker_out() == out, "%s, %s, %u threads: %llu frames never came back",
-              tkind_name[s->kind], work_name[wl], t, (unsigned long long)(tracker_out() - out));
-        if (r >= 0)
-            v[r] = (double)ops / (double)(t1 - t0) * 1e9 / t;
-    }
+    uint64_t t0 = UINT64_MAX, t1 = 0, ops = 0, fails = 0, bad = 0, dups = 0;
     for (unsigned i = 0; i < t; i++) {
+        pthread_join(th[i], NULL);
+        t0 = MIN(t0, ws[i].t0);
+        t1 = MAX(t1, ws[i].t1);
+        ops += ws[i].ops;
+        fails += ws[i].fails;
+    }
+    if (wl == W_EXHAUST)
+        exhaust_finish(s, ws, t, start);
+    for (unsigned i = 0; i < t; i++) {
+        bad += ws[i].bad;
+        dups += ws[i].dups;
         free(ws[i].buf);
         free(ws[i].perm);
     }
     free(rings);
-    return median(v, nreps);
+    CHECK(fails == 0 && bad == 0 && dups == 0,
+          "%s, %s, %u threads: %llu allocations refused, %llu frames outside free memory, "
+          "%llu handed out (or freed) twice",
+          tkind_name[s->kind], work_name[wl], t, (unsigned long long)fails, (unsigned long long)bad,
+          (unsigned long long)dups);
+    CHECK(tsubject_free_frames(s) == start, "%s, %s, %u threads: %llu frames free, was %llu",
+          tkind_name[s->kind], work_name[wl], t, (unsigned long long)tsubject_free_frames(s),
+          (unsigned long long)start);
+    CHECK(!smoke || tracker_out() == out, "%s, %s, %u threads: %llu frames out, expected %llu",
+          tkind_name[s->kind], work_name[wl], t, (unsigned long long)tracker_out(),
+          (unsigned long long)out);
+    return (double)ops / (double)(t1 - t0) * 1e9 / t;
+}
+
+/*
+ * Workload wl at t threads for every allocator: a warm-up round, then ts.reps rounds, each
+ * running every allocator once on a fresh pool, so that the machine's changing load (it is
+ * shared) falls on all of them alike. Records the medians in ts.
+ */
+static void measure(enum workload wl, unsigned t)
+{
+    double v[NTKINDS][MAXREPS];
+    int nreps = wl == W_EXHAUST ? 1 : ts.reps;
+    for (int r = smoke || wl == W_EXHAUST ? 0 : -1; r < nreps; r++)
+        for (int k = 0; k < NTKINDS; k++) {
+            if (!ts.kinds[k] || (wl == W_EXHAUST && k == T_NONE))
+                continue;
+            tsubject_start(&subject, (enum tkind)k);
+            if (wl == W_MIX)
+                ballast_take(&subject);
+            double x = run_once(&subject, wl, t, r);
+            if (wl == W_MIX)
+                ballast_give(&subject);
+            if (r >= 0)
+                v[k][r] = x;
+        }
+    for (int k = 0; k < NTKINDS; k++)
+        if (ts.kinds[k] && !(wl == W_EXHAUST && k == T_NONE)) {
+            ts.result[wl][k][t] = median(v[k], nreps);
+            ts.have[wl][k][t] = true;
+        }
 }
 
 /* Parses "cached,locked,bitmap,harness" (some of them) into ts.kinds. Return: false if malformed.
@@ -292,25 +313,30 @@ int main(int argc, char **argv)
             ts.reps = 1;
             ts.ram = 64 * MiB;
             ts.n[W_LIFO] = 20000;
-            ts.n[W_RANDOM] = 10;
+            ts.n[W_RANDOM] = 10 * RANDOM_K;
             ts.n[W_PASS] = 20 * RING_SIZE;
             ts.n[W_MIX] = 20000;
         } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
                    atoi(argv[i + 1]) <= MAXREPS) {
             ts.reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
+                   atoi(argv[i + 1]) <= RANDOM_KMAX) {
+            ts.k = (uint64_t)atoi(argv[++i]);
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc && parse_kinds(argv[i + 1])) {
             i++;
         } else if (strcmp(argv[i], "--ram-mib") == 0 && i + 1 < argc && atoi(argv[i + 1]) >= 64) {
             ts.ram = (uint64_t)atoi(argv[++i]) * MiB;
         } else if (!parse_threads(argv[i])) {
             fprintf(stderr,
-                    "usage: %s [--smoke] [--reps N] [--ram-mib N] [--only KINDS] [THREADS]\n"
+                    "usage: %s [--smoke] [--reps N] [--ram-mib N] [--batch K] [--only KINDS] "
+                    "[THREADS]\n"
                     "  THREADS: thread counts, e.g. 1,2,4,8,16 (default 1,2; at most %d; 1 is "
                     "always run)\n"
                     "  --reps: measured repetitions per cell (default 5, at most %d)\n"
                     "  --ram-mib: RAM of the map (default 1024)\n"
+                    "  --batch: workload b's frames per batch (default %d, at most %d)\n"
                     "  --only: some of cached,locked,bitmap,harness (for profiling)\n",
-                    argv[0], TMAX, MAXREPS);
+                    argv[0], TMAX, MAXREPS, RANDOM_K, RANDOM_KMAX);
             return 2;
         }
     }
@@ -320,24 +346,12 @@ int main(int argc, char **argv)
     arena_prefault(ts.ram);
     if (smoke)
         tracker_start(ts.ram);
-    for (int k = 0; k < NTKINDS; k++)
-        for (int wl = 0; wl < NWORK; wl++) {
-            if (!ts.kinds[k] || (wl == W_EXHAUST && (!smoke || k == T_NONE)))
-                continue;
-            tsubject_start(&subject, (enum tkind)k); /* fresh: each cell starts alike */
-            if (wl == W_MIX)
-                ballast_take(&subject);
-            for (int i = 0; i < ts.nthreads; i++) {
-                ts.result[wl][k][ts.threads[i]] =
-                    measure(&subject, (enum workload)wl, ts.threads[i]);
-                ts.have[wl][k][ts.threads[i]] = true;
-            }
-            if (wl == W_MIX)
-                ballast_give(&subject);
-            CHECK(main_w.bad == 0 && main_w.dups == 0,
-                  "%s: main's frames: %llu outside free memory, %llu out (or freed) twice",
-                  tkind_name[k], (unsigned long long)main_w.bad, (unsigned long long)main_w.dups);
-        }
+    for (int wl = 0; wl < NWORK; wl++)
+        for (int i = 0; i < ts.nthreads && (smoke || wl != W_EXHAUST); i++)
+            measure((enum workload)wl, ts.threads[i]);
+    CHECK(main_w.bad == 0 && main_w.dups == 0,
+          "main's frames: %llu outside free memory, %llu out (or freed) twice",
+          (unsigned long long)main_w.bad, (unsigned long long)main_w.dups);
     arena_destroy();
     threads_table();
     threads_targets();

@@ -12,10 +12,11 @@
 
 #include "lockfree_bitmap.h"
 
-#define TMAX       CPU_MAX /* threads: each stands for one CPU */
-#define RING_SIZE  256     /* workload c's ring between a producer and its consumer */
-#define RANDOM_K   1024    /* workload b: frames per batch, above any per-CPU cache's size */
-#define MIX_ACTIVE 4096    /* workload d: most frames a thread's own random set holds (32 KiB) */
+#define TMAX        CPU_MAX /* threads: each stands for one CPU */
+#define RING_SIZE   256     /* workload c's ring between a producer and its consumer */
+#define RANDOM_K    1024 /* workload b: frames per batch by default, above a per-CPU cache's size */
+#define RANDOM_KMAX 65536 /* --batch's limit */
+#define MIX_ACTIVE  4096  /* workload d: most frames a thread's own random set holds (32 KiB) */
 
 /*
  * The allocators under test, and the harness alone (T_NONE: an allocation is a constant address,
@@ -33,6 +34,7 @@ extern const char *const work_name[NWORK];
 struct tsetup {
     uint64_t ram;           /* of the map */
     uint64_t n[NWORK];      /* per thread and repetition: see struct run's n */
+    uint64_t k;             /* b: frames per batch */
     int reps;               /* measured repetitions per cell */
     unsigned threads[TMAX]; /* thread counts, ascending, 1 first */
     int nthreads;
@@ -64,7 +66,8 @@ struct run {
     enum workload w;
     unsigned nthreads;
     bool check;         /* smoke: every handout and free goes through the checker */
-    uint64_t n;         /* per thread: pairs (a), rounds (b), frames per pair (c), steps (d) */
+    uint64_t n;         /* per thread: pairs (a), frames (b), frames per pair (c), steps (d) */
+    uint64_t k;         /* b: frames per batch */
     uint64_t active;    /* d: most frames of each thread's random set (it starts half full) */
     struct ring *rings; /* c: one per producer/consumer pair */
     _Alignas(64) unsigned arrived; /* the start barrier */

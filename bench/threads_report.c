@@ -40,7 +40,7 @@ void threads_header(int argc, char **argv)
            (unsigned long long)(ts.ram / MiB), ts.reps);
     printf("sizes per thread and repetition: a %llu pairs, b %llu x %d frames, c %llu frames per "
            "pair, d %llu steps\n",
-           (unsigned long long)ts.n[W_LIFO], (unsigned long long)ts.n[W_RANDOM], RANDOM_K,
+           (unsigned long long)ts.n[W_LIFO], (unsigned long long)(ts.n[W_RANDOM] / ts.k), (int)ts.k,
            (unsigned long long)ts.n[W_PASS], (unsigned long long)ts.n[W_MIX]);
 }
 
@@ -84,7 +84,7 @@ void threads_table(void)
            "then frees them oldest first. d: main holds\nabout half of memory (random frames); "
            "each thread allocates or frees (a random frame of its own,\nat most %d) at random. "
            "harness alone: the same loops with a constant address and no allocator.\n",
-           RANDOM_K, RING_SIZE, RING_SIZE, MIX_ACTIVE);
+           (int)ts.k, RING_SIZE, RING_SIZE, MIX_ACTIVE);
 }
 
 void threads_targets(void)

@@ -125,23 +125,23 @@ INLINE uint64_t w_lifo(struct worker *w, struct tsubject *s, enum tkind k, bool 
     return 2 * n;
 }
 
-/* b: RANDOM_K allocations, then their frees in a shuffled order, n times. */
+/* b: k allocations, then their frees in a shuffled order, n / k times. */
 INLINE uint64_t w_random(struct worker *w, struct tsubject *s, enum tkind k, bool chk)
 {
-    uint64_t n = w->run->n, fails = 0;
+    uint64_t batch = w->run->k, rounds = w->run->n / batch, fails = 0;
     phys_addr_t *v = w->buf;
     const uint32_t *perm = w->perm;
-    for (uint64_t r = 0; r < n; r++) {
-        for (uint64_t i = 0; i < RANDOM_K; i++)
+    for (uint64_t r = 0; r < rounds; r++) {
+        for (uint64_t i = 0; i < batch; i++)
             ALLOC(v[i]);
-        for (uint64_t i = 0; i < RANDOM_K; i++) {
+        for (uint64_t i = 0; i < batch; i++) {
             phys_addr_t pa = v[perm[i]];
             if (pa != PHYS_NONE)
                 FREE(pa);
         }
     }
     w->fails += fails;
-    return 2 * RANDOM_K * n;
+    return 2 * batch * rounds;
 }
 
 /*
@@ -289,9 +289,9 @@ static void prepare(struct worker *w)
     struct tsubject *s = w->run->s;
     bool chk = w->run->check && s->kind != T_NONE;
     if (w->run->w == W_RANDOM) {
-        for (uint32_t i = 0; i < RANDOM_K; i++)
+        for (uint32_t i = 0; i < w->run->k; i++)
             w->perm[i] = i;
-        for (uint32_t i = RANDOM_K; i > 1; i--) {
+        for (uint32_t i = (uint32_t)w->run->k; i > 1; i--) {
             uint32_t j = (uint32_t)below(rand_next(&w->rng), i), t = w->perm[i - 1];
             w->perm[i - 1] = w->perm[j];
             w->perm[j] = t;
