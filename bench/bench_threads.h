@@ -96,6 +96,12 @@ void threads_header(int argc, char **argv);
 void threads_table(void);
 void threads_targets(void);
 
+/*
+ * The machine's own scaling now: t threads each running a private dependency chain (no memory,
+ * nothing shared) against one. Return: total throughput at t over that at 1 (t if all is well).
+ */
+double machine_scaling(unsigned t);
+
 /* pthread entry: names its CPU, waits at the barrier, runs run->w. Return: NULL. */
 void *worker_main(void *arg);
 

@@ -6,6 +6,7 @@
  * frames back. In --smoke every handout and free also goes through the checker.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 
 #include <arch/cpu_local.h>
@@ -13,7 +14,8 @@
 #include "bench.h"
 #include "bench_threads.h"
 
-#define RING_BATCH 32 /* ring indices are published every this many slots (divides RING_SIZE) */
+#define PROBE_STEPS (40 * 1000 * 1000) /* machine_scaling(): about 0.1 s per thread */
+#define RING_BATCH  32 /* ring indices are published every this many slots (divides RING_SIZE) */
 
 static uint64_t results_sink; /* each thread adds the addresses it saw, so no call is dead */
 
@@ -333,4 +335,49 @@ void *worker_main(void *arg)
     if (is_frame64(s->kind))
         frame_cache_drain(&s->pool); /* this CPU's cached frames back to the shared stack */
     return NULL;
+}
+
+/* ---- How many cores the machine gives (it is shared): a private loop per thread ---- */
+
+struct probe {
+    _Alignas(64) struct run *run;
+    uint64_t t0, t1, x;
+};
+
+static void *probe_main(void *arg)
+{
+    struct probe *p = arg;
+    uint64_t x = p->x;
+    barrier(p->run);
+    p->t0 = now_ns();
+    for (uint64_t i = 0; i < PROBE_STEPS; i++)
+        x = x * 6364136223846793005ull + 1; /* a dependency chain: latency, no memory */
+    p->t1 = now_ns();
+    p->x = x;
+    return NULL;
+}
+
+double machine_scaling(unsigned t)
+{
+    static struct probe pr[TMAX];
+    pthread_t th[TMAX];
+    double rate[2];
+    for (int pass = 0; pass < 2; pass++) {
+        unsigned n = pass ? t : 1;
+        struct run r = {.nthreads = n};
+        uint64_t t0 = UINT64_MAX, t1 = 0;
+        for (unsigned i = 0; i < n; i++) {
+            pr[i] = (struct probe){.run = &r, .x = i};
+            if (pthread_create(&th[i], NULL, probe_main, &pr[i]) != 0)
+                return 0;
+        }
+        for (unsigned i = 0; i < n; i++) {
+            pthread_join(th[i], NULL);
+            t0 = MIN(t0, pr[i].t0);
+            t1 = MAX(t1, pr[i].t1);
+            results_sink += pr[i].x;
+        }
+        rate[pass] = (double)n * PROBE_STEPS / (double)(t1 - t0);
+    }
+    return rate[1] / rate[0];
 }
