@@ -15,7 +15,8 @@
 #include <frame64/pagetable.h>
 
 static uint64_t next = DEVICE_MAP_BASE;
-static struct irqlock lock = IRQLOCK_INIT("kmap", LOCK_RANK_KMAP); /* next and the window's page tables */
+static struct irqlock lock =
+    IRQLOCK_INIT("kmap", LOCK_RANK_KMAP); /* next and the window's page tables */
 
 static phys_addr_t table_frame(void *ctx)
 {

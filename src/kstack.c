@@ -20,9 +20,10 @@
 _Static_assert(KSTACK_SLOT_BYTES == KSTACK_SLOT_SIZE, "kstack.h and layout.h disagree");
 
 static const struct kstack *slots[KSTACK_SLOTS];
-static struct irqlock lock = IRQLOCK_INIT("kstack slots", LOCK_RANK_KSTACK_SLOTS); /* the slot table, from any CPU */
-static struct irqlock tables =
-    IRQLOCK_INIT("kstack tables", LOCK_RANK_KSTACK_TABLES); /* the area's page tables, from any CPU */
+static struct irqlock lock =
+    IRQLOCK_INIT("kstack slots", LOCK_RANK_KSTACK_SLOTS); /* the slot table, from any CPU */
+static struct irqlock tables = IRQLOCK_INIT(
+    "kstack tables", LOCK_RANK_KSTACK_TABLES); /* the area's page tables, from any CPU */
 
 static phys_addr_t table_frame(void *ctx)
 {

@@ -23,9 +23,9 @@
 
 /* Checks and variants chosen at init: debug builds turn the checks on, release keeps cheap ones. */
 enum frame_flags {
-    FRAME_CHECK = 1u << 0,  /* validate frees: owner tag, reserved ranges, double free (bitmap) */
-    FRAME_POISON = 1u << 1, /* fill freed frames with a pattern, verify it on allocation */
-    FRAME_LINKED = 1u << 2, /* plain linked stack (one link per free frame) instead of batches */
+    FRAME_CHECK = 1u << 0,   /* validate frees: owner tag, reserved ranges, double free (bitmap) */
+    FRAME_POISON = 1u << 1,  /* fill freed frames with a pattern, verify it on allocation */
+    FRAME_LINKED = 1u << 2,  /* plain linked stack (one link per free frame) instead of batches */
     FRAME_NOCACHE = 1u << 3, /* no per-CPU caches: every call takes the pool's lock (to compare) */
 };
 
@@ -126,11 +126,12 @@ void frame_free(struct frame_pool *p, phys_addr_t pa);
  * The guarantee: a valid request fails only when the free frames, wherever the pool keeps them
  * (the region list, the seed cursor, the stack, the per-CPU caches), contain no run that
  * satisfies it. When the region list alone cannot serve it, the pool gathers every CPU's cached
- * frames onto the stack and gives the stack's frames below the ceiling back to the list, merged into ranges, and searches again (a drain: O(stacked frames + ranges), memory
- * taken only from free frames; docs/frame-allocator.md). The one exception: a region list that
- * cannot grow to record the result (no room and no free memory to move to) makes the drain stop
- * with every frame still stacked; the request then fails and run_stalls counts it.
- * Return: the base of the run, or PHYS_NONE if no such run is free or the request is invalid.
+ * frames onto the stack and gives the stack's frames below the ceiling back to the list, merged
+ * into ranges, and searches again (a drain: O(stacked frames + ranges), memory taken only from free
+ * frames; docs/frame-allocator.md). The one exception: a region list that cannot grow to record the
+ * result (no room and no free memory to move to) makes the drain stop with every frame still
+ * stacked; the request then fails and run_stalls counts it. Return: the base of the run, or
+ * PHYS_NONE if no such run is free or the request is invalid.
  */
 phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
                             uint64_t boundary);

@@ -34,6 +34,8 @@ struct proc_result {
     char why[PROC_WHY_MAX];
     uint64_t output;     /* bytes it wrote to fd 1 and 2 */
     char first_line[96]; /* what it wrote first, up to the first newline (quiet runs keep it) */
+    uint64_t teardown_frames; /* frames its address space gave back at the end (leaves + tables) */
+    uint64_t teardown_cycles; /* how long destroying the space took (flush and frees) */
 };
 
 struct proc_options {

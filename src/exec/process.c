@@ -230,7 +230,12 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
     smp_note_page_tables(kernel_pml4);
     usermode_set_fs_base(0);
     current[cpu] = NULL;
+    struct vmspace_stats st;
+    vmspace_get_stats(&p->vs, &st);
+    uint64_t start = arch_cycles();
     vmspace_destroy(&p->vs);
+    res->teardown_cycles = arch_cycles() - start;
+    res->teardown_frames = st.leaf + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
     kstack_destroy(&p->kstack);
     return K_OK;
 }

@@ -50,6 +50,31 @@ KTEST(exec_hello_malloc)
               (long long)(in_use() - before) / (long long)PAGE_SIZE);
 }
 
+/*
+ * sparse touches one page in every 2 MiB over 1 GiB: 512 leaves, each needing its own page
+ * table, and ("keep") exits with all of it mapped. Expect it to exit 0, teardown to give back
+ * at least those 1,024 frames, and every frame to come back; prints how fast teardown returned
+ * them (TCG cycles: for information).
+ */
+KTEST(exec_teardown_returns_every_frame)
+{
+    const char *argv[] = {"sparse", "keep"};
+    struct proc_result res;
+    uint64_t before = in_use();
+    run(t, "sparse", 2, argv, &res);
+    if (t->failed)
+        return;
+    KT_ASSERT(res.end == PROC_EXITED && res.status == 0, "ended %d, status %d: %s", res.end,
+              res.status, res.why);
+    KT_ASSERT(res.teardown_frames >= 1024, "teardown gave back only %llu frames",
+              (unsigned long long)res.teardown_frames);
+    KT_ASSERT(in_use() == before, "%lld frames leaked",
+              (long long)(in_use() - before) / (long long)PAGE_SIZE);
+    kprintf("ktest: teardown of sparse: %llu frames back in %llu cycles, %llu cycles per frame\n",
+            (unsigned long long)res.teardown_frames, (unsigned long long)res.teardown_cycles,
+            (unsigned long long)(res.teardown_cycles / res.teardown_frames));
+}
+
 /* Bad pointers in system calls are errors for the program, not faults of the kernel. */
 KTEST(exec_bad_pointers_refused)
 {

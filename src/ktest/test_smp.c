@@ -15,6 +15,7 @@
 #include <frame64/embedded.h>
 #include <frame64/error.h>
 #include <frame64/frame_bench.h>
+#include <frame64/frame_whereis.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstack.h>
 #include <frame64/kstring.h>
@@ -206,6 +207,54 @@ KTEST(smp_frames_from_every_cpu)
               "in use %llu bytes after, %llu before", (unsigned long long)after.in_use,
               (unsigned long long)before.in_use);
     dma_free(&kernel_frames, bitmap, bytes);
+}
+
+/* ---- frames parked in other CPUs' caches ---- */
+
+static phys_addr_t parked[CPU_MAX];
+
+/* Allocates and frees 8 frames: they stay in this CPU's cache; remembers the last one freed. */
+static void park(void *arg)
+{
+    (void)arg;
+    phys_addr_t pa[8];
+    for (int i = 0; i < 8; i++)
+        pa[i] = frame_alloc(&kernel_frames);
+    for (int i = 0; i < 8; i++)
+        if (pa[i] != PHYS_NONE)
+            frame_free(&kernel_frames, pa[i]);
+    parked[cpu_index()] = pa[7];
+}
+
+/*
+ * Every CPU leaves frames in its cache. Expect: frame_whereis() finds each CPU's in a cache;
+ * after frame_settle() on this CPU (which gathers every cache through an NMI to the others)
+ * none is cached or handed out any more, and the counters are where they were.
+ */
+KTEST(smp_caches_gathered_from_every_cpu)
+{
+    struct frame_stats before, after;
+    frame_get_stats(&kernel_frames, &before);
+    memset(parked, 0, sizeof(parked));
+    smp_run_all(park, NULL);
+    for (unsigned c = 0; c < cpu_count(); c++) {
+        KT_ASSERT(parked[c] != PHYS_NONE && parked[c] != 0, "CPU %u got no frames", c);
+        enum frame_where w = frame_whereis(&kernel_frames, parked[c]);
+        KT_ASSERT(w == FRAME_WHERE_CACHED, "CPU %u's frame 0x%llx is %s, not cached", c,
+                  (unsigned long long)parked[c], frame_where_name(w));
+    }
+    frame_settle(&kernel_frames);
+    for (unsigned c = 0; c < cpu_count(); c++) {
+        enum frame_where w = frame_whereis(&kernel_frames, parked[c]);
+        KT_ASSERT(w != FRAME_WHERE_CACHED && w != FRAME_WHERE_HANDED_OUT,
+                  "after gathering, CPU %u's frame 0x%llx is %s", c, (unsigned long long)parked[c],
+                  frame_where_name(w));
+    }
+    frame_get_stats(&kernel_frames, &after);
+    KT_ASSERT(after.in_use == before.in_use && after.total == before.total,
+              "in use %llu bytes after, %llu before", (unsigned long long)after.in_use,
+              (unsigned long long)before.in_use);
+    kprintf("ktest: frames parked in %u CPUs' caches gathered\n", cpu_count());
 }
 
 /* ---- processes on every CPU ---- */

@@ -151,23 +151,31 @@ static inline phys_addr_t pool_alloc(struct frame_pool *p)
     return alloc_slow(p, irq);
 }
 
+/*
+ * frame_alloc() off its fast path; ends the cache section the fast path began. Out of line, so
+ * the fast path holds nothing across a call and saves no registers.
+ */
+static __attribute__((noinline)) phys_addr_t alloc_other(struct frame_pool *p,
+                                                         struct frame_cache *c, uint64_t irq)
+{
+    phys_addr_t pa = p->flags & FRAME_NOCACHE ? pool_alloc(p) : frame_cache_alloc_slow(p, c);
+    frame_cache_leave(c);
+    arch_irq_restore(irq);
+    return pa;
+}
+
 phys_addr_t frame_alloc(struct frame_pool *p)
 {
     uint64_t irq = arch_irq_save();
     struct frame_cache *c = &p->caches[arch_cpu_index()];
-    phys_addr_t pa;
 
     /* The fast path (no checks): the last frame of this CPU's cache. No lock, no atomic. */
     frame_cache_enter(c); /* before count is read: an NMI may empty the cache until then */
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
-    if (p->flags == 0 && n != 0) {
-        pa = c->frames[n - 1];
-        __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
-    } else if (p->flags & FRAME_NOCACHE) {
-        pa = pool_alloc(p);
-    } else {
-        pa = frame_cache_alloc_slow(p, c);
-    }
+    if (p->flags != 0 || n == 0)
+        return alloc_other(p, c, irq);
+    phys_addr_t pa = c->frames[n - 1];
+    __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
     frame_cache_leave(c);
     arch_irq_restore(irq);
     return pa;
@@ -254,6 +262,18 @@ void frame_pool_free(struct frame_pool *p, phys_addr_t pa)
     free_slow(p, pa, irq);
 }
 
+/* frame_free() off its fast path; ends the cache section, as alloc_other() does. */
+static __attribute__((noinline)) void free_other(struct frame_pool *p, struct frame_cache *c,
+                                                 phys_addr_t pa, uint64_t irq)
+{
+    if (p->flags & FRAME_NOCACHE)
+        frame_pool_free(p, pa);
+    else
+        frame_cache_free_slow(p, c, pa);
+    frame_cache_leave(c);
+    arch_irq_restore(irq);
+}
+
 void frame_free(struct frame_pool *p, phys_addr_t pa)
 {
     uint64_t irq = arch_irq_save();
@@ -262,15 +282,11 @@ void frame_free(struct frame_pool *p, phys_addr_t pa)
     /* The fast path (no checks): a valid frame above the ISA limit, room in this CPU's cache. */
     frame_cache_enter(c);
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
-    if (p->flags == 0 && n < FRAME_CACHE_HIGH && IS_ALIGNED(pa, PAGE_SIZE) &&
-        pa >= FRAME_ISA_LIMIT && pa < p->end) {
-        c->frames[n] = pa;
-        __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);
-    } else if (p->flags & FRAME_NOCACHE) {
-        frame_pool_free(p, pa);
-    } else {
-        frame_cache_free_slow(p, c, pa);
-    }
+    if (p->flags != 0 || n == FRAME_CACHE_HIGH || !IS_ALIGNED(pa, PAGE_SIZE) ||
+        pa < FRAME_ISA_LIMIT || pa >= p->end)
+        return free_other(p, c, pa, irq);
+    c->frames[n] = pa;
+    __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);
     frame_cache_leave(c);
     arch_irq_restore(irq);
 }
@@ -318,4 +334,3 @@ void frame_print_stats(struct frame_pool *p)
             kformat_size(reserved, sizeof(reserved), s.reserved),
             kformat_size(in_use, sizeof(in_use), s.in_use));
 }
-

@@ -137,7 +137,8 @@ void frame_check_refill(struct frame_pool *p, phys_addr_t pa, enum frame_source 
               src == FRAME_FROM_SEED ? "in the seed chunk" : "on the free stack");
     }
     if ((p->flags & FRAME_POISON) && src == FRAME_FROM_SLOT)
-        p->top->frames[p->top->count] = FRAME_POISON_WORD; /* the emptied slot, for the next check */
+        p->top->frames[p->top->count] =
+            FRAME_POISON_WORD; /* the emptied slot, for the next check */
 }
 
 void frame_check_handout(struct frame_pool *p, phys_addr_t pa, enum frame_source src)

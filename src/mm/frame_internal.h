@@ -97,7 +97,7 @@ static inline void frame_cache_leave(struct frame_cache *c)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     __atomic_store_n(&c->busy, 0, __ATOMIC_RELAXED);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&c->asked, __ATOMIC_ACQUIRE))
+    if (__builtin_expect(__atomic_load_n(&c->asked, __ATOMIC_ACQUIRE), 0))
         frame_cache_hand_over(c);
 }
 
@@ -127,7 +127,8 @@ uint64_t frame_caches_held(const struct frame_pool *p);
 /* The next free frame of the shared stack or the seed cursor (lock held), no checks. */
 phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src);
 
-/* frame_free() on the shared stack under the lock, every check included (FRAME_NOCACHE, low frames). */
+/* frame_free() on the shared stack under the lock, every check included (FRAME_NOCACHE, low
+ * frames). */
 void frame_pool_free(struct frame_pool *p, phys_addr_t pa);
 
 /* The widest slice one drain round collects (what one directory frame of bitmap leaves covers). */

@@ -48,32 +48,26 @@ static uint64_t reclaim_locked(struct frame_pool *p)
 }
 
 /*
- * Runs the way single frames do, on this CPU's cache (frame_cache_enter()): gathering the caches
- * touches it. Return: what cache_end() needs.
+ * Gathers every CPU's cached frames onto the stack (frame_caches_collect()), inside this CPU's
+ * cache section: gathering empties this CPU's cache too. Only the gathering is in the section,
+ * not the drain that may follow, so a CPU that asks this one meanwhile is answered at once.
  */
-static uint64_t cache_begin(struct frame_pool *p, struct frame_cache **c)
+static void collect_caches(struct frame_pool *p)
 {
     uint64_t irq = arch_irq_save();
-    *c = &p->caches[arch_cpu_index()];
-    frame_cache_enter(*c);
-    return irq;
-}
-
-static void cache_end(struct frame_cache *c, uint64_t irq)
-{
+    struct frame_cache *c = &p->caches[arch_cpu_index()];
+    frame_cache_enter(c);
+    frame_caches_collect(p);
     frame_cache_leave(c);
     arch_irq_restore(irq);
 }
 
 uint64_t frame_reclaim(struct frame_pool *p)
 {
-    struct frame_cache *c;
-    uint64_t cpu = cache_begin(p, &c);
-    frame_caches_collect(p); /* their frames are free too */
+    collect_caches(p); /* their frames are free too */
     uint64_t irq = irqlock_acquire(&p->lock);
     uint64_t bytes = reclaim_locked(p);
     irqlock_release(&p->lock, irq);
-    cache_end(c, cpu);
     return bytes;
 }
 
@@ -183,28 +177,23 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
         .tag = REGION_DMA,
         .top_down = max == 0, /* no ceiling: leave low memory to those who need it */
     };
-    struct frame_cache *c;
-    uint64_t cpu = cache_begin(p, &c);
     uint64_t irq = irqlock_acquire(&p->lock);
     phys_addr_t base = run_search(p, &req, false);
     if (base == PHYS_NONE && frame_caches_held(p)) {
         /* What follows must see every free frame: the caches' go onto the stack first. */
         irqlock_release(&p->lock, irq);
-        frame_caches_collect(p);
+        collect_caches(p);
         irq = irqlock_acquire(&p->lock);
     }
     if (base == PHYS_NONE)
         base = run_slow(p, &req, irq);
     irqlock_release(&p->lock, irq);
-    cache_end(c, cpu);
     return base;
 }
 
 uint64_t frame_settle(struct frame_pool *p)
 {
-    struct frame_cache *c;
-    uint64_t cpu = cache_begin(p, &c);
-    frame_caches_collect(p);
+    collect_caches(p);
     uint64_t irq = irqlock_acquire(&p->lock);
     p->list_full = false;
     uint64_t moved = reclaim_locked(p);
@@ -219,7 +208,6 @@ uint64_t frame_settle(struct frame_pool *p)
         moved = (before - frame_stacked(p)) * PAGE_SIZE;
     }
     irqlock_release(&p->lock, irq);
-    cache_end(c, cpu);
     return moved;
 }
 

@@ -4,7 +4,8 @@
  * include/frame64/frame.h documents and no others: lock, flags (FRAME_LINKED), head, batches,
  * seed_base/seed_next, regions and caches, the free stack's struct frame_batch (count, next,
  * frames[]) and struct frame_cache (count, frames[], handed, handoff[]; entries may carry debug
- * bits below the page boundary). Should the pool's internals change, this file is the one to follow them.
+ * bits below the page boundary). Should the pool's internals change, this file is the one to follow
+ * them.
  */
 #include <frame64/frame_whereis.h>
 #include <frame64/phys.h>

@@ -238,6 +238,43 @@ static void test_checks_on_every_cpu(void **state)
     arena_destroy();
 }
 
+/*
+ * FRAME_CHECK | FRAME_POISON with caches: frames go stack -> cache -> stack through spills and
+ * drains, twice, then the stack's next slot is overwritten with a misaligned value. Expect: no
+ * false alarm on the way; the refill that meets the bad slot panics naming it; a cache entry
+ * overwritten with a frame still handed out panics when the cache hands it out.
+ */
+static void test_corruption_caught_through_caches(void **state)
+{
+    (void)state;
+    std_pool(FRAME_CHECK | FRAME_POISON);
+    host_cpu_set(0);
+    for (uint64_t i = 0; i < 2 * FRAME_CACHE_HIGH; i++)
+        held[i] = frame_alloc(&pool); /* poison of cursor, slot and head frames verified */
+    for (uint64_t i = 0; i < 2 * FRAME_CACHE_HIGH; i++)
+        frame_free(&pool, held[i]); /* spills on the way */
+    frame_cache_drain(&pool);
+    assert_int_equal(cached(0), 0);
+    for (uint64_t i = 0; i < 2 * FRAME_CACHE_HIGH; i++)
+        held[i] = frame_alloc(&pool); /* back out of the stack, through the cache */
+    for (uint64_t i = 0; i < 2 * FRAME_CACHE_HIGH; i++)
+        frame_free(&pool, held[i]);
+    frame_cache_drain(&pool);
+    struct frame_batch *batch = pool.top;
+    assert_true(batch->count > 0);
+    batch->frames[batch->count - 1] = 0x1234567; /* the next frame a refill pops */
+    expect_panic(frame_alloc(&pool));
+    assert_non_null(strstr(panic_message(), "0x1234567"));
+    assert_non_null(strstr(panic_message(), "misaligned"));
+
+    std_pool(FRAME_CHECK);
+    phys_addr_t out = frame_alloc(&pool);
+    pool.caches[0].frames[cached(0) - 1] = out;
+    expect_panic(frame_alloc(&pool));
+    assert_non_null(strstr(panic_message(), "already in use"));
+    arena_destroy();
+}
+
 /* FRAME_NOCACHE: no cache is ever filled; frees and allocations go straight to the stack. */
 static void test_nocache_uses_no_cache(void **state)
 {
@@ -263,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_exhaustion_reaches_parked_frames),
         cmocka_unit_test(test_busy_cpu_hands_over_when_done),
         cmocka_unit_test(test_checks_on_every_cpu),
+        cmocka_unit_test(test_corruption_caught_through_caches),
         cmocka_unit_test(test_nocache_uses_no_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
