@@ -60,8 +60,10 @@ struct frame_batch {
  * mark of two batches keeps a CPU that alternates around one boundary from refilling and
  * spilling by turns (docs/frame-allocator.md, "Per-CPU caches", has the measurements).
  */
+#ifndef FRAME_CACHE_BATCH /* -DFRAME_CACHE_BATCH=N builds another size, to measure */
 #define FRAME_CACHE_BATCH 63
-#define FRAME_CACHE_HIGH  (2 * FRAME_CACHE_BATCH)
+#endif
+#define FRAME_CACHE_HIGH (2 * FRAME_CACHE_BATCH)
 
 struct frame_cache {
     _Alignas(64) uint32_t count; /* frames[0..count) are free and this CPU's; the last goes first */

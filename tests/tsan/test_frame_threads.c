@@ -80,6 +80,18 @@ static uint64_t rnd(uint64_t *s)
     return *s;
 }
 
+/* Frees what the previous CPU passed on to this one. */
+static void empty_mailbox(unsigned cpu)
+{
+    pthread_mutex_lock(&mailbox[cpu].lock);
+    while (mailbox[cpu].n) {
+        phys_addr_t pa = mailbox[cpu].frames[--mailbox[cpu].n];
+        give(pa);
+        frame_free(&pool, pa);
+    }
+    pthread_mutex_unlock(&mailbox[cpu].lock);
+}
+
 static void churn(unsigned cpu, uint64_t *rng)
 {
     phys_addr_t keep[KEEP];
@@ -119,15 +131,8 @@ static void churn(unsigned cpu, uint64_t *rng)
                 frame_free(&pool, pa);
             }
         }
-        if (op % 64 == 0) { /* what the previous CPU passed on */
-            pthread_mutex_lock(&mailbox[cpu].lock);
-            while (mailbox[cpu].n) {
-                phys_addr_t pa = mailbox[cpu].frames[--mailbox[cpu].n];
-                give(pa);
-                frame_free(&pool, pa);
-            }
-            pthread_mutex_unlock(&mailbox[cpu].lock);
-        }
+        if (op % 64 == 0)
+            empty_mailbox(cpu);
     }
     while (n) {
         give(keep[--n]);
@@ -142,13 +147,7 @@ static void *worker(void *arg)
     host_cpu_set(cpu);
     churn(cpu, &rng);
     pthread_barrier_wait(&barrier); /* everything passed on is in a mailbox now */
-    pthread_mutex_lock(&mailbox[cpu].lock);
-    while (mailbox[cpu].n) {
-        phys_addr_t pa = mailbox[cpu].frames[--mailbox[cpu].n];
-        give(pa);
-        frame_free(&pool, pa);
-    }
-    pthread_mutex_unlock(&mailbox[cpu].lock);
+    empty_mailbox(cpu);
     pthread_barrier_wait(&barrier);
 
     phys_addr_t pa; /* phase 2: exhaustion, together */
