@@ -55,19 +55,20 @@ struct frame_batch {
 /*
  * Per-CPU caches (src/mm/frame_cache.c): each CPU allocates from and frees into its own cache
  * with interrupts off and no lock; an empty cache takes FRAME_CACHE_BATCH frames from the stack
- * under the pool's lock, a full one (FRAME_CACHE_HIGH) gives the oldest batch back. Linux's
- * per-CPU page lists use 63; the lock is then taken once per 63 operations at worst, and a high
- * mark of two batches keeps a CPU that alternates around one boundary from refilling and
- * spilling by turns (docs/frame-allocator.md, "Per-CPU caches", has the measurements).
+ * under the pool's lock, a full one (FRAME_CACHE_HIGH) gives the oldest batch back. A high mark
+ * of two batches keeps a CPU that alternates around one boundary from refilling and spilling by
+ * turns. Linux's per-CPU page lists move 63 pages a time; 255 measured better here with two
+ * threads trading batches (bench_threads, docs/frame-allocator.md "Per-CPU caches") at the price
+ * of up to 2 MiB parked per CPU.
  */
 #ifndef FRAME_CACHE_BATCH /* -DFRAME_CACHE_BATCH=N builds another size, to measure */
-#define FRAME_CACHE_BATCH 63
+#define FRAME_CACHE_BATCH 255
 #endif
 #define FRAME_CACHE_HIGH (2 * FRAME_CACHE_BATCH)
 
 struct frame_cache {
     _Alignas(64) uint32_t count; /* frames[0..count) are free and this CPU's; the last goes first */
-    uint32_t busy;               /* this CPU is changing the cache: its own NMI must leave it be */
+    uint32_t busy;               /* this CPU's slow path is changing the cache: its NMI leaves it */
     uint32_t asked;              /* another CPU wants the frames (set by it, cleared here) */
     uint32_t handed;             /* frames in handoff[] for the CPU that asked */
     phys_addr_t frames[FRAME_CACHE_HIGH];
@@ -173,10 +174,13 @@ void frame_set_kick(struct frame_pool *p, void (*kick)(struct frame_pool *p, uns
 
 /*
  * The kick's other half, on the CPU kicked (in its NMI handler): hands this CPU's cached frames
- * to the CPU that asked, unless this CPU is in the middle of changing its cache, in which case
- * it does so as soon as it is done. Touches no lock. Return: whether a CPU had asked.
+ * to the CPU that asked, unless this CPU is in the middle of changing its cache -- in a slow
+ * path (marked busy), or, as the caller says with in_fast_path, interrupted inside frame_alloc()
+ * or frame_free() (the section __frame_fast_start..__frame_fast_end of the kernel) -- in which
+ * case the CPU does so as soon as it is done, or a later kick finds it elsewhere. Touches no
+ * lock. Return: whether a CPU had asked.
  */
-bool frame_cache_nmi(struct frame_pool *p);
+bool frame_cache_nmi(struct frame_pool *p, bool in_fast_path);
 
 /*
  * Fills s; total == stacked + unseeded + reserved + in_use always holds. Frames in per-CPU caches

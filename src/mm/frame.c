@@ -158,25 +158,30 @@ static inline phys_addr_t pool_alloc(struct frame_pool *p)
 static __attribute__((noinline)) phys_addr_t alloc_other(struct frame_pool *p,
                                                          struct frame_cache *c, uint64_t irq)
 {
+    frame_cache_enter(c); /* count is read again after this: an NMI may have emptied the cache */
     phys_addr_t pa = p->flags & FRAME_NOCACHE ? pool_alloc(p) : frame_cache_alloc_slow(p, c);
     frame_cache_leave(c);
     arch_irq_restore(irq);
     return pa;
 }
 
-phys_addr_t frame_alloc(struct frame_pool *p)
+/*
+ * The fast paths live in their own section (FRAME_FAST): an NMI that interrupts them leaves the
+ * cache alone (the kernel's NMI handler sees its RIP there), so they need no busy mark of their
+ * own; what they defer they do at their end (frame_cache_answer()).
+ */
+FRAME_FAST phys_addr_t frame_alloc(struct frame_pool *p)
 {
     uint64_t irq = arch_irq_save();
     struct frame_cache *c = &p->caches[arch_cpu_index()];
 
     /* The fast path (no checks): the last frame of this CPU's cache. No lock, no atomic. */
-    frame_cache_enter(c); /* before count is read: an NMI may empty the cache until then */
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
     if (p->flags != 0 || n == 0)
         return alloc_other(p, c, irq);
     phys_addr_t pa = c->frames[n - 1];
     __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
-    frame_cache_leave(c);
+    frame_cache_answer(c);
     arch_irq_restore(irq);
     return pa;
 }
@@ -266,6 +271,7 @@ void frame_pool_free(struct frame_pool *p, phys_addr_t pa)
 static __attribute__((noinline)) void free_other(struct frame_pool *p, struct frame_cache *c,
                                                  phys_addr_t pa, uint64_t irq)
 {
+    frame_cache_enter(c);
     if (p->flags & FRAME_NOCACHE)
         frame_pool_free(p, pa);
     else
@@ -274,20 +280,19 @@ static __attribute__((noinline)) void free_other(struct frame_pool *p, struct fr
     arch_irq_restore(irq);
 }
 
-void frame_free(struct frame_pool *p, phys_addr_t pa)
+FRAME_FAST void frame_free(struct frame_pool *p, phys_addr_t pa)
 {
     uint64_t irq = arch_irq_save();
     struct frame_cache *c = &p->caches[arch_cpu_index()];
 
     /* The fast path (no checks): a valid frame above the ISA limit, room in this CPU's cache. */
-    frame_cache_enter(c);
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
     if (p->flags != 0 || n == FRAME_CACHE_HIGH || !IS_ALIGNED(pa, PAGE_SIZE) ||
         pa < FRAME_ISA_LIMIT || pa >= p->end)
         return free_other(p, c, pa, irq);
     c->frames[n] = pa;
     __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);
-    frame_cache_leave(c);
+    frame_cache_answer(c);
     arch_irq_restore(irq);
 }
 

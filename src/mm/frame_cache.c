@@ -26,6 +26,9 @@
 /* How long a collector waits for a CPU to hand its cache over (spins of arch_relax()). */
 #define FRAME_CACHE_WAIT (1u << 24)
 
+/* How often (spins) the collector kicks a CPU that has not answered yet. */
+#define FRAME_CACHE_REKICK (1u << 12)
+
 static uint32_t load(const uint32_t *v)
 {
     return __atomic_load_n(v, __ATOMIC_ACQUIRE);
@@ -40,14 +43,25 @@ void frame_cache_hand_over(struct frame_cache *c)
     __atomic_store_n(&c->asked, 0, __ATOMIC_RELEASE); /* publishes handoff[] and handed */
 }
 
-bool frame_cache_nmi(struct frame_pool *p)
+void frame_cache_hand_over_marked(struct frame_cache *c)
+{
+    uint32_t was = __atomic_load_n(&c->busy, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->busy, 1, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    frame_cache_hand_over(c);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    __atomic_store_n(&c->busy, was, __ATOMIC_RELAXED);
+}
+
+bool frame_cache_nmi(struct frame_pool *p, bool in_fast_path)
 {
     struct frame_cache *c = &p->caches[arch_cpu_index()];
     if (!load(&c->asked))
         return false;
-    if (!__atomic_load_n(&c->busy, __ATOMIC_RELAXED))
+    if (!in_fast_path && !__atomic_load_n(&c->busy, __ATOMIC_RELAXED))
         frame_cache_hand_over(c);
-    return true; /* busy: frame_cache_leave() hands over when the CPU is done */
+    /* Else the fast path or frame_cache_leave() answers at its end, or a later kick does. */
+    return true;
 }
 
 void frame_set_kick(struct frame_pool *p, void (*kick)(struct frame_pool *p, unsigned cpu))
@@ -77,7 +91,6 @@ static void restack(struct frame_pool *p, const phys_addr_t *e, uint32_t n)
  */
 static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
 {
-    phys_addr_t got[FRAME_CACHE_BATCH];
     uint32_t n = 0;
     uint64_t irq = irqlock_acquire(&p->lock);
     for (enum frame_source src; n < FRAME_CACHE_BATCH; n++) {
@@ -86,11 +99,14 @@ static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
             break;
         if (p->flags & FRAME_DEBUG_FLAGS)
             frame_check_refill(p, pa, src, irq);
-        got[n] = p->flags & FRAME_POISON ? pa | src : pa;
+        c->frames[n] = p->flags & FRAME_POISON ? pa | src : pa;
     }
     irqlock_release(&p->lock, irq);
-    for (uint32_t i = 0; i < n; i++)
-        c->frames[i] = got[n - 1 - i];
+    for (uint32_t i = 0; i < n / 2; i++) { /* the first popped goes out first */
+        phys_addr_t e = c->frames[i];
+        c->frames[i] = c->frames[n - 1 - i];
+        c->frames[n - 1 - i] = e;
+    }
     __atomic_store_n(&c->count, n, __ATOMIC_RELAXED);
     return n;
 }
@@ -182,8 +198,12 @@ bool frame_caches_collect(struct frame_pool *p)
     }
     for (unsigned i = 0; i < CPU_MAX; i++) {
         uint32_t spins = 0;
-        while (asked[i] && load(&p->caches[i].asked) && ++spins < FRAME_CACHE_WAIT)
+        while (asked[i] && load(&p->caches[i].asked) && ++spins < FRAME_CACHE_WAIT) {
+            /* A kick that found the CPU past its fast path's last look at asked is lost: again. */
+            if (p->kick && spins % FRAME_CACHE_REKICK == 0)
+                p->kick(p, i);
             arch_relax();
+        }
         if (spins == FRAME_CACHE_WAIT)
             kprintf("frame: CPU %u has not handed over its cached frames; going on without them\n",
                     i);

@@ -79,26 +79,40 @@ static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
 }
 
 /*
- * The per-CPU caches' side of the fast paths (src/mm/frame.c). busy is read only by this CPU's
- * own NMI handler (frame_cache_nmi()), so ordering it against the cache needs no fence, only
- * that the compiler keeps the order.
+ * The per-CPU caches' side of the slow paths (src/mm/frame.c, frame_cache.c, frame_run.c): busy
+ * marks this CPU as changing its cache, so its own NMI handler (frame_cache_nmi()) leaves the
+ * cache be. busy is read only by that handler, on this CPU, so ordering it against the cache
+ * needs no fence, only that the compiler keeps the order. The fast paths need no mark: they lie
+ * in the FRAME_FAST section, which the kernel's NMI handler recognises by the interrupted RIP.
  */
+#define FRAME_FAST __attribute__((noinline, section(".text.frame_fast")))
+
 static inline void frame_cache_enter(struct frame_cache *c)
 {
     __atomic_store_n(&c->busy, 1, __ATOMIC_RELAXED);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
+/* Copies the cache into handoff[] for the CPU that asked and tells it (its own NMI, or marked). */
 void frame_cache_hand_over(struct frame_cache *c);
 
-/* Done changing the cache: hand it over if another CPU asked meanwhile (its NMI left it be). */
+/* frame_cache_hand_over() outside an NMI: marked busy, so a second kick cannot run it too. */
+void frame_cache_hand_over_marked(struct frame_cache *c);
+
+/* Hands the cache over if another CPU asked while this one was changing it. */
+static inline void frame_cache_answer(struct frame_cache *c)
+{
+    if (__builtin_expect(__atomic_load_n(&c->asked, __ATOMIC_ACQUIRE), 0))
+        frame_cache_hand_over_marked(c);
+}
+
+/* Done changing the cache: unmark it and answer what was deferred meanwhile. */
 static inline void frame_cache_leave(struct frame_cache *c)
 {
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     __atomic_store_n(&c->busy, 0, __ATOMIC_RELAXED);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    if (__builtin_expect(__atomic_load_n(&c->asked, __ATOMIC_ACQUIRE), 0))
-        frame_cache_hand_over(c);
+    frame_cache_answer(c);
 }
 
 /*

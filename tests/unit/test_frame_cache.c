@@ -17,7 +17,7 @@ static void kick_now(struct frame_pool *p, unsigned cpu)
     unsigned self = arch_cpu_index();
     kicks++;
     host_cpu_set(cpu);
-    frame_cache_nmi(p);
+    frame_cache_nmi(p, false);
     host_cpu_set(self);
 }
 
@@ -27,9 +27,10 @@ static uint32_t cached(unsigned cpu)
 }
 
 /*
- * Standard map, one CPU. Expect: the first allocation takes a batch (63) from the cursor, so 62
- * wait in the cache and count as stacked, not in use; frees fill the cache up to its high mark
- * (126), and the next free gives the oldest batch back to the stack, leaving 64.
+ * Standard map, one CPU. Expect: the first allocation takes a batch (FRAME_CACHE_BATCH, 255) from
+ * the cursor, so 254 wait in the cache and count as stacked, not in use; frees fill the cache up
+ * to its high mark (510), and the next free gives the oldest batch back to the stack, leaving
+ * more than a batch.
  */
 static void test_refill_and_spill_at_their_marks(void **state)
 {
@@ -75,7 +76,8 @@ static void test_stats_exact_with_frames_parked(void **state)
     for (int i = 0; i < 300; i += 2, out--)
         frame_free(&pool, held[i]);
     check_stats(out * PAGE_SIZE);
-    assert_int_equal(cached(1), FRAME_CACHE_HIGH - FRAME_CACHE_BATCH + 150 - FRAME_CACHE_HIGH);
+    /* 150 frees: one spill on the way if they pass the high mark */
+    assert_int_equal(cached(1), 150 > FRAME_CACHE_HIGH ? 150 - FRAME_CACHE_BATCH : 150);
     assert_int_equal(frame_alloc(&pool), held[298]); /* the last one CPU 1 freed */
     frame_free(&pool, held[298]);
     host_cpu_set(2);
@@ -174,7 +176,8 @@ static void test_busy_cpu_hands_over_when_done(void **state)
     struct frame_cache *c = &pool.caches[1];
     __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
     c->busy = 1;
-    assert_true(frame_cache_nmi(&pool));
+    assert_true(frame_cache_nmi(&pool, false));
+    assert_true(frame_cache_nmi(&pool, true)); /* interrupted in a fast path: left be too */
     assert_int_equal(c->asked, 1);
     assert_int_equal(cached(1), n);
     c->busy = 0;
@@ -184,7 +187,7 @@ static void test_busy_cpu_hands_over_when_done(void **state)
     assert_int_equal(cached(1), 0);
     check_stats(0);
     host_cpu_set(0);
-    assert_false(frame_cache_nmi(&pool)); /* nobody asked CPU 0 */
+    assert_false(frame_cache_nmi(&pool, false)); /* nobody asked CPU 0 */
     frame_settle(&pool);
     assert_int_equal(c->handed, 0);
     check_stats(0);
