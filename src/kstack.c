@@ -25,9 +25,19 @@ static struct irqlock lock =
 static struct irqlock tables = IRQLOCK_INIT(
     "kstack tables", LOCK_RANK_KSTACK_TABLES); /* the area's page tables, from any CPU */
 
+static uint64_t table_frames; /* page tables of the area so far (kept: the area is bounded) */
+
 static phys_addr_t table_frame(void *ctx)
 {
-    return frame_alloc(ctx);
+    phys_addr_t pa = frame_alloc(ctx);
+    if (pa != PHYS_NONE)
+        __atomic_fetch_add(&table_frames, 1, __ATOMIC_RELAXED);
+    return pa;
+}
+
+uint64_t kstack_table_bytes(void)
+{
+    return __atomic_load_n(&table_frames, __ATOMIC_RELAXED) * PAGE_SIZE;
 }
 
 static uint64_t slot_base(unsigned slot)

@@ -32,6 +32,8 @@ struct slot {
     uint64_t flush_req;      /* shootdown number it is asked to do */
     uint64_t flush_ack;      /* the last one it did */
     bool stop;               /* halt for good */
+    uint64_t nmis_sent;      /* NMIs other CPUs sent it (send_nmi()) */
+    uint64_t nmis_seen;      /* NMIs it took as one of those (only it writes this) */
     void (*work)(void *arg); /* smp_run_all() */
     void *work_arg;
     uint64_t work_req, work_done;
@@ -74,12 +76,27 @@ static void flush_here(void)
         arch_flush_page(va);
 }
 
+/*
+ * Every NMI one CPU sends another is counted first: the handler may find nothing left to do in
+ * one (an earlier NMI did it: a second kick, a shootdown flag seen while handling a kick), and it
+ * is still ours, not a report from the machine. Two NMIs may arrive as one (the CPU latches only
+ * one while it handles another); the count then stays ahead and covers a later stray NMI.
+ */
+static void send_nmi(unsigned c)
+{
+    __atomic_fetch_add(&slots[c].nmis_sent, 1, __ATOMIC_RELEASE);
+    arch_send_nmi(c);
+}
+
 /* The NMI handler: a stop, a shootdown, a frame cache asked for, or a real NMI from the machine. */
 static bool nmi(struct trap_frame *f)
 {
     struct slot *s = &slots[cpu_index()];
-    bool ours = frame_cache_nmi(&kernel_frames, f->rip >= (uint64_t)__frame_fast_start &&
-                                                    f->rip < (uint64_t)__frame_fast_end);
+    bool ours = s->nmis_seen < load(&s->nmis_sent);
+    if (ours)
+        s->nmis_seen++;
+    ours |= frame_cache_nmi(&kernel_frames, f->rip >= (uint64_t)__frame_fast_start &&
+                                                f->rip < (uint64_t)__frame_fast_end);
     if (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
         arch_halt(); /* another CPU is going down and reports; this one says nothing */
     uint64_t req = load(&s->flush_req);
@@ -113,7 +130,7 @@ void smp_shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
             continue;
         store(&slots[c].flush_req, seq);
         asked[c] = true;
-        arch_send_nmi(c);
+        send_nmi(c);
     }
     for (unsigned c = 0; c < n; c++) {
         for (uint64_t spins = 0; asked[c] && load(&slots[c].flush_ack) != seq; spins++) {
@@ -130,7 +147,7 @@ void smp_shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
 static void kick_frames(struct frame_pool *p, unsigned cpu)
 {
     (void)p;
-    arch_send_nmi(cpu);
+    send_nmi(cpu);
 }
 
 void smp_stop_others(void)
@@ -140,7 +157,7 @@ void smp_stop_others(void)
         if (c == self)
             continue;
         __atomic_store_n(&slots[c].stop, true, __ATOMIC_RELEASE);
-        arch_send_nmi(c);
+        send_nmi(c);
     }
 }
 

@@ -36,6 +36,12 @@ static uint32_t load(const uint32_t *v)
 
 void frame_cache_hand_over(struct frame_cache *c)
 {
+    /*
+     * Asked still? The NMI may have answered between the caller's look and here (in a call's
+     * prologue, before the busy mark): answering twice would overwrite handed with nothing.
+     */
+    if (!load(&c->asked))
+        return;
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
     memcpy(c->handoff, c->frames, n * sizeof(c->frames[0]));
     __atomic_store_n(&c->count, 0, __ATOMIC_RELAXED);

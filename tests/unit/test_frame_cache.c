@@ -10,6 +10,8 @@
 
 #include <arch/cpu_local.h>
 
+#include "mm/frame_internal.h"
+
 /* The kernel's NMI, on one thread: run the kicked CPU's handler as that CPU. */
 static unsigned kicks;
 static void kick_now(struct frame_pool *p, unsigned cpu)
@@ -278,6 +280,31 @@ static void test_corruption_caught_through_caches(void **state)
     arena_destroy();
 }
 
+/*
+ * CPU 1 holds frames; asked, its NMI hands them over (handed = n) before a hand-over its own code
+ * had already decided on runs (the NMI came in that call's prologue, before the busy mark).
+ * Expect: the late hand-over changes nothing -- handed still n, no frame lost.
+ */
+static void test_late_hand_over_changes_nothing(void **state)
+{
+    (void)state;
+    std_pool(0);
+    host_cpu_set(1);
+    held[0] = frame_alloc(&pool);
+    struct frame_cache *c = &pool.caches[1];
+    uint32_t n = cached(1);
+    __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
+    assert_true(frame_cache_nmi(&pool, false));
+    assert_int_equal(c->handed, n);
+    frame_cache_hand_over_marked(c);
+    assert_int_equal(c->handed, n);
+    assert_int_equal(c->busy, 0);
+    frame_free(&pool, held[0]);
+    check_stats(0);
+    host_cpu_set(0);
+    arena_destroy();
+}
+
 /* FRAME_NOCACHE: no cache is ever filled; frees and allocations go straight to the stack. */
 static void test_nocache_uses_no_cache(void **state)
 {
@@ -304,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_busy_cpu_hands_over_when_done),
         cmocka_unit_test(test_checks_on_every_cpu),
         cmocka_unit_test(test_corruption_caught_through_caches),
+        cmocka_unit_test(test_late_hand_over_changes_nothing),
         cmocka_unit_test(test_nocache_uses_no_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
