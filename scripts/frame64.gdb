@@ -28,7 +28,11 @@ hbreak kmain
 continue
 
 # frame64-pool: the page-frame manager's state and the region list it draws from.
+# The pool holds a cache per possible CPU (128 KiB in all): past gdb's default max-value-size,
+# and long to read, so arrays are cut to their first 16 elements.
 define frame64-pool
+  set max-value-size unlimited
+  set print elements 16
   print kernel_frames
   print kernel_memory.count
   print *kernel_memory.regions@kernel_memory.count

@@ -191,7 +191,7 @@ expect fail "no report line matching" "$(sed "s/stack 'boot'/stack 'ktest'/" <<<
 expect fail "no report line matching" "$(sed 's/(double fault; /(rip 0xffffffff802119a8) /' <<<"$stack")" check_crash "crash=stack" 1 "" 1
 expect pass "kernel: page fault: read of 0xffffc00000000000; EXCEPTION 14" "$pagefault" check_crash "crash=pagefault" 1 "" 1
 expect fail "no report line matching" "$null" check_crash "crash=pagefault" 1 "" 1
-expect fail "needs crash=panic, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
+expect fail "needs crash=panic, crash=panic-ap, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
 
 expect pass "1 of 1 CPUs" "$good" check_smp 1
 expect pass "4 of 4 CPUs" "$(broken 's/^smp: 1 of 1 /smp: 4 of 4 /')" check_smp 4
