@@ -119,6 +119,8 @@ double get(const char *label, enum kind k);
 
 /* Return: the 1, 5 and 15 minute load averages as text. */
 const char *loadavg(void);
+/* The CPU's model name from /proc/cpuinfo ("unknown" without one). */
+void cpu_model(char *model, size_t n);
 void print_header(int argc, char **argv);
 void print_table(void);
 void print_targets(void);

@@ -200,19 +200,26 @@ const char *loadavg(void)
     return buf;
 }
 
-void print_header(int argc, char **argv)
+void cpu_model(char *model, size_t n)
 {
-    char model[128] = "unknown", line[256], thp[128] = "unknown";
+    char line[256];
+    snprintf(model, n, "unknown");
     FILE *f = fopen("/proc/cpuinfo", "r");
     while (f && fgets(line, sizeof(line), f))
         if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
-            snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
+            snprintf(model, n, "%s", strchr(line, ':') + 2);
             model[strcspn(model, "\n")] = '\0';
             break;
         }
     if (f)
         fclose(f);
-    f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+}
+
+void print_header(int argc, char **argv)
+{
+    char model[128], thp[128] = "unknown";
+    cpu_model(model, sizeof(model));
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
     if (f && fgets(thp, sizeof(thp), f))
         thp[strcspn(thp, "\n")] = '\0';
     if (f)

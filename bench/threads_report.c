@@ -13,16 +13,8 @@
 
 void threads_header(int argc, char **argv)
 {
-    char model[128] = "unknown", line[256];
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
-            snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
-            model[strcspn(model, "\n")] = '\0';
-            break;
-        }
-    if (f)
-        fclose(f);
+    char model[128];
+    cpu_model(model, sizeof(model));
     cpu_set_t set;
     int usable = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : -1;
     printf("bench_threads: frame64 with and without per-CPU caches vs a lock-free bitmap%s\n"
