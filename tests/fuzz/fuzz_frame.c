@@ -8,10 +8,7 @@
  * stop adding up or disagree with the model, if an invalid free does not panic under
  * FRAME_CHECK, or if the region list breaks its invariants.
  *
- * The map (24 MiB arena, 2,796 free frames, 1,776 of them below FRAME_ISA_LIMIT; small, so that
- * exhausting it, which every low-memory path needs, stays cheap):
- *   0   1M   2M fw 2M+64K 4M krn 5M hole 12M    16M    17M bad 17M+16K 19M hole 20M  21M nvs 24M
- *   |low|free|  |  free   |     |      |  free .|. free |   |  free     |       |free|     |
+ * The map is tests/support/frame_test_map.h (24 MiB, every kind of range).
  *
  * Input: byte 0 picks flags (CHECK, LINKED; POISON with bit 6 too), the list's capacity (roomy,
  * tight, or tight but allowed to grow) and, with bits 5-7 = 101, a final free of everything; then
@@ -28,23 +25,10 @@
 #include <mm/region_internal.h>
 
 #include "arena.h"
+#include "frame_test_map.h"
 #include "host_support.h"
 
-#define ARENA  (24 * MiB)
-#define NPAGES (ARENA / PAGE_SIZE)
-
-static const struct region map[] = {
-    {0, 1 * MiB, REGION_LOWMEM, 0},
-    {1 * MiB, 2 * MiB, REGION_FREE, 0},
-    {2 * MiB, 2 * MiB + 64 * KiB, REGION_FIRMWARE, 0},
-    {2 * MiB + 64 * KiB, 4 * MiB, REGION_FREE, 0},
-    {4 * MiB, 5 * MiB, REGION_KERNEL, 0},
-    {12 * MiB, 17 * MiB, REGION_FREE, 0},
-    {17 * MiB, 17 * MiB + 16 * KiB, REGION_BAD, 0},
-    {17 * MiB + 16 * KiB, 19 * MiB, REGION_FREE, 0},
-    {20 * MiB, 21 * MiB, REGION_FREE, 0},
-    {21 * MiB, 24 * MiB, REGION_ACPI_NVS, 0},
-};
+#define NPAGES (FM_ARENA / PAGE_SIZE)
 
 /* Roomy: more entries than the map can ever be cut into (two per free frame), so never K_ENOMEM. */
 static struct region storage[8192];
@@ -106,7 +90,7 @@ static void check_state(void)
 /* Frame pa was just handed out: it must be new to the caller, aligned, and initially free. */
 static void took_frame(phys_addr_t pa)
 {
-    CHECK(IS_ALIGNED(pa, PAGE_SIZE) && pa < ARENA);
+    CHECK(IS_ALIGNED(pa, PAGE_SIZE) && pa < FM_ARENA);
     CHECK(initially_free[pa / PAGE_SIZE]);
     CHECK(model[pa / PAGE_SIZE] == M_FREE);
     CHECK(tag_at(pa) == REGION_FRAMES);
@@ -186,7 +170,7 @@ static void op_alloc_run(uint64_t arg)
     if (base == PHYS_NONE)
         return;
     phys_addr_t end = base + n * PAGE_SIZE;
-    CHECK(IS_ALIGNED(base, align) && end <= ARENA);
+    CHECK(IS_ALIGNED(base, align) && end <= FM_ARENA);
     CHECK(max == 0 || end <= max);
     CHECK(boundary == 0 || base / boundary == (end - 1) / boundary);
     /* a ceiling above the ISA limit keeps the run out of ISA memory when it can (a tight list
@@ -244,7 +228,7 @@ static void op_bad_free(uint64_t arg)
     bool misaligned = (arg >> 24) & 1;
     if (misaligned)
         pa += 8;
-    else if (pa < ARENA && model[pa / PAGE_SIZE] == M_FRAME)
+    else if (pa < FM_ARENA && model[pa / PAGE_SIZE] == M_FRAME)
         return;
     struct frame_stats before, after;
     frame_get_stats(&pool, &before);
@@ -260,7 +244,7 @@ static void op_bad_free_run(uint64_t arg)
 {
     phys_addr_t base = (arg % NPAGES) * PAGE_SIZE;
     uint64_t n = 1 + ((arg >> 16) & 7);
-    bool all_run = base + n * PAGE_SIZE <= ARENA;
+    bool all_run = base + n * PAGE_SIZE <= FM_ARENA;
     for (uint64_t k = 0; all_run && k < n; k++)
         all_run = model[base / PAGE_SIZE + k] == M_RUN;
     if (all_run)
@@ -285,7 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static bool arena_ready;
     struct input in = {data, data + size};
     if (!arena_ready) {
-        arena_create(ARENA);
+        arena_create(FM_ARENA);
         arena_ready = true;
     }
     unsigned cfg = (unsigned)take(&in, 1);
@@ -297,17 +281,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The same map every time: built and snapshotted once, then reset by copying it back. */
     region_init(&list, "fuzz", storage, ARRAY_SIZE(storage));
     if (!initially_free[1 * MiB / PAGE_SIZE]) {
-        for (size_t i = 0; i < ARRAY_SIZE(map); i++)
-            CHECK(region_set(&list, map[i].base, map[i].end, map[i].tag) == K_OK);
-        CHECK(list.count == ARRAY_SIZE(map) && !memcmp(storage, map, sizeof(map)));
+        for (size_t i = 0; i < ARRAY_SIZE(fm_map); i++)
+            CHECK(region_set(&list, fm_map[i].base, fm_map[i].end, fm_map[i].tag) == K_OK);
+        CHECK(list.count == ARRAY_SIZE(fm_map) && !memcmp(storage, fm_map, sizeof(fm_map)));
         for (size_t pg = 0; pg < NPAGES; pg++)
             initially_free[pg] = tag_at(pg * PAGE_SIZE) == REGION_FREE;
     }
-    list.capacity = room == 0 ? ARRAY_SIZE(storage) : ARRAY_SIZE(map) + 2;
+    list.capacity = room == 0 ? ARRAY_SIZE(storage) : ARRAY_SIZE(fm_map) + 2;
     if (room == 2)
-        region_set_grow_limit(&list, ARENA);
-    memcpy(storage, map, sizeof(map));
-    list.count = ARRAY_SIZE(map);
+        region_set_grow_limit(&list, FM_ARENA);
+    memcpy(storage, fm_map, sizeof(fm_map));
+    list.count = ARRAY_SIZE(fm_map);
     memset(model, M_FREE, sizeof(model));
     nframes = nruns = held_pages = 0;
 

@@ -14,19 +14,6 @@
 
 #define NPAGES (FM_ARENA / PAGE_SIZE)
 
-static const struct region map[] = {
-    {0, 1 * MiB, REGION_LOWMEM, 0},
-    {1 * MiB, 2 * MiB, REGION_FREE, 0},
-    {2 * MiB, 2 * MiB + 64 * KiB, REGION_FIRMWARE, 0},
-    {2 * MiB + 64 * KiB, 4 * MiB, REGION_FREE, 0},
-    {4 * MiB, 5 * MiB, REGION_KERNEL, 0},
-    {12 * MiB, 17 * MiB, REGION_FREE, 0},
-    {17 * MiB, 17 * MiB + 16 * KiB, REGION_BAD, 0},
-    {17 * MiB + 16 * KiB, 19 * MiB, REGION_FREE, 0},
-    {20 * MiB, 21 * MiB, REGION_FREE, 0},
-    {21 * MiB, 24 * MiB, REGION_ACPI_NVS, 0},
-};
-
 struct frame_pool fm_pool;
 static struct region_list list;
 static struct region storage[8192];
@@ -81,26 +68,26 @@ void fm_start(unsigned cfg)
     if (!ready) {
         arena_create(FM_ARENA);
         region_init(&list, "model", storage, ARRAY_SIZE(storage));
-        for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
-            FM_CHECK(region_set(&list, map[i].base, map[i].end, map[i].tag) == K_OK);
-            for (phys_addr_t pa = map[i].base; pa < map[i].end; pa += PAGE_SIZE)
-                if (map[i].tag == REGION_FREE) {
+        for (size_t i = 0; i < ARRAY_SIZE(fm_map); i++) {
+            FM_CHECK(region_set(&list, fm_map[i].base, fm_map[i].end, fm_map[i].tag) == K_OK);
+            for (phys_addr_t pa = fm_map[i].base; pa < fm_map[i].end; pa += PAGE_SIZE)
+                if (fm_map[i].tag == REGION_FREE) {
                     initial[pa / PAGE_SIZE] = S_FREE;
                     initial_free++;
                 }
         }
         /* the list as region_set() builds it is the map itself: sorted, merged, no holes filled */
-        FM_CHECK(list.count == ARRAY_SIZE(map) && !memcmp(storage, map, sizeof(map)));
+        FM_CHECK(list.count == ARRAY_SIZE(fm_map) && !memcmp(storage, fm_map, sizeof(fm_map)));
         ready = true;
     }
     list_mode = FM_CFG_LIST(cfg);
     /* Reset, not rebuilt: the map is the same every time, so its entries are copied back. */
     region_init(&list, "model", storage,
-                list_mode == FM_ROOMY ? ARRAY_SIZE(storage) : ARRAY_SIZE(map) + 6);
+                list_mode == FM_ROOMY ? ARRAY_SIZE(storage) : ARRAY_SIZE(fm_map) + 6);
     if (list_mode == FM_GROWS)
         region_set_grow_limit(&list, FM_ARENA);
-    memcpy(storage, map, sizeof(map));
-    list.count = ARRAY_SIZE(map);
+    memcpy(storage, fm_map, sizeof(fm_map));
+    list.count = ARRAY_SIZE(fm_map);
     FM_CHECK(frame_init(&fm_pool, &list, FM_CFG_FLAGS(cfg)) == K_OK);
     memcpy(state, initial, sizeof(state));
     nframes = nruns = 0;

@@ -7,19 +7,14 @@
  * every step the pool's counters must equal the model's, and after every run request the pool
  * must have succeeded exactly when some free run fits (size, alignment, ceiling, boundary), with
  * a run the model confirms; a failure is excused only where the list had no room (run_stalls).
- * Any mismatch prints what went wrong and aborts.
- *
- * The map (24 MiB arena, 2,796 free frames, 1,776 of them below FRAME_ISA_LIMIT; small, so that
- * exhausting it, which every low-memory path needs, stays cheap):
- *   0   1M   2M fw 2M+64K 4M krn 5M hole 12M    16M    17M bad 17M+16K 19M hole 20M  21M nvs 24M
- *   |low|free|  |  free   |     |      |  free .|. free |   |  free     |       |free|     |
+ * Any mismatch prints what went wrong and aborts. The map is tests/support/frame_test_map.h.
  */
 #ifndef TEST_FRAME_MODEL_H
 #define TEST_FRAME_MODEL_H
 
 #include <frame64/frame.h>
 
-#define FM_ARENA (24 * MiB)
+#include "frame_test_map.h"
 
 /*
  * Configuration (the first input byte): pool flags in bits 0-2 (FRAME_POISON only with bit 6 as
