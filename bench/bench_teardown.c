@@ -21,6 +21,7 @@
 #include <frame64/vmspace.h>
 
 #include "arena.h"
+#include "frame_counts.h"
 #include "bench.h"
 
 #define RAM           (256 * MiB)
@@ -38,9 +39,7 @@ static void no_flush(void *ctx, const struct vmspace_flush *f)
 
 static uint64_t in_use(void)
 {
-    struct frame_stats s;
-    frame_get_stats(&pool, &s);
-    return s.in_use / PAGE_SIZE;
+    return frames_in_use(&pool);
 }
 
 /* One space of the shape, destroyed. Return: ns the destroy took; *frames: what it gave back. */

@@ -180,12 +180,10 @@ bool frame_caches_collect(struct frame_pool *p)
     struct frame_cache *own = &p->caches[self];
     uint64_t irq, moved = 0;
     while (!irqlock_try_acquire(&p->collect_lock, &irq)) {
-        if (load(&own->asked)) /* the collector may be waiting for this CPU */
-            frame_cache_hand_over(own);
+        frame_cache_hand_over(own); /* if asked: the collector may be waiting for this CPU */
         arch_relax();
     }
-    if (load(&own->asked)) /* by a collector that stopped waiting */
-        frame_cache_hand_over(own);
+    frame_cache_hand_over(own); /* if asked by a collector that stopped waiting */
     /* Left over from a collector that stopped waiting: handoff[] must be empty to ask again. */
     uint64_t lock = irqlock_acquire(&p->lock);
     for (unsigned i = 0; i < CPU_MAX; i++)
@@ -232,8 +230,7 @@ void frame_cache_drain(struct frame_pool *p)
     uint64_t irq = arch_irq_save();
     struct frame_cache *c = &p->caches[arch_cpu_index()];
     frame_cache_enter(c);
-    if (load(&c->asked))
-        frame_cache_hand_over(c); /* a collector is waiting for these: they are its now */
+    frame_cache_hand_over(c); /* if a collector is waiting for these, they are its now */
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
     uint64_t lock = irqlock_acquire(&p->lock);
     restack(p, c->frames, n);

@@ -54,32 +54,30 @@ static uint64_t poison_find(phys_addr_t pa, uint64_t from)
     return PAGE_SIZE;
 }
 
+/* What a frame leaving the stack must show: poison from where its stack links end. */
+static uint64_t unpoisoned_at(phys_addr_t pa, enum frame_source src)
+{
+    return src == FRAME_FROM_SEED
+               ? PAGE_SIZE
+               : poison_find(pa, src == FRAME_FROM_HEAD ? FRAME_HEADER_BYTES : 0);
+}
+
+__attribute__((noreturn)) static void written_after_free(phys_addr_t pa, uint64_t bad)
+{
+    panic("frame_alloc: 0x%lx was written after it was freed: byte at offset %lu (0x%lx) is "
+          "0x%02x, not 0x%02x",
+          pa, bad, pa + bad, ((const uint8_t *)phys_to_virt(pa))[bad], FRAME_POISON_BYTE);
+}
+
 void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
 {
-    if (p->flags & FRAME_CHECK) {
-        if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end) {
-            irqlock_release(&p->lock, irq);
-            panic("frame_alloc: free stack corrupted: it held 0x%lx, which is %s", pa,
-                  IS_ALIGNED(pa, PAGE_SIZE) ? "outside RAM" : "misaligned");
-        }
-        if (frame_inuse_test(p, pa)) {
-            irqlock_release(&p->lock, irq);
-            panic("frame_alloc: 0x%lx is %s but already in use (free stack corrupted)", pa,
-                  src == FRAME_FROM_SEED ? "in the seed chunk" : "on the free stack");
-        }
+    frame_check_refill(p, pa, src, irq); /* what the stack held: in range, not in use */
+    if (p->flags & FRAME_CHECK)
         frame_inuse_flip(p, pa);
-    }
-    if ((p->flags & FRAME_POISON) && src != FRAME_FROM_SEED) {
-        if (src == FRAME_FROM_SLOT) /* the emptied slot is poisoned again for the next check */
-            p->top->frames[p->top->count] = FRAME_POISON_WORD;
-        uint64_t bad = poison_find(pa, src == FRAME_FROM_HEAD ? FRAME_HEADER_BYTES : 0);
-        if (bad < PAGE_SIZE) {
-            uint8_t v = ((const uint8_t *)phys_to_virt(pa))[bad];
-            irqlock_release(&p->lock, irq);
-            panic("frame_alloc: 0x%lx was written after it was freed: byte at offset %lu "
-                  "(0x%lx) is 0x%02x, not 0x%02x",
-                  pa, bad, pa + bad, v, FRAME_POISON_BYTE);
-        }
+    uint64_t bad = p->flags & FRAME_POISON ? unpoisoned_at(pa, src) : PAGE_SIZE;
+    if (bad < PAGE_SIZE) {
+        irqlock_release(&p->lock, irq);
+        written_after_free(pa, bad);
     }
 }
 
@@ -147,13 +145,9 @@ void frame_check_handout(struct frame_pool *p, phys_addr_t pa, enum frame_source
         panic("frame_alloc: 0x%lx is in CPU %u's frame cache but already in use (cache "
               "corrupted)",
               pa, arch_cpu_index());
-    if ((p->flags & FRAME_POISON) && src != FRAME_FROM_SEED) {
-        uint64_t bad = poison_find(pa, src == FRAME_FROM_HEAD ? FRAME_HEADER_BYTES : 0);
-        if (bad < PAGE_SIZE)
-            panic("frame_alloc: 0x%lx was written after it was freed: byte at offset %lu "
-                  "(0x%lx) is 0x%02x, not 0x%02x",
-                  pa, bad, pa + bad, ((const uint8_t *)phys_to_virt(pa))[bad], FRAME_POISON_BYTE);
-    }
+    uint64_t bad = p->flags & FRAME_POISON ? unpoisoned_at(pa, src) : PAGE_SIZE;
+    if (bad < PAGE_SIZE)
+        written_after_free(pa, bad);
 }
 
 void frame_check_cached_free(struct frame_pool *p, phys_addr_t pa)

@@ -93,7 +93,8 @@ static inline void frame_cache_enter(struct frame_cache *c)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
-/* Copies the cache into handoff[] for the CPU that asked and tells it (its own NMI, or marked). */
+/* If asked: copies the cache into handoff[] for the CPU that asked and tells it (NMI, or marked).
+ */
 void frame_cache_hand_over(struct frame_cache *c);
 
 /* frame_cache_hand_over() outside an NMI: marked busy, so a second kick cannot run it too. */

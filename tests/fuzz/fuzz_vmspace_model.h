@@ -20,6 +20,7 @@
 #include <frame64/vmspace.h>
 
 #include "arena.h"
+#include "frame_counts.h"
 #include "host_support.h"
 
 #define ARENA      (18 * MiB)
@@ -104,16 +105,12 @@ MODEL static uint64_t tag_of(phys_addr_t pa)
 
 MODEL static uint64_t pool_in_use(void)
 {
-    struct frame_stats s;
-    frame_get_stats(&pool, &s);
-    return s.in_use / PAGE_SIZE;
+    return frames_in_use(&pool);
 }
 
 MODEL static uint64_t pool_free(void)
 {
-    struct frame_stats s;
-    frame_get_stats(&pool, &s);
-    return (s.stacked + s.unseeded) / PAGE_SIZE;
+    return frames_free(&pool);
 }
 
 MODEL static void fake_flush(void *ctx, const struct vmspace_flush *f)

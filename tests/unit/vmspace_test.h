@@ -26,6 +26,7 @@
 #include <frame64/vmspace.h>
 
 #include "arena.h"
+#include "frame_counts.h"
 #include "host_support.h"
 
 #define VT_ARENA       (32 * MiB)
@@ -63,16 +64,12 @@ static struct {
 
 static inline uint64_t pool_in_use(void)
 {
-    struct frame_stats s;
-    frame_get_stats(&pool, &s);
-    return s.in_use / PAGE_SIZE;
+    return frames_in_use(&pool);
 }
 
 static inline uint64_t pool_free(void)
 {
-    struct frame_stats s;
-    frame_get_stats(&pool, &s);
-    return (s.stacked + s.unseeded) / PAGE_SIZE;
+    return frames_free(&pool);
 }
 
 /* Takes free frames from the pool until only keep are left (refill() gives them all back). */
