@@ -172,6 +172,15 @@ static uint32_t take_handed(struct frame_pool *p, struct frame_cache *c)
     return n;
 }
 
+/* Pushes this CPU's own cache onto the stack (lock held, cache section entered). */
+static uint32_t restack_own(struct frame_pool *p, struct frame_cache *own)
+{
+    uint32_t n = __atomic_load_n(&own->count, __ATOMIC_RELAXED);
+    restack(p, own->frames, n);
+    __atomic_store_n(&own->count, 0, __ATOMIC_RELAXED);
+    return n;
+}
+
 bool frame_caches_collect(struct frame_pool *p)
 {
     if (p->flags & FRAME_NOCACHE)
@@ -216,10 +225,7 @@ bool frame_caches_collect(struct frame_pool *p)
     lock = irqlock_acquire(&p->lock);
     for (unsigned i = 0; i < CPU_MAX; i++)
         moved += take_handed(p, &p->caches[i]);
-    uint32_t n = __atomic_load_n(&own->count, __ATOMIC_RELAXED);
-    restack(p, own->frames, n);
-    __atomic_store_n(&own->count, 0, __ATOMIC_RELAXED);
-    moved += n;
+    moved += restack_own(p, own);
     irqlock_release(&p->lock, lock);
     irqlock_release(&p->collect_lock, irq);
     return moved != 0;
@@ -231,11 +237,9 @@ void frame_cache_drain(struct frame_pool *p)
     struct frame_cache *c = &p->caches[arch_cpu_index()];
     frame_cache_enter(c);
     frame_cache_hand_over(c); /* if a collector is waiting for these, they are its now */
-    uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
     uint64_t lock = irqlock_acquire(&p->lock);
-    restack(p, c->frames, n);
+    restack_own(p, c);
     irqlock_release(&p->lock, lock);
-    __atomic_store_n(&c->count, 0, __ATOMIC_RELAXED);
     frame_cache_leave(c);
     arch_irq_restore(irq);
 }
