@@ -20,30 +20,6 @@ isr%1:
 
 section .text
 isr_common:
-    ; An NMI can arrive in ring 0 with the user's GS still loaded (between syscall and its swapgs,
-    ; or between the exit's swapgs and sysret), so for it the GS base itself decides: the kernel's
-    ; is a higher-half address. Whether it swapped is kept in its (dummy) error code.
-    cmp qword [rsp], 2
-    jne .by_cs
-    push rax
-    push rcx
-    push rdx
-    mov ecx, 0xC0000101                 ; IA32_GS_BASE
-    rdmsr
-    test edx, edx
-    js .kernel_gs
-    swapgs
-    mov qword [rsp + 4 * 8], 1
-.kernel_gs:
-    pop rdx
-    pop rcx
-    pop rax
-    jmp .from_kernel
-.by_cs:
-    test qword [rsp + 24], 3            ; the CS the CPU pushed: from user mode, take the kernel's GS
-    jz .from_kernel
-    swapgs
-.from_kernel:
     push rax
     push rbx
     push rcx
@@ -59,9 +35,29 @@ isr_common:
     push r13
     push r14
     push r15
+    ; Whose GS is loaded is read from the GS base itself, never guessed from the saved CS: a fault
+    ; in ring 0 can come with the user's GS (an NMI between syscall and its swapgs, a fault on the
+    ; iretq after usermode_iret's swapgs), and the kernel's base is a higher-half address while a
+    ; program's never is (frame64 lets no program set one). rbx, kept by the C call, remembers
+    ; whether to swap back on the way out.
+    mov ecx, 0xC0000101                 ; IA32_GS_BASE
+    rdmsr
+    xor ebx, ebx
+    test edx, edx
+    js .kernel_gs
+    swapgs
+    mov ebx, 1
+.kernel_gs:
+    ; The handler starts from clean flags: AC clear (SMAP on again, whatever the program or the
+    ; interrupted user copy had), DF clear for C, NT clear; IF is already off (interrupt gates).
+    push 2
+    popfq
     mov rdi, rsp                    ; 15 registers + vector + error + 5 CPU words: 16-byte aligned
-    cld
     call exception_dispatch
+    test ebx, ebx
+    jz .no_swap
+    swapgs                          ; nothing below touches GS
+.no_swap:
     pop r15
     pop r14
     pop r13
@@ -77,20 +73,7 @@ isr_common:
     pop rcx
     pop rbx
     pop rax
-    cmp qword [rsp], 2
-    jne .exit_by_cs
-    cmp qword [rsp + 8], 1              ; the NMI swapped on the way in: swap back
-    jne .exit_nmi
-    swapgs
-.exit_nmi:
-    add rsp, 16
-    iretq
-.exit_by_cs:
     add rsp, 16                     ; vector and error code
-    test qword [rsp + 8], 3             ; back to user mode: give it its GS again
-    jz .to_kernel
-    swapgs
-.to_kernel:
     iretq
 
 ; Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code from the CPU.

@@ -52,6 +52,10 @@ struct process {
     uint64_t brk_start, brk;
     uint64_t tid_address;
     uint64_t fs_base;
+    struct {
+        uint64_t va, rip, error;
+        unsigned repeats; /* how often in a row (usertrap.c) */
+    } last_fault;
     const struct proc_options *opt;
     struct proc_result *res;
 };

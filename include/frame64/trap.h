@@ -35,6 +35,12 @@ void trap_set_handler(unsigned vector, trap_handler_fn fn);
  */
 bool trap_fixup(struct trap_frame *f);
 
+/*
+ * Forgets the exception this CPU was handling: its handler left for good (a program killed from a
+ * trap returns to the kernel through usermode_leave(), abandoning the frame).
+ */
+void trap_forget_active(void);
+
 /* Called on the way down, before a fatal exception's dump (src/smp.c: stop the other CPUs). */
 void trap_set_fatal(void (*fn)(void));
 

@@ -91,10 +91,11 @@ enum vm_err {
 const char *vmspace_strerror(int err);
 
 /*
- * What a failed vmspace_fault() with access means, for a kill line: "read of an unmapped
- * address", "write to a page that is not writable", "out of memory", ...
+ * What a failed vmspace_fault() with access at va means, for a kill line: "read of an unmapped
+ * address", "write to a page that is not writable", "out of memory", "read of a kernel address",
+ * ...
  */
-const char *vmspace_fault_reason(int err, unsigned access);
+const char *vmspace_fault_reason(int err, unsigned access, uint64_t va);
 
 /*
  * What the flush callback must make the TLB forget: every translation of [start, end) in the

@@ -56,7 +56,8 @@ enum {
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
-#define IOV_MAX 1024
+#define IOV_MAX      1024
+#define MAX_RW_COUNT 0x7ffff000ull /* Linux's limit of one read or write: INT_MAX, page-aligned */
 
 /* The negative errno for a vmspace error. */
 static long vm_errno(int err)
@@ -115,11 +116,23 @@ static void emit(struct process *p, const char *s, uint64_t n)
     r->output += n;
 }
 
+/*
+ * Linux's access_ok(): [buf, buf + len) lies below the top of the user half. It is checked even
+ * for len 0, so write(1, kernel_address, 0) is -EFAULT as on Linux.
+ */
+static bool user_buffer(uint64_t buf, uint64_t len)
+{
+    return len <= VMSPACE_USER_END && buf <= VMSPACE_USER_END - len;
+}
+
 static long sys_write(struct process *p, long fd, uint64_t buf, uint64_t count)
 {
     char chunk[256];
     if (fd != 1 && fd != 2)
         return -EBADF;
+    if (!user_buffer(buf, count))
+        return -EFAULT;
+    count = MIN(count, MAX_RW_COUNT);
     if (vmspace_check_user(&p->vs, buf, count, VM_READ) != VM_OK)
         return -EFAULT;
     for (uint64_t done = 0; done < count;) {
@@ -132,25 +145,40 @@ static long sys_write(struct process *p, long fd, uint64_t buf, uint64_t count)
     return (long)count;
 }
 
-static long sys_writev(struct process *p, long fd, uint64_t iov, long iovcnt)
+struct iovec_user {
+    uint64_t base, len;
+};
+
+/*
+ * Linux's import_iovec(): every element is read and checked before anything is written: a
+ * negative length is -EINVAL, a range outside the user half -EFAULT, the whole call at most
+ * MAX_RW_COUNT bytes. A page that is unmapped (but in the user half) ends the write there.
+ */
+static long sys_writev(struct process *p, long fd, uint64_t iov, uint64_t iovcnt)
 {
-    struct {
-        uint64_t base, len;
-    } v;
-    long total = 0;
-    if (iovcnt < 0 || iovcnt > IOV_MAX)
-        return -EINVAL;
+    struct iovec_user v;
+    uint64_t total = 0;
     if (fd != 1 && fd != 2)
         return -EBADF;
-    for (long i = 0; i < iovcnt; i++) {
-        if (copy_from_user(p, &v, iov + (uint64_t)i * sizeof(v), sizeof(v)))
+    if (iovcnt > IOV_MAX)
+        return -EINVAL;
+    for (uint64_t i = 0; i < iovcnt; i++) {
+        if (copy_from_user(p, &v, iov + i * sizeof(v), sizeof(v)))
             return -EFAULT;
-        long r = sys_write(p, fd, v.base, v.len);
-        if (r < 0)
-            return total ? total : r;
-        total += r;
+        if ((int64_t)v.len < 0)
+            return -EINVAL;
+        if (!user_buffer(v.base, v.len))
+            return -EFAULT;
     }
-    return total;
+    for (uint64_t i = 0; i < iovcnt && total < MAX_RW_COUNT; i++) {
+        if (copy_from_user(p, &v, iov + i * sizeof(v), sizeof(v)))
+            return total ? (long)total : -EFAULT;
+        long r = sys_write(p, fd, v.base, MIN(v.len, MAX_RW_COUNT - total));
+        if (r < 0)
+            return total ? (long)total : r;
+        total += (uint64_t)r;
+    }
+    return (long)total;
 }
 
 /* The vmspace protection for mmap/mprotect's prot, or -1 for one that is refused. */
@@ -192,7 +220,8 @@ static long sys_mmap(struct process *p, uint64_t addr, uint64_t len, long prot, 
             return -EINVAL;
         if (!user_range(addr, len))
             return addr < USER_MIN ? -EPERM : -ENOMEM;
-        if (flags & MAP_FIXED) {
+        /* Both flags: MAP_FIXED_NOREPLACE wins (Linux), an overlap is -EEXIST. */
+        if (!(flags & MAP_FIXED_NOREPLACE)) {
             int err = vmspace_unmap(&p->vs, addr, len);
             if (err != VM_OK)
                 return vm_errno(err);
@@ -279,7 +308,7 @@ void syscall_dispatch(struct syscall_frame *f)
         r = sys_write(p, (long)f->rdi, f->rsi, f->rdx);
         break;
     case SYS_writev:
-        r = sys_writev(p, (long)f->rdi, f->rsi, (long)f->rdx);
+        r = sys_writev(p, (long)f->rdi, f->rsi, f->rdx);
         break;
     case SYS_mmap:
         r = sys_mmap(p, f->rdi, f->rsi, (long)f->rdx, (long)f->r10, (long)f->r8);

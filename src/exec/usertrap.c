@@ -10,8 +10,10 @@
 #include <frame64/phys.h>
 #include <frame64/process.h>
 
-#define PF_WRITE (1u << 1)
-#define PF_FETCH (1u << 4)
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE   (1u << 1)
+#define PF_USER    (1u << 2)
+#define PF_FETCH   (1u << 4)
 
 /* The byte at user address va (read through the direct map), or -1 if it is not mapped. */
 static int user_byte(struct process *p, uint64_t va)
@@ -52,24 +54,77 @@ static const char *privileged_at(struct process *p, uint64_t rip)
     }
 }
 
+/* The same fault this many times in a row with nothing resolved in between is no stale TLB. */
+#define FAULT_REPEATS_MAX 4
+
+/*
+ * Whether the fault at (va, rip, error) is the one before it again: a fault the kernel resolved
+ * must not come back unchanged, so a fault path that keeps "resolving" one ends the program
+ * instead of looping for ever.
+ */
+static bool fault_repeats(struct process *p, uint64_t va, uint64_t rip, uint64_t error)
+{
+    if (p->last_fault.va == va && p->last_fault.rip == rip && p->last_fault.error == error)
+        return ++p->last_fault.repeats >= FAULT_REPEATS_MAX;
+    p->last_fault.va = va;
+    p->last_fault.rip = rip;
+    p->last_fault.error = error;
+    p->last_fault.repeats = 0;
+    return false;
+}
+
+__attribute__((noreturn)) static void kill_fault(uint64_t va, const char *what, uint64_t rip)
+{
+    char why[PROC_WHY_MAX];
+    ksnprintf(why, sizeof(why), "page fault at 0x%llx (%s) at rip 0x%llx", (unsigned long long)va,
+              what, (unsigned long long)rip);
+    proc_exit(PROC_KILLED, 0, why);
+}
+
 static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t va)
 {
     unsigned access = (error & PF_FETCH) ? VM_EXEC : (error & PF_WRITE) ? VM_WRITE : VM_READ;
+    /*
+     * A protection fault on a supervisor-mode access made from ring 3 is the CPU touching a user
+     * page for the program's instruction (iretq or lretq reading their frame) where SMAP (or write
+     * protection) forbids it: nothing to resolve, and retrying would fault again for ever.
+     */
+    if ((error & PF_PRESENT) && !(error & PF_USER))
+        kill_fault(va, "a kernel-mode access the CPU made for the instruction, refused by SMAP",
+                   rip);
+    if (fault_repeats(p, va, rip, error))
+        kill_fault(va, "the same fault again after it was resolved", rip);
     int err = vmspace_fault(&p->vs, va, access | VM_USER);
     if (err == VM_OK)
         return true;
-    char why[PROC_WHY_MAX];
     uint64_t guard = PROC_STACK_TOP - PROC_STACK_MAX - PAGE_SIZE;
     if (va >= guard && va < guard + PAGE_SIZE)
-        ksnprintf(why, sizeof(why),
-                  "page fault at 0x%llx (stack overflow into its guard page) "
-                  "at rip 0x%llx",
-                  (unsigned long long)va, (unsigned long long)rip);
-    else
-        ksnprintf(why, sizeof(why), "page fault at 0x%llx (%s) at rip 0x%llx",
-                  (unsigned long long)va, vmspace_fault_reason(err, access),
-                  (unsigned long long)rip);
-    proc_exit(PROC_KILLED, 0, why);
+        kill_fault(va, "stack overflow into its guard page", rip);
+    kill_fault(va, vmspace_fault_reason(err, access, va), rip);
+}
+
+/* What each exception from ring 3 is called in a kill line; NULL: "CPU exception N". */
+static const char *const exception_words[32] = {
+    [0] = "divide error",
+    [1] = "debug trap (single step or int1)",
+    [3] = "breakpoint (int3)",
+    [4] = "overflow (into)",
+    [5] = "bound range exceeded",
+    [6] = "invalid opcode",
+    [7] = "device not available",
+    [10] = "invalid TSS",
+    [11] = "segment not present",
+    [12] = "stack-segment fault",
+    [13] = "general protection fault",
+    [16] = "x87 floating-point error",
+    [17] = "alignment check",
+    [19] = "SIMD floating-point error",
+};
+
+/* Vectors whose error code the CPU pushes (and a kill line shows). */
+static bool has_error_code(uint64_t v)
+{
+    return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
 }
 
 bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address)
@@ -82,20 +137,17 @@ bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t faul
     if (vector == 14)
         return page_fault(p, error, rip, fault_address);
     const char *insn = vector == 13 ? privileged_at(p, rip) : NULL;
+    const char *words = vector < 32 ? exception_words[vector] : NULL;
     if (insn)
         ksnprintf(why, sizeof(why),
                   "general protection fault (privileged instruction %s) at rip "
                   "0x%llx",
                   insn, (unsigned long long)rip);
-    else if (vector == 13)
-        ksnprintf(why, sizeof(why), "general protection fault (error code 0x%llx) at rip 0x%llx",
+    else if (words && has_error_code(vector))
+        ksnprintf(why, sizeof(why), "%s (error code 0x%llx) at rip 0x%llx", words,
                   (unsigned long long)error, (unsigned long long)rip);
-    else if (vector == 6)
-        ksnprintf(why, sizeof(why), "invalid opcode at rip 0x%llx", (unsigned long long)rip);
-    else if (vector == 0)
-        ksnprintf(why, sizeof(why), "divide error at rip 0x%llx", (unsigned long long)rip);
-    else if (vector == 3)
-        ksnprintf(why, sizeof(why), "breakpoint (int3) at rip 0x%llx", (unsigned long long)rip);
+    else if (words)
+        ksnprintf(why, sizeof(why), "%s at rip 0x%llx", words, (unsigned long long)rip);
     else
         ksnprintf(why, sizeof(why), "CPU exception %llu (error code 0x%llx) at rip 0x%llx",
                   (unsigned long long)vector, (unsigned long long)error, (unsigned long long)rip);

@@ -51,7 +51,7 @@ static unsigned access_kind(unsigned access)
     }
 }
 
-const char *vmspace_fault_reason(int err, unsigned access)
+const char *vmspace_fault_reason(int err, unsigned access, uint64_t va)
 {
     static const char *const unmapped[] = {"read of an unmapped address",
                                            "write to an unmapped address",
@@ -61,6 +61,10 @@ const char *vmspace_fault_reason(int err, unsigned access)
                                          "execute of a page that is not executable"};
     static const char *const kernel[] = {"read of a kernel address", "write to a kernel address",
                                          "execute of a kernel address"};
+    static const char *const top[] = {
+        "read of the last page below 2^47, never mapped for programs",
+        "write to the last page below 2^47, never mapped for programs",
+        "execute of the last page below 2^47, never mapped for programs"};
     unsigned kind = access_kind(access);
     if (err == VM_ENOMEM)
         return "out of memory";
@@ -69,7 +73,7 @@ const char *vmspace_fault_reason(int err, unsigned access)
     if (kind < 3 && err == VM_EACCES)
         return denied[kind];
     if (kind < 3 && err == VM_EFAULT)
-        return kernel[kind];
+        return va < ((uint64_t)1 << 47) ? top[kind] : kernel[kind];
     return vmspace_strerror(err);
 }
 

@@ -33,14 +33,20 @@ program_lines_differ() {
 
 # program_ending_ok want why: the kill reason or exit status on a program's last line (the text
 # after "exec NAME: ") is the ending want stands for: "exit N" (the host's), "signal SIG..." (the
-# host's), or "oom" (frame64's own for the oom program). Prints, on failure, what was expected.
+# host's), "oom" (frame64's own for the oom program), or "frame64 exit N" / "frame64 killed" (a
+# run for frame64 alone, tests/programs/CMakeLists.txt: its exit status, or any kill but for want
+# of memory). Prints, on failure, what was expected.
 program_ending_ok() {
     local want=$1 line=$2 why=""
     [[ "exec x: $line" =~ $PROG_KILLED_RE ]] && why=${BASH_REMATCH[2]}
     case $want in
-    "exit "*)
+    "exit "*|"frame64 exit "*)
+        want=${want#frame64 }
         [[ "exec x: $line" =~ $PROG_EXIT_RE ]] && [ "${BASH_REMATCH[2]}" = "${want#exit }" ] && return 0
         echo "\"exit status ${want#exit }\"" ;;
+    "frame64 killed")
+        [ -n "$why" ] && ! [[ $why =~ $USER_OUT_OF_MEMORY_RE ]] && return 0
+        echo "a kill line (not out of memory)" ;;
     "signal SIGSEGV")
         # The host's SIGSEGV was a bad access: a page fault for want of frames is not one.
         if [[ $why =~ $USER_PAGE_FAULT_RE ]] && ! [[ $why =~ $USER_OUT_OF_MEMORY_RE ]]; then return 0; fi
@@ -50,13 +56,19 @@ program_ending_ok() {
         [[ $why =~ $USER_INVALID_OPCODE_RE ]] && return 0
         echo "a kill by an invalid opcode" ;;
     "signal SIGFPE")
-        [[ $why =~ $USER_DIVIDE_ERROR_RE ]] && return 0
-        echo "a kill by a divide error" ;;
+        [[ $why =~ $USER_FP_ERROR_RE ]] && return 0
+        echo "a kill by a divide error or a floating-point error" ;;
+    "signal SIGTRAP")
+        [[ $why =~ $USER_TRAP_RE ]] && return 0
+        echo "a kill by a debug trap or a breakpoint" ;;
+    "signal SIGBUS")
+        [[ $why =~ $USER_BUS_RE ]] && return 0
+        echo "a kill by a stack-segment fault or an alignment check" ;;
     oom)
         [[ $why =~ $USER_OUT_OF_MEMORY_RE ]] && return 0
         echo "a kill by a page fault \"(out of memory)\"" ;;
     *)
-        echo "an ending the harness knows (the host reference says \"$want\")" ;;
+        echo "an ending the harness knows (the reference says \"$want\")" ;;
     esac
     return 1
 }
@@ -65,9 +77,12 @@ program_ending_ok() {
 # W^X audit line, each as it did on the Linux host, then the summary, before any ktest line:
 # - between the line before it (the audit line, or the previous program's last line) and its own
 #   "exec NAME: ..." line, COM1 shows exactly the lines the program wrote to stdout on the host;
-# - its last line matches the host's ending: "exit N" is "exit status N"; SIGSEGV a kill by a page
+# - its last line matches the reference's ending: "exit N" is "exit status N"; SIGSEGV a kill by a page
 #   fault (but not "out of memory") or a general protection fault; SIGILL "invalid opcode";
-#   SIGFPE "divide error". A refusal never matches (refrun found the file loadable);
+#   SIGFPE a divide or floating-point error; SIGTRAP a debug trap or breakpoint; SIGBUS a
+#   stack-segment fault or alignment check. A refusal never matches (refrun found the file
+#   loadable). A run for frame64 alone ("status: frame64 ...", written by CMake, not the host)
+#   must print its reference's lines and end as it says;
 # - then "exec: P programs, E exited, K killed; frames leaked: 0", P the runs, E and K as counted.
 # Where frame64 legitimately differs, and only there:
 # - oom: the host run has an address-space limit and exits 2 ("mmap refused"); frame64 must kill

@@ -69,7 +69,12 @@ USER_PAGE_FAULT_RE='^page fault at 0x[0-9a-f]+ \((.*)\) at rip 0x[0-9a-f]+$'
 USER_OUT_OF_MEMORY_RE='^page fault at 0x[0-9a-f]+ \(out of memory\) at rip 0x[0-9a-f]+$'
 USER_GP_FAULT_RE='^general protection fault \((privileged instruction [a-z -]+|error code 0x[0-9a-f]+)\) at rip 0x[0-9a-f]+$'
 USER_INVALID_OPCODE_RE='^invalid opcode at rip 0x[0-9a-f]+$'
-USER_DIVIDE_ERROR_RE='^divide error at rip 0x[0-9a-f]+$'
+# Linux's SIGFPE: a divide error, or an unmasked x87 (#MF) or SSE (#XM) floating-point error.
+USER_FP_ERROR_RE='^(divide error|x87 floating-point error|SIMD floating-point error) at rip 0x[0-9a-f]+$'
+# Linux's SIGTRAP: a single step (TF), int1 or int3.
+USER_TRAP_RE='^(debug trap \(single step or int1\)|breakpoint \(int3\)) at rip 0x[0-9a-f]+$'
+# Linux's SIGBUS: a stack-segment fault (a non-canonical stack), an alignment check (AC set).
+USER_BUS_RE='^(stack-segment fault|alignment check) \(error code 0x[0-9a-f]+\) at rip 0x[0-9a-f]+$'
 
 # ---- the test programs' own lines where frame64 legitimately differs from the Linux host ----
 # tests/programs/oom.c: on the host an address-space limit ends it ("mmap refused", exit 2); on

@@ -42,23 +42,30 @@ static void test_fault_outcomes(void **state)
     assert_int_equal(vmspace_map_anon(&a, 16 * MiB, PAGE_SIZE, VM_READ | VM_WRITE), VM_OK);
 
     assert_int_equal(touch(&a, 0, VM_READ), VM_ENOMAP);
-    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, VM_READ | VM_USER),
+    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, VM_READ | VM_USER, 0),
                         "read of an unmapped address");
-    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, VM_WRITE), "write to an unmapped address");
-    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, VM_EXEC), "execute of an unmapped address");
+    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, VM_WRITE, 0),
+                        "write to an unmapped address");
+    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, VM_EXEC, 0),
+                        "execute of an unmapped address");
     assert_int_equal(touch(&a, 4 * MiB, VM_WRITE), VM_EACCES);
-    assert_string_equal(vmspace_fault_reason(VM_EACCES, VM_WRITE),
+    assert_string_equal(vmspace_fault_reason(VM_EACCES, VM_WRITE, 0),
                         "write to a page that is not writable");
     assert_int_equal(touch(&a, 8 * MiB, VM_EXEC), VM_EACCES);
-    assert_string_equal(vmspace_fault_reason(VM_EACCES, VM_EXEC),
+    assert_string_equal(vmspace_fault_reason(VM_EACCES, VM_EXEC, 0),
                         "execute of a page that is not executable");
-    assert_string_equal(vmspace_fault_reason(VM_EACCES, VM_READ), "read of a page with no access");
+    assert_string_equal(vmspace_fault_reason(VM_EACCES, VM_READ, 0),
+                        "read of a page with no access");
     assert_int_equal(touch(&a, 16 * MiB, VM_READ), VM_EACCES);
     assert_int_equal(vmspace_fault(&a, 16 * MiB, VM_READ), VM_OK);
     assert_false(leaf_flags(&a, 16 * MiB) & PTE_USER);
     assert_int_equal(touch(&a, 0xffff800000001000ull, VM_READ), VM_EFAULT);
     assert_int_equal(touch(&a, VMSPACE_USER_END, VM_READ), VM_EFAULT);
-    assert_string_equal(vmspace_fault_reason(VM_EFAULT, VM_READ), "read of a kernel address");
+    assert_string_equal(vmspace_fault_reason(VM_EFAULT, VM_READ, 0xffff800000001000ull),
+                        "read of a kernel address");
+    /* The page at VMSPACE_USER_END is below 2^47, not the kernel's: said so. */
+    assert_string_equal(vmspace_fault_reason(VM_EFAULT, VM_EXEC, VMSPACE_USER_END),
+                        "execute of the last page below 2^47, never mapped for programs");
     assert_int_equal(vmspace_fault(&a, 4 * MiB, 0), VM_EINVAL);
     assert_int_equal(vmspace_fault(&a, 4 * MiB, VM_READ | VM_WRITE), VM_EINVAL);
     assert_int_equal(touch(&a, 12 * MiB, VM_EXEC), VM_OK);
@@ -79,7 +86,7 @@ static void test_fault_out_of_memory(void **state)
     assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
     exhaust(2);
     assert_int_equal(touch(&a, 4 * MiB, VM_WRITE), VM_ENOMEM);
-    assert_string_equal(vmspace_fault_reason(VM_ENOMEM, VM_WRITE), "out of memory");
+    assert_string_equal(vmspace_fault_reason(VM_ENOMEM, VM_WRITE, 0), "out of memory");
     expect_stats(&a, 0, 0, 0, 0, 1);
     assert_int_equal(pool_free(), 2);
     assert_int_equal(((uint64_t *)phys_to_virt(a.pml4))[0], 0);
@@ -163,8 +170,8 @@ static void test_error_sentences(void **state)
         assert_string_not_equal(vmspace_strerror(codes[i]), vmspace_strerror(-99));
     assert_string_equal(vmspace_strerror(VM_ENOMAP), "no mapping covers the address");
     assert_string_equal(vmspace_strerror(-99), "unknown address-space error");
-    assert_string_equal(vmspace_fault_reason(VM_EINVAL, VM_READ), vmspace_strerror(VM_EINVAL));
-    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, 0), vmspace_strerror(VM_ENOMAP));
+    assert_string_equal(vmspace_fault_reason(VM_EINVAL, VM_READ, 0), vmspace_strerror(VM_EINVAL));
+    assert_string_equal(vmspace_fault_reason(VM_ENOMAP, 0, 0), vmspace_strerror(VM_ENOMAP));
 }
 
 /*

@@ -11,7 +11,9 @@
 #include <frame64/cpu.h>
 #include <frame64/console.h>
 #include <frame64/kprintf.h>
+#include <frame64/panic.h>
 #include <frame64/trap.h>
+#include <frame64/usermode.h>
 
 struct __attribute__((packed)) idt_entry {
     uint16_t offset_lo;
@@ -62,6 +64,12 @@ static const char *const names[32] = {
 };
 
 static trap_handler_fn handlers[32];
+/*
+ * The exception each CPU is handling now (its frame), or NULL; NMIs and machine checks apart,
+ * since they may interrupt any handler. Another exception from the kernel while one is set is a
+ * fault in the fault path: a panic naming both, never a cycle of faults.
+ */
+static struct trap_frame *active[CPU_MAX], *active_nmi[CPU_MAX];
 static void (*on_fatal)(void);
 static bool expect_bp;
 static uint64_t bp_caught;
@@ -79,7 +87,9 @@ void idt_init(void)
                    : v == 2  ? 2
                    : v == 18 ? 3
                              : 0,
-            .type_attr = 0x8E, /* present, ring 0, interrupt gate */
+            /* present, interrupt gate; int3 may be used from ring 3 (a debugger's breakpoint, as
+             * Linux allows), every other vector only by the CPU */
+            .type_attr = v == 3 ? 0xEE : 0x8E,
             .offset_mid = (h >> 16) & 0xFFFF,
             .offset_hi = (uint32_t)(h >> 32),
         };
@@ -152,14 +162,47 @@ void trap_dump(const struct trap_frame *f)
     kprintf("  on CPU %u of %u\n", cpu_index(), cpu_count());
 }
 
+void trap_forget_active(void)
+{
+    active[cpu_index()] = NULL;
+}
+
+static const char *vector_name(uint64_t v)
+{
+    return v < ARRAY_SIZE(names) ? names[v] : "an unknown vector";
+}
+
+/* A second exception while the first was still being handled on this CPU: both, then stop. */
+__attribute__((noreturn)) static void fault_in_fault(const struct trap_frame *outer,
+                                                     const struct trap_frame *f)
+{
+    panic("a fault in the fault path: %s (error code 0x%llx, CR2 0x%llx) at rip 0x%llx while "
+          "handling %s (error code 0x%llx) at rip 0x%llx",
+          vector_name(f->vector), (unsigned long long)f->error, (unsigned long long)read_cr2(),
+          (unsigned long long)f->rip, vector_name(outer->vector), (unsigned long long)outer->error,
+          (unsigned long long)outer->rip);
+}
+
 void exception_dispatch(struct trap_frame *f)
 {
+    unsigned cpu = cpu_index();
+    bool nmi_like = f->vector == 2 || f->vector == 18;
+    struct trap_frame **slot = nmi_like ? &active_nmi[cpu] : &active[cpu];
+    struct trap_frame *outer = NULL;
+    if (!usermode_trap(f->cs))
+        outer = nmi_like ? active_nmi[cpu] : active[cpu] ? active[cpu] : active_nmi[cpu];
+    if (outer)
+        fault_in_fault(outer, f);
+    *slot = f;
     if (f->vector == 3 && expect_bp) {
         bp_caught++; /* RIP already points past the int3: returning resumes after it */
+        *slot = NULL;
         return;
     }
-    if (f->vector < ARRAY_SIZE(handlers) && handlers[f->vector] && handlers[f->vector](f))
+    if (f->vector < ARRAY_SIZE(handlers) && handlers[f->vector] && handlers[f->vector](f)) {
+        *slot = NULL;
         return;
+    }
     console_emergency();
     if (on_fatal)
         on_fatal();

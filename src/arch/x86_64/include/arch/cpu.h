@@ -41,6 +41,13 @@ static inline uint64_t read_cr0(void)
     return v;
 }
 
+static inline uint64_t read_rflags(void)
+{
+    uint64_t v;
+    __asm__ volatile("pushfq; popq %0" : "=r"(v));
+    return v;
+}
+
 static inline void write_cr0(uint64_t v)
 {
     __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
@@ -107,6 +114,8 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 
 #define CR0_MP             (1u << 1)
 #define CR0_EM             (1u << 2)
+#define CR0_NE             (1u << 5)
+#define CR0_AM             (1u << 18)
 #define CR4_PGE            (1u << 7)
 #define CR4_OSFXSR         (1u << 9)
 #define CR4_OSXMMEXCPT     (1u << 10)
@@ -120,6 +129,6 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 #define MSR_GS_BASE        0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
 #define EFER_SCE           (1u << 0)
-#define EFER_LMA (1u << 10)
+#define EFER_LMA           (1u << 10)
 
 #endif
