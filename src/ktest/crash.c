@@ -3,14 +3,16 @@
  * Deliberate crashes for the boot tests of the fatal paths: "crash=panic" on the command line
  * calls panic(), "crash=pagefault" reads an unmapped address, "crash=null" dereferences NULL and
  * "crash=stack" recurses until the boot stack runs into its guard page, "crash=panic-ap" panics
- * on another CPU than the boot CPU (which must then be stopped by it). Each must end in a readable
- * report and dump naming the CPU and halted CPUs, never a triple fault or a reboot.
+ * on another CPU than the boot CPU (which must then be stopped by it), "crash=nested" faults inside
+ * an exception handler (a breakpoint whose handler reads NULL). Each must end in a readable
+ * report and dump naming the CPU and halted CPUs, never a triple fault, a reboot or a cycle.
  */
 #include <frame64/cmdline.h>
 #include <frame64/ktest.h>
 #include <frame64/arch.h>
 #include <frame64/panic.h>
 #include <frame64/smp.h>
+#include <frame64/trap.h>
 
 /* Nothing is mapped in this PML4 slot (between the direct map and the kernel). */
 #define UNMAPPED_ADDRESS 0xFFFFC00000000000ull
@@ -37,6 +39,14 @@ static void panic_on_cpu1(void *arg)
         arch_delay_us(1000);
 }
 
+/* A handler that faults: the page fault arrives while the breakpoint is still being handled. */
+static bool faulting_handler(struct trap_frame *f)
+{
+    static volatile uintptr_t zero;
+    (void)f;
+    return *(volatile uint64_t *)zero != 0;
+}
+
 void ktest_crash_if_asked(const char *cmdline)
 {
     const char *how = cmdline_value(cmdline, "crash");
@@ -52,6 +62,10 @@ void ktest_crash_if_asked(const char *cmdline)
     }
     if (cmdline_value_is(how, "stack"))
         recurse(0);
+    if (cmdline_value_is(how, "nested")) {
+        trap_set_handler(3, faulting_handler);
+        __asm__ volatile("int3");
+    }
     if (cmdline_value_is(how, "panic-ap")) {
         if (cpu_count() < 2)
             panic("crash=panic-ap needs a second CPU; panicking on the boot CPU instead");

@@ -46,7 +46,7 @@
 # screen:  for monitor, refusal and crash under QEMU, the VGA text screen is read through the
 #          monitor: in BIOS text mode it must show the kernel's last line too; in a graphics mode
 #          (UEFI, --gfxpayload) the kernel must not have written there (no "frame64" in it).
-# crash:   for the kernel's deliberate crashes (crash=panic, crash=pagefault, crash=null,
+# crash:   for the kernel's deliberate crashes (crash=panic, crash=nested, crash=pagefault, crash=null,
 #          crash=stack on the command line): the kernel's report line for that fault ("kernel:
 #          NULL pointer dereference: ...", "kernel: kernel stack overflow: stack 'boot' ..."), a
 #          PANIC or EXCEPTION dump (#PF; #DF for the stack), then "frame64 stopped: ...", and the

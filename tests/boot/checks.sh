@@ -235,18 +235,19 @@ check_refusal() {
 
 # check_crash cmdline alive status seen: the deliberate crash the command line asked for ended in
 # its report line (the kernel's words for a fault: crash=pagefault, crash=null, crash=stack), then
-# its dump (the panic's line for crash=panic, #PF, or #DF for the stack), then the stop line, and
-# a halted machine.
+# its dump (the panic's line for crash=panic, the fault-in-the-fault-path panic naming both faults
+# for crash=nested, #PF, or #DF for the stack), then the stop line, and a halted machine.
 check_crash() {
     local cmdline=$1 alive=$2 status=$3 seen=$4 text want report=""
     text=$(cat)
     case " $cmdline " in
     *" crash=panic "*) want=$PANIC_CRASH_RE ;;
     *" crash=panic-ap "*) want=$PANIC_AP_CRASH_RE ;;
+    *" crash=nested "*) want=$PANIC_NESTED_CRASH_RE ;;
     *" crash=pagefault "*) report=$KERNEL_PAGE_FAULT_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=null "*) report=$KERNEL_NULL_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=stack "*) report=$KERNEL_STACK_CRASH_RE want=$EXCEPTION_DOUBLE_FAULT_RE ;;
-    *) echo "--expect crash needs crash=panic, crash=panic-ap, crash=pagefault, crash=null or crash=stack on the command line"; return 1 ;;
+    *) echo "--expect crash needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null or crash=stack on the command line"; return 1 ;;
     esac
     local dump at rat sat shown
     dump=$(grep -a -m1 -E "$want" <<<"$text")

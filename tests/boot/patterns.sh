@@ -167,6 +167,8 @@ KERNEL_NULL_CRASH_RE='^kernel: NULL pointer dereference: read of 0x0 at rip 0x[0
 # crash=panic-ap (src/ktest/crash.c's panic_on_cpu1): the panic happens on CPU 1, whose dump names
 # it (trap_dump() in src/arch/x86_64/idt.c prints "  on CPU i of n"); the boot CPU is stopped.
 PANIC_AP_CRASH_RE='^PANIC at .*crash=panic-ap'
+# crash=nested: fault_in_fault() in src/arch/x86_64/idt.c names both faults, the inner one first.
+PANIC_NESTED_CRASH_RE='^PANIC at .*: a fault in the fault path: #PF page fault \(error code 0x0, CR2 0x0\) at rip 0x[0-9a-f]+ while handling #BP breakpoint \(error code 0x0\) at rip 0x[0-9a-f]+$'
 DUMP_ON_CPU1_RE='^  on CPU 1 of [0-9]+$'
 KERNEL_STACK_CRASH_RE="^kernel: kernel stack overflow: stack 'boot' ran into its guard page at 0x[0-9a-f]+ \\(double fault; "
 # The last line of exception_dispatch() (src/arch/x86_64/idt.c) and of panic_at() (src/panic.c).
