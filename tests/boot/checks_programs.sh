@@ -89,7 +89,8 @@ program_ending_ok() {
 #   it with "out of memory". Its first line must be the host's; any more, progress lines.
 # - without NX (no ", NX" in the banner) a data page is executable: die_nx and a churn run whose
 #   first line announces "then execute a data page" print the host's lines, then their "still
-#   alive" line, and exit with that status (patterns.sh, from the programs' sources).
+#   alive" line, and exit with that status (patterns.sh, from the programs' sources); so does
+#   "attack mprotect-text", whose code page, made read-only, stays executable.
 # Prints "P programs as on the host (E exited, K killed...), frames leaked: 0".
 check_programs() {
     local runs=$1 text nx=0 i=0 n p=0 e=0 k=0 notes=""
@@ -127,6 +128,10 @@ check_programs() {
             want+=("$CHURN_ALIVE_TEXT")
             ending="exit $CHURN_ALIVE_STATUS"
             notes+=", $id ran its data page (no NX)"
+        elif [ "$nx" = 0 ] && [ "$status" = "signal SIGSEGV" ] && [ "$argv" = "$ATTACK_READONLY_TEXT_ARGV" ]; then
+            want+=("$ATTACK_READONLY_TEXT_ALIVE_TEXT")
+            ending="exit 0"
+            notes+=", $id ran its read-only code (no NX)"
         fi
         # The program's own lines end at the next line of proc_report() or proc_run_modules().
         j=$i

@@ -184,6 +184,13 @@ expect fail "the report line came after the dump" "$(sed -n '/^kernel: NULL/!p' 
 expect fail "no \"frame64 stopped:\" line after the dump" "$(sed '/^frame64 stopped/d; 9a frame64 stopped: kernel panic.' <<<"$null")" \
     check_crash "crash=null" 1 "" 1
 expect fail "instead of staying halted" "$null" check_crash "crash=null" 0 0 1
+nested=$(printf '%s\n' "$good" | head -9
+    printf '%s\n' 'PANIC at src/arch/x86_64/idt.c:183: a fault in the fault path: #PF page fault (error code 0x0, CR2 0x0) at rip 0xffffffff80212ffb while handling #BP breakpoint (error code 0x0) at rip 0xffffffff80212f38' \
+    '  RIP 0xffffffff80212ffb  RSP 0xfffffe8000007f00  RFLAGS 00000002  CS 08  SS 10' \
+    'frame64 stopped: kernel panic.')
+expect pass "PANIC at src/arch/x86_64/idt.c:183" "$nested" check_crash "crash=nested" 1 "" 1
+# A panic that names only the inner fault is not the report the nested crash asks for.
+expect fail "no dump matching" "$(sed 's/ while handling #BP.*//' <<<"$nested")" check_crash "crash=nested" 1 "" 1
 expect pass "stack 'boot' ran into its guard page; EXCEPTION 8: #DF double fault; halted" "$stack" check_crash "ktest crash=stack" 1 "" 1
 expect fail "no dump matching /^EXCEPTION 8: /" "$(sed 's/^EXCEPTION 8: #DF double fault/EXCEPTION 14: #PF page fault/' <<<"$stack")" \
     check_crash "crash=stack" 1 "" 1
@@ -191,7 +198,7 @@ expect fail "no report line matching" "$(sed "s/stack 'boot'/stack 'ktest'/" <<<
 expect fail "no report line matching" "$(sed 's/(double fault; /(rip 0xffffffff802119a8) /' <<<"$stack")" check_crash "crash=stack" 1 "" 1
 expect pass "kernel: page fault: read of 0xffffc00000000000; EXCEPTION 14" "$pagefault" check_crash "crash=pagefault" 1 "" 1
 expect fail "no report line matching" "$null" check_crash "crash=pagefault" 1 "" 1
-expect fail "needs crash=panic, crash=panic-ap, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
+expect fail "needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
 
 expect pass "1 of 1 CPUs" "$good" check_smp 1
 expect pass "4 of 4 CPUs" "$(broken 's/^smp: 1 of 1 /smp: 4 of 4 /')" check_smp 4
@@ -271,6 +278,26 @@ expect fail "\"exec: 9 programs, 1 exited, 7 killed; frames leaked: 0\", but of 
     "$(broken 's/^exec: 8 programs/exec: 9 programs/')" check_programs "$runs"
 expect fail "exec: 8 programs, 1 exited, 7 killed; frames leaked: 3 (exec: address spaces still hold 3 frames" \
     "$(broken 's/frames leaked: 0$/frames leaked: 3\nexec: address spaces still hold 3 frames (0 of them the sharing table, for 0 shared frames)/')" check_programs "$runs"
+# Each ending a reference can name, against the kill lines the hostile suite draws.
+expect pass "" "" program_ending_ok "signal SIGTRAP" "killed: breakpoint (int3) at rip 0x401040"
+expect fail "a kill by a debug trap or a breakpoint" "" program_ending_ok "signal SIGTRAP" \
+    "killed: general protection fault (error code 0x1a) at rip 0x401040"
+expect pass "" "" program_ending_ok "signal SIGFPE" "killed: x87 floating-point error at rip 0x401040"
+expect fail "a kill by a divide error or a floating-point error" "" program_ending_ok "signal SIGFPE" \
+    "exit status 0"
+expect pass "" "" program_ending_ok "signal SIGBUS" \
+    "killed: stack-segment fault (error code 0x0) at rip 0x401040"
+expect fail "a kill by a stack-segment fault or an alignment check" "" program_ending_ok "signal SIGBUS" \
+    "killed: general protection fault (error code 0x0) at rip 0x401040"
+expect pass "" "" program_ending_ok "signal SIGSEGV" \
+    "killed: page fault at 0x7fffffffef28 (a kernel-mode access the CPU made for the instruction, refused by SMAP) at rip 0x401234"
+expect pass "" "" program_ending_ok "frame64 killed" \
+    "killed: general protection fault (error code 0x802) at rip 0x401395"
+expect fail "a kill line (not out of memory)" "" program_ending_ok "frame64 killed" "exit status 0"
+expect fail "a kill line (not out of memory)" "" program_ending_ok "frame64 killed" \
+    "killed: page fault at 0x1000 (out of memory) at rip 0x401000"
+expect pass "" "" program_ending_ok "frame64 exit 0" "exit status 0"
+expect fail '"exit status 0"' "" program_ending_ok "frame64 exit 0" "killed: invalid opcode at rip 0x401000"
 expect fail "no \"vm: W^X audit ...\" line, after which the programs run" "$(broken '/^vm: W/d')" check_programs "$runs"
 expect fail "ktest printed \"ktest: running 3 tests\" before the programs ran" \
     "$(broken '/^frames: /a ktest: running 3 tests')" check_programs "$runs"

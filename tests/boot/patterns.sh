@@ -88,6 +88,10 @@ DIE_NX_ALIVE_STATUS=99
 CHURN_EXEC_ENDING_TEXT='then execute a data page'
 CHURN_ALIVE_TEXT='churn: FAIL: still alive after the bad access'
 CHURN_ALIVE_STATUS=101
+# tests/programs/attack.c's mprotect-text makes its code page read-only: without NX it runs on,
+# says so and exits 0.
+ATTACK_READONLY_TEXT_ARGV='attack mprotect-text'
+ATTACK_READONLY_TEXT_ALIVE_TEXT='attack mprotect-text: survived'
 
 # ---- the monitor: monitor_run() in src/monitor/monitor.c ----
 # Without "ktest" on the command line the kernel starts the monitor: its banner, then the prompt.
