@@ -39,7 +39,7 @@ set(KERNEL_REQUIRED_FLAGS
   -fno-asynchronous-unwind-tables -fno-exceptions
   -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)  # panic messages name src/..., not the build machine
 target_compile_options(frame64.elf PRIVATE
-  $<$<COMPILE_LANGUAGE:C>:${KERNEL_REQUIRED_FLAGS} -O2 -g -Wall -Wextra -Werror>)
+  $<$<COMPILE_LANGUAGE:C>:${KERNEL_REQUIRED_FLAGS} -O2 -g -Wall -Wextra -Werror -Wthread-safety>)
 if(CMAKE_BUILD_TYPE STREQUAL "Debug")
   target_compile_definitions(frame64.elf PRIVATE $<$<COMPILE_LANGUAGE:C>:FRAME64_DEBUG=1>
                                                    $<$<COMPILE_LANGUAGE:C>:FRAME64_LOCK_DEBUG=1>)

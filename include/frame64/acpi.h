@@ -178,7 +178,7 @@ int acpi_madt_parse(const struct acpi_header *table, struct acpi_madt *out, cons
 int acpi_madt_find(const struct acpi *a, struct acpi_madt *out, const char **why);
 
 /*
- * Opens the kernel's ACPI tables from the RSDP in the boot information (src/acpi_kernel.c).
+ * Opens the kernel's ACPI tables from the RSDP in the boot information (src/kernel/acpi_kernel.c).
  * Return: K_OK; K_ENOENT (no RSDP was passed) or acpi_init()'s error, with *why.
  */
 int kernel_acpi_open(struct acpi *a, const char **why);

@@ -48,14 +48,15 @@ __attribute__((noreturn)) void arch_run_on_stack(uint64_t top, void (*fn)(void))
 /* The stack the CPU switches to when user code traps into the kernel (TSS.RSP0). */
 void gdt_set_kernel_stack(uint64_t top);
 
-/* ---- the other CPUs (src/arch/x86_64/smp.c; the policy is src/smp.c) ---- */
+/* ---- the other CPUs (src/arch/x86_64/smp.c; the policy is src/kernel/smp.c) ---- */
 
 /*
  * Copies the trampoline to page (below 1 MiB) for CPUs that will run on the page tables at pml4
- * (below 4 GiB), turns on this CPU's local APIC at lapic_base and calibrates the delays.
- * Return: false if the local APIC cannot be mapped.
+ * (below 4 GiB), turns on this CPU's local APIC through lapic_regs (its registers, mapped
+ * uncached by the kernel; unused under x2APIC) and calibrates the delays.
+ * Return: false if the local APIC has no registers to use.
  */
-bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, phys_addr_t lapic_base);
+bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, volatile void *lapic_regs);
 /*
  * Starts the CPU with apic_id as CPU index on a kernel stack ending at stack_top, with the three
  * interrupt-stack tops ist (INIT, SIPI, SIPI). Return: whether it checked in within half a second.

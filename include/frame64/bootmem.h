@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * Memory bring-up: everything between the parsed boot information and a running page-frame
- * manager, in one place (src/bootmem.c). The architecture supplies only what the hardware says
- * (the live top-level page table, the CPU's address width and page features); the boot loader's
- * formats stop here: src/mm/ sees plain entries and plain ranges.
+ * manager, in one place (src/kernel/bootmem.c). The architecture supplies only what the hardware
+ * says (the live top-level page table, the CPU's address width and page features); the boot
+ * loader's formats stop here: src/mm/ sees plain entries and plain ranges.
  */
 #ifndef FRAME64_BOOTMEM_H
 #define FRAME64_BOOTMEM_H

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * The kernel's consoles: COM1, the VGA text screen (BIOS text mode) and a framebuffer text
- * console (UEFI, or BIOS in a graphics mode), all fed by kprintf(); and the two input devices
- * the monitor polls (COM1 and the PS/2 keyboard). Interrupts stay off: input is polled.
+ * The kernel's console: kprintf() and every output registered with CONSOLE_OUTPUT (COM1 and the
+ * VGA text screen in src/dev/, the framebuffer console here), and the inputs registered with
+ * CONSOLE_INPUT that the monitor polls (COM1, the PS/2 keyboard). Interrupts stay off: input is
+ * polled.
  */
 #ifndef FRAME64_CONSOLE_H
 #define FRAME64_CONSOLE_H
@@ -11,21 +12,42 @@
 
 struct fbcon;
 
-/* Probes and programs COM1. Return: whether a UART answered. */
-bool serial_init(void);
-bool serial_present(void);
-void serial_putc(char c);
-/* A byte COM1 received, or -1 when none is waiting (or there is no UART). */
-int serial_getc(void);
+/*
+ * An output every character the kernel prints goes to. A driver registers one with
+ * CONSOLE_OUTPUT(id, put) and the console calls put() for each character, one CPU at a time under
+ * its lock (without it on the way down: console_emergency()); put() does nothing while its device
+ * is absent. The console names no device.
+ */
+struct console_output {
+    const char *name;
+    void (*put)(char c);
+};
+#define CONSOLE_OUTPUT(id, put_fn)                                                                 \
+    static const struct console_output console_output_##id                                         \
+        __attribute__((used, section("console_outputs"), aligned(8))) = {#id, put_fn}
+
+/* How an input's bytes are to be read: as a terminal sends them, or as PC scancodes (set 1). */
+enum console_input_kind { CONSOLE_INPUT_TERMINAL, CONSOLE_INPUT_SCANCODES };
 
 /*
- * Clears the VGA text screen and sends console output there from now on (BIOS boots only; not
- * when the boot loader set a linear framebuffer mode, where the text buffer is not shown).
+ * An input the monitor reads lines from. A driver registers one with CONSOLE_INPUT(id, name,
+ * kind, start, read): start() probes the device (whether it answers), read() returns a waiting
+ * byte or -1. The monitor names no device.
  */
-void vga_init(void);
-void vga_putc(char c);
-/* Whether vga_init() took the text screen. */
-bool vga_active(void);
+struct console_input {
+    const char *name; /* for "monitor: input from ..." */
+    enum console_input_kind kind;
+    bool (*start)(void);
+    int (*read)(void);
+};
+#define CONSOLE_INPUT(id, label, input_kind, start_fn, read_fn)                                    \
+    static const struct console_input console_input_##id                                           \
+        __attribute__((used, section("console_inputs"), aligned(8))) = {label, input_kind,         \
+                                                                        start_fn, read_fn}
+
+/* The registered outputs and inputs, in link order. */
+const struct console_output *console_output_list(size_t *n);
+const struct console_input *console_input_list(size_t *n);
 
 /*
  * Starts the framebuffer console on the multiboot2 framebuffer (direct RGB, 16/24/32 bpp), mapped
@@ -49,24 +71,10 @@ struct fbcon *console_fbcon(void);
  */
 void console_picture_drawn(void);
 
-/* Sends one character to every console ("\n" becomes "\r\n" on serial). Lock not taken. */
-void console_putc(char c);
 /* Writes n bytes to every console under kprintf()'s lock (the monitor's echo). */
 void console_write(const char *s, size_t n);
 
 /* From now on kprintf() ignores its lock: the code that held it may be the code that died. */
 void console_emergency(void);
-
-/*
- * The PS/2 controller (i8042): flushes what it holds and checks that it answers. USB keyboards
- * appear here too where the firmware's legacy emulation is on. Return: whether it is present.
- */
-bool i8042_init(void);
-/* A byte from the keyboard (scancode set 1 as translated by the controller), or -1. */
-int i8042_read(void);
-/* A short wait between two polls of the input devices. */
-void console_input_pause(void);
-/* Pulses the CPU reset line through the controller (returns if nothing happened). */
-void i8042_reset_cpu(void);
 
 #endif

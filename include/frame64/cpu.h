@@ -17,7 +17,7 @@ unsigned cpu_index(void);
 /* CPUs online (1 until the others are started). */
 unsigned cpu_count(void);
 
-/* Publishes how many CPUs are online (src/smp.c, as each one comes up). */
+/* Publishes how many CPUs are online (src/kernel/smp.c, as each one comes up). */
 void cpu_set_count(unsigned n);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: 0BSD */
-/* The kernel's policy for page faults and double faults (src/fault.c). */
+/* The kernel's policy for page faults and double faults (src/kernel/fault.c). */
 #ifndef FRAME64_FAULT_H
 #define FRAME64_FAULT_H
 

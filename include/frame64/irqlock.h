@@ -16,10 +16,11 @@
 
 #include <arch/cpu_local.h>
 #include <frame64/lock_order.h>
+#include <frame64/thread_safety.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-struct irqlock {
+struct CAPABILITY("irqlock") irqlock {
     uint32_t locked;
     uint32_t rank;    /* enum lock_rank: a CPU takes locks in increasing rank */
     const char *name; /* for the lock-debug reports */
@@ -44,6 +45,16 @@ static inline void lock_debug_release(const struct irqlock *l)
     (void)l;
 }
 #endif
+
+/*
+ * The three operations are what -Wthread-safety reasons about (thread_safety.h); their own bodies
+ * are the lock itself, outside the analysis.
+ */
+static inline uint64_t irqlock_acquire(struct irqlock *l) ACQUIRE(*l) NO_THREAD_SAFETY_ANALYSIS;
+static inline bool irqlock_try_acquire(struct irqlock *l, uint64_t *flags)
+    TRY_ACQUIRE(true, *l) NO_THREAD_SAFETY_ANALYSIS;
+static inline void irqlock_release(struct irqlock *l, uint64_t flags)
+    RELEASE(*l) NO_THREAD_SAFETY_ANALYSIS;
 
 /* Disables interrupts and takes the lock. Return: the flags to hand to irqlock_release(). */
 static inline uint64_t irqlock_acquire(struct irqlock *l)

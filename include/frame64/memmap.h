@@ -3,8 +3,8 @@
  * Memory-map sanitizer: turns the firmware's raw map (unsorted, overlapping, unaligned, possibly
  * beyond what the CPU can address) into the canonical region list, carves out the ranges it is
  * given (what the kernel and the boot loader occupy), and prints the result. It knows nothing of
- * boot loaders: entries come through a struct memmap_source (src/bootmem.c reads them from the
- * multiboot2 block), carve-outs as plain ranges.
+ * boot loaders: entries come through a struct memmap_source (src/kernel/bootmem.c reads them from
+ * the multiboot2 block), carve-outs as plain ranges.
  *
  * Policy (memmap_sanitize):
  *   - zero-length entries are dropped;

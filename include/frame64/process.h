@@ -78,7 +78,7 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
 struct process *proc_current(void);
 
 /*
- * A trap from ring 3 that is not a system call (src/fault.c calls this): resolves a demand
+ * A trap from ring 3 that is not a system call (src/kernel/fault.c calls this): resolves a demand
  * page fault and returns true, or ends the process with a line saying what it did (does not
  * return).
  */

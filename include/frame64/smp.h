@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Every CPU (src/smp.c, with the x86_64 parts in src/arch/x86_64/smp.c): finding them in the
+ * Every CPU (src/kernel/smp.c, with the x86_64 parts in src/arch/x86_64/smp.c): finding them in the
  * ACPI MADT, starting them, running work on all of them at once, TLB shootdown, and stopping
  * them when one CPU dies. The kernel runs with interrupts off, so the other CPUs are reached with
  * NMIs: they arrive whatever a CPU is doing, and their handler takes no lock.
@@ -22,11 +22,14 @@ void smp_init(phys_addr_t ap_page);
 void smp_run_all(void (*fn)(void *arg), void *arg);
 
 /*
- * Makes every other CPU that may hold translations of [start, end) in the page tables at pml4
- * (0: the kernel half, which every CPU may hold) drop them (all: its whole TLB), and waits until
- * each has said it did. The caller flushes its own TLB. A CPU that never answers is a panic.
+ * The kernel's one TLB flush: makes every CPU that may hold translations of [start, end) in the
+ * page tables at pml4 (0 or kernel_pml4: the kernel half, which every CPU holds, as global
+ * entries) drop them -- this one if it has them loaded, the others by a shootdown -- and returns
+ * when each has. all, or a range past VMSPACE_FLUSH_MAX_PAGES pages, flushes whole TLBs. Used by
+ * address spaces, kernel stacks and the AP start page; call it after the unmap and before the
+ * frames are freed. A CPU that never answers is a panic.
  */
-void smp_shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all);
+void tlb_flush(phys_addr_t pml4, uint64_t start, uint64_t end, bool all);
 
 /* Records that this CPU now runs on the page tables at pml4 (so shootdowns know whom to ask). */
 void smp_note_page_tables(phys_addr_t pml4);

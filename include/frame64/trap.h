@@ -22,9 +22,9 @@ void arch_save_regs(struct trap_frame *f);
 void trap_dump(const struct trap_frame *f);
 
 /*
- * A kernel policy for one exception vector (src/fault.c installs them): it may print what it knows
- * of the fault. Return: true to resume the interrupted code (the fault was dealt with), false to
- * die with the register dump.
+ * A kernel policy for one exception vector (src/kernel/fault.c installs them): it may print what it
+ * knows of the fault. Return: true to resume the interrupted code (the fault was dealt with), false
+ * to die with the register dump.
  */
 typedef bool (*trap_handler_fn)(struct trap_frame *f);
 void trap_set_handler(unsigned vector, trap_handler_fn fn);
@@ -41,7 +41,10 @@ bool trap_fixup(struct trap_frame *f);
  */
 void trap_forget_active(void);
 
-/* Called on the way down, before a fatal exception's dump (src/smp.c: stop the other CPUs). */
+/*
+ * Called on the way down, before a fatal exception's dump (src/kernel/fault.c: the console's
+ * emergency mode, then stop the other CPUs).
+ */
 void trap_set_fatal(void (*fn)(void));
 
 /*

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: 0BSD */
-/* The boot-time audit of the kernel's address space (src/vmcheck.c). */
+/* The boot-time audit of the kernel's address space (src/kernel/vmcheck.c). */
 #ifndef FRAME64_VMCHECK_H
 #define FRAME64_VMCHECK_H
 

@@ -104,8 +104,9 @@ const char *vmspace_fault_reason(int err, unsigned access, uint64_t va);
  * (the kernel half is global) instead of one invlpg per page. On x86 one invlpg also drops every
  * paging-structure cache entry, so [start, end) need not span a freed table.
  * A space not loaded in CR3 has no TLB entries without PCID: the callback may then do nothing.
- * The callback must not call back into vmspace; frames are freed only after it returns. (The SMP
- * issue turns this call into a shootdown.)
+ * The callback must not call back into vmspace; frames are freed only after it returns. The
+ * kernel's callback is tlb_flush() (include/frame64/smp.h): this CPU and every other that may hold
+ * the space.
  */
 struct vmspace_flush {
     phys_addr_t pml4;

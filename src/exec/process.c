@@ -35,23 +35,11 @@ static unsigned env_flags;
 
 void syscall_dispatch(struct syscall_frame *f); /* syscall.c */
 
-/*
- * The address-space environment's TLB flush. Without PCID a space that is not loaded has no
- * TLB entries; the kernel half is global and never changes, so only the loaded space matters.
- */
+/* The address-space environment's TLB flush: the kernel's one (here and on every other CPU). */
 static void flush(void *ctx, const struct vmspace_flush *f)
 {
     (void)ctx;
-    if (arch_page_table_root() == f->pml4) {
-        if (f->all) {
-            arch_flush_tlb_all();
-        } else {
-            for (uint64_t va = f->start; va < f->end; va += PAGE_SIZE)
-                arch_flush_page(va);
-        }
-    }
-    /* A space runs on one CPU at a time, but ask whoever may have it loaded, and wait. */
-    smp_shootdown(f->pml4, f->start, f->end, f->all);
+    tlb_flush(f->pml4, f->start, f->end, f->all);
 }
 
 static void bad_return(struct syscall_frame *f)

@@ -102,7 +102,11 @@ static long copy_to_user(struct process *p, uint64_t dst, const void *src, uint6
     return 0;
 }
 
-/* Sends what the program wrote to the console (unless quiet), keeping its first line. */
+/*
+ * Sends what the program wrote to the console (unless quiet), keeping its first line. Through
+ * console_write(), under the console's lock: programs run on every CPU, and a line of theirs
+ * must not interleave with another CPU's.
+ */
 static void emit(struct process *p, const char *s, uint64_t n)
 {
     struct proc_result *r = p->res;
@@ -110,9 +114,9 @@ static void emit(struct process *p, const char *s, uint64_t n)
         size_t have = strlen(r->first_line);
         if (r->output + i == have && s[i] != '\n' && have + 1 < sizeof(r->first_line))
             r->first_line[have] = s[i]; /* still on the first line: the buffer is zeroed */
-        if (!p->opt->quiet)
-            console_putc(s[i]);
     }
+    if (!p->opt->quiet)
+        console_write(s, n);
     r->output += n;
 }
 

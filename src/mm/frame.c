@@ -127,6 +127,8 @@ phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src)
 
 /* Everything the locked path of frame_alloc() does beyond its fast path. Releases the lock. */
 static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, uint64_t irq)
+    RELEASE(p->lock);
+static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, uint64_t irq)
 {
     enum frame_source src;
     phys_addr_t pa = frame_pool_pop(p, &src);
@@ -218,6 +220,8 @@ static bool joins_free(const struct region_list *l, phys_addr_t pa)
  * ones back when a run needs them. Return: false if the frame is to be stacked.
  */
 static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
+    REQUIRES(p->lock);
+static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
     int err = K_EINVAL; /* a frame the cursor still holds must not become free twice over */
     if ((pa < p->seed_base || pa >= p->seed_next) && (!p->list_full || joins_free(p->regions, pa)))
@@ -236,6 +240,8 @@ static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t
 }
 
 /* Everything the locked path of frame_free() does beyond its fast path. Releases the lock. */
+static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
+    RELEASE(p->lock);
 static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
     /* The cheap checks stay on in release: a bad address on the stack would corrupt memory. */

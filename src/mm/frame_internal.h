@@ -140,7 +140,7 @@ bool frame_caches_collect(struct frame_pool *p);
 uint64_t frame_caches_held(const struct frame_pool *p);
 
 /* The next free frame of the shared stack or the seed cursor (lock held), no checks. */
-phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src);
+phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src) REQUIRES(p->lock);
 
 /* frame_free() on the shared stack under the lock, every check included (FRAME_NOCACHE, low
  * frames). */
@@ -180,13 +180,15 @@ int frame_check_init(struct frame_pool *p);
  * Debug checks on a frame about to be handed out (lock held): stack corruption, in-use bit,
  * poison. Releases the lock with irq before it panics.
  */
-void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq);
+void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
+    REQUIRES(p->lock);
 
 /* Debug checks on a frame being freed (lock held), then poisons it. Releases the lock to panic. */
-void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq);
+void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq) REQUIRES(p->lock);
 
 /* Checks on a frame moving from the stack to a cache (lock held): see frame_check.c. */
-void frame_check_refill(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq);
+void frame_check_refill(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
+    REQUIRES(p->lock);
 
 /* Checks on a frame handed out of a cache (no lock): the in-use bit, the poison. */
 void frame_check_handout(struct frame_pool *p, phys_addr_t pa, enum frame_source src);

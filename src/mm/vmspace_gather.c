@@ -10,8 +10,8 @@
  * The frames wait in a small array inside struct vm_gather (on the caller's stack), then in one
  * batch frame taken from the pool: never in a frame that is itself being freed. When both are
  * full, or the batch frame cannot be had, the gather flushes and frees early and goes on: the
- * order holds for every frame. gather_flush() below is the one place the TLB is flushed, which
- * the SMP issue will turn into a shootdown.
+ * order holds for every frame. gather_flush() below is the one place the TLB is flushed: through
+ * the env's callback, which in the kernel is tlb_flush(), here and on every other CPU.
  */
 #include <frame64/panic.h>
 #include <frame64/phys.h>

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * The monitor's loop: starts the framebuffer console and the keyboard, then polls COM1 and the
- * PS/2 controller forever, feeding both into one line editor, and runs each line it completes.
+ * The monitor's loop: starts the framebuffer console and every input registered with
+ * CONSOLE_INPUT, then polls those that answered forever, feeding them into one line editor
+ * (terminal bytes as they are, scancodes through the keyboard decoder), and runs each line it
+ * completes.
  */
+#include <arch/cpu_local.h>
 #include <frame64/args.h>
 #include <frame64/console.h>
 #include <frame64/error.h>
@@ -66,35 +69,73 @@ static void finished(struct lineedit *le, enum lineedit_status s)
     kprintf(PROMPT);
 }
 
+#define INPUTS_MAX 8 /* more registered inputs than this are not polled (and said so) */
+
+/* Starts the inputs and says which answered. Return: a bit per input that did. */
+static uint32_t start_inputs(const struct console_input *in, size_t n)
+{
+    uint32_t live = 0;
+    unsigned count = 0;
+    char names[160] = "";
+    size_t len = 0;
+    if (n > INPUTS_MAX)
+        kprintf("monitor: %zu inputs are registered; only the first %d are read\n", n, INPUTS_MAX);
+    for (size_t i = 0; i < n && i < INPUTS_MAX; i++)
+        if (in[i].start())
+            live |= 1u << i, count++;
+    for (size_t i = 0, k = 0; i < n && i < INPUTS_MAX; i++) {
+        if (!(live & (1u << i)))
+            continue;
+        k++;
+        const char *sep = k == 1 ? "" : k == count ? " and " : ", ";
+        len += (size_t)ksnprintf(names + len, sizeof(names) - len, "%s%s", sep, in[i].name);
+        if (len >= sizeof(names))
+            len = sizeof(names) - 1;
+    }
+    if (!live)
+        kprintf("monitor: no input answered (COM1, a PS/2 keyboard): nothing can be typed\n");
+    else
+        kprintf("monitor: input from %s\n", names);
+    return live;
+}
+
+/* A short wait between two rounds of polling: interrupts are off, so hlt would never wake. */
+static void pause(void)
+{
+    for (int i = 0; i < 200; i++)
+        arch_relax();
+}
+
 void monitor_run(void)
 {
     static struct lineedit le;
     static struct kbd kb;
     fbdev_start();
-    bool keyboard = i8042_init();
-    size_t n;
+    size_t n, nin;
     const struct monitor_cmd *cmds = monitor_commands(&n);
+    const struct console_input *in = console_input_list(&nin);
     size_t dup = monitor_first_duplicate(cmds, n);
     if (dup < n)
         kprintf("monitor: command '%s' is registered twice; the first one runs\n", cmds[dup].name);
     lineedit_init(&le, echo, NULL);
     kbd_init(&kb);
     kprintf("frame64 monitor: type 'help' for commands\n");
-    if (!serial_present() && !keyboard)
-        kprintf("monitor: neither COM1 nor a PS/2 keyboard answered: nothing can be typed\n");
-    else
-        kprintf("monitor: input from %s%s%s\n", serial_present() ? "COM1" : "",
-                serial_present() && keyboard ? " and " : "", keyboard ? "the PS/2 keyboard" : "");
+    uint32_t live = start_inputs(in, nin);
     kprintf(PROMPT);
     for (;;) {
-        int b = serial_getc();
-        if (b >= 0)
-            finished(&le, lineedit_serial(&le, (uint8_t)b));
-        int k = i8042_read();
-        struct kbd_event ev;
-        if (k >= 0 && kbd_feed(&kb, (uint8_t)k, &ev))
-            finished(&le, lineedit_key(&le, &ev));
-        if (b < 0 && k < 0)
-            console_input_pause();
+        bool any = false;
+        for (size_t i = 0; i < nin && i < INPUTS_MAX; i++) {
+            int b = live & (1u << i) ? in[i].read() : -1;
+            struct kbd_event ev;
+            if (b < 0)
+                continue;
+            any = true;
+            if (in[i].kind == CONSOLE_INPUT_TERMINAL)
+                finished(&le, lineedit_serial(&le, (uint8_t)b));
+            else if (kbd_feed(&kb, (uint8_t)b, &ev))
+                finished(&le, lineedit_key(&le, &ev));
+        }
+        if (!any)
+            pause();
     }
 }

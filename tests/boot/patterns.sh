@@ -29,7 +29,7 @@ MEMMAP_TOTALS_RE='^  available [0-9.]+ [KMGT]?i?B, kernel/boot [0-9.]+ [KMGT]?i?
 # ---- the page-frame manager: frame_print_stats() in src/mm/frame.c ----
 FRAMES_RE='^frames: [0-9.]+ [KMGT]?i?B total, [0-9.]+ [KMGT]?i?B free'
 
-# ---- kmain() in src/main.c ----
+# ---- kmain() in src/kernel/main.c ----
 # The command-line echo; the whole line for a given command line is cmdline_echo_line WORDS.
 CMDLINE_ECHO_RE='^frame64: command line "'
 cmdline_echo_line() { printf 'frame64: command line "%s"' "$1"; }
@@ -39,7 +39,7 @@ LONG_MODE_RE='^frame64: long mode'
 # ", 1 GiB pages"). Without it user data pages are executable and the W^X audit is skipped.
 LONG_MODE_NX_RE='^frame64: long mode on .*, NX(,|$)'
 
-# ---- the kernel's address space: vm_check_print() in src/vmcheck.c, once, after the switch to
+# ---- the kernel's address space: vm_check_print() in src/kernel/vmcheck.c, once, after the switch to
 # ---- the kernel's own page tables ----
 # Any verdict of the audit (passed, FAILED or skipped).
 WX_AUDIT_ANY_RE='^vm: W\^X audit '
@@ -136,12 +136,12 @@ MONITOR_RUN_BAD_ZONE_RE="^run: 'floppy' is not a zone"
 monitor_runs_re() { printf '^runs: \\[0x%s, ' "$1"; }
 monitor_unrun_re() { printf '^unrun: gave back \\[0x%s, ' "$1"; }
 MONITOR_UNRUN_NONE_RE='^unrun: no kept run starts at 0x'
-# bench in src/monitor/cmd_system.c (the line of frame_bench_print() in src/mm/frame_bench.c).
+# bench in src/monitor/cmd_system.c (the line of frame_bench_print() in src/kernel/frame_bench.c).
 MONITOR_BENCH_RE='^bench: frame_alloc\+frame_free pair [0-9]+ cycles'
 # frames_cycles in src/ktest/test_frames.c prints the same line with "ktest: ".
-# power_off() in src/arch/x86_64/power.c, when the DSDT's \_S5 was read.
+# power_off() in src/kernel/power.c, when the DSDT's \_S5 was read.
 POWEROFF_S5_RE='^poweroff: ACPI S5 \(SLP_TYPa [0-7], SLP_TYPb [0-7]\) through PM1a_CNT 0x[0-9a-f]+$'
-# fbdev_start() in src/arch/x86_64/fbdev.c; \1 width, \2 height, \3 bpp.
+# fbdev_start() in src/kernel/fbdev.c; \1 width, \2 height, \3 bpp.
 CONSOLE_FB_RE='^console: framebuffer ([0-9]+)x([0-9]+), ([0-9]+) bpp, pitch [0-9]+ at 0x[0-9a-f]+$'
 
 # ---- the 32-bit trampoline's refusals: msg_no_long_mode, msg_no_multiboot in boot/entry.asm,
@@ -159,11 +159,11 @@ REFUSAL_MULTIBOOT_RE='^frame64 must be started by a multiboot2 boot loader'
 EXCEPTION_RE='^EXCEPTION'
 EXCEPTION_PAGE_FAULT_RE='^EXCEPTION 14: '
 EXCEPTION_DOUBLE_FAULT_RE='^EXCEPTION 8: '
-# panic_at() in src/panic.c: "PANIC at file:line: message".
+# panic_at() in src/kernel/panic.c: "PANIC at file:line: message".
 PANIC_RE='^PANIC'
 # ktest_crash_if_asked() in src/ktest/crash.c panics with this in its message.
 PANIC_CRASH_RE='^PANIC at .*crash=panic'
-# describe() and double_fault() in src/fault.c: the line before the dump of a fault in the
+# describe() and double_fault() in src/kernel/fault.c: the line before the dump of a fault in the
 # kernel. crash=pagefault reads crash.c's UNMAPPED_ADDRESS, crash=null reads address 0, and
 # crash=stack recurses on the boot stack until the page fault cannot be pushed (#DF).
 KERNEL_PAGE_FAULT_CRASH_RE='^kernel: page fault: read of 0xffffc00000000000 at rip 0x[0-9a-f]+$'
@@ -175,10 +175,10 @@ PANIC_AP_CRASH_RE='^PANIC at .*crash=panic-ap'
 PANIC_NESTED_CRASH_RE='^PANIC at .*: a fault in the fault path: #PF page fault \(error code 0x0, CR2 0x0\) at rip 0x[0-9a-f]+ while handling #BP breakpoint \(error code 0x0\) at rip 0x[0-9a-f]+$'
 DUMP_ON_CPU1_RE='^  on CPU 1 of [0-9]+$'
 KERNEL_STACK_CRASH_RE="^kernel: kernel stack overflow: stack 'boot' ran into its guard page at 0x[0-9a-f]+ \\(double fault; "
-# The last line of exception_dispatch() (src/arch/x86_64/idt.c) and of panic_at() (src/panic.c).
+# The last line of exception_dispatch() (src/arch/x86_64/idt.c) and of panic_at() (src/kernel/panic.c).
 STOPPED_RE='^frame64 stopped: '
 STOPPED_SCREEN_TEXT='frame64 stopped: '
-# stop() in src/main.c: a boot step failed, "frame64 cannot continue: what (error)."
+# stop() in src/kernel/main.c: a boot step failed, "frame64 cannot continue: what (error)."
 CANNOT_CONTINUE_RE='^frame64 cannot continue: '
 # The kernel halts after these: the harness need not wait for more.
 HALTED_RE="$STOPPED_RE|$CANNOT_CONTINUE_RE"
@@ -195,6 +195,6 @@ GRUB_BOOTING_TEXT='Booting `frame64'
 QEMU_KVM_BROKEN_RE='KVM internal error|failed to set MSR|kvm_buf_set_msrs|failed to initialize kvm|Could not access KVM'
 QEMU_KVM_PAUSED_TEXT='KVM internal error'
 
-# ---- the other CPUs: smp_init() in src/smp.c, once, after the kernel stacks exist ----
+# ---- the other CPUs: smp_init() in src/kernel/smp.c, once, after the kernel stacks exist ----
 # "smp: N of M CPUs online": N started (the boot CPU included), M usable in the MADT.
 SMP_ONLINE_RE='^smp: ([0-9]+) of ([0-9]+) CPUs online$'

@@ -2,14 +2,13 @@
 /*
  * The 64-bit IDT: all 32 CPU exceptions go to boot/isr.asm's stubs and on to
  * exception_dispatch(). A breakpoint that a test asked for is counted and resumed; a vector with
- * a kernel policy (trap_set_handler(), src/fault.c) goes there first; anything else is fatal:
- * print the frame, halt. Double faults, NMIs and machine checks run on their own
- * stacks (gdt.c) so a bad stack pointer cannot turn them into a triple fault.
+ * a kernel policy (trap_set_handler(), src/kernel/fault.c) goes there first; anything else is
+ * fatal: print the frame, halt. Double faults, NMIs and machine checks run on their own stacks
+ * (gdt.c) so a bad stack pointer cannot turn them into a triple fault.
  */
 #include <arch/cpu.h>
 #include <frame64/arch.h>
 #include <frame64/cpu.h>
-#include <frame64/console.h>
 #include <frame64/kprintf.h>
 #include <frame64/panic.h>
 #include <frame64/trap.h>
@@ -203,7 +202,6 @@ void exception_dispatch(struct trap_frame *f)
         *slot = NULL;
         return;
     }
-    console_emergency();
     if (on_fatal)
         on_fatal();
     kprintf("\n");

@@ -6,7 +6,6 @@
  */
 #include <arch/cpu.h>
 #include <arch/lapic.h>
-#include <frame64/kmap.h>
 #include <frame64/kprintf.h>
 
 #define MSR_APIC_BASE   0x1B
@@ -37,14 +36,14 @@ static void wr(uint32_t reg, uint32_t v)
         mmio[reg / 4] = v;
 }
 
-bool lapic_init(phys_addr_t base)
+bool lapic_init(volatile void *regs)
 {
     uint64_t msr = rdmsr(MSR_APIC_BASE);
     x2apic = msr & APIC_BASE_X2;
     if (!x2apic && !mmio) {
-        mmio = kmap_device(base, PAGE_SIZE, KMAP_UNCACHED);
-        if (!mmio)
+        if (!regs)
             return false;
+        mmio = (volatile uint32_t *)regs;
     }
     lapic_enable();
     return true;

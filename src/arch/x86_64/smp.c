@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * The x86_64 half of starting the other CPUs (the policy is src/smp.c): the start page (the
+ * The x86_64 half of starting the other CPUs (the policy is src/kernel/smp.c): the start page (the
  * trampoline of boot/trampoline.asm, copied below 1 MiB and patched), INIT-SIPI-SIPI with the
  * documented delays (10 ms after INIT, 200 us after each SIPI), a bounded wait for the new CPU
  * to check in, and what a new CPU does to itself before it joins (its GDT, TSS and GS base, the
@@ -13,12 +13,11 @@
 #include <frame64/arch.h>
 #include <frame64/kstring.h>
 #include <frame64/phys.h>
-#include <frame64/smp.h>
 
 extern const uint8_t trampoline_start[], trampoline_end[];
 extern const uint8_t tr_gdtr[], tr_farptr[], tr_cr3[], tr_efer[], tr_stack[], tr_entry[], tr_cpu[];
 
-void smp_ap_main(unsigned index); /* src/smp.c */
+void smp_ap_main(unsigned index); /* src/kernel/smp.c */
 void idt_load(void);              /* idt.c */
 
 void smp_arch_entry(unsigned index);
@@ -57,9 +56,9 @@ void arch_delay_us(uint64_t us)
         cpu_relax();
 }
 
-bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, phys_addr_t lapic_base)
+bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, volatile void *lapic_regs)
 {
-    if (!lapic_init(lapic_base))
+    if (!lapic_init(lapic_regs))
         return false;
     boot_cr4 = read_cr4();
     calibrate();

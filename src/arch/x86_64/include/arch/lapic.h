@@ -11,8 +11,11 @@
 #define ICR_STARTUP    0x00004600u /* SIPI: | the start page's number */
 #define ICR_NMI        0x00004400u /* NMI */
 
-/* Maps the APIC registers at base (unless the firmware chose x2APIC) and enables this CPU's. */
-bool lapic_init(phys_addr_t base);
+/*
+ * Enables this CPU's APIC, through the registers the kernel mapped at regs (unless the firmware
+ * chose x2APIC, whose registers are MSRs). Return: false if it needs regs and has none.
+ */
+bool lapic_init(volatile void *regs);
 /* Enables this CPU's APIC (software enable, spurious vector). */
 void lapic_enable(void);
 /* This CPU's APIC ID. */

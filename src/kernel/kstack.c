@@ -49,6 +49,7 @@ static uint64_t slot_base(unsigned slot)
  * Unmaps [bottom, top) of a stack, flushes it here and on every other CPU, then frees the frames
  * it mapped: before the flush a stale translation could still write into a frame's next owner.
  */
+static void unmap_pages(uint64_t bottom, uint64_t top) REQUIRES(tables);
 static void unmap_pages(uint64_t bottom, uint64_t top)
 {
     phys_addr_t frames[KSTACK_SLOT_BYTES / PAGE_SIZE];
@@ -58,10 +59,9 @@ static void unmap_pages(uint64_t bottom, uint64_t top)
         if (pa == PHYS_NONE)
             continue;
         pt_unmap(kernel_pml4, va, PAGE_SIZE);
-        arch_flush_page(va);
         frames[n++] = pa;
     }
-    smp_shootdown(0, bottom, top, false);
+    tlb_flush(0, bottom, top, false);
     while (n)
         frame_free(&kernel_frames, frames[--n]);
 }

@@ -14,16 +14,16 @@
 #include <frame64/layout.h>
 #include <frame64/pagetable.h>
 
-static uint64_t next = DEVICE_MAP_BASE;
 static struct irqlock lock =
     IRQLOCK_INIT("kmap", LOCK_RANK_KMAP); /* next and the window's page tables */
+static uint64_t next GUARDED_BY(lock) = DEVICE_MAP_BASE;
 
 static phys_addr_t table_frame(void *ctx)
 {
     return frame_alloc(ctx);
 }
 
-static void *map_locked(phys_addr_t pa, uint64_t size, enum kmap_cache cache);
+static void *map_locked(phys_addr_t pa, uint64_t size, enum kmap_cache cache) REQUIRES(lock);
 
 void *kmap_device(phys_addr_t pa, uint64_t size, enum kmap_cache cache)
 {

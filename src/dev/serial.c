@@ -7,6 +7,7 @@
  */
 #include <arch/cpu.h>
 #include <frame64/console.h>
+#include <frame64/devices.h>
 
 #define COM1     0x3F8
 #define REG_DATA 0
@@ -41,23 +42,34 @@ bool serial_init(void)
     return present;
 }
 
-bool serial_present(void)
+static bool started(void)
 {
-    return present;
+    return present; /* probed once, at the start of kmain() */
 }
 
-void serial_putc(char c)
+static void send(uint8_t b)
+{
+    for (int i = 0; i < 200000 && !(inb(COM1 + REG_LSR) & LSR_THRE); i++)
+        cpu_relax();
+    outb(COM1 + REG_DATA, b);
+}
+
+/* A terminal wants "\r\n" to end a line. */
+static void put(char c)
 {
     if (!present)
         return;
-    for (int i = 0; i < 200000 && !(inb(COM1 + REG_LSR) & LSR_THRE); i++)
-        cpu_relax();
-    outb(COM1 + REG_DATA, (uint8_t)c);
+    if (c == '\n')
+        send('\r');
+    send((uint8_t)c);
 }
 
-int serial_getc(void)
+static int get(void)
 {
     if (!present || !(inb(COM1 + REG_LSR) & LSR_DR))
         return -1;
     return inb(COM1 + REG_DATA);
 }
+
+CONSOLE_OUTPUT(serial, put);
+CONSOLE_INPUT(serial, "COM1", CONSOLE_INPUT_TERMINAL, started, get);

@@ -14,6 +14,7 @@
 #include <frame64/kstack.h>
 #include <frame64/layout.h>
 #include <frame64/process.h>
+#include <frame64/smp.h>
 #include <frame64/trap.h>
 #include <frame64/usermode.h>
 
@@ -81,8 +82,16 @@ static bool other_exception(struct trap_frame *f)
     return proc_user_trap(f->vector, f->error, f->rip, 0);
 }
 
+/* On the way down: the console's lock may be held by the code that died; stop the other CPUs. */
+static void fatal(void)
+{
+    console_emergency();
+    smp_stop_others();
+}
+
 void fault_init(void)
 {
+    trap_set_fatal(fatal);
     for (unsigned v = 0; v < 32; v++)
         if (v != 2 && v != 8 && v != 18) /* NMI, #DF, #MC are the machine's, not the program's */
             trap_set_handler(v, other_exception);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The 80x25 VGA text screen at physical 0xB8000, for BIOS boots. Under UEFI there is no text
- * buffer, so the console enables this only when the boot information says BIOS, and not when
- * GRUB set a linear framebuffer mode (gfxpayload): then the framebuffer console takes over.
+ * buffer, and when GRUB set a linear framebuffer mode (gfxpayload) the framebuffer console takes
+ * over: kmain() starts this only for a text screen, and until then it prints nothing.
  */
 #include <arch/cpu.h>
 #include <frame64/console.h>
-#include <frame64/kernel.h>
+#include <frame64/devices.h>
 #include <frame64/phys.h>
 
 #define COLS 80
@@ -34,18 +34,11 @@ static void set_cursor(void)
 
 void vga_init(void)
 {
-    if (boot_info.has_framebuffer && boot_info.fb.type != MB2_FB_EGA_TEXT)
-        return;
     enabled = true;
     for (int i = 0; i < COLS * ROWS; i++)
         screen()[i] = (ATTR << 8) | ' ';
     row = col = 0;
     set_cursor();
-}
-
-bool vga_active(void)
-{
-    return enabled;
 }
 
 static void scroll(void)
@@ -57,7 +50,7 @@ static void scroll(void)
     row = ROWS - 1;
 }
 
-void vga_putc(char c)
+static void put(char c)
 {
     if (!enabled)
         return;
@@ -88,3 +81,5 @@ void vga_putc(char c)
         scroll();
     set_cursor();
 }
+
+CONSOLE_OUTPUT(vga, put);

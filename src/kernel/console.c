@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * kprintf(): one formatter (src/lib/format.c) feeding every console: COM1, the VGA text screen
- * and the framebuffer console. The framebuffer can only be mapped once memory is up, so the
- * console keeps the last LOG_SIZE bytes printed and replays the last screenful of them when the
- * framebuffer console attaches: the boot log shows there too.
+ * kprintf(): one formatter (src/lib/format.c) feeding every output registered with CONSOLE_OUTPUT
+ * (the drivers' COM1 and VGA text screen, and the framebuffer console here). The framebuffer can
+ * only be mapped once memory is up, so the console keeps the last LOG_SIZE bytes printed and
+ * replays the last screenful of them when the framebuffer console attaches: the boot log shows
+ * there too.
  */
 #include <frame64/irqlock.h>
 #include <frame64/console.h>
@@ -16,19 +17,38 @@ static struct irqlock lock = IRQLOCK_INIT("console", LOCK_RANK_CONSOLE);
 static bool emergency;
 
 #define LOG_SIZE 16384 /* a power of two: the ring's index wraps with a mask */
-static char log[LOG_SIZE];
-static uint64_t logged; /* bytes ever written; the ring holds the last min(logged, LOG_SIZE) */
+static char log[LOG_SIZE] GUARDED_BY(lock);
+/* Bytes ever written; the ring holds the last min(logged, LOG_SIZE). */
+static uint64_t logged GUARDED_BY(lock);
 
-static struct fbcon *fbc;
-static bool picture; /* pixels were drawn over fbc: repaint it all on the next scroll */
+static struct fbcon *fbc GUARDED_BY(lock);
+static bool picture GUARDED_BY(lock); /* pixels were drawn over fbc: repaint all on a scroll */
 
 void console_emergency(void)
 {
     emergency = true;
 }
 
+extern const struct console_output __start_console_outputs[], __stop_console_outputs[];
+extern const struct console_input __start_console_inputs[], __stop_console_inputs[];
+
+const struct console_output *console_output_list(size_t *n)
+{
+    *n = (size_t)(__stop_console_outputs - __start_console_outputs);
+    return __start_console_outputs;
+}
+
+const struct console_input *console_input_list(size_t *n)
+{
+    *n = (size_t)(__stop_console_inputs - __start_console_inputs);
+    return __start_console_inputs;
+}
+
+static void fb_putc(char c) REQUIRES(lock);
 static void fb_putc(char c)
 {
+    if (!fbc)
+        return;
     /* A newline on the last row, or a character that wraps there, scrolls the text up. */
     bool scrolls = picture && fbc->y == fbc->rows - 1 &&
                    (c == '\n' || (fbc->x >= fbc->cols && (uint8_t)c >= 0x20 && c != 0x7f));
@@ -39,25 +59,30 @@ static void fb_putc(char c)
     }
 }
 
-void console_putc(char c)
+CONSOLE_OUTPUT(framebuffer, fb_putc);
+
+/* One character to every output; the caller holds the lock (or the console is in emergency). */
+static void console_putc(char c) REQUIRES(lock);
+static void console_putc(char c)
 {
-    if (c == '\n')
-        serial_putc('\r');
-    serial_putc(c);
-    vga_putc(c);
-    if (fbc)
-        fb_putc(c);
+    for (const struct console_output *o = __start_console_outputs; o < __stop_console_outputs; o++)
+        o->put(c);
     log[logged++ & (LOG_SIZE - 1)] = c;
 }
 
 void console_picture_drawn(void)
 {
+    uint64_t flags = irqlock_acquire(&lock);
     picture = fbc != NULL;
+    irqlock_release(&lock, flags);
 }
 
 struct fbcon *console_fbcon(void)
 {
-    return fbc;
+    uint64_t flags = irqlock_acquire(&lock);
+    struct fbcon *c = fbc;
+    irqlock_release(&lock, flags);
+    return c;
 }
 
 void console_attach_fbcon(struct fbcon *c)
@@ -79,12 +104,19 @@ void console_attach_fbcon(struct fbcon *c)
     irqlock_release(&lock, flags);
 }
 
+static void put(char c, void *ctx) REQUIRES(lock);
 static void put(char c, void *ctx)
 {
     (void)ctx;
     console_putc(c);
 }
 
+/*
+ * console_write() and kprintf() take the lock unless the console is in emergency mode (the code
+ * that died may hold it): a condition the compile-time analysis cannot follow, so it is told to
+ * skip these two. Everything they call says it needs the lock.
+ */
+void console_write(const char *s, size_t n) NO_THREAD_SAFETY_ANALYSIS;
 void console_write(const char *s, size_t n)
 {
     uint64_t flags = emergency ? 0 : irqlock_acquire(&lock);
@@ -94,6 +126,7 @@ void console_write(const char *s, size_t n)
         irqlock_release(&lock, flags);
 }
 
+int kprintf(const char *fmt, ...) NO_THREAD_SAFETY_ANALYSIS;
 int kprintf(const char *fmt, ...)
 {
     va_list ap;

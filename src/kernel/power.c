@@ -6,7 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <frame64/acpi.h>
-#include <frame64/console.h>
+#include <frame64/devices.h>
 #include <frame64/error.h>
 #include <frame64/kernel.h>
 #include <frame64/kmap.h>

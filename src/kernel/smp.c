@@ -17,6 +17,7 @@
 #include <frame64/arch.h>
 #include <frame64/error.h>
 #include <frame64/kernel.h>
+#include <frame64/kmap.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstack.h>
 #include <frame64/pagetable.h>
@@ -24,6 +25,7 @@
 #include <frame64/smp.h>
 #include <frame64/trap.h>
 #include <frame64/usermode.h>
+#include <frame64/vmspace.h>
 
 /* What one CPU is asked, and what it answered. */
 struct slot {
@@ -49,7 +51,7 @@ static struct {
     uint64_t start, end;
     bool all;
     uint64_t seq;
-} flush_req;
+} flush_req GUARDED_BY(flush_lock);
 bool smp_shootdown_off;
 
 static uint64_t load(const uint64_t *p)
@@ -62,18 +64,32 @@ static void store(uint64_t *p, uint64_t v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-/* The flush a shootdown asks for, done on this CPU. */
-static void flush_here(void)
+/*
+ * This CPU's part of a flush: one invlpg a page, or past VMSPACE_FLUSH_MAX_PAGES pages (the one
+ * threshold, shared with the address spaces' own choice of `all`) the whole TLB: a CR3 reload for
+ * a user space (its entries are not global), a PGE toggle for the kernel half.
+ */
+static void flush_local(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
 {
-    if (flush_req.all || flush_req.end - flush_req.start > 64 * PAGE_SIZE) {
-        if (flush_req.pml4)
-            arch_flush_tlb_all(); /* a user space: its entries are not global */
+    if (all || (end - start) / PAGE_SIZE > VMSPACE_FLUSH_MAX_PAGES) {
+        if (pml4)
+            arch_flush_tlb_all();
         else
             arch_flush_tlb_global();
         return;
     }
-    for (uint64_t va = flush_req.start; va < flush_req.end; va += PAGE_SIZE)
+    for (uint64_t va = start; va < end; va += PAGE_SIZE)
         arch_flush_page(va);
+}
+
+/*
+ * The flush a shootdown asks for, done on this CPU. It reads the request without the lock: the
+ * CPU that holds it wrote the request before asking (release), and waits for the answer.
+ */
+static void flush_here(void) NO_THREAD_SAFETY_ANALYSIS;
+static void flush_here(void)
+{
+    flush_local(flush_req.pml4, flush_req.start, flush_req.end, flush_req.all);
 }
 
 /*
@@ -113,7 +129,8 @@ void smp_note_page_tables(phys_addr_t pml4)
     __atomic_store_n(&slots[cpu_index()].loaded, pml4 == kernel_pml4 ? 0 : pml4, __ATOMIC_RELEASE);
 }
 
-void smp_shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
+/* Asks every other CPU that may hold [start, end) of pml4 to drop it, and waits for each. */
+static void shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
 {
     unsigned n = cpu_count(), self = cpu_index();
     bool asked[CPU_MAX] = {false};
@@ -141,6 +158,16 @@ void smp_shootdown(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
         }
     }
     irqlock_release(&flush_lock, irq);
+}
+
+void tlb_flush(phys_addr_t pml4, uint64_t start, uint64_t end, bool all)
+{
+    if (pml4 == kernel_pml4)
+        pml4 = 0;
+    /* Without PCID a space that is not loaded here has no TLB entries here. */
+    if (!pml4 || arch_page_table_root() == pml4)
+        flush_local(pml4, start, end, all);
+    shootdown(pml4, start, end, all);
 }
 
 /* The frame pool needs CPU cpu's cached frames (a run, exhaustion): its NMI hands them over. */
@@ -239,13 +266,13 @@ void smp_init(phys_addr_t ap_page)
 {
     static struct acpi_madt m;
     trap_set_handler(2, nmi);
-    trap_set_fatal(smp_stop_others);
     frame_set_kick(&kernel_frames, kick_frames);
     if (read_madt(&m) != K_OK || m.cpus <= 1) {
         kprintf("smp: 1 of 1 CPUs online\n");
         return;
     }
-    if (!ap_page || kernel_pml4 >= 4 * GiB || !arch_smp_prepare(ap_page, kernel_pml4, m.lapic)) {
+    volatile void *lapic_regs = kmap_device(m.lapic, PAGE_SIZE, KMAP_UNCACHED);
+    if (!ap_page || kernel_pml4 >= 4 * GiB || !arch_smp_prepare(ap_page, kernel_pml4, lapic_regs)) {
         kprintf("smp: no start page below 1 MiB or no local APIC; running on the boot CPU "
                 "only\nsmp: 1 of %u CPUs online\n",
                 m.cpus);
@@ -283,8 +310,7 @@ void smp_init(phys_addr_t ap_page)
     }
     /* Unhook, flush everywhere, then free the tables (flush before free, as for every unmap). */
     pt_unmap(kernel_pml4, ap_page, PAGE_SIZE);
-    arch_flush_page(ap_page);
-    smp_shootdown(0, ap_page, ap_page + PAGE_SIZE, false);
+    tlb_flush(0, ap_page, ap_page + PAGE_SIZE, false);
     pt_prune(kernel_pml4, ap_page, PAGE_SIZE, free_table, &kernel_frames);
     kprintf("smp: %u of %u CPUs online\n", online, m.cpus);
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * kmain: where the boot trampoline (boot/entry.asm) hands over, in long mode, in the higher half.
- * It reads the boot information, hands memory bring-up to src/bootmem.c (map, region list, direct
- * map, page-frame manager), and then either runs the in-kernel tests or idles.
+ * It reads the boot information, hands memory bring-up to src/kernel/bootmem.c (map, region list,
+ * direct map, page-frame manager), and then either runs the in-kernel tests or idles.
  */
 #include <frame64/arch.h>
 #include <frame64/bootmem.h>
 #include <frame64/cmdline.h>
 #include <frame64/console.h>
+#include <frame64/devices.h>
 #include <frame64/error.h>
 #include <frame64/fault.h>
 #include <frame64/kernel.h>
@@ -126,7 +127,9 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     /* The information block lies below 4 GiB, inside the boot identity map. */
     int err = mb2_parse(phys_to_virt(mbi_phys), mbi_phys, &boot_info);
-    if (err == K_OK && !boot_info.efi)
+    /* The VGA text screen exists on BIOS boots where GRUB set no linear framebuffer mode. */
+    bool text_screen = !boot_info.has_framebuffer || boot_info.fb.type == MB2_FB_EGA_TEXT;
+    if (err == K_OK && !boot_info.efi && text_screen)
         vga_init();
     kprintf("frame64: long mode on %s %s, %u-bit physical addresses%s%s\n", boot_cpu.vendor,
             boot_cpu.brand, boot_cpu.phys_bits, boot_cpu.nx ? ", NX" : "",

@@ -8,6 +8,7 @@
  */
 #include <arch/cpu.h>
 #include <frame64/console.h>
+#include <frame64/devices.h>
 
 #define DATA      0x60
 #define STATUS    0x64
@@ -19,7 +20,7 @@
 
 static bool present;
 
-bool i8042_init(void)
+static bool start(void)
 {
     present = inb(STATUS) != 0xFF;
     /* Drop what piled up while nobody listened (key releases, the firmware's replies). */
@@ -28,7 +29,7 @@ bool i8042_init(void)
     return present;
 }
 
-int i8042_read(void)
+static int read(void)
 {
     if (!present)
         return -1;
@@ -48,9 +49,4 @@ void i8042_reset_cpu(void)
         cpu_relax(); /* the reset takes a moment; return only if it did not come */
 }
 
-void console_input_pause(void)
-{
-    /* Interrupts are off and nothing is routed: hlt would never wake, so spin a little. */
-    for (int i = 0; i < 200; i++)
-        cpu_relax();
-}
+CONSOLE_INPUT(i8042, "the PS/2 keyboard", CONSOLE_INPUT_SCANCODES, start, read);

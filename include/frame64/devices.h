@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * What the boot sequence and the power code ask of the device drivers in src/dev/ directly: the
+ * drivers' console outputs and inputs reach the console by registration (frame64/console.h).
+ */
+#ifndef FRAME64_DEVICES_H
+#define FRAME64_DEVICES_H
+
+#include <frame64/types.h>
+
+/* Probes and programs COM1. Return: whether a UART answered. */
+bool serial_init(void);
+
+/*
+ * Clears the VGA text screen and sends console output there from now on. Only for a screen in
+ * text mode (a BIOS boot where GRUB set no linear framebuffer): the caller decides.
+ */
+void vga_init(void);
+
+/* Pulses the CPU reset line through the PS/2 controller (returns if nothing happened). */
+void i8042_reset_cpu(void);
+
+#endif
