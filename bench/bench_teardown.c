@@ -47,16 +47,16 @@ static double one(uint64_t span, uint64_t stride, uint64_t *frames)
 {
     struct vmspace s;
     uint64_t before = in_use();
-    if (vmspace_create(&s, &env) != VM_OK) {
+    if (vmspace_create(&s, &env) != K_OK) {
         fprintf(stderr, "bench_teardown: cannot create a space\n");
         exit(1);
     }
-    if (vmspace_map_anon(&s, 1 * GiB, span, VM_READ | VM_WRITE | VM_USER) != VM_OK) {
+    if (vmspace_map_anon(&s, 1 * GiB, span, VM_READ | VM_WRITE | VM_USER) != K_OK) {
         fprintf(stderr, "bench_teardown: cannot map the area\n");
         exit(1);
     }
     for (uint64_t va = 1 * GiB; va < 1 * GiB + span; va += stride) /* a write fault per page */
-        if (vmspace_fault(&s, va, VM_WRITE) != VM_OK) {
+        if (vmspace_fault(&s, va, VM_WRITE) != K_OK) {
             fprintf(stderr, "bench_teardown: out of memory building the space\n");
             exit(1);
         }
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
         return 1;
     }
     phys_addr_t template = frame_alloc_zeroed(&pool); /* an empty kernel half */
-    if (vmspace_env_init(&env, &pool, template, 0, no_flush, NULL) != VM_OK)
+    if (vmspace_env_init(&env, &pool, template, 0, no_flush, NULL) != K_OK)
         return 1;
     static const struct {
         const char *name;

@@ -8,9 +8,12 @@
 
 enum kerr {
     K_OK = 0,
-    K_ENOENT = -2,  /* nothing there (no such range, no such tag) */
+    K_EPERM = -1,   /* not permitted (a page both writable and executable: W^X) */
+    K_ENOENT = -2,  /* nothing there (no such range, no such tag, no mapping) */
     K_ENOMEM = -12, /* out of memory or out of list slots */
+    K_EACCES = -13, /* the protection does not allow the access */
     K_EFAULT = -14, /* an address that cannot be accessed (unmapped, wrong permission) */
+    K_EEXIST = -17, /* already there (an overlapping mapping) */
     K_EINVAL = -22, /* bad argument: empty range, misaligned, wrong owner */
     K_ERANGE = -34, /* outside what the structure covers */
 };

@@ -32,6 +32,7 @@
 #ifndef FRAME64_VMSPACE_H
 #define FRAME64_VMSPACE_H
 
+#include <frame64/error.h>
 #include <frame64/frame.h>
 #include <frame64/types.h>
 
@@ -47,7 +48,7 @@
  * Protection (prot) of an area. VM_WRITE or VM_EXEC imply VM_READ (x86 has no write-only or
  * execute-only pages); prot without any of the three is no access (the frames stay, the leaves
  * are not present). VM_EXEC is only enforced when the env has VMSPACE_NX. VM_USER lets ring 3
- * in. VM_WRITE | VM_EXEC together is refused (VM_EWX).
+ * in. VM_WRITE | VM_EXEC together is refused (K_EPERM).
  */
 #define VM_READ  0x1u
 #define VM_WRITE 0x2u
@@ -75,19 +76,15 @@
 #define PTE_SW_SHARED   ((uint64_t)1 << 10)
 #define PTE_SW_NOACCESS ((uint64_t)1 << 11)
 
-/* Error codes: negative, VM_OK is 0. The values follow Linux errno where one fits. */
-enum vm_err {
-    VM_OK = 0,
-    VM_EWX = -1,     /* writable and executable at once */
-    VM_ENOMAP = -2,  /* no area covers the address */
-    VM_ENOMEM = -12, /* no free frame, or the area list or sharing table is at its limit */
-    VM_EACCES = -13, /* the area's protection does not allow the access */
-    VM_EFAULT = -14, /* the address is not in the user half */
-    VM_EEXIST = -17, /* the range overlaps an area */
-    VM_EINVAL = -22, /* empty or misaligned range, unknown flags, bad access, other env */
-};
+/*
+ * Errors are the kernel's (include/frame64/error.h), meaning here: K_EPERM writable and
+ * executable at once (W^X); K_ENOENT no area covers the address; K_ENOMEM no free frame, or the
+ * area list or sharing table is at its limit; K_EACCES the area's protection does not allow the
+ * access; K_EFAULT the address is not in the user half; K_EEXIST the range overlaps an area;
+ * K_EINVAL an empty or misaligned range, unknown flags, a bad access, another env.
+ */
 
-/* The sentence for an error code ("the range overlaps an existing mapping"). */
+/* What an error code means for an address space ("the range overlaps an existing mapping"). */
 const char *vmspace_strerror(int err);
 
 /*
@@ -176,7 +173,7 @@ struct vmspace {
 /*
  * Sets up env: spaces take frames from pool, copy the kernel half from kernel_pml4 (entries
  * 256..511, as they are: present or not, they must never change), flush through
- * flush(flush_ctx, ...). Return: VM_OK; VM_EINVAL for unknown flags, no flush callback or a
+ * flush(flush_ctx, ...). Return: K_OK; K_EINVAL for unknown flags, no flush callback or a
  * misaligned template (printed).
  */
 int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr_t kernel_pml4,
@@ -184,7 +181,7 @@ int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr
 
 void vmspace_env_get_stats(const struct vmspace_env *env, struct vmspace_env_stats *st);
 
-/* A new, empty space: one PML4 frame. Return: VM_OK or VM_ENOMEM (s is then not a space). */
+/* A new, empty space: one PML4 frame. Return: K_OK or K_ENOMEM (s is then not a space). */
 int vmspace_create(struct vmspace *s, struct vmspace_env *env);
 
 /*
@@ -196,15 +193,15 @@ void vmspace_destroy(struct vmspace *s);
 
 /*
  * A demand-zero area [va, va + size) with prot (| VM_POPULATE). Costs no page-table frame until
- * a page is touched. Return: VM_OK; VM_EINVAL, VM_EWX, VM_EFAULT (outside the user half),
- * VM_EEXIST (overlaps an area), VM_ENOMEM (nothing changed).
+ * a page is touched. Return: K_OK; K_EINVAL, K_EPERM, K_EFAULT (outside the user half),
+ * K_EEXIST (overlaps an area), K_ENOMEM (nothing changed).
  */
 int vmspace_map_anon(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot);
 
 /*
  * A fixed area mapping [va, va + size) to physical [phys, phys + size) with prot
  * (| VM_UNCACHED). The frames are not the space's: they are never freed, and must outlive the
- * mapping. Return: as vmspace_map_anon(); VM_EINVAL also for phys misaligned or past 2^52.
+ * mapping. Return: as vmspace_map_anon(); K_EINVAL also for phys misaligned or past 2^52.
  */
 int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t size,
                      unsigned prot);
@@ -213,8 +210,8 @@ int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t 
  * A fixed area [dst_va, dst_va + size) of dst mapping, page by page, the frames that
  * [src_va, src_va + size) of src maps, with prot. src may be dst (ranges must not overlap).
  * Demand-zero pages of the source are faulted in first. Owned frames become shared: each is
- * freed once, when its last mapping goes. Return: VM_OK; VM_ENOMAP if an area does not cover
- * all of the source; as vmspace_map_anon() otherwise. On VM_ENOMEM dst is unchanged, though
+ * freed once, when its last mapping goes. Return: K_OK; K_ENOENT if an area does not cover
+ * all of the source; as vmspace_map_anon() otherwise. On K_ENOMEM dst is unchanged, though
  * source pages may have been faulted in (they read as zeroes, as before).
  */
 int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uint64_t src_va,
@@ -223,14 +220,14 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
 /*
  * Removes every area in [va, va + size) (holes are fine, areas are cut at the ends), clears the
  * leaves, prunes the tables that became empty, flushes, then frees what was the space's alone.
- * Return: VM_OK; VM_EINVAL; VM_EFAULT; VM_ENOMEM if cutting a hole in one area needs an
+ * Return: K_OK; K_EINVAL; K_EFAULT; K_ENOMEM if cutting a hole in one area needs an
  * area-list frame the pool does not have (nothing changed).
  */
 int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size);
 
 /*
  * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes.
- * Return: VM_OK; VM_ENOMAP (a hole in the range); VM_EINVAL; VM_EWX; VM_EFAULT; VM_ENOMEM if
+ * Return: K_OK; K_ENOENT (a hole in the range); K_EINVAL; K_EPERM; K_EFAULT; K_ENOMEM if
  * splitting areas needs an area-list frame the pool does not have (nothing changed).
  */
 int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot);
@@ -239,8 +236,8 @@ int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot
  * The page-fault handler's entry: access is VM_READ, VM_WRITE or VM_EXEC, | VM_USER when the
  * fault came from ring 3. Zero-fills a demand page on its first touch; a fault on a page that
  * is already mapped with the access allowed (a stale TLB entry) is resolved as it is.
- * Return: VM_OK (resolved: retry the access); VM_EFAULT (not a user address), VM_ENOMAP,
- * VM_EACCES, VM_ENOMEM (nothing changed), VM_EINVAL (bad access). vmspace_fault_reason() words
+ * Return: K_OK (resolved: retry the access); K_EFAULT (not a user address), K_ENOENT,
+ * K_EACCES, K_ENOMEM (nothing changed), K_EINVAL (bad access). vmspace_fault_reason() words
  * each for a kill line.
  */
 int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access);
@@ -248,7 +245,7 @@ int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access);
 /*
  * Validates a user buffer [va, va + len) for access (VM_READ or VM_WRITE; VM_USER implied) and
  * faults its pages in, so a system call can then copy without faulting. len 0 is fine.
- * Return: as vmspace_fault() for the first page that fails; VM_EFAULT also if the buffer runs
+ * Return: as vmspace_fault() for the first page that fails; K_EFAULT also if the buffer runs
  * past the user half or wraps.
  */
 int vmspace_check_user(struct vmspace *s, uint64_t va, uint64_t len, unsigned access);
@@ -256,8 +253,8 @@ int vmspace_check_user(struct vmspace *s, uint64_t va, uint64_t len, unsigned ac
 /*
  * Where a mapping of size bytes fits: the highest free range of that size inside [lo, hi)
  * (top-down, as Linux places mmap()s), for mmap without MAP_FIXED and for stacks; *va gets its
- * start. Nothing is reserved. Return: VM_OK; VM_ENOMEM if no gap is large enough; VM_EINVAL
- * (empty, misaligned, lo >= hi); VM_EFAULT (hi past VMSPACE_USER_END).
+ * start. Nothing is reserved. Return: K_OK; K_ENOMEM if no gap is large enough; K_EINVAL
+ * (empty, misaligned, lo >= hi); K_EFAULT (hi past VMSPACE_USER_END).
  */
 int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_t size,
                       uint64_t *va);

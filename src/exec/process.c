@@ -55,7 +55,7 @@ int proc_init(void)
     struct vmspace_env probe;
     env_flags = boot_cpu.nx ? VMSPACE_NX : 0;
     int err = vmspace_env_init(&probe, &kernel_frames, kernel_pml4, env_flags, flush, NULL);
-    if (err != VM_OK) {
+    if (err != K_OK) {
         kprintf("exec: address spaces cannot be set up: %s\n", vmspace_strerror(err));
         return K_EINVAL;
     }
@@ -101,15 +101,15 @@ static int load_segments(struct process *p, const uint8_t *image, const struct e
         uint64_t filled = sg->filesz ? ALIGN_UP(sg->vaddr + sg->filesz, PAGE_SIZE) : base;
         uint64_t end = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
         unsigned prot = seg_prot(sg->perm);
-        int err = VM_OK;
+        int err = K_OK;
         if (filled > base)
             err = vmspace_map_anon(&p->vs, base, filled - base, prot | VM_POPULATE);
-        if (err == VM_OK && end > filled)
+        if (err == K_OK && end > filled)
             err = vmspace_map_anon(&p->vs, filled, end - filled, prot);
-        if (err != VM_OK) {
+        if (err != K_OK) {
             ksnprintf(why, PROC_WHY_MAX, "segment %u cannot be mapped: %s", sg->phindex,
                       vmspace_strerror(err));
-            return err == VM_ENOMEM ? K_ENOMEM : K_EINVAL;
+            return err;
         }
         if (!copy_to_space(&p->vs, sg->vaddr, image + sg->offset, sg->filesz)) {
             ksnprintf(why, PROC_WHY_MAX, "segment %u has file bytes but no access at all",
@@ -140,11 +140,11 @@ static int build_stack(struct process *p, const struct elf_plan *plan, unsigned 
     uint8_t *buf = bufs[cpu_index()];
     uint64_t bottom = PROC_STACK_TOP - PROC_STACK_MAX;
     int err = vmspace_map_anon(&p->vs, bottom, PROC_STACK_MAX, VM_USER | VM_READ | VM_WRITE);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = vmspace_map_anon(&p->vs, bottom - PAGE_SIZE, PAGE_SIZE, VM_USER); /* no access */
-    if (err != VM_OK) {
+    if (err != K_OK) {
         ksnprintf(why, PROC_WHY_MAX, "its stack cannot be mapped: %s", vmspace_strerror(err));
-        return err == VM_ENOMEM ? K_ENOMEM : K_EINVAL;
+        return err;
     }
     uint8_t rnd[16];
     struct initstack st;
@@ -155,10 +155,10 @@ static int build_stack(struct process *p, const struct elf_plan *plan, unsigned 
         return r;
     for (uint64_t va = ALIGN_DOWN(st.rsp, PAGE_SIZE); va < PROC_STACK_TOP; va += PAGE_SIZE) {
         err = vmspace_fault(&p->vs, va, VM_WRITE);
-        if (err != VM_OK) {
+        if (err != K_OK) {
             ksnprintf(why, PROC_WHY_MAX, "its start stack cannot be written: %s",
                       vmspace_strerror(err));
-            return err == VM_ENOMEM ? K_ENOMEM : K_EINVAL;
+            return err;
         }
     }
     copy_to_space(&p->vs, st.rsp, st.bytes, st.len);
@@ -191,7 +191,7 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
     set_name(p->name, sizeof(p->name), name);
     if (elf_plan(image, size, VMSPACE_USER_END, &plan, res->why, sizeof(res->why)) != K_OK)
         return K_OK;
-    if (vmspace_create(&p->vs, &p->env) != VM_OK) {
+    if (vmspace_create(&p->vs, &p->env) != K_OK) {
         ksnprintf(res->why, sizeof(res->why), "no memory for its address space");
         return K_ENOMEM;
     }

@@ -63,17 +63,17 @@ enum {
 static long vm_errno(int err)
 {
     switch (err) {
-    case VM_OK:
+    case K_OK:
         return 0;
-    case VM_ENOMEM:
-    case VM_ENOMAP:
+    case K_ENOMEM:
+    case K_ENOENT:
         return -ENOMEM;
-    case VM_EACCES:
-    case VM_EWX:
+    case K_EACCES:
+    case K_EPERM:
         return -EACCES;
-    case VM_EEXIST:
+    case K_EEXIST:
         return -EEXIST;
-    case VM_EFAULT:
+    case K_EFAULT:
         return -EFAULT;
     default:
         return -EINVAL;
@@ -83,7 +83,7 @@ static long vm_errno(int err)
 /* Copies n bytes from user address src. Return: 0 or -EFAULT. */
 static long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n)
 {
-    if (vmspace_check_user(&p->vs, src, n, VM_READ) != VM_OK)
+    if (vmspace_check_user(&p->vs, src, n, VM_READ) != K_OK)
         return -EFAULT;
     usermode_access_begin();
     memcpy(dst, (const void *)src, n);
@@ -94,7 +94,7 @@ static long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t 
 /* Copies n bytes to user address dst. Return: 0 or -EFAULT. */
 static long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
 {
-    if (vmspace_check_user(&p->vs, dst, n, VM_WRITE) != VM_OK)
+    if (vmspace_check_user(&p->vs, dst, n, VM_WRITE) != K_OK)
         return -EFAULT;
     usermode_access_begin();
     memcpy((void *)dst, src, n);
@@ -136,8 +136,9 @@ static long sys_write(struct process *p, long fd, uint64_t buf, uint64_t count)
         return -EBADF;
     if (!user_buffer(buf, count))
         return -EFAULT;
-    count = MIN(count, MAX_RW_COUNT);
-    if (vmspace_check_user(&p->vs, buf, count, VM_READ) != VM_OK)
+    if (count > MAX_RW_COUNT)
+        count = MAX_RW_COUNT;
+    if (vmspace_check_user(&p->vs, buf, count, VM_READ) != K_OK)
         return -EFAULT;
     for (uint64_t done = 0; done < count;) {
         uint64_t n = MIN(count - done, sizeof(chunk));
@@ -227,7 +228,7 @@ static long sys_mmap(struct process *p, uint64_t addr, uint64_t len, long prot, 
         /* Both flags: MAP_FIXED_NOREPLACE wins (Linux), an overlap is -EEXIST. */
         if (!(flags & MAP_FIXED_NOREPLACE)) {
             int err = vmspace_unmap(&p->vs, addr, len);
-            if (err != VM_OK)
+            if (err != K_OK)
                 return vm_errno(err);
         }
     } else {
@@ -235,11 +236,11 @@ static long sys_mmap(struct process *p, uint64_t addr, uint64_t len, long prot, 
         addr = ALIGN_DOWN(addr, PAGE_SIZE);
         if (addr && user_range(addr, len) && vmspace_is_free(&p->vs, addr, len))
             va = addr;
-        else if (vmspace_find_free(&p->vs, USER_MIN, PROC_MMAP_TOP, len, &va) != VM_OK)
+        else if (vmspace_find_free(&p->vs, USER_MIN, PROC_MMAP_TOP, len, &va) != K_OK)
             return -ENOMEM;
     }
     int err = vmspace_map_anon(&p->vs, va, len, (unsigned)vp);
-    return err == VM_OK ? (long)va : vm_errno(err);
+    return err == K_OK ? (long)va : vm_errno(err);
 }
 
 static long sys_munmap(struct process *p, uint64_t addr, uint64_t len)
@@ -275,12 +276,12 @@ static long sys_brk(struct process *p, uint64_t addr)
     if (addr < p->brk_start || addr > p->brk_start + PROC_BRK_MAX)
         return (long)p->brk;
     uint64_t old_end = ALIGN_UP(p->brk, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
-    int err = VM_OK;
+    int err = K_OK;
     if (new_end > old_end)
         err = vmspace_map_anon(&p->vs, old_end, new_end - old_end, VM_USER | VM_READ | VM_WRITE);
     else if (new_end < old_end)
         err = vmspace_unmap(&p->vs, new_end, old_end - new_end);
-    if (err == VM_OK)
+    if (err == K_OK)
         p->brk = addr;
     return (long)p->brk;
 }

@@ -95,7 +95,7 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
     if (fault_repeats(p, va, rip, error))
         kill_fault(va, "the same fault again after it was resolved", rip);
     int err = vmspace_fault(&p->vs, va, access | VM_USER);
-    if (err == VM_OK)
+    if (err == K_OK)
         return true;
     uint64_t guard = PROC_STACK_TOP - PROC_STACK_MAX - PAGE_SIZE;
     if (va >= guard && va < guard + PAGE_SIZE)

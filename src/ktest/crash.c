@@ -39,12 +39,14 @@ static void panic_on_cpu1(void *arg)
         arch_delay_us(1000);
 }
 
+/* A NULL no compiler or checker can see coming. */
+static volatile uintptr_t null_address;
+
 /* A handler that faults: the page fault arrives while the breakpoint is still being handled. */
 static bool faulting_handler(struct trap_frame *f)
 {
-    static volatile uintptr_t zero;
     (void)f;
-    return *(volatile uint64_t *)zero != 0;
+    return *(volatile uint64_t *)null_address != 0;
 }
 
 void ktest_crash_if_asked(const char *cmdline)
@@ -57,8 +59,7 @@ void ktest_crash_if_asked(const char *cmdline)
         (void)*bad;
     }
     if (cmdline_value_is(how, "null")) {
-        static volatile uintptr_t zero; /* a NULL no compiler or checker can see coming */
-        (void)*(volatile uint64_t *)zero;
+        (void)*(volatile uint64_t *)null_address;
     }
     if (cmdline_value_is(how, "stack"))
         recurse(0);

@@ -29,7 +29,7 @@ int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr
         kprintf("vmspace_env_init: flags %x, flush %p, template PML4 %lx: unknown flags, no "
                 "flush callback or a misaligned template\n",
                 flags, (void *)flush, kernel_pml4);
-        return VM_EINVAL;
+        return K_EINVAL;
     }
     *env = (struct vmspace_env){
         .pool = pool,
@@ -40,7 +40,7 @@ int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr
         .flush_max_pages = VMSPACE_FLUSH_MAX_PAGES,
         .share = {.slots = {PHYS_NONE, 0}},
     };
-    return VM_OK;
+    return K_OK;
 }
 
 void vmspace_env_get_stats(const struct vmspace_env *env, struct vmspace_env_stats *st)
@@ -145,14 +145,14 @@ int vmspace_create(struct vmspace *s, struct vmspace_env *env)
 {
     phys_addr_t pml4 = vm_frame_alloc(env);
     if (pml4 == PHYS_NONE)
-        return VM_ENOMEM;
+        return K_ENOMEM;
     uint64_t *p = phys_to_virt(pml4);
     const uint64_t *k = phys_to_virt(env->kernel_pml4);
     memset(p, 0, VMSPACE_KERNEL_FIRST * sizeof(uint64_t));
     memcpy(p + VMSPACE_KERNEL_FIRST, k + VMSPACE_KERNEL_FIRST,
            PAGE_SIZE - VMSPACE_KERNEL_FIRST * sizeof(uint64_t));
     *s = (struct vmspace){.env = env, .pml4 = pml4, .areas = {PHYS_NONE, 0}, .stats = {.pml4 = 1}};
-    return VM_OK;
+    return K_OK;
 }
 
 void vmspace_destroy(struct vmspace *s)

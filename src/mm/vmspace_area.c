@@ -55,7 +55,7 @@ int vm_area_reserve(struct vmspace *s, uint64_t extra)
 {
     uint64_t need = frames_for(s->stats.areas + extra);
     if (need <= s->areas.frames)
-        return VM_OK;
+        return K_OK;
     int err = vm_fvec_resize(s->env, &s->areas, need);
     count_frames(s);
     return err;

@@ -14,21 +14,21 @@
 const char *vmspace_strerror(int err)
 {
     switch (err) {
-    case VM_OK:
+    case K_OK:
         return "success";
-    case VM_EWX:
+    case K_EPERM:
         return "refused: a page may not be both writable and executable (W^X)";
-    case VM_ENOMAP:
+    case K_ENOENT:
         return "no mapping covers the address";
-    case VM_ENOMEM:
+    case K_ENOMEM:
         return "out of memory: no free frame, or the area list or sharing table is full";
-    case VM_EACCES:
+    case K_EACCES:
         return "the mapping's protection does not allow this access";
-    case VM_EFAULT:
+    case K_EFAULT:
         return "the address is not in the user half [0, 0x7ffffffff000)";
-    case VM_EEXIST:
+    case K_EEXIST:
         return "the range overlaps an existing mapping";
-    case VM_EINVAL:
+    case K_EINVAL:
         return "invalid argument: an empty or misaligned range, unknown flags or access, or "
                "spaces of different envs";
     default:
@@ -66,13 +66,13 @@ const char *vmspace_fault_reason(int err, unsigned access, uint64_t va)
         "write to the last page below 2^47, never mapped for programs",
         "execute of the last page below 2^47, never mapped for programs"};
     unsigned kind = access_kind(access);
-    if (err == VM_ENOMEM)
+    if (err == K_ENOMEM)
         return "out of memory";
-    if (kind < 3 && err == VM_ENOMAP)
+    if (kind < 3 && err == K_ENOENT)
         return unmapped[kind];
-    if (kind < 3 && err == VM_EACCES)
+    if (kind < 3 && err == K_EACCES)
         return denied[kind];
-    if (kind < 3 && err == VM_EFAULT)
+    if (kind < 3 && err == K_EFAULT)
         return va < ((uint64_t)1 << 47) ? top[kind] : kernel[kind];
     return vmspace_strerror(err);
 }
@@ -96,13 +96,13 @@ int vm_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
         panic("vmspace: a huge page covers the user address %lx", va);
     if (err == K_OK) {
         if (*e != 0)
-            return VM_OK;
+            return K_OK;
         phys_addr_t pa = vm_frame_alloc(s->env);
         if (pa != PHYS_NONE) {
             memset(phys_to_virt(pa), 0, PAGE_SIZE);
             *e = pa | vm_prot_pte(s->env, a->prot) | PTE_SW_OWNED;
             s->stats.leaf++;
-            return VM_OK;
+            return K_OK;
         }
     }
     /* No frame: the tables this fault linked are empty, take them back (flushed like any). */
@@ -110,7 +110,7 @@ int vm_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
     vm_gather_init(&g, s);
     pt_prune(s->pml4, va, PAGE_SIZE, vm_table_free, &g);
     vm_gather_finish(&g);
-    return VM_ENOMEM;
+    return K_ENOMEM;
 }
 
 /* Whether the leaf e allows access: if its area does, it must (leaves follow their areas). */
@@ -128,21 +128,21 @@ static bool leaf_allows(const struct vmspace_env *env, uint64_t e, unsigned acce
 int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access)
 {
     if (access_kind(access) == 3)
-        return VM_EINVAL;
+        return K_EINVAL;
     if (va >= VMSPACE_USER_END)
-        return VM_EFAULT;
+        return K_EFAULT;
     const struct vm_area *a = vm_area_lookup(s, va);
     if (!a)
-        return VM_ENOMAP;
+        return K_ENOENT;
     if (!vm_access_ok(s->env, a->prot, access))
-        return VM_EACCES;
+        return K_EACCES;
     uint64_t page = ALIGN_DOWN(va, PAGE_SIZE);
     int level;
     uint64_t *e = pt_find(s->pml4, page, &level);
     if (level == 0 && *e != 0) {
         if (!leaf_allows(s->env, *e, access))
             panic("vmspace_fault: the leaf %lx for %lx denies an access its area allows", *e, va);
-        return VM_OK; /* a stale TLB entry: the fault itself dropped it, retrying succeeds */
+        return K_OK; /* a stale TLB entry: the fault itself dropped it, retrying succeeds */
     }
     if (a->kind != VM_AREA_ANON)
         panic("vmspace_fault: %lx lies in a fixed area [%lx, %lx) but has no leaf", va, a->start,
@@ -154,17 +154,17 @@ int vmspace_check_user(struct vmspace *s, uint64_t va, uint64_t len, unsigned ac
 {
     unsigned kind = access_kind(access);
     if (kind != 0 && kind != 1)
-        return VM_EINVAL;
+        return K_EINVAL;
     if (len == 0)
-        return VM_OK;
+        return K_OK;
     if (va >= VMSPACE_USER_END || len > VMSPACE_USER_END - va)
-        return VM_EFAULT;
+        return K_EFAULT;
     for (uint64_t page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE) {
         int err = vmspace_fault(s, page, access | VM_USER);
-        if (err != VM_OK)
+        if (err != K_OK)
             return err;
     }
-    return VM_OK;
+    return K_OK;
 }
 
 phys_addr_t vmspace_translate(const struct vmspace *s, uint64_t va, uint64_t *flags)

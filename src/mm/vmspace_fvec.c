@@ -62,16 +62,16 @@ static int grow(struct vmspace_env *env, struct vm_fvec *v, uint64_t frames)
     if (frames == 1) { /* from 0: the frame is the root */
         phys_addr_t pa = zeroed(env);
         if (pa == PHYS_NONE)
-            return VM_ENOMEM;
+            return K_ENOMEM;
         v->root = pa;
         v->frames = 1;
-        return VM_OK;
+        return K_OK;
     }
     phys_addr_t dir = v->root;
     if (v->frames <= 1) { /* a directory from now on, holding the old root first */
         dir = zeroed(env);
         if (dir == PHYS_NONE)
-            return VM_ENOMEM;
+            return K_ENOMEM;
         ((phys_addr_t *)phys_to_virt(dir))[0] = v->root;
     }
     phys_addr_t *d = phys_to_virt(dir);
@@ -82,12 +82,12 @@ static int grow(struct vmspace_env *env, struct vm_fvec *v, uint64_t frames)
                 vm_frame_free(env, d[f]);
             if (dir != v->root)
                 vm_frame_free(env, dir);
-            return VM_ENOMEM;
+            return K_ENOMEM;
         }
     }
     v->root = dir;
     v->frames = frames;
-    return VM_OK;
+    return K_OK;
 }
 
 static void shrink(struct vmspace_env *env, struct vm_fvec *v, uint64_t frames)
@@ -112,10 +112,10 @@ static void shrink(struct vmspace_env *env, struct vm_fvec *v, uint64_t frames)
 int vm_fvec_resize(struct vmspace_env *env, struct vm_fvec *v, uint64_t frames)
 {
     if (frames > VM_FVEC_MAX_FRAMES)
-        return VM_ENOMEM;
+        return K_ENOMEM;
     if (frames > v->frames)
         return grow(env, v, frames);
     if (frames < v->frames)
         shrink(env, v, frames);
-    return VM_OK;
+    return K_OK;
 }

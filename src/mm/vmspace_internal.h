@@ -20,7 +20,7 @@ void vm_frame_free(struct vmspace_env *env, phys_addr_t pa);
 void *vm_fvec_at(const struct vm_fvec *v, uint64_t index, size_t size);
 /* Frames holding the array: the data frames, plus the directory past one. */
 uint64_t vm_fvec_cost(uint64_t frames);
-/* Grows (new frames zeroed) or shrinks to frames. Return: VM_OK, or VM_ENOMEM (v unchanged). */
+/* Grows (new frames zeroed) or shrinks to frames. Return: K_OK, or K_ENOMEM (v unchanged). */
 int vm_fvec_resize(struct vmspace_env *env, struct vm_fvec *v, uint64_t frames);
 
 /* --- The area list (vmspace_area.c), sorted by start, never overlapping. --- */
@@ -42,7 +42,7 @@ struct vm_area *vm_area_at(const struct vmspace *s, uint64_t i);
 uint64_t vm_area_search(const struct vmspace *s, uint64_t va);
 /* The area containing va, or NULL. */
 struct vm_area *vm_area_lookup(const struct vmspace *s, uint64_t va);
-/* Makes room for extra more areas. Return: VM_OK or VM_ENOMEM (nothing changed). */
+/* Makes room for extra more areas. Return: K_OK or K_ENOMEM (nothing changed). */
 int vm_area_reserve(struct vmspace *s, uint64_t extra);
 /* Inserts a at index i (room must have been reserved). */
 void vm_area_insert(struct vmspace *s, uint64_t i, const struct vm_area *a);
@@ -55,7 +55,7 @@ void vm_area_merge(struct vmspace *s, uint64_t lo, uint64_t hi);
 void vm_area_trim(struct vmspace *s);
 
 /* --- The sharing table (vmspace_share.c): frames with more than one mapping. --- */
-/* Room for extra more shared frames. Return: VM_OK or VM_ENOMEM. */
+/* Room for extra more shared frames. Return: K_OK or K_ENOMEM. */
 int vm_share_reserve(struct vmspace_env *env, uint64_t extra);
 /* Whether pa is in the table. */
 bool vm_share_contains(const struct vmspace_env *env, phys_addr_t pa);

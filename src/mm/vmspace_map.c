@@ -19,22 +19,22 @@
 static int check_prot(unsigned prot, unsigned options, unsigned *out)
 {
     if (prot & ~(VM_PROT | options))
-        return VM_EINVAL;
+        return K_EINVAL;
     if ((prot & VM_WRITE) && (prot & VM_EXEC))
-        return VM_EWX;
+        return K_EPERM;
     if (prot & (VM_WRITE | VM_EXEC))
         prot |= VM_READ;
     *out = prot & VM_PROT;
-    return VM_OK;
+    return K_OK;
 }
 
 static int check_range(uint64_t va, uint64_t size)
 {
     if (size == 0 || !IS_ALIGNED(va | size, PAGE_SIZE))
-        return VM_EINVAL;
+        return K_EINVAL;
     if (va >= VMSPACE_USER_END || size > VMSPACE_USER_END - va)
-        return VM_EFAULT;
-    return VM_OK;
+        return K_EFAULT;
+    return K_OK;
 }
 
 struct reprotect {
@@ -75,9 +75,9 @@ int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_
                       uint64_t *va)
 {
     if (size == 0 || !IS_ALIGNED(lo | hi | size, PAGE_SIZE) || lo >= hi)
-        return VM_EINVAL;
+        return K_EINVAL;
     if (hi > VMSPACE_USER_END)
-        return VM_EFAULT;
+        return K_EFAULT;
     /* Gaps from the top down: [end of area i - 1, start of area i), clipped to [lo, hi). */
     uint64_t i = vm_area_search(s, hi); /* areas [0, i) end at or below hi */
     uint64_t top = hi;
@@ -87,26 +87,26 @@ int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_
         uint64_t bottom = MAX(i ? vm_area_at(s, i - 1)->end : 0, lo);
         if (top > bottom && top - bottom >= size) {
             *va = top - size;
-            return VM_OK;
+            return K_OK;
         }
         if (i == 0 || bottom == lo)
-            return VM_ENOMEM;
+            return K_ENOMEM;
         top = vm_area_at(s, --i)->start;
     }
 }
 
-/* Inserts the area [va, va + size) (which must be free) at *index. Return: VM_OK or an error. */
+/* Inserts the area [va, va + size) (which must be free) at *index. Return: K_OK or an error. */
 static int new_area(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot, uint32_t kind,
                     uint64_t *index)
 {
     if (overlaps(s, va, va + size))
-        return VM_EEXIST;
+        return K_EEXIST;
     int err = vm_area_reserve(s, 1);
-    if (err != VM_OK)
+    if (err != K_OK)
         return err;
     *index = vm_area_search(s, va);
     vm_area_insert(s, *index, &(struct vm_area){va, va + size, prot, kind});
-    return VM_OK;
+    return K_OK;
 }
 
 /* Takes back area i, made by this call, and whatever of it was mapped. */
@@ -146,23 +146,23 @@ int vmspace_map_anon(struct vmspace *s, uint64_t va, uint64_t size, unsigned pro
     unsigned p;
     uint64_t i;
     int err = check_range(va, size);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = check_prot(prot, VM_POPULATE, &p);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = new_area(s, va, size, p, VM_AREA_ANON, &i);
-    if (err != VM_OK)
+    if (err != K_OK)
         return err;
     if (prot & VM_POPULATE) {
         struct vm_area a = *vm_area_at(s, i);
         for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-            if (vm_fault_in(s, va + off, &a) != VM_OK) {
+            if (vm_fault_in(s, va + off, &a) != K_OK) {
                 drop_area(s, i);
-                return VM_ENOMEM;
+                return K_ENOMEM;
             }
         }
     }
     settle_area(s, i);
-    return VM_OK;
+    return K_OK;
 }
 
 int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t size, unsigned prot)
@@ -171,27 +171,27 @@ int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t 
     unsigned p;
     uint64_t i;
     int err = check_range(va, size);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = check_prot(prot, VM_UNCACHED, &p);
-    if (err == VM_OK &&
+    if (err == K_OK &&
         (!IS_ALIGNED(phys, PAGE_SIZE) || phys >= phys_limit || size > phys_limit - phys))
-        err = VM_EINVAL;
-    if (err == VM_OK)
+        err = K_EINVAL;
+    if (err == K_OK)
         err = new_area(s, va, size, p, VM_AREA_FIXED, &i);
-    if (err != VM_OK)
+    if (err != K_OK)
         return err;
     uint64_t bits = vm_prot_pte(s->env, p) | ((prot & VM_UNCACHED) ? PTE_PCD | PTE_PWT : 0);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
         uint64_t *e = new_leaf_slot(s, va + off);
         if (!e) {
             drop_area(s, i);
-            return VM_ENOMEM;
+            return K_ENOMEM;
         }
         *e = (phys + off) | bits;
         s->stats.phys++;
     }
     settle_area(s, i);
-    return VM_OK;
+    return K_OK;
 }
 
 /* Faults in every demand-zero page of [lo, hi) (which areas cover). */
@@ -204,11 +204,11 @@ static int populate(struct vmspace *s, uint64_t lo, uint64_t hi)
         for (uint64_t va = MAX(a.start, lo); a.kind == VM_AREA_ANON && va < MIN(a.end, hi);
              va += PAGE_SIZE) {
             int err = vm_fault_in(s, va, &a);
-            if (err != VM_OK)
+            if (err != K_OK)
                 return err;
         }
     }
-    return VM_OK;
+    return K_OK;
 }
 
 /* The leaf of a populated page of src. */
@@ -227,28 +227,28 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
     unsigned p;
     uint64_t i, extra = 0;
     int err = check_range(dst_va, size);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = check_range(src_va, size);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = check_prot(prot, 0, &p);
-    if (err == VM_OK && dst->env != src->env)
-        err = VM_EINVAL;
-    if (err == VM_OK && !covered(src, src_va, src_va + size))
-        err = VM_ENOMAP;
-    if (err == VM_OK && overlaps(dst, dst_va, dst_va + size))
-        err = VM_EEXIST;
-    if (err == VM_OK)
+    if (err == K_OK && dst->env != src->env)
+        err = K_EINVAL;
+    if (err == K_OK && !covered(src, src_va, src_va + size))
+        err = K_ENOENT;
+    if (err == K_OK && overlaps(dst, dst_va, dst_va + size))
+        err = K_EEXIST;
+    if (err == K_OK)
         err = populate(src, src_va, src_va + size);
-    for (uint64_t off = 0; err == VM_OK && off < size; off += PAGE_SIZE) {
+    for (uint64_t off = 0; err == K_OK && off < size; off += PAGE_SIZE) {
         uint64_t e = *source_leaf(src, src_va + off);
         phys_addr_t pa = e & PTE_ADDR_MASK;
         extra += (e & PTE_SW_OWNED) && !((e & PTE_SW_SHARED) && vm_share_contains(src->env, pa));
     }
-    if (err == VM_OK)
+    if (err == K_OK)
         err = vm_share_reserve(dst->env, extra);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = new_area(dst, dst_va, size, p, VM_AREA_FIXED, &i);
-    if (err != VM_OK) {
+    if (err != K_OK) {
         vm_share_trim(dst->env);
         return err;
     }
@@ -259,7 +259,7 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
         if (!d) {
             drop_area(dst, i); /* also drops the mappings added to the sharing table */
             vm_share_trim(dst->env);
-            return VM_ENOMEM;
+            return K_ENOMEM;
         }
         uint64_t *e = source_leaf(src, src_va + off);
         phys_addr_t pa = *e & PTE_ADDR_MASK;
@@ -275,23 +275,23 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
         }
     }
     settle_area(dst, i);
-    return VM_OK;
+    return K_OK;
 }
 
 int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size)
 {
     int err = check_range(va, size);
-    if (err != VM_OK)
+    if (err != K_OK)
         return err;
     uint64_t end = va + size;
     uint64_t first = vm_area_search(s, va), last = first; /* areas [first, last) meet the range */
     while (last < s->stats.areas && vm_area_at(s, last)->start < end)
         last++;
     if (first == last)
-        return VM_OK;
+        return K_OK;
     struct vm_area *head = vm_area_at(s, first);
     bool hole = last - first == 1 && head->start < va && head->end > end;
-    if (hole && (err = vm_area_reserve(s, 1)) != VM_OK)
+    if (hole && (err = vm_area_reserve(s, 1)) != K_OK)
         return err;
 
     struct vm_gather g;
@@ -312,24 +312,24 @@ int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size)
     }
     vm_gather_finish(&g); /* steps 2 and 3: flush, then free */
     vm_area_trim(s);
-    return VM_OK;
+    return K_OK;
 }
 
 int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot)
 {
     unsigned p;
     int err = check_range(va, size);
-    if (err == VM_OK)
+    if (err == K_OK)
         err = check_prot(prot, 0, &p);
-    if (err == VM_OK && !covered(s, va, va + size))
-        err = VM_ENOMAP;
-    if (err != VM_OK)
+    if (err == K_OK && !covered(s, va, va + size))
+        err = K_ENOENT;
+    if (err != K_OK)
         return err;
     uint64_t end = va + size;
     uint64_t i = vm_area_search(s, va), j = vm_area_search(s, end - 1);
     bool split_head = vm_area_at(s, i)->start<va, split_tail = vm_area_at(s, j)->end> end;
     err = vm_area_reserve(s, split_head + split_tail);
-    if (err != VM_OK)
+    if (err != K_OK)
         return err;
     if (split_head) {
         vm_area_split(s, i++, va);
@@ -347,5 +347,5 @@ int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot
     vm_area_merge(s, i ? i - 1 : 0, j + 2);
     vm_area_trim(s);
     vm_gather_finish(&g); /* step 2: flush (nothing is freed by a protection change) */
-    return VM_OK;
+    return K_OK;
 }

@@ -42,13 +42,13 @@ static uint64_t probe(const struct vm_share *sh, phys_addr_t pa)
     }
 }
 
-/* Rebuilds the table with capacity entries. Return: VM_OK or VM_ENOMEM (the table unchanged). */
+/* Rebuilds the table with capacity entries. Return: K_OK or K_ENOMEM (the table unchanged). */
 static int rehash(struct vmspace_env *env, uint64_t capacity)
 {
     struct vm_share *sh = &env->share;
     struct vm_share fresh = {.slots = {PHYS_NONE, 0}, .capacity = capacity};
-    if (vm_fvec_resize(env, &fresh.slots, capacity / PER_FRAME) != VM_OK)
-        return VM_ENOMEM;
+    if (vm_fvec_resize(env, &fresh.slots, capacity / PER_FRAME) != K_OK)
+        return K_ENOMEM;
     for (uint64_t i = 0; i < sh->capacity; i++) {
         const struct share_entry *e = slot(&sh->slots, i);
         if (e->key)
@@ -57,7 +57,7 @@ static int rehash(struct vmspace_env *env, uint64_t capacity)
     vm_fvec_resize(env, &sh->slots, 0);
     sh->slots = fresh.slots;
     sh->capacity = capacity;
-    return VM_OK;
+    return K_OK;
 }
 
 int vm_share_reserve(struct vmspace_env *env, uint64_t extra)
@@ -65,11 +65,11 @@ int vm_share_reserve(struct vmspace_env *env, uint64_t extra)
     struct vm_share *sh = &env->share;
     uint64_t need = sh->count + extra;
     if (need * 2 <= sh->capacity)
-        return VM_OK;
+        return K_OK;
     uint64_t capacity = PER_FRAME;
     while (capacity < need * 2) {
         if (capacity >= VM_FVEC_MAX_FRAMES * PER_FRAME)
-            return VM_ENOMEM;
+            return K_ENOMEM;
         capacity *= 2;
     }
     return rehash(env, capacity);

@@ -125,7 +125,7 @@ void monitor_run(void)
     for (;;) {
         bool any = false;
         for (size_t i = 0; i < nin && i < INPUTS_MAX; i++) {
-            int b = live & (1u << i) ? in[i].read() : -1;
+            int b = (live & (1u << i)) ? in[i].read() : -1;
             struct kbd_event ev;
             if (b < 0)
                 continue;

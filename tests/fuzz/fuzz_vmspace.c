@@ -12,7 +12,7 @@
  *     the pool's in-use count equals them exactly;
  *   - a frame handed out is new to the model and zero-filled.
  * A double free panics (FRAME_CHECK); the fake flush checks that each frame the step frees is
- * still intact when the flush covering its last mapping runs; VM_ENOMEM must leave the state
+ * still intact when the flush covering its last mapping runs; K_ENOMEM must leave the state
  * as it was (bar source pages a share faulted in, which the model adopts after checking them)
  * and may only come when the pool is nearly empty. At the end every space is destroyed and the
  * pool must be exactly as it started.
@@ -89,16 +89,16 @@ static void step_map_anon(struct mspace *m, struct input *in)
     unsigned prot = take_prot(in), opt = take(in) & 1 ? VM_POPULATE : 0;
     uint8_t p;
     int want = model_prot(prot, 0, &p);
-    if (want == VM_OK && any_mapped(m, r))
-        want = VM_EEXIST;
+    if (want == K_OK && any_mapped(m, r))
+        want = K_EEXIST;
     uint64_t free_before = pool_free();
     int err = vmspace_map_anon(&m->s, va_of(r.k0), (uint64_t)r.n * PAGE_SIZE, prot | opt);
     TRACE("space %d: map_anon pages [%u, +%u) prot %x%s: %d (want %d)\n", (int)(m - sp), r.k0, r.n,
           prot, opt ? " populate" : "", err, want);
-    if (err == VM_ENOMEM && want == VM_OK)
+    if (err == K_ENOMEM && want == K_OK)
         return check_enomem(free_before, r.n);
     CHECK(err == want);
-    for (unsigned k = r.k0; want == VM_OK && k < r.k0 + r.n; k++) {
+    for (unsigned k = r.k0; want == K_OK && k < r.k0 + r.n; k++) {
         m->pg[k] = (struct mpage){.kind = K_ANON, .prot = p};
         if (opt)
             adopt(m, k, false);
@@ -113,16 +113,16 @@ static void step_map_phys(struct mspace *m, struct input *in)
     phys_addr_t phys = DEV + (uint64_t)((b >> 1) % (DEV_FRAMES - r.n + 1)) * PAGE_SIZE;
     uint8_t p;
     int want = model_prot(prot, 0, &p);
-    if (want == VM_OK && any_mapped(m, r))
-        want = VM_EEXIST;
+    if (want == K_OK && any_mapped(m, r))
+        want = K_EEXIST;
     uint64_t free_before = pool_free();
     int err = vmspace_map_phys(&m->s, va_of(r.k0), phys, (uint64_t)r.n * PAGE_SIZE, prot | opt);
     TRACE("space %d: map_phys pages [%u, +%u) prot %x: %d (want %d)\n", (int)(m - sp), r.k0, r.n,
           prot, err, want);
-    if (err == VM_ENOMEM && want == VM_OK)
+    if (err == K_ENOMEM && want == K_OK)
         return check_enomem(free_before, r.n);
     CHECK(err == want);
-    for (unsigned k = r.k0; want == VM_OK && k < r.k0 + r.n; k++)
+    for (unsigned k = r.k0; want == K_OK && k < r.k0 + r.n; k++)
         m->pg[k] = (struct mpage){.kind = K_FIXED,
                                   .prot = p,
                                   .present = true,
@@ -138,16 +138,16 @@ static void step_share(struct mspace *dst, struct mspace *src, struct input *in)
     d.n = s.n = n;
     uint8_t p;
     int want = model_prot(prot, 0, &p);
-    if (want == VM_OK && !all_mapped(src, s))
-        want = VM_ENOMAP;
-    if (want == VM_OK && any_mapped(dst, d))
-        want = VM_EEXIST;
+    if (want == K_OK && !all_mapped(src, s))
+        want = K_ENOENT;
+    if (want == K_OK && any_mapped(dst, d))
+        want = K_EEXIST;
     uint64_t free_before = pool_free();
     int err =
         vmspace_share(&dst->s, va_of(d.k0), &src->s, va_of(s.k0), (uint64_t)n * PAGE_SIZE, prot);
     TRACE("space %d: share pages [%u, +%u) from space %d page %u prot %x: %d (want %d)\n",
           (int)(dst - sp), d.k0, n, (int)(src - sp), s.k0, prot, err, want);
-    if (err == VM_ENOMEM && want == VM_OK) {
+    if (err == K_ENOMEM && want == K_OK) {
         /*
          * The source pages it faulted in stay (zero-filled, as before), and the source leaves
          * it got to before failing keep a (stale) shared mark.
@@ -163,7 +163,7 @@ static void step_share(struct mspace *dst, struct mspace *src, struct input *in)
         return check_enomem(free_before, n);
     }
     CHECK(err == want);
-    if (want != VM_OK)
+    if (want != K_OK)
         return;
     adopt_faulted(src, s.k0, n, true);
     for (unsigned i = 0; i < n; i++) {
@@ -200,11 +200,11 @@ static void step_unmap(struct mspace *m, struct input *in)
     uint64_t free_before = pool_free();
     int err = vmspace_unmap(&m->s, lo, hi - lo);
     TRACE("space %d: unmap [%lx, %lx) pages [%u, %u): %d\n", (int)(m - sp), lo, hi, k0, k1, err);
-    if (err == VM_ENOMEM) {
+    if (err == K_ENOMEM) {
         nguards = 0;
         return check_enomem(free_before, 0);
     }
-    CHECK(err == VM_OK);
+    CHECK(err == K_OK);
     for (unsigned k = k0; k < k1; k++)
         release(&m->pg[k]);
 }
@@ -215,16 +215,16 @@ static void step_protect(struct mspace *m, struct input *in)
     unsigned prot = take_prot(in);
     uint8_t p;
     int want = model_prot(prot, 0, &p);
-    if (want == VM_OK && !all_mapped(m, r))
-        want = VM_ENOMAP;
+    if (want == K_OK && !all_mapped(m, r))
+        want = K_ENOENT;
     uint64_t free_before = pool_free();
     int err = vmspace_protect(&m->s, va_of(r.k0), (uint64_t)r.n * PAGE_SIZE, prot);
     TRACE("space %d: protect pages [%u, +%u) prot %x: %d (want %d)\n", (int)(m - sp), r.k0, r.n,
           prot, err, want);
-    if (err == VM_ENOMEM && want == VM_OK)
+    if (err == K_ENOMEM && want == K_OK)
         return check_enomem(free_before, 0);
     CHECK(err == want);
-    for (unsigned k = r.k0; want == VM_OK && k < r.k0 + r.n; k++)
+    for (unsigned k = r.k0; want == K_OK && k < r.k0 + r.n; k++)
         m->pg[k].prot = p;
 }
 
@@ -242,10 +242,10 @@ static void step_touch(struct mspace *m, struct input *in)
     uint64_t free_before = pool_free();
     int err = vmspace_fault(&m->s, va_of(k) + (take(in) << 4), access);
     TRACE("space %d: fault page %u access %x: %d (want %d)\n", (int)(m - sp), k, access, err, want);
-    if (err == VM_ENOMEM && want == VM_OK)
+    if (err == K_ENOMEM && want == K_OK)
         return check_enomem(free_before, 1);
     CHECK(err == want);
-    if (want == VM_OK && !m->pg[k].present)
+    if (want == K_OK && !m->pg[k].present)
         adopt(m, k, false);
 }
 
@@ -255,18 +255,18 @@ static void step_check_user(struct mspace *m, struct input *in)
     unsigned access = take_access(in, true), b = take(in);
     uint64_t va = va_of(r.k0) + (b & 0xf) * 256;
     uint64_t len = (uint64_t)r.n * PAGE_SIZE - (b & 0xf) * 256 - (b >> 4);
-    int want = VM_OK;
+    int want = K_OK;
     unsigned k = r.k0;
     bool may_fail = false; /* some page before the first refused one needs a frame */
-    for (; k < r.k0 + r.n && want == VM_OK; k++) {
+    for (; k < r.k0 + r.n && want == K_OK; k++) {
         want = model_access(&m->pg[k], access | VM_USER);
-        may_fail |= want == VM_OK && !m->pg[k].present;
+        may_fail |= want == K_OK && !m->pg[k].present;
     }
     uint64_t free_before = pool_free();
     int err = vmspace_check_user(&m->s, va, len, access);
     TRACE("space %d: check_user [%lx, +%lx) pages [%u, +%u) access %x: %d (want %d)\n",
           (int)(m - sp), va, len, r.k0, r.n, access, err, want);
-    if (err == VM_ENOMEM && may_fail) {
+    if (err == K_ENOMEM && may_fail) {
         adopt_faulted(m, r.k0, r.n, false);
         return check_enomem(free_before, r.n);
     }
@@ -278,12 +278,12 @@ static void step_check_user(struct mspace *m, struct input *in)
 static void step_find_free(struct mspace *m, struct input *in)
 {
     unsigned w = take(in) % NWIN, n = 1 + take(in) % WIN, run = 0;
-    int want = VM_ENOMEM;
+    int want = K_ENOMEM;
     uint64_t want_va = 0, va = 0;
     for (unsigned k = (w + 1) * WIN; k-- > w * WIN;) {
         run = m->pg[k].kind == K_NONE ? run + 1 : 0;
         if (run == n) {
-            want = VM_OK;
+            want = K_OK;
             want_va = va_of(k);
             break;
         }
@@ -292,12 +292,12 @@ static void step_find_free(struct mspace *m, struct input *in)
                                 (uint64_t)n * PAGE_SIZE, &va);
     TRACE("space %d: find_free %u pages in window %u: %d at %lx (want %d at %lx)\n", (int)(m - sp),
           n, w, err, va, want, want_va);
-    CHECK(err == want && (err != VM_OK || va == want_va));
-    if (err != VM_OK)
+    CHECK(err == want && (err != K_OK || va == want_va));
+    if (err != K_OK)
         return;
     err = vmspace_map_anon(&m->s, va, (uint64_t)n * PAGE_SIZE, RW_USER);
-    CHECK(err == VM_OK || err == VM_ENOMEM); /* it was free */
-    if (err == VM_OK)
+    CHECK(err == K_OK || err == K_ENOMEM); /* it was free */
+    if (err == K_OK)
         for (unsigned k = (unsigned)(w * WIN + (va - win_base[w]) / PAGE_SIZE), i = 0; i < n; i++)
             m->pg[k + i] = (struct mpage){.kind = K_ANON, .prot = RW_USER};
 }
@@ -316,8 +316,8 @@ static void step_create(struct mspace *m)
 {
     int err = vmspace_create(&m->s, &env);
     TRACE("space %d: create: %d\n", (int)(m - sp), err);
-    CHECK(err == VM_OK || (err == VM_ENOMEM && pool_free() == 0));
-    m->live = err == VM_OK;
+    CHECK(err == K_OK || (err == K_ENOMEM && pool_free() == 0));
+    m->live = err == K_OK;
 }
 
 static void squeeze(unsigned keep)
@@ -349,7 +349,7 @@ static void reset(unsigned cfg)
     for (unsigned i = 0; i < 512; i++)
         k[i] = i < VMSPACE_KERNEL_FIRST ? 0 : (TEMPLATE + (i - 255) * PAGE_SIZE) | PTE_PRESENT;
     nx = cfg & 1;
-    CHECK(vmspace_env_init(&env, &pool, TEMPLATE, nx ? VMSPACE_NX : 0, fake_flush, &env) == VM_OK);
+    CHECK(vmspace_env_init(&env, &pool, TEMPLATE, nx ? VMSPACE_NX : 0, fake_flush, &env) == K_OK);
     env.flush_max_pages = (cfg >> 1) % 64;
     memset(mrefs, 0, sizeof(mrefs));
     m_owned = m_shared = m_mappings = 0;

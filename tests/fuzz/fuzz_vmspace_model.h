@@ -136,28 +136,28 @@ MODEL static void fake_flush(void *ctx, const struct vmspace_flush *f)
 MODEL static int model_prot(unsigned prot, unsigned options, uint8_t *out)
 {
     if (prot & ~(VM_PROT | options))
-        return VM_EINVAL;
+        return K_EINVAL;
     if ((prot & VM_WRITE) && (prot & VM_EXEC))
-        return VM_EWX;
+        return K_EPERM;
     if (prot & (VM_WRITE | VM_EXEC))
         prot |= VM_READ;
     *out = (uint8_t)(prot & VM_PROT);
-    return VM_OK;
+    return K_OK;
 }
 
 MODEL static int model_access(const struct mpage *p, unsigned access)
 {
     if (p->kind == K_NONE)
-        return VM_ENOMAP;
+        return K_ENOENT;
     if (!(p->prot & VM_READ))
-        return VM_EACCES;
+        return K_EACCES;
     if ((access & VM_WRITE) && !(p->prot & VM_WRITE))
-        return VM_EACCES;
+        return K_EACCES;
     if ((access & VM_EXEC) && nx && !(p->prot & VM_EXEC))
-        return VM_EACCES;
+        return K_EACCES;
     if ((access & VM_USER) && !(p->prot & VM_USER))
-        return VM_EACCES;
-    return VM_OK;
+        return K_EACCES;
+    return K_OK;
 }
 
 MODEL static uint64_t expected_leaf(const struct mpage *p)
@@ -270,7 +270,7 @@ MODEL static void guard_release(const struct mspace *m, unsigned k0, unsigned n)
     }
 }
 
-/* A step that failed with VM_ENOMEM: only allowed when the pool was nearly empty. */
+/* A step that failed with K_ENOMEM: only allowed when the pool was nearly empty. */
 MODEL static void check_enomem(uint64_t free_before, uint64_t pages)
 {
     CHECK(free_before < 24 + 4 * pages);

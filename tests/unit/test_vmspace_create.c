@@ -15,8 +15,8 @@ static void test_kernel_half_shared(void **state)
 {
     (void)state;
     struct vmspace a, b;
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
-    assert_int_equal(vmspace_create(&b, &env), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
+    assert_int_equal(vmspace_create(&b, &env), K_OK);
     assert_int_equal(pool_in_use() - in_use0, 2);
     expect_stats(&a, 0, 0, 0, 0, 0);
     const uint64_t *pa = phys_to_virt(a.pml4), *pb = phys_to_virt(b.pml4);
@@ -42,7 +42,7 @@ static void test_kernel_half_shared(void **state)
 
 /*
  *   flags 0x80; no flush callback; template at 0x1001
- * Expect: VM_EINVAL each time. A template with kernel-half entries missing is fine (the kernel
+ * Expect: K_EINVAL each time. A template with kernel-half entries missing is fine (the kernel
  * uses only a few slots, all made at boot): copies then lack them too.
  */
 static void test_env_init_refuses(void **state)
@@ -52,24 +52,24 @@ static void test_env_init_refuses(void **state)
     uint64_t *k = phys_to_virt(VT_TEMPLATE);
     uint64_t saved = k[400];
     k[400] = 0;
-    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, 0, fake_flush, &fl), VM_OK);
+    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, 0, fake_flush, &fl), K_OK);
     k[400] = saved;
-    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, 0x80, fake_flush, &fl), VM_EINVAL);
-    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, 0, NULL, &fl), VM_EINVAL);
-    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE + 1, 0, fake_flush, &fl), VM_EINVAL);
-    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, VMSPACE_NX, fake_flush, &fl), VM_OK);
+    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, 0x80, fake_flush, &fl), K_EINVAL);
+    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, 0, NULL, &fl), K_EINVAL);
+    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE + 1, 0, fake_flush, &fl), K_EINVAL);
+    assert_int_equal(vmspace_env_init(&e2, &pool, VT_TEMPLATE, VMSPACE_NX, fake_flush, &fl), K_OK);
 }
 
 /*
  *   pool exhausted, then create
- * Expect: VM_ENOMEM, nothing taken.
+ * Expect: K_ENOMEM, nothing taken.
  */
 static void test_create_out_of_memory(void **state)
 {
     (void)state;
     struct vmspace a;
     exhaust(0);
-    assert_int_equal(vmspace_create(&a, &env), VM_ENOMEM);
+    assert_int_equal(vmspace_create(&a, &env), K_ENOMEM);
     assert_int_equal(env.frames, 0);
     refill();
 }
@@ -88,17 +88,17 @@ static void test_leak_accounting(void **state)
 {
     (void)state;
     struct vmspace a, b;
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
-    assert_int_equal(vmspace_create(&b, &env), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 1 * GiB - 8 * KiB, 16 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
+    assert_int_equal(vmspace_create(&b, &env), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 1 * GiB - 8 * KiB, 16 * KiB, RW), K_OK);
     for (uint64_t va = 1 * GiB - 8 * KiB; va < 1 * GiB + 8 * KiB; va += PAGE_SIZE)
-        assert_int_equal(touch(&a, va, VM_WRITE), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 512 * GiB, 1 * TiB, RW), VM_OK);
-    assert_int_equal(vmspace_map_phys(&a, 2 * MiB, VT_DEVICE, PAGE_SIZE, RW), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RO), VM_OK);
-    assert_int_equal(vmspace_map_anon(&b, 64 * TiB, PAGE_SIZE, RW), VM_OK);
-    assert_int_equal(touch(&b, 64 * TiB, VM_READ), VM_OK);
+        assert_int_equal(touch(&a, va, VM_WRITE), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 512 * GiB, 1 * TiB, RW), K_OK);
+    assert_int_equal(vmspace_map_phys(&a, 2 * MiB, VT_DEVICE, PAGE_SIZE, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RO), K_OK);
+    assert_int_equal(vmspace_map_anon(&b, 64 * TiB, PAGE_SIZE, RW), K_OK);
+    assert_int_equal(touch(&b, 64 * TiB, VM_READ), K_OK);
 
     /* A: leaves 4 + 4 populated; PTs at [1G-2M), [1G), [2M), [4M); PDs [0,1G), [1G,2G); 1 PDPT */
     expect_stats(&a, 8, 4, 2, 1, 1);
@@ -127,9 +127,9 @@ static void test_destroy_leaf_left_panics(void **state)
 {
     (void)state;
     struct vmspace a;
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW), VM_OK);
-    assert_int_equal(touch(&a, 4 * MiB, VM_READ), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW), K_OK);
+    assert_int_equal(touch(&a, 4 * MiB, VM_READ), K_OK);
     int level;
     uint64_t *pte = pt_find(a.pml4, 4 * MiB, &level);
     assert_int_equal(level, 0);
@@ -146,7 +146,7 @@ static void test_destroy_kernel_half_changed_panics(void **state)
 {
     (void)state;
     struct vmspace a;
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
     ((uint64_t *)phys_to_virt(a.pml4))[511] = 0;
     expect_panic(vmspace_destroy(&a));
     assert_non_null(strstr(panic_message(), "entry 511 (kernel half)"));
@@ -160,13 +160,13 @@ static void test_destroy_miscounted_panics(void **state)
 {
     (void)state;
     struct vmspace a;
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 2 * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 2 * PAGE_SIZE, RW | VM_POPULATE), K_OK);
     a.stats.pt = 0;
     expect_panic(vmspace_destroy(&a));
     assert_non_null(strstr(panic_message(), "does not count"));
     struct vmspace b;
-    assert_int_equal(vmspace_create(&b, &env), VM_OK);
+    assert_int_equal(vmspace_create(&b, &env), K_OK);
     b.stats.leaf = 3;
     expect_panic(vmspace_destroy(&b));
     assert_non_null(strstr(panic_message(), "3 leaf"));

@@ -10,14 +10,14 @@ static struct vmspace a;
 static int setup(void **state)
 {
     vt_setup(state);
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
     return 0;
 }
 
 static int setup_no_nx(void **state)
 {
     vt_setup_no_nx(state);
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
     return 0;
 }
 
@@ -31,16 +31,16 @@ static int setup_no_nx(void **state)
 static void test_demand_zero(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 64 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 64 * KiB, RW), K_OK);
     expect_stats(&a, 0, 0, 0, 0, 1);
     assert_int_equal(tr(&a, 4 * MiB + 8 * KiB), PHYS_NONE);
-    assert_int_equal(touch(&a, 4 * MiB, VM_READ), VM_OK);
+    assert_int_equal(touch(&a, 4 * MiB, VM_READ), K_OK);
     expect_stats(&a, 1, 1, 1, 1, 1);
 
     phys_addr_t dirty = frame_alloc(&pool);
     memset(phys_to_virt(dirty), 0x5a, PAGE_SIZE);
     frame_free(&pool, dirty); /* poisoned, and the next frame handed out */
-    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB + 123, VM_WRITE), VM_OK);
+    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB + 123, VM_WRITE), K_OK);
     expect_stats(&a, 2, 1, 1, 1, 1);
     phys_addr_t f = tr(&a, 4 * MiB + 8 * KiB);
     assert_int_equal(f, dirty);
@@ -52,7 +52,7 @@ static void test_demand_zero(void **state)
     assert_int_equal(tr(&a, 4 * MiB + 4 * KiB), PHYS_NONE);
     assert_int_equal(tr(&a, 4 * MiB + 12 * KiB), PHYS_NONE);
 
-    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB, VM_READ), VM_OK);
+    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB, VM_READ), K_OK);
     assert_int_equal(tr(&a, 4 * MiB + 8 * KiB), f);
     expect_stats(&a, 2, 1, 1, 1, 1);
     struct vmspace *all[] = {&a};
@@ -66,24 +66,24 @@ static void test_demand_zero(void **state)
 static void test_populate(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_OK);
     expect_stats(&a, 4, 1, 1, 1, 1);
     for (unsigned i = 0; i < 4; i++)
         for (unsigned j = 0; j < i; j++)
             assert_int_not_equal(tr(&a, 4 * MiB + i * PAGE_SIZE), tr(&a, 4 * MiB + j * PAGE_SIZE));
-    assert_int_equal(vmspace_fault(&a, 4 * MiB, VM_WRITE), VM_OK); /* no new frame */
+    assert_int_equal(vmspace_fault(&a, 4 * MiB, VM_WRITE), K_OK); /* no new frame */
     expect_stats(&a, 4, 1, 1, 1, 1);
 }
 
 /*
  *   pool left with 5 frames; [4M, +16K) RW | POPULATE needs 1 area frame + 3 tables + 4 leaves
- * Expect: VM_ENOMEM and nothing changed: no area, no table, no leaf, the 5 frames free again.
+ * Expect: K_ENOMEM and nothing changed: no area, no table, no leaf, the 5 frames free again.
  */
 static void test_populate_out_of_memory(void **state)
 {
     (void)state;
     exhaust(5);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_ENOMEM);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_ENOMEM);
     expect_stats(&a, 0, 0, 0, 0, 0);
     assert_int_equal(stats_of(&a).areas, 0);
     assert_int_equal(pool_free(), 5);
@@ -100,12 +100,12 @@ static void test_populate_out_of_memory(void **state)
 static void test_terabyte_reservation_is_cheap(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 1 * TiB, 1 * TiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 1 * TiB, 1 * TiB, RW), K_OK);
     assert_int_equal(pool_in_use() - in_use0, 2); /* the PML4 and the area frame */
     expect_stats(&a, 0, 0, 0, 0, 1);
-    assert_int_equal(touch(&a, 1 * TiB + 5 * GiB, VM_WRITE), VM_OK);
+    assert_int_equal(touch(&a, 1 * TiB + 5 * GiB, VM_WRITE), K_OK);
     expect_stats(&a, 1, 1, 1, 1, 1);
-    assert_int_equal(vmspace_unmap(&a, 1 * TiB, 1 * TiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 1 * TiB, 1 * TiB), K_OK);
     expect_stats(&a, 0, 0, 0, 0, 0);
     assert_int_equal(fl.calls, 1);
     assert_int_equal(pool_in_use() - in_use0, 1);
@@ -113,50 +113,50 @@ static void test_terabyte_reservation_is_cheap(void **state)
 
 /*
  *   anon RW|X, RX|W, phys W|X
- * Expect: VM_EWX each time, nothing taken.
+ * Expect: K_EPERM each time, nothing taken.
  */
 static void test_wx_refused(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_EXEC), VM_EWX);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, VM_WRITE | VM_EXEC), VM_EWX);
-    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE, PAGE_SIZE, RX | VM_WRITE), VM_EWX);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_EXEC), K_EPERM);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, VM_WRITE | VM_EXEC), K_EPERM);
+    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE, PAGE_SIZE, RX | VM_WRITE), K_EPERM);
     assert_int_equal(pool_in_use() - in_use0, 1);
-    assert_non_null(strstr(vmspace_strerror(VM_EWX), "W^X"));
+    assert_non_null(strstr(vmspace_strerror(K_EPERM), "W^X"));
 }
 
 /*
  *   bad ranges, flags and overlaps around an area at [4M, 4M+8K)
- * Expect: VM_EINVAL for empty/misaligned/unknown flags, VM_EFAULT outside [0, USER_END),
- * VM_EEXIST for any overlap; the area unchanged.
+ * Expect: K_EINVAL for empty/misaligned/unknown flags, K_EFAULT outside [0, USER_END),
+ * K_EEXIST for any overlap; the area unchanged.
  */
 static void test_bad_arguments(void **state)
 {
     (void)state;
     const uint64_t end = VMSPACE_USER_END;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 0, RW), VM_EINVAL);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 1, PAGE_SIZE, RW), VM_EINVAL);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE + 1, RW), VM_EINVAL);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | 0x100), VM_EINVAL);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_UNCACHED), VM_EINVAL);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 0, RW), K_EINVAL);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 1, PAGE_SIZE, RW), K_EINVAL);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE + 1, RW), K_EINVAL);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | 0x100), K_EINVAL);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_UNCACHED), K_EINVAL);
     assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE, PAGE_SIZE, RW | VM_POPULATE),
-                     VM_EINVAL);
-    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE + 8, PAGE_SIZE, RW), VM_EINVAL);
+                     K_EINVAL);
+    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE + 8, PAGE_SIZE, RW), K_EINVAL);
     assert_int_equal(
         vmspace_map_phys(&a, 4 * MiB, ((uint64_t)1 << 52) - PAGE_SIZE, 2 * PAGE_SIZE, RW),
-        VM_EINVAL);
-    assert_int_equal(vmspace_map_anon(&a, end, PAGE_SIZE, RW), VM_EFAULT);
-    assert_int_equal(vmspace_map_anon(&a, end - PAGE_SIZE, 2 * PAGE_SIZE, RW), VM_EFAULT);
-    assert_int_equal(vmspace_map_anon(&a, 0xffff800000000000ull, PAGE_SIZE, RW), VM_EFAULT);
-    assert_int_equal(vmspace_map_anon(&a, end - PAGE_SIZE, PAGE_SIZE, RW), VM_OK);
+        K_EINVAL);
+    assert_int_equal(vmspace_map_anon(&a, end, PAGE_SIZE, RW), K_EFAULT);
+    assert_int_equal(vmspace_map_anon(&a, end - PAGE_SIZE, 2 * PAGE_SIZE, RW), K_EFAULT);
+    assert_int_equal(vmspace_map_anon(&a, 0xffff800000000000ull, PAGE_SIZE, RW), K_EFAULT);
+    assert_int_equal(vmspace_map_anon(&a, end - PAGE_SIZE, PAGE_SIZE, RW), K_OK);
 
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB - 4 * KiB, 8 * KiB, RW), VM_EEXIST);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 4 * KiB, 8 * KiB, RW), VM_EEXIST);
-    assert_int_equal(vmspace_map_anon(&a, 2 * MiB, 4 * MiB, RW), VM_EEXIST);
-    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE, PAGE_SIZE, RW), VM_EEXIST);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB - 4 * KiB, 8 * KiB, RW), K_EEXIST);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 4 * KiB, 8 * KiB, RW), K_EEXIST);
+    assert_int_equal(vmspace_map_anon(&a, 2 * MiB, 4 * MiB, RW), K_EEXIST);
+    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE, PAGE_SIZE, RW), K_EEXIST);
     assert_int_equal(stats_of(&a).areas, 2);
-    assert_string_equal(vmspace_strerror(VM_EEXIST), "the range overlaps an existing mapping");
+    assert_string_equal(vmspace_strerror(K_EEXIST), "the range overlaps an existing mapping");
 }
 
 /*
@@ -167,14 +167,14 @@ static void test_bad_arguments(void **state)
 static void test_map_phys_never_freed(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_phys(&a, 2 * MiB, VT_DEVICE, 8 * KiB, RO | VM_UNCACHED), VM_OK);
+    assert_int_equal(vmspace_map_phys(&a, 2 * MiB, VT_DEVICE, 8 * KiB, RO | VM_UNCACHED), K_OK);
     assert_int_equal(tr(&a, 2 * MiB + 4 * KiB + 5), VT_DEVICE + 4 * KiB + 5);
     assert_int_equal(leaf_flags(&a, 2 * MiB), PTE_PRESENT | PTE_USER | PTE_NX | PTE_PCD | PTE_PWT);
     expect_stats(&a, 0, 1, 1, 1, 1);
     assert_int_equal(stats_of(&a).phys, 2);
-    assert_int_equal(vmspace_unmap(&a, 2 * MiB, 4 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 2 * MiB, 4 * KiB), K_OK);
     assert_int_equal(stats_of(&a).phys, 1);
-    assert_int_equal(vmspace_map_phys(&a, 8 * MiB, VT_DEVICE, 4 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_phys(&a, 8 * MiB, VT_DEVICE, 4 * KiB, RW), K_OK);
     assert_int_equal(leaf_flags(&a, 8 * MiB), PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX);
     vmspace_destroy(&a);
     expect_pool_back();
@@ -182,18 +182,18 @@ static void test_map_phys_never_freed(void **state)
 
 /*
  *   pool left with 2 frames; [4M, +16K) phys needs 1 area frame + 3 tables
- * Expect: VM_ENOMEM, no area and no table left.
+ * Expect: K_ENOMEM, no area and no table left.
  */
 static void test_map_phys_out_of_memory(void **state)
 {
     (void)state;
     exhaust(2);
-    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_map_phys(&a, 4 * MiB, VT_DEVICE, 16 * KiB, RW), K_ENOMEM);
     expect_stats(&a, 0, 0, 0, 0, 0);
     assert_int_equal(stats_of(&a).phys, 0);
     assert_int_equal(pool_free(), 2);
     exhaust(0);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW), VM_ENOMEM); /* no area frame */
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW), K_ENOMEM); /* no area frame */
     refill();
 }
 
@@ -205,17 +205,17 @@ static void test_map_phys_out_of_memory(void **state)
 static void test_areas_merge(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 4 * KiB, PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 4 * KiB, PAGE_SIZE, RW), K_OK);
     assert_int_equal(stats_of(&a).areas, 1);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 8 * KiB, PAGE_SIZE, RO), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 8 * KiB, PAGE_SIZE, RO), K_OK);
     assert_int_equal(stats_of(&a).areas, 2);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB - 4 * KiB, PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB - 4 * KiB, PAGE_SIZE, RW), K_OK);
     assert_int_equal(stats_of(&a).areas, 2);
-    assert_int_equal(vmspace_map_phys(&a, 4 * MiB + 12 * KiB, VT_DEVICE, PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(vmspace_map_phys(&a, 4 * MiB + 12 * KiB, VT_DEVICE, PAGE_SIZE, RW), K_OK);
     assert_int_equal(stats_of(&a).areas, 3);
-    assert_int_equal(touch(&a, 4 * MiB - 1, VM_WRITE), VM_OK); /* the merged area works */
-    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB, VM_WRITE), VM_EACCES);
+    assert_int_equal(touch(&a, 4 * MiB - 1, VM_WRITE), K_OK); /* the merged area works */
+    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB, VM_WRITE), K_EACCES);
 }
 
 /*
@@ -228,19 +228,19 @@ static void test_area_list_grows_and_shrinks(void **state)
     (void)state;
     const uint64_t base = 256 * MiB;
     for (unsigned i = 0; i < 341; i++) {
-        assert_int_equal(vmspace_map_anon(&a, base + i * 2 * PAGE_SIZE, PAGE_SIZE, RW), VM_OK);
+        assert_int_equal(vmspace_map_anon(&a, base + i * 2 * PAGE_SIZE, PAGE_SIZE, RW), K_OK);
         uint64_t want = i + 1 <= 170 ? 1 : i + 1 <= 340 ? 3 : 4;
         assert_int_equal(stats_of(&a).area_frames, want);
     }
     assert_int_equal(stats_of(&a).areas, 341);
-    assert_int_equal(touch(&a, base + 340 * 2 * PAGE_SIZE, VM_READ), VM_OK);
-    assert_int_equal(touch(&a, base + 2 * PAGE_SIZE + PAGE_SIZE, VM_READ), VM_ENOMAP);
+    assert_int_equal(touch(&a, base + 340 * 2 * PAGE_SIZE, VM_READ), K_OK);
+    assert_int_equal(touch(&a, base + 2 * PAGE_SIZE + PAGE_SIZE, VM_READ), K_ENOENT);
     struct vmspace *all[] = {&a};
     expect_identity(all, 1);
-    assert_int_equal(vmspace_unmap(&a, base + 170 * 2 * PAGE_SIZE, 171 * 2 * PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, base + 170 * 2 * PAGE_SIZE, 171 * 2 * PAGE_SIZE), K_OK);
     assert_int_equal(stats_of(&a).areas, 170);
     assert_int_equal(stats_of(&a).area_frames, 1);
-    assert_int_equal(vmspace_unmap(&a, base, 1 * GiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, base, 1 * GiB), K_OK);
     assert_int_equal(stats_of(&a).area_frames, 0);
     expect_identity(all, 1);
 }
@@ -253,25 +253,25 @@ static void test_area_list_grows_and_shrinks(void **state)
 static void test_without_nx(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RX | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RX | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, PAGE_SIZE, RW | VM_POPULATE), K_OK);
     assert_int_equal(leaf_flags(&a, 4 * MiB), PTE_PRESENT | PTE_USER | PTE_SW_OWNED);
     assert_int_equal(leaf_flags(&a, 8 * MiB), PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_SW_OWNED);
-    assert_int_equal(touch(&a, 8 * MiB, VM_EXEC), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 12 * MiB, PAGE_SIZE, RW | VM_EXEC), VM_EWX);
+    assert_int_equal(touch(&a, 8 * MiB, VM_EXEC), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 12 * MiB, PAGE_SIZE, RW | VM_EXEC), K_EPERM);
 }
 
 /*
  *   340 one-page areas (2 list frames + directory); pool emptied; the 341st
- * Expect: VM_ENOMEM (the third list frame), still 340 areas in 3 frames.
+ * Expect: K_ENOMEM (the third list frame), still 340 areas in 3 frames.
  */
 static void test_area_list_growth_out_of_memory(void **state)
 {
     (void)state;
     for (unsigned i = 0; i < 340; i++)
-        assert_int_equal(vmspace_map_anon(&a, 256 * MiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW), VM_OK);
+        assert_int_equal(vmspace_map_anon(&a, 256 * MiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW), K_OK);
     exhaust(0);
-    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, PAGE_SIZE, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, PAGE_SIZE, RW), K_ENOMEM);
     assert_int_equal(stats_of(&a).areas, 340);
     assert_int_equal(stats_of(&a).area_frames, 3);
     refill();
@@ -279,19 +279,19 @@ static void test_area_list_growth_out_of_memory(void **state)
 
 /*
  *   one-page areas with gaps until the list is at its limit: 512 frames of 170 = 87040 areas
- * Expect: the 87041st is VM_ENOMEM (the directory is full), the list intact (513 frames).
+ * Expect: the 87041st is K_ENOMEM (the directory is full), the list intact (513 frames).
  */
 static void test_area_list_limit(void **state)
 {
     (void)state;
     const uint64_t max = 512 * 170;
     for (uint64_t i = 0; i < max; i++)
-        if (vmspace_map_anon(&a, 1 * GiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW) != VM_OK)
+        if (vmspace_map_anon(&a, 1 * GiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW) != K_OK)
             fail_msg("area %lu refused", i);
-    assert_int_equal(vmspace_map_anon(&a, 1 * GiB + max * 2 * PAGE_SIZE, PAGE_SIZE, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_map_anon(&a, 1 * GiB + max * 2 * PAGE_SIZE, PAGE_SIZE, RW), K_ENOMEM);
     assert_int_equal(stats_of(&a).areas, max);
     assert_int_equal(stats_of(&a).area_frames, 513);
-    assert_int_equal(touch(&a, 1 * GiB + (max - 1) * 2 * PAGE_SIZE, VM_WRITE), VM_OK);
+    assert_int_equal(touch(&a, 1 * GiB + (max - 1) * 2 * PAGE_SIZE, VM_WRITE), K_OK);
 }
 
 /*
@@ -299,36 +299,36 @@ static void test_area_list_limit(void **state)
  *   gaps:   [0, 4M)   [4M+8K, 4M+16K)   [4M+20K, 8M)   [9M, USER_END)
  * Expect (top-down, inside [lo, hi)):
  *   1G in the whole half      at USER_END-1G (before any area)
- *   16K in [4M, 8M)           at 8M-16K        8K in [4M, 4M+16K)   at 4M+8K;  12K: VM_ENOMEM
+ *   16K in [4M, 8M)           at 8M-16K        8K in [4M, 4M+16K)   at 4M+8K;  12K: K_ENOMEM
  *   4M-20K in [4M, 8M+4K)     at 4M+20K (hi inside an area: the gap below it)
- *   4M in [0, 4M+4K)          at 0             4K in [8M, 9M): VM_ENOMEM
- *   lo >= hi, size 0: VM_EINVAL;  hi past USER_END: VM_EFAULT;  the range found maps.
+ *   4M in [0, 4M+4K)          at 0             4K in [8M, 9M): K_ENOMEM
+ *   lo >= hi, size 0: K_EINVAL;  hi past USER_END: K_EFAULT;  the range found maps.
  */
 static void test_find_free(void **state)
 {
     (void)state;
     uint64_t va = 0;
-    assert_int_equal(vmspace_find_free(&a, 0, VMSPACE_USER_END, 1 * GiB, &va), VM_OK);
+    assert_int_equal(vmspace_find_free(&a, 0, VMSPACE_USER_END, 1 * GiB, &va), K_OK);
     assert_int_equal(va, VMSPACE_USER_END - 1 * GiB);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 16 * KiB, 4 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, 1 * MiB, RW), VM_OK);
-    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 8 * MiB, 16 * KiB, &va), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 16 * KiB, 4 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, 1 * MiB, RW), K_OK);
+    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 8 * MiB, 16 * KiB, &va), K_OK);
     assert_int_equal(va, 8 * MiB - 16 * KiB);
-    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 4 * MiB + 16 * KiB, 8 * KiB, &va), VM_OK);
+    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 4 * MiB + 16 * KiB, 8 * KiB, &va), K_OK);
     assert_int_equal(va, 4 * MiB + 8 * KiB);
-    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 4 * MiB + 16 * KiB, 12 * KiB, &va), VM_ENOMEM);
+    assert_int_equal(vmspace_find_free(&a, 4 * MiB, 4 * MiB + 16 * KiB, 12 * KiB, &va), K_ENOMEM);
     assert_int_equal(vmspace_find_free(&a, 4 * MiB, 8 * MiB + 4 * KiB, 4 * MiB - 20 * KiB, &va),
-                     VM_OK);
+                     K_OK);
     assert_int_equal(va, 4 * MiB + 20 * KiB);
-    assert_int_equal(vmspace_find_free(&a, 0, 4 * MiB + 4 * KiB, 4 * MiB, &va), VM_OK);
+    assert_int_equal(vmspace_find_free(&a, 0, 4 * MiB + 4 * KiB, 4 * MiB, &va), K_OK);
     assert_int_equal(va, 0);
-    assert_int_equal(vmspace_find_free(&a, 8 * MiB, 9 * MiB, PAGE_SIZE, &va), VM_ENOMEM);
-    assert_int_equal(vmspace_find_free(&a, 8 * MiB, 8 * MiB, PAGE_SIZE, &va), VM_EINVAL);
-    assert_int_equal(vmspace_find_free(&a, 0, 8 * MiB, 0, &va), VM_EINVAL);
+    assert_int_equal(vmspace_find_free(&a, 8 * MiB, 9 * MiB, PAGE_SIZE, &va), K_ENOMEM);
+    assert_int_equal(vmspace_find_free(&a, 8 * MiB, 8 * MiB, PAGE_SIZE, &va), K_EINVAL);
+    assert_int_equal(vmspace_find_free(&a, 0, 8 * MiB, 0, &va), K_EINVAL);
     assert_int_equal(vmspace_find_free(&a, 0, VMSPACE_USER_END + PAGE_SIZE, PAGE_SIZE, &va),
-                     VM_EFAULT);
-    assert_int_equal(vmspace_map_anon(&a, va, 4 * MiB, RW), VM_OK); /* it was free */
+                     K_EFAULT);
+    assert_int_equal(vmspace_map_anon(&a, va, 4 * MiB, RW), K_OK); /* it was free */
 }
 
 /*
@@ -339,8 +339,8 @@ static void test_find_free(void **state)
 static void test_is_free(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 16 * KiB, 4 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 16 * KiB, 4 * KiB, RW), K_OK);
     assert_true(vmspace_is_free(&a, 4 * MiB + 8 * KiB, 8 * KiB));
     assert_true(vmspace_is_free(&a, 1 * MiB, 3 * MiB));
     assert_true(vmspace_is_free(&a, 4 * MiB + 20 * KiB, 1 * GiB));

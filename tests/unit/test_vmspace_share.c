@@ -11,8 +11,8 @@ static struct vmspace a, b;
 static int setup(void **state)
 {
     vt_setup(state);
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
-    assert_int_equal(vmspace_create(&b, &env), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
+    assert_int_equal(vmspace_create(&b, &env), K_OK);
     return 0;
 }
 
@@ -33,16 +33,16 @@ static struct vmspace_env_stats env_stats(void)
 static void test_share_two_spaces_freed_once(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_OK);
     for (unsigned i = 0; i < 4; i++)
         *(char *)phys_to_virt(tr(&a, 4 * MiB + i * PAGE_SIZE)) = (char)('A' + i);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RO), VM_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RO), K_OK);
     for (unsigned i = 0; i < 4; i++)
         assert_int_equal(tr(&b, 8 * MiB + i * PAGE_SIZE), tr(&a, 4 * MiB + i * PAGE_SIZE));
     assert_int_equal(leaf_flags(&b, 8 * MiB),
                      PTE_PRESENT | PTE_USER | PTE_NX | PTE_SW_OWNED | PTE_SW_SHARED);
     assert_true(leaf_flags(&a, 4 * MiB) & PTE_SW_SHARED);
-    assert_int_equal(touch(&b, 8 * MiB, VM_WRITE), VM_EACCES);
+    assert_int_equal(touch(&b, 8 * MiB, VM_WRITE), K_EACCES);
     struct vmspace_env_stats e = env_stats();
     assert_int_equal(e.shared, 4);
     assert_int_equal(e.shared_mappings, 8);
@@ -70,18 +70,18 @@ static void test_share_two_spaces_freed_once(void **state)
 static void test_share_twice_in_one_space(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_share(&a, 16 * MiB, &a, 4 * MiB, 8 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_share(&a, 16 * MiB, &a, 4 * MiB, 8 * KiB, RW), K_OK);
     phys_addr_t f0 = tr(&a, 4 * MiB), f1 = tr(&a, 4 * MiB + 4 * KiB);
     assert_int_equal(tr(&a, 16 * MiB + 4 * KiB), f1);
     expect_stats(&a, 4, 2, 1, 1, 1);
     uint64_t used = pool_in_use();
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 8 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 8 * KiB), K_OK);
     assert_int_equal(pool_in_use(), used - 2); /* 4M's PT, and the sharing table */
     assert_int_equal(tr(&a, 16 * MiB), f0);
     guard(f0, 16 * MiB);
     guard(f1, 16 * MiB + 4 * KiB);
-    assert_int_equal(vmspace_unmap(&a, 16 * MiB, 8 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 16 * MiB, 8 * KiB), K_OK);
     assert_int_equal(fl.checked, 2);
     expect_freed(f0);
     expect_freed(f1);
@@ -98,21 +98,21 @@ static void test_share_twice_in_one_space(void **state)
 static void test_share_three_mappings(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 4 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 4 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_share(&a, 12 * MiB, &b, 8 * MiB, 4 * KiB, RO), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 4 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 4 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_share(&a, 12 * MiB, &b, 8 * MiB, 4 * KiB, RO), K_OK);
     phys_addr_t f = tr(&a, 4 * MiB);
     mark(f);
     assert_int_equal(tr(&a, 12 * MiB), f);
     assert_int_equal(env_stats().shared, 1);
     assert_int_equal(env_stats().shared_mappings, 3);
-    assert_int_equal(vmspace_unmap(&b, 8 * MiB, 4 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&b, 8 * MiB, 4 * KiB), K_OK);
     assert_int_equal(env_stats().shared_mappings, 2);
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 4 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 4 * KiB), K_OK);
     assert_int_equal(env_stats().shared, 0);
     assert_true(marked(f));
     assert_int_equal(tr(&a, 12 * MiB), f);
-    assert_int_equal(vmspace_unmap(&a, 12 * MiB, 4 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 12 * MiB, 4 * KiB), K_OK);
     expect_freed(f);
     struct vmspace *both[] = {&a, &b};
     expect_identity(both, 2);
@@ -125,8 +125,8 @@ static void test_share_three_mappings(void **state)
 static void test_share_faults_in_source(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), K_OK);
     expect_stats(&a, 4, 1, 1, 1, 1);
     for (unsigned i = 0; i < 4; i++) {
         assert_int_not_equal(tr(&a, 4 * MiB + i * PAGE_SIZE), PHYS_NONE);
@@ -142,8 +142,8 @@ static void test_share_faults_in_source(void **state)
 static void test_share_phys_frames(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_phys(&a, 2 * MiB, VT_DEVICE, 8 * KiB, RW | VM_UNCACHED), VM_OK);
-    assert_int_equal(vmspace_share(&b, 6 * MiB, &a, 2 * MiB, 8 * KiB, RO), VM_OK);
+    assert_int_equal(vmspace_map_phys(&a, 2 * MiB, VT_DEVICE, 8 * KiB, RW | VM_UNCACHED), K_OK);
+    assert_int_equal(vmspace_share(&b, 6 * MiB, &a, 2 * MiB, 8 * KiB, RO), K_OK);
     assert_int_equal(tr(&b, 6 * MiB + 4 * KiB), VT_DEVICE + 4 * KiB);
     assert_int_equal(leaf_flags(&b, 6 * MiB), PTE_PRESENT | PTE_USER | PTE_NX | PTE_PCD | PTE_PWT);
     assert_int_equal(stats_of(&b).phys, 2);
@@ -157,24 +157,24 @@ static void test_share_phys_frames(void **state)
 
 /*
  *   A: [4M, +8K) RW;  B: [8M, +4K) RW;  another env's space C
- * Expect: source with a hole VM_ENOMAP; destination overlapping VM_EEXIST; W+X VM_EWX; C with
- * A VM_EINVAL; bad ranges VM_EINVAL / VM_EFAULT; B unchanged each time.
+ * Expect: source with a hole K_ENOENT; destination overlapping K_EEXIST; W+X K_EPERM; C with
+ * A K_EINVAL; bad ranges K_EINVAL / K_EFAULT; B unchanged each time.
  */
 static void test_share_errors(void **state)
 {
     (void)state;
     struct vmspace_env other;
     struct vmspace c;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_map_anon(&b, 8 * MiB, 4 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 12 * KiB, RW), VM_ENOMAP);
-    assert_int_equal(vmspace_share(&b, 8 * MiB - 4 * KiB, &a, 4 * MiB, 8 * KiB, RW), VM_EEXIST);
-    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 8 * KiB, RX | VM_WRITE), VM_EWX);
-    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 0, RW), VM_EINVAL);
-    assert_int_equal(vmspace_share(&b, VMSPACE_USER_END, &a, 4 * MiB, 4 * KiB, RW), VM_EFAULT);
-    assert_int_equal(vmspace_env_init(&other, &pool, VT_TEMPLATE, 0, fake_flush, &fl), VM_OK);
-    assert_int_equal(vmspace_create(&c, &other), VM_OK);
-    assert_int_equal(vmspace_share(&c, 12 * MiB, &a, 4 * MiB, 4 * KiB, RW), VM_EINVAL);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&b, 8 * MiB, 4 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 12 * KiB, RW), K_ENOENT);
+    assert_int_equal(vmspace_share(&b, 8 * MiB - 4 * KiB, &a, 4 * MiB, 8 * KiB, RW), K_EEXIST);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 8 * KiB, RX | VM_WRITE), K_EPERM);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB, 0, RW), K_EINVAL);
+    assert_int_equal(vmspace_share(&b, VMSPACE_USER_END, &a, 4 * MiB, 4 * KiB, RW), K_EFAULT);
+    assert_int_equal(vmspace_env_init(&other, &pool, VT_TEMPLATE, 0, fake_flush, &fl), K_OK);
+    assert_int_equal(vmspace_create(&c, &other), K_OK);
+    assert_int_equal(vmspace_share(&c, 12 * MiB, &a, 4 * MiB, 4 * KiB, RW), K_EINVAL);
     vmspace_destroy(&c);
     assert_int_equal(stats_of(&b).areas, 1);
     assert_int_equal(stats_of(&a).leaf, 0); /* no source page was faulted in */
@@ -190,15 +190,15 @@ static void test_share_table_grows_and_shrinks(void **state)
 {
     (void)state;
     const uint64_t n = 300;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, n * PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, n * PAGE_SIZE, RW), K_OK);
     assert_int_equal(env_stats().shared, n);
     assert_int_equal(env_stats().share_frames, 5);
     for (uint64_t i = 0; i < n; i++)
         assert_int_equal(tr(&b, 64 * MiB + i * PAGE_SIZE), tr(&a, 4 * MiB + i * PAGE_SIZE));
     static const uint64_t frames_after[] = {5, 5, 5, 3, 1, 0}; /* 1024, 512, 256 entries */
     for (uint64_t k = 0; k < 6; k++) {
-        assert_int_equal(vmspace_unmap(&b, 64 * MiB + k * 50 * PAGE_SIZE, 50 * PAGE_SIZE), VM_OK);
+        assert_int_equal(vmspace_unmap(&b, 64 * MiB + k * 50 * PAGE_SIZE, 50 * PAGE_SIZE), K_OK);
         struct vmspace_env_stats e = env_stats();
         assert_int_equal(e.shared, n - (k + 1) * 50);
         assert_int_equal(e.share_frames, frames_after[k]);
@@ -211,26 +211,26 @@ static void test_share_table_grows_and_shrinks(void **state)
 /*
  *   A: [4M, +16K) populated;  pool left with 2 frames;  share into B at [8M, +16K)
  *   (needs a sharing-table frame, an area-list frame and 3 tables)
- * Expect: VM_ENOMEM; B unchanged, nothing shared, the table frame given back: 2 frames free.
+ * Expect: K_ENOMEM; B unchanged, nothing shared, the table frame given back: 2 frames free.
  * The same with 4 frames (failing at the PT) and with none (failing at the table).
  */
 static void test_share_out_of_memory(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_OK);
     exhaust(2);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), K_ENOMEM);
     assert_int_equal(stats_of(&b).areas, 0);
     assert_int_equal(env_stats().shared, 0);
     assert_int_equal(env_stats().share_frames, 0);
     assert_int_equal(pool_free(), 2);
     refill();
     exhaust(4); /* table, area frame, PDPT and PD taken, the PT fails: all given back */
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), K_ENOMEM);
     assert_int_equal(env_stats().share_frames, 0);
     assert_int_equal(pool_free(), 4);
     exhaust(0);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), K_ENOMEM);
     refill();
     struct vmspace *both[] = {&a, &b};
     expect_identity(both, 2);
@@ -245,14 +245,14 @@ static void test_share_out_of_memory(void **state)
 static void test_share_stale_bit(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 8 * KiB, RW), VM_OK);
-    assert_int_equal(vmspace_unmap(&b, 8 * MiB, 8 * KiB), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 8 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 8 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_unmap(&b, 8 * MiB, 8 * KiB), K_OK);
     assert_int_equal(env_stats().shared, 0);
-    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB + 4 * KiB, 4 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_share(&b, 12 * MiB, &a, 4 * MiB + 4 * KiB, 4 * KiB, RW), K_OK);
     phys_addr_t f = tr(&a, 4 * MiB);
     assert_true(leaf_flags(&a, 4 * MiB) & PTE_SW_SHARED);
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 4 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 4 * KiB), K_OK);
     expect_freed(f);
     assert_int_equal(env_stats().shared, 1);
     assert_int_equal(env_stats().shared_mappings, 2);
@@ -274,11 +274,11 @@ static void test_share_table_deletes_in_chains(void **state)
 {
     (void)state;
     const uint64_t n = 120;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, n * PAGE_SIZE, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, n * PAGE_SIZE, RW), K_OK);
     for (uint64_t k = 0; k < n; k++) {
         uint64_t i = k * 7 % n;
-        assert_int_equal(vmspace_unmap(&b, 64 * MiB + i * PAGE_SIZE, PAGE_SIZE), VM_OK);
+        assert_int_equal(vmspace_unmap(&b, 64 * MiB + i * PAGE_SIZE, PAGE_SIZE), K_OK);
         assert_int_equal(env_stats().shared, n - k - 1);
         assert_int_equal(env_stats().shared_mappings, 2 * (n - k - 1));
     }
@@ -289,15 +289,15 @@ static void test_share_table_deletes_in_chains(void **state)
 
 /*
  *   A: [4M, +16K) anon untouched;  pool left with 2 frames;  share it into B
- * Expect: VM_ENOMEM while faulting A's pages in (a page needs 3 tables and a leaf); B unchanged,
+ * Expect: K_ENOMEM while faulting A's pages in (a page needs 3 tables and a leaf); B unchanged,
  * A's tables taken back.
  */
 static void test_share_source_out_of_memory(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW), K_OK);
     exhaust(2);
-    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), K_ENOMEM);
     assert_int_equal(stats_of(&b).areas, 0);
     expect_stats(&a, 0, 0, 0, 0, 1);
     assert_int_equal(pool_free(), 2);
@@ -307,14 +307,14 @@ static void test_share_source_out_of_memory(void **state)
 /*
  *   A: [4M, +300 pages) populated;  pool left with 3 frames;  share it into B
  *   (the sharing table needs 1024 entries: a directory and 4 frames)
- * Expect: VM_ENOMEM with the 3 frames it took for the table given back.
+ * Expect: K_ENOMEM with the 3 frames it took for the table given back.
  */
 static void test_share_table_out_of_memory(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 300 * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 300 * PAGE_SIZE, RW | VM_POPULATE), K_OK);
     exhaust(3);
-    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, 300 * PAGE_SIZE, RW), VM_ENOMEM);
+    assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, 300 * PAGE_SIZE, RW), K_ENOMEM);
     assert_int_equal(pool_free(), 3);
     assert_int_equal(env_stats().share_frames, 0);
     refill();
@@ -359,8 +359,8 @@ static void test_share_table_collisions(void **state)
     static const unsigned order[] = {7, 0, 1, 8, 3, 5, 9, 2, 4, 6};
     const unsigned n = ARRAY_SIZE(homes);
     phys_addr_t picked[ARRAY_SIZE(homes)];
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_map_anon(&b, 64 * MiB, PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_map_anon(&b, 64 * MiB, PAGE_SIZE, RW | VM_POPULATE), K_OK);
     exhaust(0); /* from here on frames come out of the pool in the order they go back in */
     for (unsigned i = 0; i < n; i++)
         picked[i] = pick_home(homes[i]);
@@ -368,15 +368,15 @@ static void test_share_table_collisions(void **state)
     for (unsigned i = n; i-- > 0;)
         frame_free(&pool, picked[i]);
     assert_int_equal(vmspace_map_anon(&a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW | VM_POPULATE),
-                     VM_OK);
+                     K_OK);
     for (unsigned i = 0; i < n; i++)
         assert_int_equal(tr(&a, 4 * MiB + (i + 1) * PAGE_SIZE), picked[i]);
     assert_int_equal(
-        vmspace_share(&b, 64 * MiB + PAGE_SIZE, &a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW), VM_OK);
+        vmspace_share(&b, 64 * MiB + PAGE_SIZE, &a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW), K_OK);
     assert_int_equal(env_stats().shared, n);
     for (unsigned k = 0; k < n; k++) {
         uint64_t va = 64 * MiB + (order[k] + 1) * PAGE_SIZE;
-        assert_int_equal(vmspace_unmap(&b, va, PAGE_SIZE), VM_OK);
+        assert_int_equal(vmspace_unmap(&b, va, PAGE_SIZE), K_OK);
         assert_int_equal(env_stats().shared, n - k - 1);
         assert_int_equal(tr(&a, 4 * MiB + (order[k] + 1) * PAGE_SIZE), picked[order[k]]);
     }

@@ -10,7 +10,7 @@ static struct vmspace a;
 static int setup(void **state)
 {
     vt_setup(state);
-    assert_int_equal(vmspace_create(&a, &env), VM_OK);
+    assert_int_equal(vmspace_create(&a, &env), K_OK);
     return 0;
 }
 
@@ -30,15 +30,15 @@ static phys_addr_t pt_of(uint64_t va)
 static void test_unmap_hole(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_OK);
     phys_addr_t first = tr(&a, 4 * MiB), last = tr(&a, 4 * MiB + 12 * KiB);
     uint64_t used = pool_in_use();
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 4 * KiB, 8 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 4 * KiB, 8 * KiB), K_OK);
     assert_int_equal(stats_of(&a).areas, 2);
     assert_int_equal(tr(&a, 4 * MiB), first);
     assert_int_equal(tr(&a, 4 * MiB + 12 * KiB), last);
     assert_int_equal(tr(&a, 4 * MiB + 4 * KiB), PHYS_NONE);
-    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB, VM_READ), VM_ENOMAP);
+    assert_int_equal(touch(&a, 4 * MiB + 8 * KiB, VM_READ), K_ENOENT);
     assert_int_equal(pool_in_use(), used - 2);
     expect_stats(&a, 2, 1, 1, 1, 1);
 }
@@ -51,9 +51,9 @@ static void test_unmap_hole(void **state)
 static void test_unmap_cuts_ends(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 32 * KiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 8 * KiB, 32 * KiB), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + 32 * KiB, 16 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 8 * KiB, 32 * KiB), K_OK);
     assert_int_equal(stats_of(&a).areas, 2);
     assert_int_not_equal(tr(&a, 4 * MiB + 4 * KiB), PHYS_NONE);
     assert_int_equal(tr(&a, 4 * MiB + 8 * KiB), PHYS_NONE);
@@ -61,8 +61,8 @@ static void test_unmap_cuts_ends(void **state)
     assert_int_not_equal(tr(&a, 4 * MiB + 40 * KiB), PHYS_NONE);
     expect_stats(&a, 4, 1, 1, 1, 1);
 
-    assert_int_equal(vmspace_unmap(&a, 2 * MiB, 2 * MiB + 4 * KiB), VM_OK);
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 44 * KiB, 2 * MiB - 44 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 2 * MiB, 2 * MiB + 4 * KiB), K_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 44 * KiB, 2 * MiB - 44 * KiB), K_OK);
     assert_int_equal(stats_of(&a).areas, 2);
     assert_int_equal(tr(&a, 4 * MiB), PHYS_NONE);
     assert_int_not_equal(tr(&a, 4 * MiB + 4 * KiB), PHYS_NONE);
@@ -88,17 +88,17 @@ static void test_unmap_frees_empty_tables(void **state)
 {
     (void)state;
     const uint64_t p1 = 1 * GiB - 4 * KiB, p2 = 1 * GiB, p3 = 512 * GiB, p4 = 1 * GiB + 4 * KiB;
-    assert_int_equal(vmspace_map_anon(&a, p1, 12 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_map_anon(&a, p3, 4 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, p1, 12 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, p3, 4 * KiB, RW | VM_POPULATE), K_OK);
     expect_stats(&a, 4, 3, 3, 2, 1);
-    assert_int_equal(vmspace_unmap(&a, p1, PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, p1, PAGE_SIZE), K_OK);
     expect_stats(&a, 3, 2, 2, 2, 1);
-    assert_int_equal(vmspace_unmap(&a, p4, PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, p4, PAGE_SIZE), K_OK);
     expect_stats(&a, 2, 2, 2, 2, 1);
-    assert_int_equal(vmspace_unmap(&a, p2, PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, p2, PAGE_SIZE), K_OK);
     expect_stats(&a, 1, 1, 1, 1, 1);
     assert_int_equal(((uint64_t *)phys_to_virt(a.pml4))[0], 0);
-    assert_int_equal(vmspace_unmap(&a, p3, PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, p3, PAGE_SIZE), K_OK);
     expect_stats(&a, 0, 0, 0, 0, 0);
     assert_int_equal(((uint64_t *)phys_to_virt(a.pml4))[1], 0);
     assert_int_equal(pool_in_use() - in_use0, 1);
@@ -114,13 +114,13 @@ static void test_unmap_frees_empty_tables(void **state)
 static void test_flush_before_free(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 64 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 64 * KiB, RW | VM_POPULATE), K_OK);
     for (uint64_t va = 4 * MiB; va < 4 * MiB + 64 * KiB; va += PAGE_SIZE)
         guard(tr(&a, va), va);
     phys_addr_t pt = pt_of(4 * MiB);
     guard_table(pt, 4 * MiB);
     uint64_t used = pool_in_use();
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 64 * KiB), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 64 * KiB), K_OK);
     assert_int_equal(fl.calls, 1);
     assert_int_equal(fl.checked, 17);
     assert_true(fl.log[0].freed_tables);
@@ -141,8 +141,8 @@ static void test_flush_before_free(void **state)
 static void test_flush_page_by_page(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_protect(&a, 4 * MiB, 16 * KiB, RO), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 16 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_protect(&a, 4 * MiB, 16 * KiB, RO), K_OK);
     assert_int_equal(fl.calls, 1);
     assert_false(fl.log[0].all);
     assert_false(fl.log[0].freed_tables);
@@ -159,9 +159,9 @@ static void test_flush_threshold(void **state)
 {
     (void)state;
     assert_int_equal(env.flush_max_pages, VMSPACE_FLUSH_MAX_PAGES);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 33 * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
-    assert_int_equal(vmspace_protect(&a, 4 * MiB, 32 * PAGE_SIZE, RO), VM_OK);
-    assert_int_equal(vmspace_protect(&a, 4 * MiB, 33 * PAGE_SIZE, VM_USER), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 33 * PAGE_SIZE, RW | VM_POPULATE), K_OK);
+    assert_int_equal(vmspace_protect(&a, 4 * MiB, 32 * PAGE_SIZE, RO), K_OK);
+    assert_int_equal(vmspace_protect(&a, 4 * MiB, 33 * PAGE_SIZE, VM_USER), K_OK);
     assert_int_equal(fl.calls, 2);
     assert_false(fl.log[0].all);
     assert_int_equal(fl.log[0].end - fl.log[0].start, 32 * PAGE_SIZE);
@@ -179,11 +179,11 @@ static void test_gather_batches(void **state)
 {
     (void)state;
     const uint64_t n = 1200;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), K_OK);
     for (uint64_t i = 0; i < n; i++)
         guard(tr(&a, 4 * MiB + i * PAGE_SIZE), 4 * MiB + i * PAGE_SIZE);
     uint64_t used = pool_in_use();
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB, n * PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, n * PAGE_SIZE), K_OK);
     assert_int_equal(fl.calls, 3);
     assert_int_equal(fl.checked, n);
     assert_true(fl.log[0].all && fl.log[1].all);
@@ -202,11 +202,11 @@ static void test_gather_batches(void **state)
 static void test_gather_without_batch_frame(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 100 * PAGE_SIZE, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 100 * PAGE_SIZE, RW | VM_POPULATE), K_OK);
     for (uint64_t i = 0; i < 100; i++)
         guard(tr(&a, 4 * MiB + i * PAGE_SIZE), 4 * MiB + i * PAGE_SIZE);
     exhaust(0);
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 100 * PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 100 * PAGE_SIZE), K_OK);
     assert_int_equal(fl.calls, 2);
     assert_int_equal(fl.log[0].end - fl.log[0].start, 17 * PAGE_SIZE);
     assert_int_equal(fl.checked, 100);
@@ -222,9 +222,9 @@ static void test_gather_without_batch_frame(void **state)
 static void test_unmap_untouched_no_flush(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 1 * GiB, 1 * GiB, RW), VM_OK);
-    assert_int_equal(vmspace_unmap(&a, 1 * GiB, 1 * GiB), VM_OK);
-    assert_int_equal(vmspace_unmap(&a, 8 * GiB, 1 * TiB), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 1 * GiB, 1 * GiB, RW), K_OK);
+    assert_int_equal(vmspace_unmap(&a, 1 * GiB, 1 * GiB), K_OK);
+    assert_int_equal(vmspace_unmap(&a, 8 * GiB, 1 * TiB), K_OK);
     assert_int_equal(fl.calls, 0);
     assert_int_equal(pool_in_use() - in_use0, 1);
 }
@@ -232,37 +232,37 @@ static void test_unmap_untouched_no_flush(void **state)
 /*
  *   170 areas (one list frame, full), the first [4M, +12K) populated; pool emptied;
  *   unmap [4M+4K, +4K) (a hole: 171 areas need a second frame and a directory)
- * Expect: VM_ENOMEM, all three pages still mapped; with frames back it succeeds: 3 list frames.
+ * Expect: K_ENOMEM, all three pages still mapped; with frames back it succeeds: 3 list frames.
  */
 static void test_unmap_hole_out_of_memory(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 12 * KiB, RW | VM_POPULATE), VM_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 12 * KiB, RW | VM_POPULATE), K_OK);
     for (unsigned i = 1; i < 170; i++)
-        assert_int_equal(vmspace_map_anon(&a, 1 * GiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW), VM_OK);
+        assert_int_equal(vmspace_map_anon(&a, 1 * GiB + i * 2 * PAGE_SIZE, PAGE_SIZE, RW), K_OK);
     assert_int_equal(stats_of(&a).area_frames, 1);
     exhaust(0);
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 4 * KiB, PAGE_SIZE), VM_ENOMEM);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 4 * KiB, PAGE_SIZE), K_ENOMEM);
     assert_int_not_equal(tr(&a, 4 * MiB + 4 * KiB), PHYS_NONE);
     assert_int_equal(stats_of(&a).areas, 170);
     refill();
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 4 * KiB, PAGE_SIZE), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 4 * KiB, PAGE_SIZE), K_OK);
     assert_int_equal(stats_of(&a).areas, 171);
     assert_int_equal(stats_of(&a).area_frames, 3);
 }
 
 /*
  *   unmap with bad ranges
- * Expect: VM_EINVAL (empty, misaligned), VM_EFAULT (kernel half, past the user end).
+ * Expect: K_EINVAL (empty, misaligned), K_EFAULT (kernel half, past the user end).
  */
 static void test_unmap_bad_arguments(void **state)
 {
     (void)state;
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 0), VM_EINVAL);
-    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 12, PAGE_SIZE), VM_EINVAL);
-    assert_int_equal(vmspace_unmap(&a, 0xffffffff80000000ull, PAGE_SIZE), VM_EFAULT);
-    assert_int_equal(vmspace_unmap(&a, 0, VMSPACE_USER_END + PAGE_SIZE), VM_EFAULT);
-    assert_int_equal(vmspace_unmap(&a, 0, VMSPACE_USER_END), VM_OK);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB, 0), K_EINVAL);
+    assert_int_equal(vmspace_unmap(&a, 4 * MiB + 12, PAGE_SIZE), K_EINVAL);
+    assert_int_equal(vmspace_unmap(&a, 0xffffffff80000000ull, PAGE_SIZE), K_EFAULT);
+    assert_int_equal(vmspace_unmap(&a, 0, VMSPACE_USER_END + PAGE_SIZE), K_EFAULT);
+    assert_int_equal(vmspace_unmap(&a, 0, VMSPACE_USER_END), K_OK);
 }
 
 int main(void)

@@ -199,7 +199,7 @@ static inline void vt_setup_flags(unsigned env_flags)
     reset_flush_log();
     kprintf_reset();
     vt_nhoard = 0;
-    assert_int_equal(vmspace_env_init(&env, &pool, VT_TEMPLATE, env_flags, fake_flush, &fl), VM_OK);
+    assert_int_equal(vmspace_env_init(&env, &pool, VT_TEMPLATE, env_flags, fake_flush, &fl), K_OK);
     in_use0 = pool_in_use();
     free0 = pool_free();
 }
