@@ -59,7 +59,8 @@ MONITOR_COMMAND(reboot, "reboot", 0, 0, "restart the machine",
 }
 
 MONITOR_COMMAND(poweroff, "poweroff", 0, 0, "switch the machine off (ACPI S5)",
-                "Enters ACPI sleep state S5 as the DSDT's \\_S5 says.")
+                "ACPI S5 as the DSDT's \\_S5 says, else QEMU's isa-debug-exit, else a sentence\n"
+                "that it is safe to switch off.")
 {
     (void)argc, (void)argv;
     power_off();
