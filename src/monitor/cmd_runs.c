@@ -4,7 +4,6 @@
 #include <frame64/error.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
-#include <frame64/kstring.h>
 #include <frame64/monitor.h>
 
 #include "monitor_internal.h"

@@ -16,7 +16,7 @@ KTEST_ALL_PASSED_RE='^ktest: [1-9][0-9]* passed, 0 failed$'
 # test provokes on purpose is printed inside ktest_expected_begin()/_end() (src/ktest/runner.c),
 # which starts each of its lines with "ktest: expected: ". Issue 16: the region list's "all 256
 # entries used and no free 12 KiB ... to grow into" and "frame_alloc_run: invalid request".
-KTEST_ALARM_RE='invalid|cannot|could not|no free|not freed|fail|error|refus|out of memory|entries used|did not|leak|corrupt|double free|warning'
+KTEST_ALARM_RE='invalid|cannot|could not|no free|not freed|fail|error|refus|out of memory|entries used|did not|has not handed|leak|corrupt|double free|warning'
 # One line per failed test, "ktest: FAIL name: why".
 KTEST_FAIL_RE='^ktest: FAIL '
 # Any line of the ktest runner or of a test (e.g. the exhaustion test's remarks).
