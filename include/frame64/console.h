@@ -74,6 +74,13 @@ void console_picture_drawn(void);
 /* Writes n bytes to every console under kprintf()'s lock (the monitor's echo). */
 void console_write(const char *s, size_t n);
 
+/*
+ * Starts every line kprintf() prints from now on with prefix (NULL: none again). A ktest that
+ * provokes a message on purpose marks it this way ("ktest: expected: ..."), so that a passing run
+ * prints nothing that reads like a failure (ktest_expected_begin()).
+ */
+void console_line_prefix(const char *prefix);
+
 /* From now on kprintf() ignores its lock: the code that held it may be the code that died. */
 void console_emergency(void);
 

@@ -14,10 +14,15 @@ enum dma_zone {
     DMA_ZONE_ANY, /* anywhere (64-bit capable devices) */
 };
 
+/* The largest ISA run: one may not cross a 64 KiB boundary (the 8237 counts within 64 KiB). */
+#define DMA_ISA_MAX_BYTES (64 * KiB)
+
 /*
  * bytes (rounded up to 4 KiB) of physically contiguous memory from pool p, aligned to align (a
- * power of two, 0 = 4 KiB), inside zone. Return: the physical base, or PHYS_NONE when nothing
- * fits.
+ * power of two, 0 = 4 KiB), inside zone. An ISA request above DMA_ISA_MAX_BYTES can never fit:
+ * refused at once, like any other that nothing fits, and without a message (a caller that takes
+ * sizes from a person says why: the monitor's `run`). Return: the physical base, or PHYS_NONE
+ * when nothing fits.
  */
 phys_addr_t dma_alloc(struct frame_pool *p, uint64_t bytes, uint64_t align, enum dma_zone zone);
 

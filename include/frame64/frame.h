@@ -123,8 +123,10 @@ void frame_free(struct frame_pool *p, phys_addr_t pa);
 
 /*
  * nframes contiguous frames, aligned to align (a power of two, 0 = 4 KiB), lying below max
- * (0 = no ceiling) and not crossing boundary (0 = none). A ceiling searches bottom-up, above
- * FRAME_ISA_LIMIT first; no ceiling searches top-down.
+ * (0 = no ceiling) and not crossing boundary (0 = none). A ceiling searches bottom-up, no ceiling
+ * top-down. Unless the ceiling is at or below FRAME_ISA_LIMIT, the run comes from at or above
+ * FRAME_ISA_LIMIT whenever memory there can serve it (draining the stack if it must); ISA memory
+ * is the last resort.
  *
  * The guarantee: a valid request fails only when the free frames, wherever the pool keeps them
  * (the region list, the seed cursor, the stack, the per-CPU caches), contain no run that

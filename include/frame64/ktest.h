@@ -46,6 +46,15 @@ __attribute__((format(printf, 4, 5))) void ktest_fail(struct ktest *t, const cha
             return;                                                                                \
     } while (0)
 
+/*
+ * Between these two, every line printed starts with "ktest: expected: ": for a step that makes
+ * the kernel print a refusal or a warning on purpose, so that the boot tests can tell it from a
+ * real one (a passing run prints nothing that reads like a failure). The runner ends it after
+ * each test too.
+ */
+void ktest_expected_begin(void);
+void ktest_expected_end(void);
+
 /* Crashes on purpose when the command line says crash=panic or crash=pagefault (boot tests). */
 void ktest_crash_if_asked(const char *cmdline);
 

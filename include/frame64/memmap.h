@@ -113,7 +113,25 @@ struct memmap_range {
     phys_addr_t base, end;
 };
 
-/* Prints l as a table (base, end, size, type) followed by totals per kind. */
+/*
+ * What memory is, summed over a list, each byte in exactly one field. The frame pool's chunks and
+ * DMA runs are RAM the page-frame manager took over after boot, not the kernel's or the boot
+ * loader's: counting them as kernel/boot made a machine with everything freed look full.
+ */
+struct memmap_totals {
+    uint64_t available;   /* REGION_FREE */
+    uint64_t kernel_boot; /* every other owned tag (region_tag_owned()): kernel, boot data, ... */
+    uint64_t frame_pool;  /* REGION_FRAMES: the frame manager's, free on its stack or handed out */
+    uint64_t dma;         /* REGION_DMA: runs handed out for devices */
+    uint64_t firmware;    /* REGION_FIRMWARE */
+    uint64_t acpi;        /* REGION_ACPI_RECLAIM and REGION_ACPI_NVS */
+    uint64_t bad;         /* REGION_BAD */
+};
+
+/* Sums l into *t (tags out of range count as firmware, as the map's picture draws them). */
+void memmap_totals(const struct region_list *l, struct memmap_totals *t);
+
+/* Prints l as a table (base, end, size, type) followed by its memmap_totals(). */
 void memmap_print(const struct region_list *l);
 
 /* Name of a raw entry type ("available", "reserved", "ACPI reclaimable", ...). */

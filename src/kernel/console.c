@@ -104,11 +104,25 @@ void console_attach_fbcon(struct fbcon *c)
     irqlock_release(&lock, flags);
 }
 
+static const char *line_prefix GUARDED_BY(lock);
+static bool line_start GUARDED_BY(lock) = true; /* kprintf()'s last character ended a line */
+
+void console_line_prefix(const char *prefix)
+{
+    uint64_t flags = irqlock_acquire(&lock);
+    line_prefix = prefix;
+    irqlock_release(&lock, flags);
+}
+
 static void put(char c, void *ctx) REQUIRES(lock);
 static void put(char c, void *ctx)
 {
     (void)ctx;
+    if (line_start && line_prefix && !emergency) /* a panic is never "expected" */
+        for (const char *p = line_prefix; *p; p++)
+            console_putc(*p);
     console_putc(c);
+    line_start = c == '\n';
 }
 
 /*

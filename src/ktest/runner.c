@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /* The ktest runner: walks the ktest_cases section the linker collects KTEST() entries into. */
 #include <frame64/arch.h>
+#include <frame64/console.h>
 #include <frame64/kprintf.h>
 #include <frame64/ktest.h>
 
@@ -20,6 +21,16 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
     va_end(ap);
 }
 
+void ktest_expected_begin(void)
+{
+    console_line_prefix("ktest: expected: ");
+}
+
+void ktest_expected_end(void)
+{
+    console_line_prefix(NULL);
+}
+
 unsigned ktest_run_suite(void)
 {
     unsigned passed = 0, failed = 0;
@@ -28,6 +39,7 @@ unsigned ktest_run_suite(void)
         struct ktest t = {0};
         uint64_t start = arch_cycles();
         c->fn(&t);
+        ktest_expected_end(); /* a test that returned early on a failure */
         uint64_t cycles = arch_cycles() - start;
         if (t.failed) {
             failed++;

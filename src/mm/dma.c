@@ -9,7 +9,10 @@ phys_addr_t dma_alloc(struct frame_pool *p, uint64_t bytes, uint64_t align, enum
         return PHYS_NONE;
     switch (zone) {
     case DMA_ZONE_ISA:
-        return frame_alloc_run(p, nframes, align, 16 * MiB, 64 * KiB);
+        /* frame_alloc_run() would call it invalid and print so: it is only impossible. */
+        if (nframes > DMA_ISA_MAX_BYTES / PAGE_SIZE)
+            return PHYS_NONE;
+        return frame_alloc_run(p, nframes, align, FRAME_ISA_LIMIT, DMA_ISA_MAX_BYTES);
     case DMA_ZONE_32:
         return frame_alloc_run(p, nframes, align, 4 * GiB, 0);
     default:

@@ -17,15 +17,25 @@
 #include "region_internal.h"
 
 /*
- * The region-list search behind frame_alloc_run(), lock held: with a ceiling above
- * FRAME_ISA_LIMIT (e.g. 32-bit DMA), only [FRAME_ISA_LIMIT, max) unless whole, so that ISA memory
- * is spared while anything else can serve (the pool drains before it gives up on that); else, or
- * with whole, all of [0, max). Return: a base or PHYS_NONE.
+ * Whether req can be served from outside ISA memory at all: it has no ceiling, or one above
+ * FRAME_ISA_LIMIT (e.g. 32-bit DMA). Such a request must leave ISA memory to the devices that can
+ * reach nothing else for as long as other memory can serve it; a top-down search alone does not,
+ * since after churn the only free ranges the list knows are often the low frames freed back to it.
+ */
+static bool spares_isa(const struct region_request *req)
+{
+    return req->max == 0 || req->max > FRAME_ISA_LIMIT;
+}
+
+/*
+ * The region-list search behind frame_alloc_run(), lock held: for a request that spares ISA
+ * memory, only [FRAME_ISA_LIMIT, max) unless whole (the pool drains before it gives up on that);
+ * else, or with whole, all of [0, max). Return: a base or PHYS_NONE.
  */
 static phys_addr_t run_search(struct frame_pool *p, struct region_request *req, bool whole)
 {
     phys_addr_t base = PHYS_NONE;
-    req->min = !whole && req->max > FRAME_ISA_LIMIT ? FRAME_ISA_LIMIT : 0;
+    req->min = !whole && spares_isa(req) ? FRAME_ISA_LIMIT : 0;
     region_alloc(p->regions, req, &base);
     req->min = 0;
     return base;
@@ -150,7 +160,7 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
         if (base == PHYS_NONE)
             base = drain_and_search(p, req, irq, &stalled);
     }
-    if (base == PHYS_NONE && req->max > FRAME_ISA_LIMIT) /* nothing above it: ISA memory then */
+    if (base == PHYS_NONE && spares_isa(req)) /* nothing above it: ISA memory then */
         base = run_search(p, req, true);
     /* A run the list has but cannot split off for want of a slot is a stall too. */
     if (base == PHYS_NONE && (stalled || region_find_run(p->regions, req, 0, 0) != PHYS_NONE))

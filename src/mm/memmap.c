@@ -355,28 +355,43 @@ int memmap_carve_owned(struct region_list *l, phys_addr_t base, phys_addr_t end,
 
 /* ---- printing ---- */
 
-static uint64_t total_where(const struct region_list *l, bool (*want)(uint32_t, uint32_t),
-                            uint32_t arg)
+void memmap_totals(const struct region_list *l, struct memmap_totals *t)
 {
-    return bytes_where(l, 0, PHYS_ADDR_MAX, want, arg);
-}
-
-static bool tag_kernel(uint32_t tag, uint32_t arg)
-{
-    (void)arg;
-    return region_tag_owned(tag);
-}
-
-static bool tag_acpi(uint32_t tag, uint32_t arg)
-{
-    (void)arg;
-    return tag == REGION_ACPI_RECLAIM || tag == REGION_ACPI_NVS;
+    *t = (struct memmap_totals){0};
+    const struct region *r;
+    region_for_each(l, r)
+    {
+        uint64_t bytes = r->end - r->base;
+        switch (r->tag) {
+        case REGION_FREE:
+            t->available += bytes;
+            break;
+        case REGION_FRAMES:
+            t->frame_pool += bytes;
+            break;
+        case REGION_DMA:
+            t->dma += bytes;
+            break;
+        case REGION_ACPI_RECLAIM:
+        case REGION_ACPI_NVS:
+            t->acpi += bytes;
+            break;
+        case REGION_BAD:
+            t->bad += bytes;
+            break;
+        default:
+            if (region_tag_owned(r->tag))
+                t->kernel_boot += bytes;
+            else
+                t->firmware += bytes;
+        }
+    }
 }
 
 void memmap_print(const struct region_list *l)
 {
     const struct region *r;
-    char a[16], b[16], c[16], d[16], e[16];
+    char a[16], b[16], c[16], d[16], e[16], f[16], g[16];
     kprintf("memmap: %zu ranges in %s\n", l->count, l->name);
     kprintf("  %-18s %-18s %10s  %s\n", "base", "end", "size", "type");
     region_for_each(l, r)
@@ -385,10 +400,12 @@ void memmap_print(const struct region_list *l)
                 (unsigned long long)r->end, kformat_size(a, sizeof(a), r->end - r->base),
                 region_tag_name(r->tag));
     }
-    kprintf("  available %s, kernel/boot %s, firmware-reserved %s, ACPI %s, bad %s\n",
-            kformat_size(a, sizeof(a), total_where(l, tag_is, REGION_FREE)),
-            kformat_size(b, sizeof(b), total_where(l, tag_kernel, 0)),
-            kformat_size(c, sizeof(c), total_where(l, tag_is, REGION_FIRMWARE)),
-            kformat_size(d, sizeof(d), total_where(l, tag_acpi, 0)),
-            kformat_size(e, sizeof(e), total_where(l, tag_is, REGION_BAD)));
+    struct memmap_totals t;
+    memmap_totals(l, &t);
+    kprintf("  available %s, kernel/boot %s, frame pool %s, DMA runs %s, firmware-reserved %s, "
+            "ACPI %s, bad %s\n",
+            kformat_size(a, sizeof(a), t.available), kformat_size(b, sizeof(b), t.kernel_boot),
+            kformat_size(c, sizeof(c), t.frame_pool), kformat_size(d, sizeof(d), t.dma),
+            kformat_size(e, sizeof(e), t.firmware), kformat_size(f, sizeof(f), t.acpi),
+            kformat_size(g, sizeof(g), t.bad));
 }

@@ -29,7 +29,9 @@ bool monitor_holds_frame(phys_addr_t pa)
     return false;
 }
 
-MONITOR_COMMAND(alloc, "alloc N", 1, 1, "allocate N frames and keep them (see 'free')")
+MONITOR_COMMAND(alloc, "alloc N", 1, 1, "allocate N frames and keep them (see 'free')",
+                "Single 4 KiB frames from frame_alloc(), the top of memory first. Asking for more\n"
+                "than is free takes all that is free, and says so.")
 {
     (void)argc;
     uint64_t n;
@@ -69,7 +71,9 @@ MONITOR_COMMAND(alloc, "alloc N", 1, 1, "allocate N frames and keep them (see 'f
                 (unsigned long long)got, (unsigned long long)n);
 }
 
-MONITOR_COMMAND(free, "free [ADDR]", 0, 1, "give back every kept frame, or the one at ADDR")
+MONITOR_COMMAND(free, "free [ADDR]", 0, 1, "give back every kept frame, or the one at ADDR",
+                "Frames go back to the frame manager's stack; those below 16 MiB go back to the\n"
+                "region list, where ISA runs can use them.")
 {
     if (argc == 1) {
         uint64_t n = 0;
@@ -101,7 +105,10 @@ MONITOR_COMMAND(free, "free [ADDR]", 0, 1, "give back every kept frame, or the o
             (unsigned long long)pa);
 }
 
-MONITOR_COMMAND(whoowns, "whoowns ADDR", 1, 1, "what the map and the frame manager say of ADDR")
+MONITOR_COMMAND(whoowns, "whoowns ADDR", 1, 1, "what the map and the frame manager say of ADDR",
+                "The range of the map that holds ADDR and its owner; for the frame manager's\n"
+                "memory whether the frame is free, a single frame or part of a run, and who\n"
+                "keeps it.")
 {
     (void)argc;
     uint64_t pa;

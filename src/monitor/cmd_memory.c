@@ -17,13 +17,18 @@
 #define BAR_ROWS    3 /* text rows the framebuffer bar covers */
 #define MAX_SPANS   1024
 
-MONITOR_COMMAND(mem, "mem", 0, 0, "the memory map: every range with its owner, and totals")
+MONITOR_COMMAND(mem, "mem", 0, 0, "the memory map: every range with its owner, and totals",
+                "The totals: available (free in the map), kernel/boot (the kernel, boot data,\n"
+                "page tables, metadata), frame pool (the frame manager's frames, free or handed\n"
+                "out: 'frames' splits them), DMA runs, and what firmware keeps.")
 {
     (void)argc, (void)argv;
     memmap_print(&kernel_memory);
 }
 
-MONITOR_COMMAND(frames, "frames", 0, 0, "the frame manager's statistics line")
+MONITOR_COMMAND(frames, "frames", 0, 0, "the frame manager's statistics line",
+                "Free frames are stacked (freed once) or unseeded (never handed out yet);\n"
+                "in use counts single frames and DMA runs.")
 {
     (void)argc, (void)argv;
     frame_print_stats(&kernel_frames);
@@ -77,7 +82,9 @@ static phys_addr_t picture_end(const struct region_list *l, size_t *above)
     return end;
 }
 
-MONITOR_COMMAND(map, "map", 0, 0, "a picture of physical memory, coloured by owner")
+MONITOR_COMMAND(map, "map", 0, 0, "a picture of physical memory, coloured by owner",
+                "A strip of 64 letters over [0, end of RAM), with the legend below; on a\n"
+                "framebuffer also a bar of colours. An owner shows over free memory.")
 {
     (void)argc, (void)argv;
     const struct region_list *l = &kernel_memory;

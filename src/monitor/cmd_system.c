@@ -10,17 +10,17 @@
 
 #include "monitor_internal.h"
 
-MONITOR_COMMAND(help, "help", 0, 0, "this list")
+MONITOR_COMMAND(help, "help [NAME]", 0, 1, "this list, or more about the command NAME",
+                "'help run' says what the zones are; 'help alloc' where frames come from.")
 {
-    (void)argc, (void)argv;
     size_t n;
     const struct monitor_cmd *cmds = monitor_commands(&n);
-    kprintf("Commands (numbers: 4096, 0x1000, 64K, 2M, 1G):\n");
-    for (size_t i = 0; i < n; i++)
-        kprintf("  %-26s %s\n", cmds[i].usage, cmds[i].help);
+    monitor_help(cmds, n, argc == 2 ? argv[1] : NULL);
 }
 
-MONITOR_COMMAND(bench, "bench", 0, 0, "cycles per frame_alloc()+frame_free() pair")
+MONITOR_COMMAND(bench, "bench", 0, 0, "cycles per frame_alloc()+frame_free() pair",
+                "Times pairs on the machine's own pool, so it needs free frames: 'free' what the\n"
+                "monitor holds first.")
 {
     (void)argc, (void)argv;
     enum { PAIRS = 20000, HELD = 20000 };
@@ -33,7 +33,9 @@ MONITOR_COMMAND(bench, "bench", 0, 0, "cycles per frame_alloc()+frame_free() pai
     frame_bench_print(&kernel_frames, &b, "bench: ");
 }
 
-MONITOR_COMMAND(ktest, "ktest", 0, 0, "run the in-kernel tests, then come back here")
+MONITOR_COMMAND(ktest, "ktest", 0, 0, "run the in-kernel tests, then come back here",
+                "Every test of src/ktest/ with one line each and a summary. The tests need all\n"
+                "memory: 'free' and 'unrun' what the monitor holds first.")
 {
     (void)argc, (void)argv;
     uint64_t frames;
@@ -48,13 +50,17 @@ MONITOR_COMMAND(ktest, "ktest", 0, 0, "run the in-kernel tests, then come back h
     ktest_run_suite();
 }
 
-MONITOR_COMMAND(reboot, "reboot", 0, 0, "restart the machine")
+MONITOR_COMMAND(reboot, "reboot", 0, 0, "restart the machine",
+                "The keyboard controller's reset line, then ACPI's reset register, then a triple\n"
+                "fault: whichever works first.")
 {
     (void)argc, (void)argv;
     power_reboot();
 }
 
-MONITOR_COMMAND(poweroff, "poweroff", 0, 0, "switch the machine off (ACPI S5)")
+MONITOR_COMMAND(poweroff, "poweroff", 0, 0, "switch the machine off (ACPI S5)",
+                "ACPI S5 as the DSDT's \\_S5 says, else QEMU's isa-debug-exit, else a sentence\n"
+                "that it is safe to switch off.")
 {
     (void)argc, (void)argv;
     power_off();

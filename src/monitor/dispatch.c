@@ -50,3 +50,38 @@ size_t monitor_first_duplicate(const struct monitor_cmd *cmds, size_t n)
             return i;
     return n;
 }
+
+/* The first max bytes of s (up to its end or a newline) into out, NUL-terminated. */
+static size_t copy_line(char *out, size_t max, const char *s)
+{
+    size_t len = 0;
+    while (s[len] && s[len] != '\n')
+        len++;
+    size_t kept = len < max ? len : max;
+    memcpy(out, s, kept);
+    out[kept] = '\0';
+    return len;
+}
+
+void monitor_help(const struct monitor_cmd *cmds, size_t n, const char *name)
+{
+    if (!name) {
+        kprintf("Commands (numbers: 4096, 0x1000, 64K, 2M, 1G; 'help NAME' says more):\n");
+        for (size_t i = 0; i < n; i++)
+            kprintf("  %-26s %s\n", cmds[i].usage, cmds[i].help);
+        return;
+    }
+    char line[128];
+    const struct monitor_cmd *c = monitor_find(cmds, n, name);
+    if (!c) {
+        copy_line(line, 40, name); /* long junk is cut so the sentence still fits a line */
+        kprintf("help: there is no command '%s'; 'help' lists them.\n", line);
+        return;
+    }
+    kprintf("usage: %s\n  %s\n", c->usage, c->help);
+    for (const char *p = c->details; p && *p;) {
+        size_t len = copy_line(line, sizeof(line) - 1, p);
+        kprintf("  %s\n", line);
+        p += len + (p[len] == '\n');
+    }
+}

@@ -3,6 +3,10 @@
  * hello_malloc: a plain musl program. Many malloc/realloc/free calls of small sizes (brk and
  * musl's own mmap'ed groups) and large ones (one mmap each, munmap on free), every byte
  * checked, then a few printf lines (stdout through writev) and exit status 7.
+ *
+ * Usage: hello_malloc [KIB]. The large blocks are 128 KiB to 4 MiB, eight alive at a time (up to
+ * 33 MiB); KIB, if given, is how much the eight may hold together, for a machine with less free
+ * memory (the ktest passes what there is). The sizes follow the same sequence either way.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +34,7 @@ static int fill_check(unsigned char *p, size_t n, size_t block, int check)
     return 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static unsigned char *small[SMALL];
     static size_t small_len[SMALL];
@@ -77,6 +81,12 @@ int main(void)
     }
 
     /* Large blocks, 128 KiB to 4 MiB: at most 8 alive at a time, each checked before free. */
+    size_t span = 4 << 20; /* a large block is 128 KiB plus less than this */
+    if (argc > 1) {
+        size_t each = (size_t)strtoull(argv[1], NULL, 10) * 1024 / 8;
+        if (each < span + (128 << 10))
+            span = each > (128 << 10) + 4096 ? each - (128 << 10) : 4096;
+    }
     unsigned char *large[8] = {0};
     size_t large_len[8] = {0};
     size_t large_bytes = 0;
@@ -89,7 +99,7 @@ int main(void)
             }
             free(large[slot]);
         }
-        large_len[slot] = (128 << 10) + rng_next(&rng) % (4 << 20);
+        large_len[slot] = (128 << 10) + rng_next(&rng) % span;
         large[slot] = malloc(large_len[slot]);
         if (!large[slot]) {
             printf("hello_malloc: malloc(%zu) failed\n", large_len[slot]);

@@ -49,8 +49,8 @@ static void test_carve_boot(void **state)
     expect_said("  0x0000000000000000 0x000000000009f000    636 KiB  low-1MiB\n");
     expect_said("  0x0000000000400000 0x0000000000480000    512 KiB  module\n");
     expect_said("  0x00000000fffc0000 0x0000000100000000    256 KiB  firmware\n");
-    expect_said("  available 125.7 MiB, kernel/boot 1.7 MiB, firmware-reserved 452 KiB, ACPI 0 B, "
-                "bad 0 B\n");
+    expect_said("  available 125.7 MiB, kernel/boot 1.7 MiB, frame pool 0 B, DMA runs 0 B, "
+                "firmware-reserved 452 KiB, ACPI 0 B, bad 0 B\n");
 }
 
 /*

@@ -126,6 +126,58 @@ static void test_runs_drain_the_stack_then_idle_reclaim(void **state)
     assert_int_equal(frame_alloc(&pool), 64 * MiB - PAGE_SIZE); /* seeding starts afresh */
 }
 
+/* Bytes the list holds free below FRAME_ISA_LIMIT: what ISA DMA can still get. */
+static uint64_t isa_free(void)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < list.count; i++)
+        if (list.regions[i].tag == REGION_FREE && list.regions[i].base < FRAME_ISA_LIMIT)
+            bytes += MIN(list.regions[i].end, FRAME_ISA_LIMIT) - list.regions[i].base;
+    return bytes;
+}
+
+/*
+ * Issue 16's monitor session, scaled down: every frame taken, all freed but the first (the kernel
+ * keeps some, so the pool is not idle). Frames below 16M went back to the list, the rest is
+ * stacked:
+ *
+ *   0 [low] 1M [free] 2M [kernel] 4M [free 16M)[stacked ........ 40M] [fw] 41M [stacked .. 64M-4K]
+ *
+ * Expect: runs without a ceiling come from at or above 16M, drained from the stack, top-down:
+ * 4M at [60M-4K, 64M-4K), then 8M at [52M-4K, 60M-4K); the 13 MiB free below 16M is untouched.
+ * A 25M run fits nowhere above 16M (24M and 11M-4K are free there), so ISA memory serves as the
+ * last resort: the highest fit, [15M, 40M), across the limit.
+ */
+static void test_runs_without_ceiling_spare_isa(void **state)
+{
+    (void)state;
+    std_pool(0);
+    size_t n = 0;
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
+        n++;
+    for (size_t i = 1; i < n; i++)
+        frame_free(&pool, held[i]);
+    assert_int_equal(isa_free(), 13 * MiB);
+
+    phys_addr_t r4 = frame_alloc_run(&pool, 4 * MiB / PAGE_SIZE, 0, 0, 0);
+    assert_int_equal(r4, 60 * MiB - PAGE_SIZE);
+    phys_addr_t r8 = frame_alloc_run(&pool, 8 * MiB / PAGE_SIZE, 0, 0, 0);
+    assert_int_equal(r8, 52 * MiB - PAGE_SIZE);
+    assert_int_equal(isa_free(), 13 * MiB);
+    check_stats(12 * MiB + PAGE_SIZE);
+
+    phys_addr_t r25 = frame_alloc_run(&pool, 25 * MiB / PAGE_SIZE, 0, 0, 0);
+    assert_int_equal(r25, 15 * MiB);
+    assert_int_equal(isa_free(), 12 * MiB);
+    check_stats(37 * MiB + PAGE_SIZE);
+    frame_free_run(&pool, r25, 25 * MiB / PAGE_SIZE);
+    frame_free_run(&pool, r8, 8 * MiB / PAGE_SIZE);
+    frame_free_run(&pool, r4, 4 * MiB / PAGE_SIZE);
+    frame_free(&pool, held[0]);
+    check_stats(0);
+    assert_int_equal(pool.run_stalls, 0);
+}
+
 /*
  * frame_settle() with one frame out: every other frame (stacked ones, the cursor's) goes back to
  * the list, crumbs too; a run and its free then leave the list exactly as it was. Idle, it is
@@ -203,6 +255,7 @@ int main(void)
         cmocka_unit_test_teardown(test_settle, arena_teardown),
         cmocka_unit_test(test_runs_with_singles),
         cmocka_unit_test(test_runs_drain_the_stack_then_idle_reclaim),
+        cmocka_unit_test(test_runs_without_ceiling_spare_isa),
         cmocka_unit_test(test_init_and_request_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
