@@ -351,6 +351,7 @@ ktest)
     check wx check_wx_audit
     check cpus check_smp "$smp"
     check_programs_if_asked
+    [ "$screen" = none ] && check nofb check_no_fb_line && wx+="; $nofb"
     check summary check_ktest "$alive" "$seen" "$timeout" "$mustfail"
     check crcs check_module_crcs "$modcrcs"
     check ok check_ktest_exit "$machine" "$alive" "$status" "$([ -n "$mustfail" ] && echo 3 || echo 1)"
@@ -368,6 +369,7 @@ monitor)
         check fbshown check_fb_screen "$out/$name.ppm" "$screencmp" "$MONITOR_SCREEN_TEXT" "${fbmode##* }"
         shown+="${shown:+, }$fbmode $fbshown"
     fi
+    [ "$screen" = none ] && check nofb check_no_fb_line && shown+="${shown:+, }$nofb"
     finish PASS "$up${session_summary:+ ($session_summary)}; $map${shown:+, $shown}; $wx${progs:+; $progs}" ;;
 refusal)
     check refused check_refusal "$alive" "$status"

@@ -223,6 +223,21 @@ check_fb_line() {
     echo "${BASH_REMATCH[1]}x${BASH_REMATCH[2]} bpp ${BASH_REMATCH[3]}"
 }
 
+# check_no_fb_line: under UEFI without a framebuffer the kernel said so on COM1, and how to get
+# one, before its memory map (at boot, not only once the monitor runs).
+check_no_fb_line() {
+    local text at how map
+    text=$(cat)
+    at=$(grep -a -n -m1 -E "$CONSOLE_NO_FB_RE" <<<"$text" | cut -d: -f1)
+    [ -n "$at" ] || { echo "no \"console: no framebuffer: ...\" line on COM1 (the screen stays dark unexplained)"; return 1; }
+    how=$(grep -a -n -m1 -E "$CONSOLE_NO_FB_HOW_RE" <<<"$text" | cut -d: -f1)
+    [ -n "$how" ] || { echo "the kernel said it has no framebuffer but not how to get one (insmod all_video, gfxpayload)"; return 1; }
+    map=$(grep -a -n -m1 -E "$MEMMAP_ENTRIES_RE" <<<"$text" | cut -d: -f1)
+    [ -z "$map" ] || [ "$at" -lt "$map" ] || { echo "the kernel said it has no framebuffer only after its memory map"; return 1; }
+    ! grep -aqE "$CONSOLE_FB_RE" <<<"$text" || { echo "the kernel said it has no framebuffer, then started one"; return 1; }
+    echo "no framebuffer, said so on COM1"
+}
+
 # check_refusal alive status: a 32-bit CPU got the refusal sentence and stayed halted.
 check_refusal() {
     local alive=$1 status=$2 text

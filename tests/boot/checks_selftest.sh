@@ -167,6 +167,12 @@ expect fail "status none, still running" "$monitor"$'\n'"$s5" check_monitor 1 ""
 fbline='console: framebuffer 1024x768, 24 bpp, pitch 3072 at 0xfd000000'
 expect pass "1024x768 bpp 24" "$fbline" check_fb_line
 expect fail "no \"console: framebuffer" "$good" check_fb_line
+nofb=$(sed -E '/^frame64: command line/a console: no framebuffer: the boot loader set no graphics mode and UEFI has no text screen, so the screen stays dark; COM1 is the only console\nconsole: to get one, load GRUB'"'"'s video drivers before multiboot2 (insmod all_video) and ask for a mode after it (set gfxpayload=1024x768x32)' <<<"$good")
+expect pass "no framebuffer, said so on COM1" "$nofb" check_no_fb_line
+expect fail "no \"console: no framebuffer: ...\" line on COM1" "$good" check_no_fb_line
+expect fail "but not how to get one" "$(sed '/^console: to get one/d' <<<"$nofb")" check_no_fb_line
+expect fail "only after its memory map" "$(sed -n '/^console: no framebuffer/!p' <<<"$nofb"; grep '^console: no framebuffer' <<<"$nofb")" check_no_fb_line
+expect fail "then started one" "$nofb"$'\n'"$fbline" check_no_fb_line
 
 expect pass "refused and halted" "  Booting \`frame64'"$'\n'"$refusal" check_refusal 1 ""
 expect fail "no refusal sentence" "$good" check_refusal 1 ""

@@ -143,6 +143,10 @@ MONITOR_BENCH_RE='^bench: frame_alloc\+frame_free pair [0-9]+ cycles'
 POWEROFF_S5_RE='^poweroff: ACPI S5 \(SLP_TYPa [0-7], SLP_TYPb [0-7]\) through PM1a_CNT 0x[0-9a-f]+$'
 # fbdev_start() in src/arch/x86_64/fbdev.c; \1 width, \2 height, \3 bpp.
 CONSOLE_FB_RE='^console: framebuffer ([0-9]+)x([0-9]+), ([0-9]+) bpp, pitch [0-9]+ at 0x[0-9a-f]+$'
+# say_if_no_screen() in src/main.c, under UEFI without a usable framebuffer (a menu without
+# GRUB's video drivers): that the screen stays dark, then how to get a framebuffer.
+CONSOLE_NO_FB_RE='^console: no framebuffer: .* UEFI has no text screen, so the screen stays dark'
+CONSOLE_NO_FB_HOW_RE='^console: to get one, .*insmod all_video.*gfxpayload='
 
 # ---- the 32-bit trampoline's refusals: msg_no_long_mode, msg_no_multiboot in boot/entry.asm,
 # ---- printed by fatal32 (COM1, and the VGA screen under BIOS) ----
