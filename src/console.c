@@ -20,23 +20,10 @@ static char log[LOG_SIZE];
 static uint64_t logged; /* bytes ever written; the ring holds the last min(logged, LOG_SIZE) */
 
 static struct fbcon *fbc;
-static bool picture; /* pixels were drawn over fbc: repaint it all on the next scroll */
 
 void console_emergency(void)
 {
     emergency = true;
-}
-
-static void fb_putc(char c)
-{
-    /* A newline on the last row, or a character that wraps there, scrolls the text up. */
-    bool scrolls = picture && fbc->y == fbc->rows - 1 &&
-                   (c == '\n' || (fbc->x >= fbc->cols && (uint8_t)c >= 0x20 && c != 0x7f));
-    fbcon_putc(fbc, c);
-    if (scrolls) {
-        picture = false;
-        fbcon_redraw(fbc);
-    }
 }
 
 void console_putc(char c)
@@ -46,13 +33,8 @@ void console_putc(char c)
     serial_putc(c);
     vga_putc(c);
     if (fbc)
-        fb_putc(c);
+        fbcon_putc(fbc, c);
     log[logged++ & (LOG_SIZE - 1)] = c;
-}
-
-void console_picture_drawn(void)
-{
-    picture = fbc != NULL;
 }
 
 struct fbcon *console_fbcon(void)
