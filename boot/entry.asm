@@ -2,8 +2,8 @@
 ; The boot trampoline: GRUB enters _start in 32-bit protected mode with paging off, EAX holding
 ; the multiboot2 magic and EBX the physical address of the information block. We check the CPU,
 ; build page tables (identity map of the low 4 GiB + the kernel at -2 GiB, 2 MiB pages only),
-; switch to long mode, move to the higher half and call kmain(magic, mbi).
-; Everything here runs at its physical address (section .boot.*, linked low).
+; switch to long mode and jump to the higher half (boot/higher_half.asm), which calls
+; kmain(magic, mbi). Everything here runs at its physical address (section .boot.*, linked low).
 
 %include "layout.inc"               ; KERNEL_VMA, generated from include/frame64/layout.h
 %define MB2_BOOT_MAGIC 0x36D76289
@@ -15,7 +15,7 @@
 %error "KERNEL_VMA must be 1 GiB aligned: the boot tables map it with a single PDPT entry"
 %endif
 
-extern kmain
+extern higher_half                  ; boot/higher_half.asm
 global _start
 global boot_pml4
 global mb2_saved_magic, mb2_saved_info
@@ -253,22 +253,3 @@ boot32_stack_top:
 mb2_saved_magic: resd 1
 mb2_saved_info:  resd 1
 ext_edx:         resd 1
-
-section .text
-bits 64
-higher_half:
-    mov rsp, kernel_stack_top
-    xor ebp, ebp
-    mov edi, [mb2_saved_magic]
-    mov esi, [mb2_saved_info]
-    call kmain
-.hang:
-    cli
-    hlt
-    jmp .hang
-
-section .bss
-align 16
-global kernel_stack, kernel_stack_top
-kernel_stack:   resb 32768
-kernel_stack_top:
