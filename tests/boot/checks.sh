@@ -262,7 +262,8 @@ check_crash() {
     *" crash=pagefault "*) report=$KERNEL_PAGE_FAULT_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=null "*) report=$KERNEL_NULL_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=stack "*) report=$KERNEL_STACK_CRASH_RE want=$EXCEPTION_DOUBLE_FAULT_RE ;;
-    *) echo "--expect crash needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null or crash=stack on the command line"; return 1 ;;
+    *" crash=entry32 "*) want=$ENTRY32_UD_CRASH_RE ;;
+    *) echo "--expect crash needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null, crash=stack or crash=entry32 on the command line"; return 1 ;;
     esac
     local dump at rat sat shown
     dump=$(grep -a -m1 -E "$want" <<<"$text")

@@ -203,8 +203,15 @@ expect fail "no dump matching /^EXCEPTION 8: /" "$(sed 's/^EXCEPTION 8: #DF doub
 expect fail "no report line matching" "$(sed "s/stack 'boot'/stack 'ktest'/" <<<"$stack")" check_crash "crash=stack" 1 "" 1
 expect fail "no report line matching" "$(sed 's/(double fault; /(rip 0xffffffff802119a8) /' <<<"$stack")" check_crash "crash=stack" 1 "" 1
 expect pass "kernel: page fault: read of 0xffffc00000000000; EXCEPTION 14" "$pagefault" check_crash "crash=pagefault" 1 "" 1
+entry32=$(printf '%s\n' "  Booting \`frame64'" \
+    'frame64: CPU exception 6 at eip 0x002002f1 in the 32-bit entry, before long mode.' \
+    'frame64 stopped: the boot cannot go on.')
+expect pass "frame64: CPU exception 6 at eip 0x002002f1 in the 32-bit" "$entry32" check_crash "crash=entry32" 1 "" 1
+expect fail "no dump matching" "$(sed 's/exception 6 /exception 13 /' <<<"$entry32")" check_crash "crash=entry32" 1 "" 1
+expect fail "instead of staying halted" "$entry32" check_crash "crash=entry32" 0 0 1
+expect fail "crashed or stopped: frame64: CPU exception 13" "$good"$'\nframe64: CPU exception 13 at eip 0x00200100 in the 32-bit entry, before long mode.' check_no_crash
 expect fail "no report line matching" "$null" check_crash "crash=pagefault" 1 "" 1
-expect fail "needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
+expect fail "needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null, crash=stack or crash=entry32" "$null" check_crash "crash=nul" 1 "" 1
 
 expect pass "1 of 1 CPUs" "$good" check_smp 1
 expect pass "4 of 4 CPUs" "$(broken 's/^smp: 1 of 1 /smp: 4 of 4 /')" check_smp 4

@@ -155,6 +155,10 @@ REFUSAL_LONG_MODE_RE='frame64 needs a 64-bit \(x86_64\) processor; this CPU does
 # What fits on one line of the 80-column screen (the whole sentence wraps there).
 REFUSAL_SCREEN_TEXT='this CPU does not support long mode'
 REFUSAL_MULTIBOOT_RE='^frame64 must be started by a multiboot2 boot loader'
+# exc32_common in boot/entry.asm: an exception in the 32-bit entry (its own IDT), then the stop
+# line; crash=entry32 raises #UD (6) there. Not anchored, like the refusal.
+ENTRY32_EXCEPTION_RE='frame64: CPU exception [0-9]+ at eip 0x[0-9a-f]{8} in the 32-bit entry, before long mode\.'
+ENTRY32_UD_CRASH_RE='frame64: CPU exception 6 at eip 0x[0-9a-f]{8} in the 32-bit entry, before long mode\.'
 
 # ---- the fatal paths ----
 # trap_dump() in src/arch/x86_64/idt.c: "EXCEPTION vector: name, error code 0x..."; 14 is #PF,
@@ -187,7 +191,7 @@ CANNOT_CONTINUE_RE='^frame64 cannot continue: '
 # The kernel halts after these: the harness need not wait for more.
 HALTED_RE="$STOPPED_RE|$CANNOT_CONTINUE_RE"
 # Anything that means the kernel crashed or gave up.
-FATAL_RE="$EXCEPTION_RE|$PANIC_RE|$STOPPED_RE|$CANNOT_CONTINUE_RE|$REFUSAL_MULTIBOOT_RE"
+FATAL_RE="$EXCEPTION_RE|$PANIC_RE|$STOPPED_RE|$CANNOT_CONTINUE_RE|$REFUSAL_MULTIBOOT_RE|$ENTRY32_EXCEPTION_RE"
 
 # Under UEFI the kernel must leave the (absent) VGA text buffer alone: none of its words there.
 KERNEL_SCREEN_TEXT='frame64'
