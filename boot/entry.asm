@@ -2,12 +2,15 @@
 ; The boot trampoline: GRUB enters _start in 32-bit protected mode with paging off, EAX holding
 ; the multiboot2 magic and EBX the physical address of the information block. We check the CPU,
 ; build page tables (identity map of the low 4 GiB + the kernel at -2 GiB, 2 MiB pages only),
-; switch to long mode, move to the higher half and call kmain(magic, mbi).
-; Everything here runs at its physical address (section .boot.*, linked low).
+; switch to long mode and jump to the higher half (boot/higher_half.asm), which calls
+; kmain(magic, mbi). Everything here runs at its physical address (section .boot.*, linked low).
 
 %include "layout.inc"               ; KERNEL_VMA, generated from include/frame64/layout.h
 %define MB2_BOOT_MAGIC 0x36D76289
 %define COM1 0x3F8
+%define EXC32_STUB_SIZE 8           ; each exception stub of the 32-bit entry, padded
+; Vectors whose exceptions push an error code: 8, 10-14, 17, 21, 29, 30.
+%define EXC32_ERROR_CODES ((1 << 8) | (0x1F << 10) | (1 << 17) | (1 << 21) | (3 << 29))
 ; The slots that map KERNEL_VMA (-2 GiB: PML4 entry 511, PDPT entry 510) to physical 0.
 %define KERNEL_PML4_SLOT ((KERNEL_VMA >> 39) & 511)
 %define KERNEL_PDPT_SLOT ((KERNEL_VMA >> 30) & 511)
@@ -15,7 +18,7 @@
 %error "KERNEL_VMA must be 1 GiB aligned: the boot tables map it with a single PDPT entry"
 %endif
 
-extern kmain
+extern higher_half                  ; boot/higher_half.asm
 global _start
 global boot_pml4
 global mb2_saved_magic, mb2_saved_info
@@ -28,7 +31,9 @@ _start:
     mov [mb2_saved_magic], eax      ; keep both before anything can clobber them
     mov [mb2_saved_info], ebx
     mov esp, boot32_stack_top
+    call idt32_init                 ; first: GRUB leaves an IDT of limit 0 (any fault resets)
     call serial32_init
+    call crash_entry32_if_asked
 
     mov esi, msg_no_multiboot
     cmp dword [mb2_saved_magic], MB2_BOOT_MAGIC
@@ -58,6 +63,8 @@ _start:
     mov [ext_edx], edx
 
     call build_page_tables
+    ; From here the 32-bit gates would be misread as 64-bit ones: a fault now ends in a reset as
+    ; before; the kernel loads its own IDT first thing in kmain.
     mov eax, cr4
     or eax, 1 << 5                  ; PAE
     mov cr4, eax
@@ -103,6 +110,150 @@ build_page_tables:
     add eax, 0x200000
     add edi, 8
     loop .pd
+    ret
+
+; The 32-bit entry's own IDT: every exception vector (0-31) reports itself on COM1 and the screen
+; (fatal32) and halts, where GRUB's IDT of limit 0 would triple-fault the machine into a reset
+; with no word: issue 16 asked whose fault such a reset is, and this answers it next time.
+idt32_init:
+    mov eax, exc32_stubs
+    mov edi, idt32
+    mov ecx, 32
+    mov dx, cs                      ; GRUB's flat 32-bit code segment
+.gate:
+    mov [edi], ax                   ; offset 15:0
+    mov [edi + 2], dx               ; selector
+    mov word [edi + 4], 0x8E00      ; present, ring 0, 32-bit interrupt gate
+    push eax
+    shr eax, 16
+    mov [edi + 6], ax               ; offset 31:16
+    pop eax
+    add eax, EXC32_STUB_SIZE
+    add edi, 8
+    loop .gate
+    lidt [idt32_pointer]
+    ret
+
+align EXC32_STUB_SIZE
+exc32_stubs:
+%assign v 0
+%rep 32
+    push strict byte v
+    jmp strict near exc32_common
+    align EXC32_STUB_SIZE, db 0xCC
+%assign v v + 1
+%endrep
+
+; [esp]: the vector, then the error code where there is one, then EIP. Builds
+; "frame64: CPU exception V at eip 0xXXXXXXXX in the 32-bit entry, before long mode." and the
+; stop line in exc32_msg and hands it to fatal32.
+exc32_common:
+    pop ebx
+    mov ecx, EXC32_ERROR_CODES
+    bt ecx, ebx
+    jnc .no_error_code
+    add esp, 4
+.no_error_code:
+    mov edx, [esp]
+    mov edi, exc32_msg
+    mov esi, msg_exc32_vector
+    call copy32
+    mov eax, ebx                    ; the vector in decimal (below 32)
+    mov cl, 10
+    div cl
+    test al, al
+    jz .ones
+    add al, '0'
+    stosb
+.ones:
+    mov al, ah
+    add al, '0'
+    stosb
+    mov esi, msg_exc32_eip
+    call copy32
+    mov ecx, 8                      ; EIP in hex, 8 digits
+.hex:
+    rol edx, 4
+    mov al, dl
+    and al, 0xF
+    add al, '0'
+    cmp al, '9'
+    jbe .digit
+    add al, 'a' - '9' - 1
+.digit:
+    stosb
+    loop .hex
+    mov esi, msg_exc32_end
+    call copy32
+    mov byte [edi], 0
+    mov esi, exc32_msg
+    jmp fatal32
+
+; Copies the NUL-terminated string at ESI to EDI (without the NUL); EDI ends after it.
+copy32:
+    lodsb
+    test al, al
+    jz .done
+    stosb
+    jmp copy32
+.done:
+    ret
+
+; crash=entry32 on the command line (a word of it): an invalid opcode right here, for the boot
+; test of the handler above. Returns when the word is absent.
+crash_entry32_if_asked:
+    mov esi, [mb2_saved_info]
+    cmp dword [mb2_saved_magic], MB2_BOOT_MAGIC
+    jne .no
+    mov edx, [esi]                  ; total_size
+    add edx, esi
+    add esi, 8
+.tag:
+    lea eax, [esi + 8]
+    cmp eax, edx
+    ja .no
+    mov eax, [esi]
+    test eax, eax
+    jz .no
+    cmp eax, 1                      ; the command line
+    je .cmdline
+    mov eax, [esi + 4]
+    cmp eax, 8
+    jb .no
+    add eax, 7
+    and eax, ~7
+    add esi, eax
+    jmp .tag
+.cmdline:
+    add esi, 8                      ; the string; a word starts at its start or after a space
+.word:
+    mov edi, crash_entry32_word
+    mov ecx, esi
+.cmp:
+    mov al, [edi]
+    test al, al
+    jz .end_of_word
+    cmp al, [ecx]
+    jne .skip
+    inc edi
+    inc ecx
+    jmp .cmp
+.end_of_word:
+    mov al, [ecx]
+    test al, al
+    jz .crash
+    cmp al, ' '
+    je .crash
+.skip:                              ; to the next word
+    lodsb
+    test al, al
+    jz .no
+    cmp al, ' '
+    jne .skip
+    jmp .word
+.crash:
+    ud2
+.no:
     ret
 
 ; Prints the sentence at ESI on COM1 and, unless firmware is UEFI, on the VGA text screen; halts.
@@ -232,6 +383,19 @@ msg_no_multiboot:
     db "frame64 must be started by a multiboot2 boot loader such as GRUB; it was not.", 13, 10, 0
 msg_no_long_mode:
     db "frame64 needs a 64-bit (x86_64) processor; this CPU does not support long mode.", 13, 10, 0
+msg_exc32_vector:
+    db "frame64: CPU exception ", 0
+msg_exc32_eip:
+    db " at eip 0x", 0
+msg_exc32_end:
+    db " in the 32-bit entry, before long mode.", 13, 10
+    db "frame64 stopped: the boot cannot go on.", 13, 10, 0
+crash_entry32_word:
+    db "crash=entry32", 0
+align 8
+idt32_pointer:
+    dw 32 * 8 - 1
+    dd idt32
 align 16
 gdt64:
     dq 0
@@ -248,27 +412,10 @@ boot_pdpt_low:  resb 4096
 boot_pdpt_high: resb 4096
 boot_pd:        resb 4 * 4096
 boot_tables_end:
+idt32:          resb 32 * 8
+exc32_msg:      resb 128
 boot32_stack:   resb 1024
 boot32_stack_top:
 mb2_saved_magic: resd 1
 mb2_saved_info:  resd 1
 ext_edx:         resd 1
-
-section .text
-bits 64
-higher_half:
-    mov rsp, kernel_stack_top
-    xor ebp, ebp
-    mov edi, [mb2_saved_magic]
-    mov esi, [mb2_saved_info]
-    call kmain
-.hang:
-    cli
-    hlt
-    jmp .hang
-
-section .bss
-align 16
-global kernel_stack, kernel_stack_top
-kernel_stack:   resb 32768
-kernel_stack_top:

@@ -29,14 +29,25 @@ continue
 
 # frame64-pool: the page-frame manager's state and the region list it draws from.
 # The pool holds a cache per possible CPU (128 KiB in all): past gdb's default max-value-size,
-# and long to read, so arrays are cut to their first 16 elements.
+# and long to read, so arrays are cut to their first 16 elements. Physical addresses are plain
+# integers (phys_addr_t) to gdb, which prints those in decimal: the pool is printed in hex, and
+# the regions one a line as [base, end) in hex with the tag's name (the field is a uint32_t
+# holding an enum region_tag).
 define frame64-pool
   set max-value-size unlimited
   set print elements 16
-  print kernel_frames
-  print kernel_memory.count
-  print *kernel_memory.regions@kernel_memory.count
+  print/x kernel_frames
+  printf "region list: %lu ranges (room for %lu)\n", kernel_memory.count, kernel_memory.capacity
+  set $frame64_i = 0
+  while $frame64_i < kernel_memory.count
+    set $frame64_r = &kernel_memory.regions[$frame64_i]
+    printf "  [0x%016lx, 0x%016lx) ", $frame64_r->base, $frame64_r->end
+    output (enum region_tag)$frame64_r->tag
+    echo \n
+    set $frame64_i = $frame64_i + 1
+  end
 end
 document frame64-pool
-Prints the frame pool (kernel_frames) and the region list (kernel_memory) it takes frames from.
+Prints the frame pool (kernel_frames, in hex) and the region list (kernel_memory) it takes
+frames from: one range a line, its addresses in hex and its owner's tag by name.
 end

@@ -2,10 +2,15 @@
 # SPDX-License-Identifier: 0BSD
 # Builds a hybrid BIOS+UEFI, CD+USB GRUB image around a frame64 kernel.
 #   scripts/mkiso.sh KERNEL.elf OUT.iso [--cmdline "words"] [--timeout N] [--module FILE "cmdline"]...
-#                    [--cutmem N STEP] [--gfxpayload MODE]
+#                    [--cutmem N STEP] [--gfxpayload MODE] [--no-video]
 # The first menu entry boots KERNEL with the given command line (default: empty).
-# --gfxpayload MODE: the screen GRUB leaves a BIOS boot in (default "text": VGA text mode), e.g.
-# 1024x768x24 for a 24-bpp VBE framebuffer; UEFI boots always get a graphics mode.
+# --gfxpayload MODE: the gfxpayload the entries set after multiboot2 under BIOS (default "text"),
+# e.g. 1024x768x24; GRUB keeps VGA text there all the same, since the kernel's header asks for no
+# framebuffer. UEFI boots always get a graphics mode (1024x768x32 where the firmware has it).
+# "header": the entries set no gfxpayload at all, as a plain menu of one's own would not, so GRUB
+# does what the header alone implies, under BIOS and UEFI alike.
+# --no-video: the menu loads no video module (no "insmod all_video"), as a menu of one's own may
+# not; under UEFI GRUB then finds no graphics mode to set and the kernel gets no framebuffer.
 # --cutmem N STEP: both entries first run N GRUB "cutmem" commands, hole i being the 4 KiB at
 # 16 MiB + i * STEP (STEP like 64K or 2M, at least 8K), so the kernel gets a memory map with one
 # (BIOS) or two (UEFI) more entries per hole. The holes must lie in RAM the firmware calls
@@ -14,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 kernel=$1 out=$2
 shift 2
-cmdline="" timeout=1 modules="" cutmem="" gfx=text
+cmdline="" timeout=1 modules="" cutmem="" gfx=text video="insmod all_video"
 work=$(mktemp -d)
 log=$(mktemp)
 trap 'rm -rf "$work" "$log"' EXIT
@@ -46,8 +51,9 @@ while [ $# -gt 0 ]; do
     --cmdline) cmdline=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --gfxpayload)
-        [[ "$2" =~ ^(text|auto|keep|[0-9]+x[0-9]+(x[0-9]+)?)$ ]] || { echo "mkiso.sh: --gfxpayload takes text, auto, keep or WxH[xD], not $2" >&2; exit 2; }
+        [[ "$2" =~ ^(text|auto|keep|header|[0-9]+x[0-9]+(x[0-9]+)?)$ ]] || { echo "mkiso.sh: --gfxpayload takes text, auto, keep, header or WxH[xD], not $2" >&2; exit 2; }
         gfx=$2; shift 2 ;;
+    --no-video) video=""; shift ;;
     --module)
         n=$((n + 1))
         cp "$2" "$work/boot/modules/m$n"
@@ -63,8 +69,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 cp "$kernel" "$work/boot/frame64.elf"
-awk -v c="$cmdline" -v t="$timeout" -v m="$modules" -v h="$cutmem" -v g="$gfx" '
+# Each entry sets gfxpayload again after multiboot2 (iso/grub.cfg says why), unless "header".
+setgfx='    set gfxpayload=$frame64_gfx'
+[ "$gfx" = header ] && setgfx=""
+awk -v c="$cmdline" -v t="$timeout" -v m="$modules" -v h="$cutmem" -v g="$gfx" -v v="$video" -v s="$setgfx" '
     { gsub(/@CMDLINE@/, c); gsub(/@TIMEOUT@/, t); gsub(/@GFXPAYLOAD_BIOS@/, g) }
+    /^@VIDEO@$/ { if (v != "") print v; next }
+    /^@GFXPAYLOAD@$/ { if (s != "") print s; next }
     /^@MODULES@$/ { printf "%s", m; next }
     /^@CUTMEM@$/ { printf "%s", h; next }
     { print }' "$here/iso/grub.cfg" > "$work/boot/grub/grub.cfg"

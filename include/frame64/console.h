@@ -65,12 +65,6 @@ void console_attach_fbcon(struct fbcon *c);
 /* The framebuffer console output goes to, or NULL. */
 struct fbcon *console_fbcon(void);
 
-/*
- * Tells the console that pixels of the framebuffer console were drawn over (a picture): the next
- * time the text scrolls, every cell is repainted from the shadow buffer so no stale pixels stay.
- */
-void console_picture_drawn(void);
-
 /* Writes n bytes to every console under kprintf()'s lock (the monitor's echo). */
 void console_write(const char *s, size_t n);
 

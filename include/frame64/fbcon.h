@@ -10,6 +10,9 @@
  *   if (fbcon_init(&con, &fb, &font_default, cells, ARRAY_SIZE(cells), &why) == K_OK)
  *       fbcon_write(&con, "hello\n", 6);
  *
+ * Pictures (fbcon_fill_rect()) are kept as rectangles over cells marked as covered, so they
+ * scroll and redraw with the text from memory too.
+ *
  * Control characters: '\n' starts the next line (column 0), '\r' returns to column 0, '\t' moves
  * to the next multiple of 8 columns, '\b' moves one cell left without erasing (so "\b \b" erases;
  * at column 0 it goes to the end of the line above, so an erase sequence works across a wrapped
@@ -48,11 +51,32 @@ enum fbcon_color {
 /* 0xRRGGBB of each palette colour (what fbcon_init() packs). */
 extern const uint32_t fbcon_palette_rgb[FBCON_COLORS];
 
-/* One character cell: the byte shown and its colours (foreground low nibble, background high). */
+/*
+ * One character cell: the byte shown and its colours (foreground low nibble, background high),
+ * and whether rectangles of a picture (fbcon_fill_rect()) lie over its glyph.
+ */
 struct fbcon_cell {
     uint8_t ch;
     uint8_t attr;
+    uint8_t picture;
 };
+
+/*
+ * A rectangle of a picture drawn over the text, kept so that a scroll or a redraw can paint it
+ * again from memory. top counts pixel rows from the top of the first screen the console showed,
+ * so scrolling moves it without rewriting it.
+ */
+struct fbcon_rect {
+    uint64_t top;
+    uint32_t x, w, h;
+    uint32_t pixel;
+};
+
+/*
+ * Rectangles a console keeps: room for two of the monitor's map pictures on screen at once, each
+ * a bar of up to 1024 spans over its background plus a swatch per legend line.
+ */
+#define FBCON_MAX_RECTS 2112
 
 #define FBCON_ATTR(fg, bg) ((uint8_t)(((fg)&0xf) | ((bg)&0xf) << 4))
 
@@ -70,6 +94,9 @@ struct fbcon {
     bool cursor_drawn; /* the cursor image is on screen at (cursor_x, cursor_y) */
     uint32_t cursor_x, cursor_y;
     uint32_t pixel[FBCON_COLORS]; /* the palette in the framebuffer's format */
+    uint64_t scrolled;            /* lines scrolled since fbcon_init() */
+    size_t nrects;                /* rects[0, nrects) in the order drawn; later ones on top */
+    struct fbcon_rect rects[FBCON_MAX_RECTS];
 };
 
 /*
@@ -97,7 +124,19 @@ void fbcon_redraw(struct fbcon *c);
 /* Shows or hides the cursor (the cell under it drawn with its colours swapped). */
 void fbcon_show_cursor(struct fbcon *c, bool on);
 
-/* The pixel value of palette colour color, for fb_fill_rect() on c->fb. */
+/* The pixel value of palette colour color, for fbcon_fill_rect(). */
 uint32_t fbcon_pixel(const struct fbcon *c, uint8_t color);
+
+/*
+ * Fills [x, x + w) x [y, y + h) (pixels, clipped to the character grid) with pixel (fb_rgb() on
+ * c->fb) over the text, as part of a picture that scrolls with the text and survives redraws:
+ * the rectangle is kept, and the cells under it are painted as their glyph, then every kept
+ * rectangle over them. A character later written into such a cell replaces the picture there;
+ * fbcon_clear() forgets every rectangle, and rectangles scrolled off the top are forgotten when
+ * room is needed.
+ * Return: true, or false when FBCON_MAX_RECTS rectangles are on screen already (nothing drawn).
+ */
+bool fbcon_fill_rect(struct fbcon *c, uint32_t x, uint32_t y, uint32_t w, uint32_t h,
+                     uint32_t pixel);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * The framebuffer text console. Invariant: the framebuffer shows exactly the shadow cells (plus
- * the cursor image at cursor_x/cursor_y while cursor_drawn), so any repaint can be computed from
- * the cells alone and framebuffer memory is only ever written.
+ * The framebuffer text console. Invariant: the framebuffer shows exactly the shadow cells, each
+ * with the kept picture rectangles over it if it is marked as a picture cell (plus the cursor
+ * image at cursor_x/cursor_y while cursor_drawn), so any repaint can be computed from memory and
+ * framebuffer memory is only ever written.
  */
 #include <frame64/error.h>
 #include <frame64/fbcon.h>
@@ -19,6 +20,22 @@ static struct fbcon_cell *cell_at(const struct fbcon *c, uint32_t x, uint32_t y)
     return &c->cells[(size_t)y * c->cols + x];
 }
 
+/* The part of every kept rectangle that lies in cell (x, y), in the order they were drawn. */
+static void draw_picture_in(const struct fbcon *c, uint32_t x, uint32_t y)
+{
+    uint32_t fw = c->font->width, fh = c->font->height;
+    uint32_t x0 = x * fw, x1 = x0 + fw;
+    uint64_t origin = c->scrolled * fh, y0 = origin + (uint64_t)y * fh, y1 = y0 + fh;
+    for (size_t i = 0; i < c->nrects; i++) {
+        const struct fbcon_rect *r = &c->rects[i];
+        uint32_t rx0 = MAX(r->x, x0), rx1 = MIN(r->x + r->w, x1);
+        uint64_t ry0 = MAX(r->top, y0), ry1 = MIN(r->top + r->h, y1);
+        if (rx0 < rx1 && ry0 < ry1)
+            fb_fill_rect(&c->fb, rx0, (uint32_t)(ry0 - origin), rx1 - rx0, (uint32_t)(ry1 - ry0),
+                         r->pixel);
+    }
+}
+
 static void draw_cell(const struct fbcon *c, uint32_t x, uint32_t y, bool inverted)
 {
     const struct fbcon_cell *cell = cell_at(c, x, y);
@@ -29,6 +46,9 @@ static void draw_cell(const struct fbcon *c, uint32_t x, uint32_t y, bool invert
         bg = t;
     }
     fb_draw_glyph(&c->fb, x * c->font->width, y * c->font->height, c->font, cell->ch, fg, bg);
+    /* The cursor shows as text even on a picture, so that it can be found. */
+    if (cell->picture && !inverted)
+        draw_picture_in(c, x, y);
 }
 
 /* The cell the cursor is drawn on: past the end of a line it stays on the last column. */
@@ -56,12 +76,13 @@ static void show_cursor(struct fbcon *c)
 
 static struct fbcon_cell blank(const struct fbcon *c)
 {
-    return (struct fbcon_cell){.ch = ' ', .attr = c->attr};
+    return (struct fbcon_cell){.ch = ' ', .attr = c->attr, .picture = 0};
 }
 
+/* Two picture cells never count as the same: what lies over them depends on where they are. */
 static bool same(struct fbcon_cell a, struct fbcon_cell b)
 {
-    return a.ch == b.ch && a.attr == b.attr;
+    return a.ch == b.ch && a.attr == b.attr && !a.picture && !b.picture;
 }
 
 /* Sets a cell and repaints it only if it changes: blank-on-blank scrolls cost no pixel writes. */
@@ -76,6 +97,7 @@ static void set_cell(struct fbcon *c, uint32_t x, uint32_t y, struct fbcon_cell 
 
 static void scroll_up(struct fbcon *c)
 {
+    c->scrolled++; /* first: the moved picture cells paint the rectangles one row higher */
     for (uint32_t y = 0; y + 1 < c->rows; y++)
         for (uint32_t x = 0; x < c->cols; x++)
             set_cell(c, x, y, *cell_at(c, x, y + 1));
@@ -124,6 +146,7 @@ static void put_one(struct fbcon *c, uint8_t ch)
     struct fbcon_cell *cell = cell_at(c, c->x, c->y);
     cell->ch = ch;
     cell->attr = c->attr;
+    cell->picture = 0;
     draw_cell(c, c->x, c->y, false);
     c->x++;
 }
@@ -162,6 +185,7 @@ void fbcon_clear(struct fbcon *c)
         for (uint32_t x = 0; x < c->cols; x++)
             set_cell(c, x, y, blank(c));
     c->x = c->y = 0;
+    c->nrects = 0;
     show_cursor(c);
 }
 
@@ -175,6 +199,41 @@ void fbcon_show_cursor(struct fbcon *c, bool on)
 uint32_t fbcon_pixel(const struct fbcon *c, uint8_t color)
 {
     return c->pixel[color & 0xf];
+}
+
+/* Forgets the rectangles wholly above the screen (scrolled off), keeping the others' order. */
+static void forget_scrolled_off(struct fbcon *c)
+{
+    uint64_t origin = c->scrolled * c->font->height;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->nrects; i++)
+        if (c->rects[i].top + c->rects[i].h > origin)
+            c->rects[kept++] = c->rects[i];
+    c->nrects = kept;
+}
+
+bool fbcon_fill_rect(struct fbcon *c, uint32_t x, uint32_t y, uint32_t w, uint32_t h,
+                     uint32_t pixel)
+{
+    uint32_t fw = c->font->width, fh = c->font->height;
+    uint32_t gw = c->cols * fw, gh = c->rows * fh; /* the grid; the margins stay black */
+    if (x >= gw || y >= gh || w == 0 || h == 0)
+        return true;
+    w = MIN(w, gw - x);
+    h = MIN(h, gh - y);
+    if (c->nrects == FBCON_MAX_RECTS)
+        forget_scrolled_off(c);
+    if (c->nrects == FBCON_MAX_RECTS)
+        return false;
+    c->rects[c->nrects++] =
+        (struct fbcon_rect){.top = c->scrolled * fh + y, .x = x, .w = w, .h = h, .pixel = pixel};
+    hide_cursor(c);
+    for (uint32_t cy = y / fh; cy <= (y + h - 1) / fh; cy++)
+        for (uint32_t cx = x / fw; cx <= (x + w - 1) / fw; cx++)
+            cell_at(c, cx, cy)->picture = 1;
+    fb_fill_rect(&c->fb, x, y, w, h, pixel);
+    show_cursor(c);
+    return true;
 }
 
 int fbcon_init(struct fbcon *c, const struct fb *fb, const struct font *font,
@@ -209,6 +268,8 @@ int fbcon_init(struct fbcon *c, const struct fb *fb, const struct font *font,
     c->attr = FBCON_ATTR(FBCON_LIGHT_GREY, FBCON_BLACK);
     c->cursor_on = true;
     c->cursor_drawn = false;
+    c->scrolled = 0;
+    c->nrects = 0;
     for (int i = 0; i < FBCON_COLORS; i++) {
         uint32_t rgb = fbcon_palette_rgb[i];
         c->pixel[i] = fb_rgb(fb, (uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb);

@@ -22,7 +22,6 @@ static char log[LOG_SIZE] GUARDED_BY(lock);
 static uint64_t logged GUARDED_BY(lock);
 
 static struct fbcon *fbc GUARDED_BY(lock);
-static bool picture GUARDED_BY(lock); /* pixels were drawn over fbc: repaint all on a scroll */
 
 void console_emergency(void)
 {
@@ -47,16 +46,8 @@ const struct console_input *console_input_list(size_t *n)
 static void fb_putc(char c) REQUIRES(lock);
 static void fb_putc(char c)
 {
-    if (!fbc)
-        return;
-    /* A newline on the last row, or a character that wraps there, scrolls the text up. */
-    bool scrolls = picture && fbc->y == fbc->rows - 1 &&
-                   (c == '\n' || (fbc->x >= fbc->cols && (uint8_t)c >= 0x20 && c != 0x7f));
-    fbcon_putc(fbc, c);
-    if (scrolls) {
-        picture = false;
-        fbcon_redraw(fbc);
-    }
+    if (fbc)
+        fbcon_putc(fbc, c);
 }
 
 CONSOLE_OUTPUT(framebuffer, fb_putc);
@@ -68,13 +59,6 @@ static void console_putc(char c)
     for (const struct console_output *o = __start_console_outputs; o < __stop_console_outputs; o++)
         o->put(c);
     log[logged++ & (LOG_SIZE - 1)] = c;
-}
-
-void console_picture_drawn(void)
-{
-    uint64_t flags = irqlock_acquire(&lock);
-    picture = fbc != NULL;
-    irqlock_release(&lock, flags);
 }
 
 struct fbcon *console_fbcon(void)

@@ -116,6 +116,23 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
     monitor_run();
 }
 
+/*
+ * UEFI has no text screen, so without a direct-RGB framebuffer from the boot loader the screen
+ * stays dark: say so, and how to get one, on every console there is (COM1), right at boot, before
+ * anything else can go wrong unseen. GRUB sets no graphics mode when its menu loads no video
+ * driver; its own "no suitable video mode found" scrolls away with the menu.
+ */
+static void say_if_no_screen(void)
+{
+    if (!boot_info.efi || (boot_info.has_framebuffer && boot_info.fb.type == MB2_FB_RGB))
+        return;
+    kprintf("console: no framebuffer: the boot loader set no graphics mode%s and UEFI has no text "
+            "screen, so the screen stays dark; COM1 is the only console\n",
+            boot_info.has_framebuffer ? " this kernel can draw on (not direct RGB)" : "");
+    kprintf("console: to get one, load GRUB's video drivers before multiboot2 (insmod all_video) "
+            "and ask for a mode after it (set gfxpayload=1024x768x32)\n");
+}
+
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
     serial_init();
@@ -140,6 +157,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
             boot_info.loader_name ? boot_info.loader_name : "an unnamed loader",
             boot_info.efi ? "UEFI" : "BIOS", magic, mbi_phys, boot_info.size);
     kprintf("frame64: command line \"%s\"\n", boot_info.cmdline ? boot_info.cmdline : "");
+    say_if_no_screen();
 
     setup_memory();
     setup_stacks();

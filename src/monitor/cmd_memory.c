@@ -34,7 +34,10 @@ MONITOR_COMMAND(frames, "frames", 0, 0, "the frame manager's statistics line",
     frame_print_stats(&kernel_frames);
 }
 
-/* The bar and the swatches, over rows the text above left blank (all text printed already). */
+/*
+ * The bar and the swatches, over rows the text above left blank (all text printed already). They
+ * go into the console's own picture (fbcon_fill_rect()), so they scroll with the text.
+ */
 static void draw_picture(struct fbcon *c, phys_addr_t end, uint32_t bar_row, uint32_t first_legend,
                          const uint32_t *legend_tags, unsigned nlegend)
 {
@@ -45,18 +48,17 @@ static void draw_picture(struct fbcon *c, phys_addr_t end, uint32_t bar_row, uin
         mapview_spans(kernel_memory.regions, kernel_memory.count, end, width, spans, MAX_SPANS);
     uint32_t y = bar_row * fh + fh / 4, h = BAR_ROWS * fh - fh / 2;
     const struct fb *fb = &c->fb;
-    fb_fill_rect(fb, x0, y, width, h, fb_rgb(fb, 0x20, 0x20, 0x20));
-    for (size_t i = 0; i < n; i++) {
+    bool drawn = fbcon_fill_rect(c, x0, y, width, h, fb_rgb(fb, 0x20, 0x20, 0x20));
+    for (size_t i = 0; drawn && i < n; i++) {
         uint32_t rgb = mapview_rgb(spans[i].tag);
-        fb_fill_rect(fb, x0 + spans[i].x0, y, spans[i].x1 - spans[i].x0, h,
-                     fb_rgb(fb, rgb >> 16, (rgb >> 8) & 0xff, rgb & 0xff));
+        drawn = fbcon_fill_rect(c, x0 + spans[i].x0, y, spans[i].x1 - spans[i].x0, h,
+                                fb_rgb(fb, rgb >> 16, (rgb >> 8) & 0xff, rgb & 0xff));
     }
-    for (unsigned i = 0; i < nlegend; i++) {
+    for (unsigned i = 0; drawn && i < nlegend; i++) {
         uint32_t rgb = mapview_rgb(legend_tags[i]);
-        fb_fill_rect(fb, 2 * fw, (first_legend + i) * fh + 2, 2 * fw - 2, fh - 4,
-                     fb_rgb(fb, rgb >> 16, (rgb >> 8) & 0xff, rgb & 0xff));
+        drawn = fbcon_fill_rect(c, 2 * fw, (first_legend + i) * fh + 2, 2 * fw - 2, fh - 4,
+                                fb_rgb(fb, rgb >> 16, (rgb >> 8) & 0xff, rgb & 0xff));
     }
-    console_picture_drawn();
 }
 
 /*

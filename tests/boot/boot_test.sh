@@ -16,7 +16,11 @@
 #          CTest passes it: build/tests/boot/program_runs.txt)
 #     --no-serial (QEMU without a COM1 at all)
 #     --session serial|keyboard (with --expect monitor: drive the monitor; see sessions.sh)
-#     --gfxpayload MODE (GRUB's screen for BIOS boots, e.g. 1024x768x24; default text)
+#     --gfxpayload MODE (the gfxpayload the menu sets for BIOS boots, e.g. 1024x768x24, default
+#          text: the screen stays VGA text all the same; "header": the menu sets none, like a
+#          plain menu of one's own, under BIOS and UEFI)
+#     --no-video (the menu loads no GRUB video module: under UEFI the kernel gets no framebuffer
+#          and must say so, see "nofb" below)
 #     --vga std|vmware|cirrus|...  --nic MODEL (e.g. e1000)  --media ahci (the ISO on an AHCI CD)
 #     --screencmp PATH (the host tool the framebuffer checks use; CTest passes it)
 #     --cutmem N [--cutmem-step SIZE (default 2M)]: GRUB cuts N holes of 4 KiB out of the memory
@@ -38,7 +42,7 @@
 #          --session serial then types every monitor command and the bad inputs on COM1 and checks
 #          each answer; --session keyboard types on the PS/2 keyboard through QEMU's sendkey and
 #          ends with poweroff, which must end QEMU (ACPI S5, exit status 0).
-# fb:      where the screen is a framebuffer (UEFI, or --gfxpayload MODE under BIOS) and the
+# fb:      where the screen is a framebuffer (UEFI with the menu's video modules) and the
 #          kernel got to the monitor, QEMU's screendump must show the monitor's banner exactly as
 #          the kernel's renderer draws it (tools/screencmp), and the kernel must have said
 #          "console: framebuffer ..." on COM1.
@@ -47,9 +51,13 @@
 #          status 1 (ktest passed) by itself: the kernel found no UART and did not hang on it.
 # screen:  for monitor, refusal and crash under QEMU, the VGA text screen is read through the
 #          monitor: in BIOS text mode it must show the kernel's last line too; in a graphics mode
-#          (UEFI, --gfxpayload) the kernel must not have written there (no "frame64" in it).
+#          (UEFI) the kernel must not have written there (no "frame64" in it). BIOS boots stay
+#          in text mode whatever the menu's gfxpayload says (the header asks for no framebuffer).
+# nofb:    UEFI with --no-video: GRUB sets no graphics mode, and the kernel must say on COM1 that
+#          it has no framebuffer and how to get one.
 # crash:   for the kernel's deliberate crashes (crash=panic, crash=nested, crash=pagefault, crash=null,
-#          crash=stack on the command line): the kernel's report line for that fault ("kernel:
+#          crash=stack, crash=entry32 on the command line; the last an exception in the 32-bit
+#          entry, which its own IDT reports): the kernel's report line for that fault ("kernel:
 #          NULL pointer dereference: ...", "kernel: kernel stack overflow: stack 'boot' ..."), a
 #          PANIC or EXCEPTION dump (#PF; #DF for the stack), then "frame64 stopped: ...", and the
 #          machine stays halted (no triple fault, no reboot). This checks the fatal paths.
@@ -71,7 +79,7 @@ source "$top/scripts/lib.sh"
 
 name="" elf="" out="" machine=pc firmware=bios media=cd cpu="" mem=128M accel=tcg smp=1 mustfail=""
 timeout=120 cmdline="ktest" expect=ktest long=0 mkmodule="" noserial=0 cutmem=0 cutstep=2M
-modargs=() gensizes=() modcrcs=0 session="" gfxpayload=text vga="" nic="" screencmp=""
+modargs=() gensizes=() modcrcs=0 session="" gfxpayload=text vga="" nic="" screencmp="" novideo=0
 programs=0 runs=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -101,6 +109,7 @@ while [ $# -gt 0 ]; do
     --cutmem-step) cutstep=$2; shift 2 ;;
     --session) session=$2; shift 2 ;;
     --gfxpayload) gfxpayload=$2; shift 2 ;;
+    --no-video) novideo=1; shift ;;
     --vga) vga=$2; shift 2 ;;
     --nic) nic=$2; shift 2 ;;
     --screencmp) screencmp=$2; shift 2 ;;
@@ -129,9 +138,11 @@ source "$here/patterns.sh"
 source "$here/emulators.sh"
 source "$here/checks.sh"
 source "$here/sessions.sh"
-# What the screen is once GRUB hands over: VGA text (BIOS, gfxpayload=text) or a framebuffer.
+# What the screen is once GRUB hands over: VGA text (BIOS, whatever gfxpayload says: the kernel's
+# header asks for no framebuffer), a framebuffer (UEFI), or nothing (UEFI without video modules).
 screen=text
-{ [ "$firmware" = uefi ] || [ "$gfxpayload" != text ]; } && screen=graphics
+[ "$firmware" = uefi ] && screen=graphics
+[ "$firmware" = uefi ] && [ "$novideo" = 1 ] && screen=none
 [ -z "$screencmp" ] && screencmp=$(dirname "$elf")/tests/boot/screencmp
 [ -z "$runs" ] && runs=$(dirname "$elf")/tests/boot/program_runs.txt
 
@@ -165,6 +176,7 @@ fi
 setup="$machine $firmware $media ${cpu:-$([ "$machine" = bochs ] && echo bx_generic || echo qemu64)} $mem $accel$([ "$smp" -gt 1 ] && echo " smp$smp"), ${#gensizes[@]}+$((${#modargs[@]} / 3)) mod"
 [ "$cutmem" -gt 0 ] && setup+=", $cutmem holes"
 [ "$gfxpayload" != text ] && setup+=", gfx $gfxpayload"
+[ "$novideo" = 1 ] && setup+=", no video modules"
 [ -n "$vga" ] && setup+=", vga $vga"
 [ -n "$nic" ] && setup+=", nic $nic"
 [ -n "$session" ] && setup+=", $session session"
@@ -237,9 +249,10 @@ if [ "$long" -gt 0 ]; then
     done
 fi
 iso="$out/$name.iso"
-cutargs=()
+cutargs=() videoargs=()
+[ "$novideo" = 1 ] && videoargs=(--no-video)
 [ "$cutmem" -gt 0 ] && cutargs=(--cutmem "$cutmem" "$cutstep")
-"$top/scripts/mkiso.sh" "$elf" "$iso" --timeout 0 --cmdline "$cmdline" --gfxpayload "$gfxpayload" "${modargs[@]}" "${cutargs[@]}" > "$elog" 2>&1 ||
+"$top/scripts/mkiso.sh" "$elf" "$iso" --timeout 0 --cmdline "$cmdline" --gfxpayload "$gfxpayload" "${videoargs[@]}" "${modargs[@]}" "${cutargs[@]}" > "$elog" 2>&1 ||
     finish FAIL "could not build the image: $(grep -a -m1 -iE 'error' "$elog")"
 rm -f "$out/$name".gen*.bin
 
@@ -328,7 +341,8 @@ exit1)
     check verdict check_exit1 "$alive" "$status" "$timeout"
     finish PASS "$verdict" ;;
 crash)
-    check_map
+    # crash=entry32 stops before the kernel reads any map.
+    [[ " $cmdline " == *" crash=entry32 "* ]] || check_map
     check dump check_crash "$cmdline" "$alive" "$status" "$seen"
     check screen check_screen "$out/$name.vga" "$machine" "$screen" "$STOPPED_SCREEN_TEXT"
     finish PASS "$dump${screen:+, $screen}" ;;
@@ -341,6 +355,7 @@ ktest)
     check wx check_wx_audit
     check cpus check_smp "$smp"
     check_programs_if_asked
+    [ "$screen" = none ] && check nofb check_no_fb_line && wx+="; $nofb"
     check summary check_ktest "$alive" "$seen" "$timeout" "$mustfail"
     [ -n "$mustfail" ] || check ok check_ktest_quiet
     check crcs check_module_crcs "$modcrcs"
@@ -359,6 +374,7 @@ monitor)
         check fbshown check_fb_screen "$out/$name.ppm" "$screencmp" "$MONITOR_SCREEN_TEXT" "${fbmode##* }"
         shown+="${shown:+, }$fbmode $fbshown"
     fi
+    [ "$screen" = none ] && check nofb check_no_fb_line && shown+="${shown:+, }$nofb"
     finish PASS "$up${session_summary:+ ($session_summary)}; $map${shown:+, $shown}; $wx${progs:+; $progs}" ;;
 refusal)
     check refused check_refusal "$alive" "$status"

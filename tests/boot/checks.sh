@@ -234,6 +234,21 @@ check_fb_line() {
     echo "${BASH_REMATCH[1]}x${BASH_REMATCH[2]} bpp ${BASH_REMATCH[3]}"
 }
 
+# check_no_fb_line: under UEFI without a framebuffer the kernel said so on COM1, and how to get
+# one, before its memory map (at boot, not only once the monitor runs).
+check_no_fb_line() {
+    local text at how map
+    text=$(cat)
+    at=$(grep -a -n -m1 -E "$CONSOLE_NO_FB_RE" <<<"$text" | cut -d: -f1)
+    [ -n "$at" ] || { echo "no \"console: no framebuffer: ...\" line on COM1 (the screen stays dark unexplained)"; return 1; }
+    how=$(grep -a -n -m1 -E "$CONSOLE_NO_FB_HOW_RE" <<<"$text" | cut -d: -f1)
+    [ -n "$how" ] || { echo "the kernel said it has no framebuffer but not how to get one (insmod all_video, gfxpayload)"; return 1; }
+    map=$(grep -a -n -m1 -E "$MEMMAP_ENTRIES_RE" <<<"$text" | cut -d: -f1)
+    [ -z "$map" ] || [ "$at" -lt "$map" ] || { echo "the kernel said it has no framebuffer only after its memory map"; return 1; }
+    ! grep -aqE "$CONSOLE_FB_RE" <<<"$text" || { echo "the kernel said it has no framebuffer, then started one"; return 1; }
+    echo "no framebuffer, said so on COM1"
+}
+
 # check_refusal alive status: a 32-bit CPU got the refusal sentence and stayed halted.
 check_refusal() {
     local alive=$1 status=$2 text
@@ -258,7 +273,8 @@ check_crash() {
     *" crash=pagefault "*) report=$KERNEL_PAGE_FAULT_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=null "*) report=$KERNEL_NULL_CRASH_RE want=$EXCEPTION_PAGE_FAULT_RE ;;
     *" crash=stack "*) report=$KERNEL_STACK_CRASH_RE want=$EXCEPTION_DOUBLE_FAULT_RE ;;
-    *) echo "--expect crash needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null or crash=stack on the command line"; return 1 ;;
+    *" crash=entry32 "*) want=$ENTRY32_UD_CRASH_RE ;;
+    *) echo "--expect crash needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null, crash=stack or crash=entry32 on the command line"; return 1 ;;
     esac
     local dump at rat sat shown
     dump=$(grep -a -m1 -E "$want" <<<"$text")

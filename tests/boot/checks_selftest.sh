@@ -180,6 +180,12 @@ expect fail "status none, still running" "$monitor"$'\n'"$s5" check_monitor 1 ""
 fbline='console: framebuffer 1024x768, 24 bpp, pitch 3072 at 0xfd000000'
 expect pass "1024x768 bpp 24" "$fbline" check_fb_line
 expect fail "no \"console: framebuffer" "$good" check_fb_line
+nofb=$(sed -E '/^frame64: command line/a console: no framebuffer: the boot loader set no graphics mode and UEFI has no text screen, so the screen stays dark; COM1 is the only console\nconsole: to get one, load GRUB'"'"'s video drivers before multiboot2 (insmod all_video) and ask for a mode after it (set gfxpayload=1024x768x32)' <<<"$good")
+expect pass "no framebuffer, said so on COM1" "$nofb" check_no_fb_line
+expect fail "no \"console: no framebuffer: ...\" line on COM1" "$good" check_no_fb_line
+expect fail "but not how to get one" "$(sed '/^console: to get one/d' <<<"$nofb")" check_no_fb_line
+expect fail "only after its memory map" "$(sed -n '/^console: no framebuffer/!p' <<<"$nofb"; grep '^console: no framebuffer' <<<"$nofb")" check_no_fb_line
+expect fail "then started one" "$nofb"$'\n'"$fbline" check_no_fb_line
 
 expect pass "refused and halted" "  Booting \`frame64'"$'\n'"$refusal" check_refusal 1 ""
 expect fail "no refusal sentence" "$good" check_refusal 1 ""
@@ -210,8 +216,15 @@ expect fail "no dump matching /^EXCEPTION 8: /" "$(sed 's/^EXCEPTION 8: #DF doub
 expect fail "no report line matching" "$(sed "s/stack 'boot'/stack 'ktest'/" <<<"$stack")" check_crash "crash=stack" 1 "" 1
 expect fail "no report line matching" "$(sed 's/(double fault; /(rip 0xffffffff802119a8) /' <<<"$stack")" check_crash "crash=stack" 1 "" 1
 expect pass "kernel: page fault: read of 0xffffc00000000000; EXCEPTION 14" "$pagefault" check_crash "crash=pagefault" 1 "" 1
+entry32=$(printf '%s\n' "  Booting \`frame64'" \
+    'frame64: CPU exception 6 at eip 0x002002f1 in the 32-bit entry, before long mode.' \
+    'frame64 stopped: the boot cannot go on.')
+expect pass "frame64: CPU exception 6 at eip 0x002002f1 in the 32-bit" "$entry32" check_crash "crash=entry32" 1 "" 1
+expect fail "no dump matching" "$(sed 's/exception 6 /exception 13 /' <<<"$entry32")" check_crash "crash=entry32" 1 "" 1
+expect fail "instead of staying halted" "$entry32" check_crash "crash=entry32" 0 0 1
+expect fail "crashed or stopped: frame64: CPU exception 13" "$good"$'\nframe64: CPU exception 13 at eip 0x00200100 in the 32-bit entry, before long mode.' check_no_crash
 expect fail "no report line matching" "$null" check_crash "crash=pagefault" 1 "" 1
-expect fail "needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null or crash=stack" "$null" check_crash "crash=nul" 1 "" 1
+expect fail "needs crash=panic, crash=panic-ap, crash=nested, crash=pagefault, crash=null, crash=stack or crash=entry32" "$null" check_crash "crash=nul" 1 "" 1
 
 expect pass "1 of 1 CPUs" "$good" check_smp 1
 expect pass "4 of 4 CPUs" "$(broken 's/^smp: 1 of 1 /smp: 4 of 4 /')" check_smp 4

@@ -160,6 +160,10 @@ MONITOR_BENCH_RE='^bench: frame_alloc\+frame_free pair [0-9]+ cycles'
 POWEROFF_S5_RE='^poweroff: ACPI S5 \(SLP_TYPa [0-7], SLP_TYPb [0-7]\) through PM1a_CNT 0x[0-9a-f]+$'
 # fbdev_start() in src/kernel/fbdev.c; \1 width, \2 height, \3 bpp.
 CONSOLE_FB_RE='^console: framebuffer ([0-9]+)x([0-9]+), ([0-9]+) bpp, pitch [0-9]+ at 0x[0-9a-f]+$'
+# say_if_no_screen() in src/kernel/main.c, under UEFI without a usable framebuffer (a menu without
+# GRUB's video drivers): that the screen stays dark, then how to get a framebuffer.
+CONSOLE_NO_FB_RE='^console: no framebuffer: .* UEFI has no text screen, so the screen stays dark'
+CONSOLE_NO_FB_HOW_RE='^console: to get one, .*insmod all_video.*gfxpayload='
 
 # ---- the 32-bit trampoline's refusals: msg_no_long_mode, msg_no_multiboot in boot/entry.asm,
 # ---- printed by fatal32 (COM1, and the VGA screen under BIOS) ----
@@ -168,6 +172,10 @@ REFUSAL_LONG_MODE_RE='frame64 needs a 64-bit \(x86_64\) processor; this CPU does
 # What fits on one line of the 80-column screen (the whole sentence wraps there).
 REFUSAL_SCREEN_TEXT='this CPU does not support long mode'
 REFUSAL_MULTIBOOT_RE='^frame64 must be started by a multiboot2 boot loader'
+# exc32_common in boot/entry.asm: an exception in the 32-bit entry (its own IDT), then the stop
+# line; crash=entry32 raises #UD (6) there. Not anchored, like the refusal.
+ENTRY32_EXCEPTION_RE='frame64: CPU exception [0-9]+ at eip 0x[0-9a-f]{8} in the 32-bit entry, before long mode\.'
+ENTRY32_UD_CRASH_RE='frame64: CPU exception 6 at eip 0x[0-9a-f]{8} in the 32-bit entry, before long mode\.'
 
 # ---- the fatal paths ----
 # trap_dump() in src/arch/x86_64/idt.c: "EXCEPTION vector: name, error code 0x..."; 14 is #PF,
@@ -200,7 +208,7 @@ CANNOT_CONTINUE_RE='^frame64 cannot continue: '
 # The kernel halts after these: the harness need not wait for more.
 HALTED_RE="$STOPPED_RE|$CANNOT_CONTINUE_RE"
 # Anything that means the kernel crashed or gave up.
-FATAL_RE="$EXCEPTION_RE|$PANIC_RE|$STOPPED_RE|$CANNOT_CONTINUE_RE|$REFUSAL_MULTIBOOT_RE"
+FATAL_RE="$EXCEPTION_RE|$PANIC_RE|$STOPPED_RE|$CANNOT_CONTINUE_RE|$REFUSAL_MULTIBOOT_RE|$ENTRY32_EXCEPTION_RE"
 
 # Under UEFI the kernel must leave the (absent) VGA text buffer alone: none of its words there.
 KERNEL_SCREEN_TEXT='frame64'

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * The framebuffer text console: text, control characters, wrapping, colours, the cursor and
- * scrolling, compared pixel by pixel with an independent plot of the expected cells (fb_test.h).
- * The 83 x 69 framebuffer holds 10 x 4 cells of 8 x 16 plus a margin of 3 columns and 5 rows.
+ * The framebuffer text console: text, control characters, wrapping, colours, the cursor,
+ * scrolling and pictures that scroll with the text, compared pixel by pixel with an independent
+ * plot of the expected cells (fb_test.h). The 83 x 69 framebuffer holds 10 x 4 cells of 8 x 16 plus
+ * a margin of 3 columns and 5 rows.
  */
 #include "fb_test.h"
 
@@ -294,6 +295,103 @@ static void test_console_above_picture(void **state)
     tfb_free(&t);
 }
 
+/*
+ * A picture drawn into the console (fbcon_fill_rect(), as the monitor's map draws its bar and
+ * swatches) scrolls with the text and survives redraws: it is painted again from the kept
+ * rectangles, clipped where it leaves the top, never read back from the framebuffer.
+ *   |top       |   bar: red [8, 72) x [20, 44), a blue span [24, 32) over it
+ *   |  ######  |   swatch: green [66, 78) x [50, 62), in row 3 right of "legend"
+ *   |  ######  |   edge: yellow [76, 80) x [52, 56), asked 20 wide (the grid ends at 80)
+ *   |legend  ##|
+ */
+struct shown_rect {
+    uint32_t x, y, w, h, rgb; /* y in pixels from the top of the first screen */
+};
+
+static const struct shown_rect picture[] = {
+    {8, 20, 64, 24, 0xff0000},
+    {24, 20, 8, 24, 0x0000ff},
+    {66, 50, 12, 12, 0x00ff00},
+    {76, 52, 4, 4, 0xffff00},
+};
+
+/* The text lines, then the picture scrolled up by the given lines, clipped to the grid's top. */
+static void ref_picture(struct tfb *t, const char *const lines[ROWS], uint32_t scrolled)
+{
+    ref_screen(t, lines, false);
+    for (size_t i = 0; i < ARRAY_SIZE(picture); i++) {
+        const struct shown_rect *r = &picture[i];
+        int64_t top = (int64_t)r->y - 16 * (int64_t)scrolled, bottom = top + r->h;
+        if (bottom <= 0)
+            continue;
+        top = top < 0 ? 0 : top;
+        ref_rect(t, r->x, (uint32_t)top, r->w, (uint32_t)(bottom - top), r->rgb);
+    }
+}
+
+static void test_picture_scrolls_with_text(void **state)
+{
+    (void)state;
+    struct tfb t;
+    start(&t, &FMT_RGB32, W * 4 + 4, false);
+    put("top\n\n\nlegend");
+    const struct fb *fb = &con.fb;
+    assert_true(fbcon_fill_rect(&con, 8, 20, 64, 24, fb_rgb(fb, 0xff, 0, 0)));
+    assert_true(fbcon_fill_rect(&con, 24, 20, 8, 24, fb_rgb(fb, 0, 0, 0xff)));
+    assert_true(fbcon_fill_rect(&con, 66, 50, 12, 12, fb_rgb(fb, 0, 0xff, 0)));
+    assert_true(fbcon_fill_rect(&con, 76, 52, 20, 4, fb_rgb(fb, 0xff, 0xff, 0)));
+    assert_true(fbcon_fill_rect(&con, 0, 64, 5, 5, fb_rgb(fb, 0xff, 0xff, 0xff))); /* margin */
+    ref_rect(&t, 0, 0, W, H, BLACK);
+    ref_picture(&t, (const char *const[]){"top", "", "", "legend"}, 0);
+    tfb_check(&t);
+
+    /* One line up: the whole picture moves 16 pixel rows up. */
+    put("\nnext");
+    ref_picture(&t, (const char *const[]){"", "", "legend", "next"}, 1);
+    tfb_check(&t);
+
+    /* One more: the bar's top half has left the screen, its bottom rows show in row 0. */
+    put("\nA");
+    ref_picture(&t, (const char *const[]){"", "legend", "next", "A"}, 2);
+    tfb_check(&t);
+
+    /* Over garbage in the framebuffer, a redraw paints the same from memory. */
+    for (uint32_t y = 0; y < 64; y++)
+        memset(t.mem + GUARD + y * t.fb.pitch, 0x5a, 80 * 4);
+    fbcon_redraw(&con);
+    tfb_check(&t);
+
+    /* A character written into a picture cell replaces the picture there: back to the end of
+     * row 1 (the swatch's second cell) with "\r\b\r\b". */
+    put("\r\b\r\bZ");
+    ref_picture(&t, (const char *const[]){"", "legend   Z", "next", "A"}, 2);
+    ref_glyph(&t, &test_font, 72, 16, 'Z', GREY, BLACK);
+    tfb_check(&t);
+
+    /* Clearing forgets the picture: scrolling the cleared screen shows no trace of it. */
+    fbcon_clear(&con);
+    put("\n\n\n\nC");
+    ref_screen(&t, (const char *const[]){"", "", "", "C"}, false);
+    tfb_check(&t);
+    tfb_free(&t);
+}
+
+/* A console keeps FBCON_MAX_RECTS rectangles on screen; once scrolled off, there is room again. */
+static void test_picture_room(void **state)
+{
+    (void)state;
+    struct tfb t;
+    start(&t, &FMT_RGB565, W * 2, false);
+    uint32_t px = fb_rgb(&con.fb, 0xff, 0x80, 0);
+    for (size_t i = 0; i < FBCON_MAX_RECTS; i++)
+        assert_true(fbcon_fill_rect(&con, (uint32_t)(i % 80), 0, 1, 1, px));
+    assert_false(fbcon_fill_rect(&con, 0, 16, 1, 1, px));
+    put("\n\n\n\n");
+    assert_true(fbcon_fill_rect(&con, 0, 16, 1, 1, px));
+    assert_int_equal(con.nrects, 1);
+    tfb_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_cursor),
         cmocka_unit_test(test_init_sizes),
         cmocka_unit_test(test_console_above_picture),
+        cmocka_unit_test(test_picture_scrolls_with_text),
+        cmocka_unit_test(test_picture_room),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
