@@ -202,29 +202,9 @@ copy32:
 ; crash=entry32 on the command line (a word of it): an invalid opcode right here, for the boot
 ; test of the handler above. Returns when the word is absent.
 crash_entry32_if_asked:
-    mov esi, [mb2_saved_info]
-    cmp dword [mb2_saved_magic], MB2_BOOT_MAGIC
-    jne .no
-    mov edx, [esi]                  ; total_size
-    add edx, esi
-    add esi, 8
-.tag:
-    lea eax, [esi + 8]
-    cmp eax, edx
-    ja .no
-    mov eax, [esi]
-    test eax, eax
-    jz .no
-    cmp eax, 1                      ; the command line
-    je .cmdline
-    mov eax, [esi + 4]
-    cmp eax, 8
-    jb .no
-    add eax, 7
-    and eax, ~7
-    add esi, eax
-    jmp .tag
-.cmdline:
+    mov ebx, 1                      ; the command line
+    call mb2_find_tag32
+    jnc .no
     add esi, 8                      ; the string; a word starts at its start or after a space
 .word:
     mov edi, crash_entry32_word
@@ -285,6 +265,21 @@ fatal32:
 ; CF=1 when the information block has an EFI system-table tag (no VGA text buffer there).
 booted_by_uefi:
     push esi
+    push ebx
+    mov ebx, 11                     ; EFI 32-bit system table
+    call mb2_find_tag32
+    jc .done
+    mov ebx, 12                     ; EFI 64-bit system table
+    call mb2_find_tag32
+.done:
+    pop ebx                         ; pop and mov keep CF
+    pop esi
+    ret
+
+; The multiboot2 tag of type EBX in the information block GRUB handed over. Return: CF=1 with
+; ESI at the tag, or CF=0 (no such tag, or no multiboot2 block at all). Clobbers EAX and EDX;
+; a tag whose size is below 8 ends the walk (a broken block must not loop).
+mb2_find_tag32:
     cmp dword [mb2_saved_magic], MB2_BOOT_MAGIC
     jne .no
     mov esi, [mb2_saved_info]
@@ -298,9 +293,7 @@ booted_by_uefi:
     mov eax, [esi]
     test eax, eax
     jz .no
-    cmp eax, 11                     ; EFI 32-bit system table
-    je .yes
-    cmp eax, 12                     ; EFI 64-bit system table
+    cmp eax, ebx
     je .yes
     mov eax, [esi + 4]
     cmp eax, 8
@@ -310,11 +303,9 @@ booted_by_uefi:
     add esi, eax
     jmp .tag
 .yes:
-    pop esi
     stc
     ret
 .no:
-    pop esi
     clc
     ret
 

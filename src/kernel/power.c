@@ -19,18 +19,6 @@
 #define SCI_EN         1u
 #define QEMU_EXIT_PORT 0xF4
 
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
 static void spin(unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
