@@ -62,8 +62,14 @@ bool fbdev_start(void);
  * (so the boot log shows). NULL detaches.
  */
 void console_attach_fbcon(struct fbcon *c);
-/* The framebuffer console output goes to, or NULL. */
+/*
+ * The framebuffer console output goes to, or NULL. Its geometry may be read; drawing goes through
+ * console_draw().
+ */
 struct fbcon *console_fbcon(void);
+
+/* Runs draw(c, ctx) on the framebuffer console under the console's lock; nothing without one. */
+void console_draw(void (*draw)(struct fbcon *c, void *ctx), void *ctx);
 
 /* Writes n bytes to every console under kprintf()'s lock (the monitor's echo). */
 void console_write(const char *s, size_t n);

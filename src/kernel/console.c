@@ -61,6 +61,14 @@ static void console_putc(char c)
     log[logged++ & (LOG_SIZE - 1)] = c;
 }
 
+void console_draw(void (*draw)(struct fbcon *c, void *ctx), void *ctx)
+{
+    uint64_t flags = irqlock_acquire(&lock);
+    if (fbc)
+        draw(fbc, ctx);
+    irqlock_release(&lock, flags);
+}
+
 struct fbcon *console_fbcon(void)
 {
     uint64_t flags = irqlock_acquire(&lock);

@@ -84,6 +84,26 @@ static phys_addr_t picture_end(const struct region_list *l, size_t *above)
     return end;
 }
 
+struct picture_at {
+    phys_addr_t end;
+    const uint32_t *tags;
+    unsigned ntags;
+};
+
+/*
+ * Draws the picture into the rows the map command left for it, just above the cursor (the row
+ * after the last legend line, where the prompt goes). Runs under the console's lock
+ * (console_draw()): another CPU's kprintf() cannot move the cursor or scroll meanwhile.
+ */
+static void draw_above_cursor(struct fbcon *c, void *ctx)
+{
+    const struct picture_at *p = ctx;
+    if (c->x != 0)
+        return;
+    uint32_t last = c->y;
+    draw_picture(c, p->end, last - 1 - p->ntags - BAR_ROWS, last - 1 - p->ntags, p->tags, p->ntags);
+}
+
 MONITOR_COMMAND(map, "map", 0, 0, "a picture of physical memory, coloured by owner",
                 "A strip of 64 letters over [0, end of RAM), with the legend below; on a\n"
                 "framebuffer also a bar of colours. An owner shows over free memory.")
@@ -120,9 +140,7 @@ MONITOR_COMMAND(map, "map", 0, 0, "a picture of physical memory, coloured by own
                 kformat_size(total, sizeof(total), region_total(l, t)));
     }
     kprintf("    ' ' no range (no RAM or device in the map)\n");
-    if (picture && c->x == 0) {
-        uint32_t last = c->y; /* the row after the last legend line: where the prompt goes */
-        draw_picture(c, end, last - 1 - nlegend - BAR_ROWS, last - 1 - nlegend, legend_tags,
-                     nlegend);
-    }
+    struct picture_at pa = {end, legend_tags, nlegend};
+    if (picture)
+        console_draw(draw_above_cursor, &pa);
 }
