@@ -75,4 +75,13 @@ static inline void check_stats(uint64_t held_bytes)
 
 static phys_addr_t held[STD_FREE_FRAMES + 1];
 
+/* Allocates until the pool is exhausted, into held[]. Return: how many frames it holds. */
+static inline size_t hold_all(void)
+{
+    size_t n = 0;
+    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
+        n++;
+    return n;
+}
+
 #endif

@@ -235,9 +235,7 @@ static void test_full_list_stacks_low_frees_quietly(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all();
     frame_free(&pool, 5 * MiB);
     assert_int_equal(tag_at(5 * MiB), REGION_FREE);
     list.capacity = list.count;
@@ -278,9 +276,7 @@ static void test_exhaustion(void **state)
 {
     (void)state;
     std_pool(0);
-    uint64_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    uint64_t n = hold_all();
     assert_int_equal(n, STD_FREE_FRAMES);
     assert_int_equal(frame_alloc(&pool), PHYS_NONE);
     assert_int_equal(frame_alloc_zeroed(&pool), PHYS_NONE);

@@ -103,9 +103,7 @@ static void test_runs_and_reclaim_reach_parked_frames(void **state)
         std_pool(0);
         frame_set_kick(&pool, kick ? kick_now : NULL);
         host_cpu_set(0);
-        size_t n = 0;
-        while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-            n++;
+        size_t n = hold_all();
         assert_int_equal(n, STD_FREE_FRAMES);
         for (int i = 0; i < 64; i++) {
             host_cpu_set(1 + i % 2);
@@ -155,9 +153,7 @@ static void test_exhaustion_reaches_parked_frames(void **state)
         frame_free(&pool, held[i]);
     assert_true(cached(1) >= 100);
     host_cpu_set(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all();
     assert_int_equal(n, STD_FREE_FRAMES - 1);
     assert_int_equal(cached(1), 0);
     check_stats(n * PAGE_SIZE);

@@ -176,9 +176,7 @@ static void test_top_frame_joins_the_run(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all();
     for (phys_addr_t pa = 20 * MiB; pa < 40 * MiB; pa += PAGE_SIZE)
         if (pa != 30 * MiB)
             frame_free(&pool, pa);
@@ -220,9 +218,7 @@ static void test_ceiling_inside_a_frame(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all();
     for (phys_addr_t pa = 20 * MiB; pa < 21 * MiB; pa += PAGE_SIZE)
         frame_free(&pool, pa);
     size_t out = n - 256;
@@ -302,9 +298,7 @@ static void test_debug_variants_after_a_drain(void **state)
                                         FRAME_LINKED | FRAME_CHECK | FRAME_POISON};
     for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
         std_pool(variants[v]);
-        size_t n = 0, freed = 0;
-        while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-            n++;
+        size_t n = hold_all(), freed = 0;
         for (phys_addr_t pa = 20 * MiB; pa < 43 * MiB; pa += PAGE_SIZE)
             if (freed_in_test(pa)) {
                 frame_free(&pool, pa);

@@ -28,9 +28,7 @@ static void test_no_room_stops_the_drain_cleanly(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0, nfree = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all(), nfree = 0;
     for (phys_addr_t pa = 20 * MiB; pa < 40 * MiB; pa += PAGE_SIZE)
         if (pa < 30 * MiB || (pa / PAGE_SIZE) % 2 == 0) {
             frame_free(&pool, pa);
@@ -85,9 +83,7 @@ static void test_growth_limit_and_a_list_that_disagrees(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    hold_all();
     for (phys_addr_t pa = 30 * MiB; pa < 40 * MiB; pa += 2 * PAGE_SIZE)
         frame_free(&pool, pa);
     list.capacity = list.count;
@@ -116,9 +112,7 @@ static void test_drain_notices_a_corrupted_stack(void **state)
 {
     (void)state;
     std_pool(FRAME_NOCACHE); /* the frees must land on the stack itself */
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    hold_all();
     frame_free(&pool, 30 * MiB);
     frame_free(&pool, 31 * MiB);
     frame_free(&pool, 30 * MiB);
@@ -126,9 +120,7 @@ static void test_drain_notices_a_corrupted_stack(void **state)
     assert_non_null(strstr(panic_message(), "0x1e00000 twice"));
 
     std_pool(FRAME_NOCACHE); /* the frees must land on the stack itself */
-    n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    hold_all();
     for (int i = 0; i < 4; i++)
         frame_free(&pool, 30 * MiB + i * PAGE_SIZE);
     pool.top->frames[1] = 30 * MiB + 8;

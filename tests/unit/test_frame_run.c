@@ -95,9 +95,7 @@ static void test_runs_drain_the_stack_then_idle_reclaim(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all();
     assert_int_equal(n, STD_FREE_FRAMES);
     assert_int_equal(held[0], 64 * MiB - PAGE_SIZE);
     for (size_t i = 1; i < n; i++)
@@ -152,9 +150,7 @@ static void test_runs_without_ceiling_spare_isa(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all();
     for (size_t i = 1; i < n; i++)
         frame_free(&pool, held[i]);
     assert_int_equal(isa_free(), 13 * MiB);
@@ -188,9 +184,7 @@ static void test_settle(void **state)
 {
     (void)state;
     std_pool(0);
-    size_t n = 0;
-    while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
-        n++;
+    size_t n = hold_all();
     for (size_t i = 1; i < n; i += 2) /* every other frame: many crumbs */
         frame_free(&pool, held[i]);
     for (size_t i = 2; i < n; i += 2)
