@@ -99,6 +99,8 @@ struct frame_pool {
                             frames are stacked until a run request or a run free changes it */
     struct irqlock collect_lock; /* one CPU at a time gathers the caches (frame_cache.c) */
     void (*kick)(struct frame_pool *p, unsigned cpu); /* frame_set_kick() */
+    uint32_t
+        patience; /* spins a collector waits for a kicked CPU before it panics (tests shorten) */
     struct frame_cache caches[CPU_MAX];
 };
 
@@ -168,21 +170,24 @@ void frame_cache_drain(struct frame_pool *p);
 
 /*
  * How the pool gets another CPU's attention when it needs that CPU's cached frames (a run, a
- * reclaim, exhaustion): kick(p, cpu) must make CPU cpu call frame_cache_nmi(p) soon, whatever it
- * is doing -- the kernel sends an NMI. Without a kick (NULL, the default) a CPU hands its frames
- * over the next time it allocates or frees, which is enough for host threads that keep working.
+ * reclaim, exhaustion): kick(p, cpu) must make CPU cpu call frame_cache_nmi() soon, whatever it
+ * is doing -- the kernel sends an NMI. With a kick, the run guarantee covers every cache: a CPU
+ * that does not answer within 2^16 kicks is a broken invariant, and the collector panics naming
+ * it. Without a kick (NULL, the default) a CPU hands its frames over the next time it allocates
+ * or frees, which is enough for host threads that keep working; a collector that waited in vain
+ * says so and goes on without those frames.
  */
 void frame_set_kick(struct frame_pool *p, void (*kick)(struct frame_pool *p, unsigned cpu));
 
 /*
  * The kick's other half, on the CPU kicked (in its NMI handler): hands this CPU's cached frames
  * to the CPU that asked, unless this CPU is in the middle of changing its cache -- in a slow
- * path (marked busy), or, as the caller says with in_fast_path, interrupted inside frame_alloc()
- * or frame_free() (the section __frame_fast_start..__frame_fast_end of the kernel) -- in which
- * case the CPU does so as soon as it is done, or a later kick finds it elsewhere. Touches no
- * lock. Return: whether a CPU had asked.
+ * path (marked busy), or interrupted at rip inside frame_alloc() or frame_free() (which lie in
+ * their own section, frame_fast: a linker script that places it must define __start_frame_fast
+ * and __stop_frame_fast around it) -- in which case the CPU does so as soon as it is done, or a
+ * later kick finds it elsewhere. Touches no lock. Return: whether a CPU had asked.
  */
-bool frame_cache_nmi(struct frame_pool *p, bool in_fast_path);
+bool frame_cache_nmi(struct frame_pool *p, uint64_t rip);
 
 /*
  * Fills s; total == stacked + unseeded + reserved + in_use always holds. Frames in per-CPU caches

@@ -42,7 +42,6 @@ struct slot {
 };
 
 static struct slot slots[CPU_MAX];
-extern char __frame_fast_start[], __frame_fast_end[]; /* boot/linker.ld */
 static const char *const ist_names[3] = {"#DF", "NMI", "#MC"};
 static char stack_names[CPU_MAX][12];
 static struct irqlock flush_lock = IRQLOCK_INIT("shootdown", LOCK_RANK_SHOOTDOWN);
@@ -111,8 +110,7 @@ static bool nmi(struct trap_frame *f)
     bool ours = s->nmis_seen < load(&s->nmis_sent);
     if (ours)
         s->nmis_seen++;
-    ours |= frame_cache_nmi(&kernel_frames, f->rip >= (uint64_t)__frame_fast_start &&
-                                                f->rip < (uint64_t)__frame_fast_end);
+    ours |= frame_cache_nmi(&kernel_frames, f->rip);
     if (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
         arch_halt(); /* another CPU is going down and reports; this one says nothing */
     uint64_t req = load(&s->flush_req);

@@ -46,6 +46,7 @@ int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags
         .collect_lock = IRQLOCK_INIT("frame caches", LOCK_RANK_FRAME_COLLECT),
         .flags = flags,
         .head = PHYS_NONE,
+        .patience = FRAME_CACHE_PATIENCE,
     };
     p->regions = regions;
     /* Frames only ever come from free ranges, so the highest of them bounds every valid free. */

@@ -23,7 +23,14 @@
 
 #include "frame_internal.h"
 
-/* How long a collector waits for a CPU to hand its cache over (spins of arch_relax()). */
+/*
+ * How long a collector waits for a CPU to hand its cache over, in spins of arch_relax(). With a
+ * kick, a CPU that has not answered after the pool's patience (FRAME_CACHE_PATIENCE: 2^16 kicks,
+ * seconds even emulated) cannot: its NMIs are not delivered, or it is stuck with its cache marked
+ * busy. That is a broken invariant, and the collector panics naming the CPU rather than let a run
+ * fail while frames sit cached. Without a kick (host threads) a CPU answers only when it next
+ * allocates or frees, so a collector waits FRAME_CACHE_WAIT spins and goes on without that cache.
+ */
 #define FRAME_CACHE_WAIT (1u << 24)
 
 /* How often (spins) the collector kicks a CPU that has not answered yet. */
@@ -59,11 +66,12 @@ void frame_cache_hand_over_marked(struct frame_cache *c)
     __atomic_store_n(&c->busy, was, __ATOMIC_RELAXED);
 }
 
-bool frame_cache_nmi(struct frame_pool *p, bool in_fast_path)
+bool frame_cache_nmi(struct frame_pool *p, uint64_t rip)
 {
     struct frame_cache *c = &p->caches[arch_cpu_index()];
     if (!load(&c->asked))
         return false;
+    bool in_fast_path = rip >= (uintptr_t)__start_frame_fast && rip < (uintptr_t)__stop_frame_fast;
     if (!in_fast_path && !__atomic_load_n(&c->busy, __ATOMIC_RELAXED))
         frame_cache_hand_over(c);
     /* Else the fast path or frame_cache_leave() answers at its end, or a later kick does. */
@@ -209,16 +217,25 @@ bool frame_caches_collect(struct frame_pool *p)
         if (p->kick)
             p->kick(p, i);
     }
+    uint32_t wait = p->kick ? p->patience : FRAME_CACHE_WAIT;
     for (unsigned i = 0; i < CPU_MAX; i++) {
         uint32_t spins = 0;
-        while (asked[i] && load(&p->caches[i].asked) && ++spins < FRAME_CACHE_WAIT) {
+        while (asked[i] && load(&p->caches[i].asked) && ++spins < wait) {
             /* A kick that found the CPU past its fast path's last look at asked is lost: again. */
             if (p->kick && spins % FRAME_CACHE_REKICK == 0)
                 p->kick(p, i);
             arch_relax();
         }
-        if (spins == FRAME_CACHE_WAIT)
-            kprintf("frame: CPU %u has not handed over its cached frames; going on without them\n",
+        if (spins == wait && p->kick) {
+            irqlock_release(&p->collect_lock, irq);
+            panic("frame: CPU %u has not handed over its %u cached frames after %u kicks; its NMIs "
+                  "are not delivered or it is stuck in its cache's slow path",
+                  i, __atomic_load_n(&p->caches[i].count, __ATOMIC_RELAXED),
+                  wait / FRAME_CACHE_REKICK);
+        }
+        if (spins == wait)
+            kprintf("frame: CPU %u has not handed over its cached frames (no kick to ask it with); "
+                    "going on without them\n",
                     i);
     }
 

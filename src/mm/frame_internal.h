@@ -83,9 +83,15 @@ static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
  * marks this CPU as changing its cache, so its own NMI handler (frame_cache_nmi()) leaves the
  * cache be. busy is read only by that handler, on this CPU, so ordering it against the cache
  * needs no fence, only that the compiler keeps the order. The fast paths need no mark: they lie
- * in the FRAME_FAST section, which the kernel's NMI handler recognises by the interrupted RIP.
+ * in their own section, frame_fast, and frame_cache_nmi() recognises them by the interrupted RIP.
+ * The name is a C identifier so that linkers define __start_frame_fast and __stop_frame_fast by
+ * themselves; a kernel linker script that places the section must define them (boot/linker.ld).
  */
-#define FRAME_FAST __attribute__((noinline, section(".text.frame_fast")))
+#define FRAME_FAST __attribute__((noinline, section("frame_fast")))
+extern const char __start_frame_fast[], __stop_frame_fast[];
+
+/* Spins a collector waits for a kicked CPU before it panics (frame_cache.c). */
+#define FRAME_CACHE_PATIENCE (1u << 28)
 
 static inline void frame_cache_enter(struct frame_cache *c)
 {

@@ -19,7 +19,7 @@ static void kick_now(struct frame_pool *p, unsigned cpu)
     unsigned self = arch_cpu_index();
     kicks++;
     host_cpu_set(cpu);
-    frame_cache_nmi(p, false);
+    frame_cache_nmi(p, 0);
     host_cpu_set(self);
 }
 
@@ -174,8 +174,8 @@ static void test_busy_cpu_hands_over_when_done(void **state)
     struct frame_cache *c = &pool.caches[1];
     __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
     c->busy = 1;
-    assert_true(frame_cache_nmi(&pool, false));
-    assert_true(frame_cache_nmi(&pool, true)); /* interrupted in a fast path: left be too */
+    assert_true(frame_cache_nmi(&pool, 0));
+    assert_true(frame_cache_nmi(&pool, (uintptr_t)&frame_alloc + 1)); /* in a fast path: left be */
     assert_int_equal(c->asked, 1);
     assert_int_equal(cached(1), n);
     c->busy = 0;
@@ -185,11 +185,77 @@ static void test_busy_cpu_hands_over_when_done(void **state)
     assert_int_equal(cached(1), 0);
     check_stats(0);
     host_cpu_set(0);
-    assert_false(frame_cache_nmi(&pool, false)); /* nobody asked CPU 0 */
+    assert_false(frame_cache_nmi(&pool, 0)); /* nobody asked CPU 0 */
     frame_settle(&pool);
     assert_int_equal(c->handed, 0);
     check_stats(0);
     arena_destroy();
+}
+
+/*
+ * CPU 1 holds frames and is asked, not busy. Expect: an NMI whose RIP lies inside frame_free()
+ * (the frame_fast section) leaves the cache alone; one from frame_cache_drain() (outside it)
+ * hands it over.
+ */
+static void test_nmi_rip_in_fast_path_leaves_cache(void **state)
+{
+    (void)state;
+    std_pool(0);
+    host_cpu_set(1);
+    held[0] = frame_alloc(&pool);
+    uint32_t n = cached(1);
+    struct frame_cache *c = &pool.caches[1];
+    __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
+    assert_true(frame_cache_nmi(&pool, (uintptr_t)&frame_free + 4));
+    assert_int_equal(c->asked, 1);
+    assert_int_equal(cached(1), n);
+    assert_true(frame_cache_nmi(&pool, (uintptr_t)&frame_cache_drain + 4));
+    assert_int_equal(c->asked, 0);
+    assert_int_equal(c->handed, n);
+    frame_free(&pool, held[0]);
+    host_cpu_set(0);
+    frame_settle(&pool);
+    check_stats(0);
+    arena_destroy();
+}
+
+/*
+ * A kick that never reaches its CPU (CPU 1 holds 255 cached frames, its NMI is lost every time),
+ * the patience shortened to 2^14 spins. Expect: a run that needs every frame panics naming CPU 1
+ * instead of failing while frames sit cached; the same run with a kick that works succeeds.
+ */
+static unsigned lost_kicks;
+static void kick_lost(struct frame_pool *p, unsigned cpu)
+{
+    (void)p;
+    (void)cpu;
+    lost_kicks++;
+}
+
+static void test_cpu_that_never_answers_panics(void **state)
+{
+    (void)state;
+    for (int works = 0; works <= 1; works++) {
+        std_pool(0);
+        pool.patience = 1u << 14;
+        frame_set_kick(&pool, works ? kick_now : kick_lost);
+        host_cpu_set(0);
+        assert_int_equal(hold_all(), STD_FREE_FRAMES);
+        host_cpu_set(1);
+        for (int i = 0; i < 64; i++)
+            frame_free(&pool, held[i]);
+        host_cpu_set(0);
+        lost_kicks = 0;
+        if (!works) {
+            expect_panic(frame_alloc_run(&pool, 64, 0, 0, 0));
+            assert_non_null(strstr(panic_message(), "CPU 1 has not handed over"));
+            assert_int_equal(lost_kicks, 1 + (1u << 14) / (1u << 12) - 1);
+        } else {
+            phys_addr_t run = frame_alloc_run(&pool, 64, 0, 0, 0);
+            assert_int_not_equal(run, PHYS_NONE);
+        }
+        arena_destroy();
+    }
 }
 
 /*
@@ -290,7 +356,7 @@ static void test_late_hand_over_changes_nothing(void **state)
     struct frame_cache *c = &pool.caches[1];
     uint32_t n = cached(1);
     __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
-    assert_true(frame_cache_nmi(&pool, false));
+    assert_true(frame_cache_nmi(&pool, 0));
     assert_int_equal(c->handed, n);
     frame_cache_hand_over_marked(c);
     assert_int_equal(c->handed, n);
@@ -325,6 +391,8 @@ int main(void)
         cmocka_unit_test(test_runs_and_reclaim_reach_parked_frames),
         cmocka_unit_test(test_exhaustion_reaches_parked_frames),
         cmocka_unit_test(test_busy_cpu_hands_over_when_done),
+        cmocka_unit_test(test_nmi_rip_in_fast_path_leaves_cache),
+        cmocka_unit_test(test_cpu_that_never_answers_panics),
         cmocka_unit_test(test_checks_on_every_cpu),
         cmocka_unit_test(test_corruption_caught_through_caches),
         cmocka_unit_test(test_late_hand_over_changes_nothing),
