@@ -18,8 +18,9 @@ static struct irqlock lock =
     IRQLOCK_INIT("kmap", LOCK_RANK_KMAP); /* next and the window's page tables */
 static uint64_t next GUARDED_BY(lock) = DEVICE_MAP_BASE;
 
-static phys_addr_t table_frame(void *ctx)
+static phys_addr_t table_frame(void *ctx, int level)
 {
+    (void)level;
     return frame_alloc(ctx);
 }
 

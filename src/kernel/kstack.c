@@ -27,8 +27,9 @@ static struct irqlock tables = IRQLOCK_INIT(
 
 static uint64_t table_frames; /* page tables of the area so far (kept: the area is bounded) */
 
-static phys_addr_t table_frame(void *ctx)
+static phys_addr_t table_frame(void *ctx, int level)
 {
+    (void)level;
     phys_addr_t pa = frame_alloc(ctx);
     if (pa != PHYS_NONE)
         __atomic_fetch_add(&table_frames, 1, __ATOMIC_RELAXED);

@@ -221,8 +221,9 @@ void smp_ap_main(unsigned index)
 }
 
 /* A table frame for the start page's temporary mapping. */
-static phys_addr_t table_frame(void *ctx)
+static phys_addr_t table_frame(void *ctx, int level)
 {
+    (void)level;
     return frame_alloc(ctx);
 }
 

@@ -91,9 +91,9 @@ static void test_enomem_first_frame(void **state)
  * entry with the reserved PS bit.
  * Expect: each panics naming the address.
  */
-static phys_addr_t bad_alloc(void *ctx)
+static phys_addr_t bad_alloc(void *ctx, int level)
 {
-    (void)ctx;
+    (void)ctx, (void)level;
     return 0x2008;
 }
 
