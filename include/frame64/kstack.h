@@ -36,11 +36,4 @@ const struct kstack *kstack_guarding(uint64_t va);
 /* Calls fn for every live stack (for the W^X audit's guard-page check). Return: how many. */
 unsigned kstack_for_each(void (*fn)(const struct kstack *s, void *ctx), void *ctx);
 
-/*
- * Bytes of page tables the kernel-stack area holds. They are kept once made (at most 1 PD and 32
- * PTs for the whole area), so the first stack in a new 2 MiB of slots costs a frame for good:
- * leak checks around stack-creating work subtract this.
- */
-uint64_t kstack_table_bytes(void);
-
 #endif

@@ -48,14 +48,25 @@
 #define PT_2M 2u
 #define PT_1G 4u /* only where CPUID.80000001h:EDX.Page1GB is set */
 
-/* Hands out one 4 KiB frame for a table (pt_map() zeroes it). Return: the frame, or PHYS_NONE. */
-typedef phys_addr_t (*pt_alloc_fn)(void *ctx);
+/* Levels counted from the leaf; the callbacks name a table by its level. */
+#define PT_LEVEL_PT   0 /* a page table: 512 leaves of 4 KiB */
+#define PT_LEVEL_PD   1
+#define PT_LEVEL_PDPT 2
+#define PT_LEVEL_PML4 3
+
+/*
+ * Hands out one 4 KiB frame for a new table at level (PT_LEVEL_PT .. PT_LEVEL_PDPT); the walker
+ * zeroes it before linking it. The one callback type for table frames: pt_map(), pt_link_pdpt()
+ * and pt_leaf_slot() all take it. Return: the frame, or PHYS_NONE.
+ */
+typedef phys_addr_t (*pt_alloc_fn)(void *ctx, int level);
 
 /*
  * Maps virtual [virt, virt + size) to physical [phys, phys + size) with leaf flags flags
  * (PTE_MAP_FLAGS), using at each address the largest page of page_sizes to which both addresses
  * are aligned and that fits in what is left. virt must be canonical and the range must stay in
- * its half; virt, phys and size 4 KiB aligned, size > 0. Table frames come from alloc(ctx).
+ * its half; virt, phys and size 4 KiB aligned, size > 0. Table frames come from
+ * alloc(ctx, level).
  * Return: K_OK; K_EINVAL for bad arguments or a huge page in the way (nothing changed);
  * K_ERANGE if phys + size passes 2^52; K_ENOMEM if alloc failed (the part below is mapped).
  */
@@ -96,15 +107,9 @@ int pt_link_pdpt(phys_addr_t pml4, uint64_t virt, pt_alloc_fn alloc, void *ctx);
  * Table lifetime, for address spaces that own their tables (src/mm/pagetable_walk.c). Only 4 KiB
  * leaves are created here; tables are linked zeroed, unlinked only once empty (pt_prune) or when
  * the whole space goes (pt_free_tables), and handed back through a callback so the caller can
- * flush the TLB before it frees them. The callbacks name a table by its level below the PML4.
+ * flush the TLB before it frees them.
  */
-#define PT_LEVEL_PT   0 /* a page table: 512 leaves of 4 KiB */
-#define PT_LEVEL_PD   1
-#define PT_LEVEL_PDPT 2
 
-/* Hands out one 4 KiB frame for a table at level (the walker zeroes it). Return: it or PHYS_NONE.
- */
-typedef phys_addr_t (*pt_table_alloc_fn)(void *ctx, int level);
 /* Takes back a table at level, already unlinked, that mapped virtual addresses from virt on. */
 typedef void (*pt_table_free_fn)(void *ctx, phys_addr_t table, int level, uint64_t virt);
 
@@ -123,7 +128,7 @@ uint64_t *pt_find(phys_addr_t pml4, uint64_t virt, int *level);
  * linked so far stay, empty, for pt_prune()); K_EINVAL for a non-canonical or misaligned virt, a
  * link with other bits, or a huge page covering virt (nothing changed).
  */
-int pt_leaf_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_table_alloc_fn alloc, void *ctx,
+int pt_leaf_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_alloc_fn alloc, void *ctx,
                  uint64_t **slot);
 
 /*

@@ -8,7 +8,6 @@
 #include <frame64/args.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
-#include <frame64/kstack.h>
 #include <frame64/kstring.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
@@ -25,7 +24,7 @@ void proc_run_modules(void)
     unsigned programs = 0, exited = 0, killed = 0;
 
     frame_get_stats(&kernel_frames, &before);
-    uint64_t tables = kstack_table_bytes(); /* kept once made: not a leak (kstack.h) */
+    uint64_t tables = kernel_table_bytes(); /* kept once made: not a leak (kernel.h) */
     mb2_for_each_module(&boot_info, cursor, &m)
     {
         char *argv[EXEC_ARGS_MAX + 1], err[ARGS_ERR_SIZE];
@@ -57,7 +56,7 @@ void proc_run_modules(void)
     if (!programs)
         return;
     frame_get_stats(&kernel_frames, &after);
-    after.in_use -= kstack_table_bytes() - tables;
+    after.in_use -= kernel_table_bytes() - tables;
     int64_t leaked = (int64_t)(after.in_use - before.in_use) / (int64_t)PAGE_SIZE;
     kprintf("exec: %u programs, %u exited, %u killed; frames leaked: %lld\n", programs, exited,
             killed, (long long)leaked);

@@ -160,9 +160,14 @@ static phys_addr_t ram_end(const struct region_list *l)
     return end;
 }
 
-static phys_addr_t table_frame(void *ctx)
+/*
+ * A frame for one of the kernel's first tables (any level), from the region list in ctx: the frame
+ * pool does not exist yet, so these are not kernel_table_frame()'s. Top-down: the highest free
+ * frame the boot map reaches, so low memory stays for DMA.
+ */
+static phys_addr_t boot_table_frame(void *ctx, int level)
 {
-    /* Top-down: the highest free frame the boot map reaches, so low memory stays for DMA. */
+    (void)level;
     struct region_request req = {
         .size = PAGE_SIZE, .max = physmap_limit(), .tag = REGION_PAGETABLE, .top_down = true};
     phys_addr_t pa;
@@ -183,7 +188,7 @@ static int map_image(struct region_list *l, const struct bootmem_config *c, phys
         const struct memmap_range *r = parts[i].r;
         if (r->end > r->base)
             err = pt_map(pml4, KERNEL_VMA + r->base, r->base, r->end - r->base, parts[i].flags,
-                         PT_4K | PT_2M, table_frame, l);
+                         PT_4K | PT_2M, boot_table_frame, l);
     }
     return err;
 }
@@ -203,17 +208,18 @@ static int map_kernel(struct region_list *l, struct mb2_info *mb, const struct b
     unsigned sizes = PT_4K | PT_2M | (c->huge_1g ? PT_1G : 0);
     uint64_t size = ALIGN_UP(ram_end(l), 2 * MiB);
     uint64_t before = region_total(l, REGION_PAGETABLE);
-    phys_addr_t pml4 = table_frame(l);
+    phys_addr_t pml4 = boot_table_frame(l, PT_LEVEL_PML4);
     if (pml4 == PHYS_NONE)
         return K_ENOMEM;
     memset(phys_to_virt(pml4), 0, PAGE_SIZE);
-    int err = pt_map(pml4, DIRECT_MAP_BASE, 0, size, PTE_WRITE | nx | g, sizes, table_frame, l);
+    int err =
+        pt_map(pml4, DIRECT_MAP_BASE, 0, size, PTE_WRITE | nx | g, sizes, boot_table_frame, l);
     if (err == K_OK)
         err = map_image(l, c, pml4, nx, g);
     if (err == K_OK)
-        err = pt_link_pdpt(pml4, DEVICE_MAP_BASE, table_frame, l);
+        err = pt_link_pdpt(pml4, DEVICE_MAP_BASE, boot_table_frame, l);
     if (err == K_OK)
-        err = pt_link_pdpt(pml4, KSTACK_AREA_BASE, table_frame, l);
+        err = pt_link_pdpt(pml4, KSTACK_AREA_BASE, boot_table_frame, l);
     if (err != K_OK)
         return err;
     physmap_switch(pml4, DIRECT_MAP_BASE, size);

@@ -18,11 +18,6 @@ static struct irqlock lock =
     IRQLOCK_INIT("kmap", LOCK_RANK_KMAP); /* next and the window's page tables */
 static uint64_t next GUARDED_BY(lock) = DEVICE_MAP_BASE;
 
-static phys_addr_t table_frame(void *ctx)
-{
-    return frame_alloc(ctx);
-}
-
 static void *map_locked(phys_addr_t pa, uint64_t size, enum kmap_cache cache) REQUIRES(lock);
 
 void *kmap_device(phys_addr_t pa, uint64_t size, enum kmap_cache cache)
@@ -48,7 +43,8 @@ static void *map_locked(phys_addr_t pa, uint64_t size, enum kmap_cache cache)
     uint64_t flags =
         PTE_WRITE | caching | (boot_cpu.nx ? PTE_NX : 0) | (boot_cpu.pge ? PTE_GLOBAL : 0);
     unsigned sizes = PT_4K | PT_2M | (boot_cpu.huge_1g ? PT_1G : 0);
-    if (pt_map(kernel_pml4, va, base, bytes, flags, sizes, table_frame, &kernel_frames) != K_OK) {
+    if (pt_map(kernel_pml4, va, base, bytes, flags, sizes, kernel_table_frame, &kernel_frames) !=
+        K_OK) {
         kprintf("kmap: could not map 0x%llx bytes of device memory at 0x%llx\n",
                 (unsigned long long)size, (unsigned long long)pa);
         return NULL;

@@ -25,21 +25,6 @@ static struct irqlock lock =
 static struct irqlock tables = IRQLOCK_INIT(
     "kstack tables", LOCK_RANK_KSTACK_TABLES); /* the area's page tables, from any CPU */
 
-static uint64_t table_frames; /* page tables of the area so far (kept: the area is bounded) */
-
-static phys_addr_t table_frame(void *ctx)
-{
-    phys_addr_t pa = frame_alloc(ctx);
-    if (pa != PHYS_NONE)
-        __atomic_fetch_add(&table_frames, 1, __ATOMIC_RELAXED);
-    return pa;
-}
-
-uint64_t kstack_table_bytes(void)
-{
-    return __atomic_load_n(&table_frames, __ATOMIC_RELAXED) * PAGE_SIZE;
-}
-
 static uint64_t slot_base(unsigned slot)
 {
     return KSTACK_AREA_BASE + (uint64_t)slot * KSTACK_SLOT_SIZE;
@@ -99,7 +84,7 @@ int kstack_create(struct kstack *s, const char *name, uint64_t bytes)
         phys_addr_t pa = frame_alloc(&kernel_frames);
         int err = pa == PHYS_NONE ? K_ENOMEM
                                   : pt_map(kernel_pml4, va, pa, PAGE_SIZE, flags, PT_4K,
-                                           table_frame, &kernel_frames);
+                                           kernel_table_frame, &kernel_frames);
         if (err != K_OK) {
             if (pa != PHYS_NONE)
                 frame_free(&kernel_frames, pa);

@@ -218,18 +218,6 @@ void smp_ap_main(unsigned index)
     }
 }
 
-/* A table frame for the start page's temporary mapping. */
-static phys_addr_t table_frame(void *ctx)
-{
-    return frame_alloc(ctx);
-}
-
-static void free_table(void *ctx, phys_addr_t table, int level, uint64_t virt)
-{
-    (void)level, (void)virt;
-    frame_free(ctx, table);
-}
-
 /* Stacks for CPU index. Return: K_OK, or an error (nothing kept). */
 static int make_stacks(unsigned index)
 {
@@ -277,8 +265,8 @@ void smp_init(phys_addr_t ap_page)
         return;
     }
     /* The start page at its own address: read and executed there, never written through. */
-    if (pt_map(kernel_pml4, ap_page, ap_page, PAGE_SIZE, 0, PT_4K, table_frame, &kernel_frames) !=
-        K_OK) {
+    if (pt_map(kernel_pml4, ap_page, ap_page, PAGE_SIZE, 0, PT_4K, kernel_table_frame,
+               &kernel_frames) != K_OK) {
         kprintf("smp: cannot map the start page\nsmp: 1 of %u CPUs online\n", m.cpus);
         return;
     }
@@ -309,6 +297,6 @@ void smp_init(phys_addr_t ap_page)
     /* Unhook, flush everywhere, then free the tables (flush before free, as for every unmap). */
     pt_unmap(kernel_pml4, ap_page, PAGE_SIZE);
     tlb_flush(0, ap_page, ap_page + PAGE_SIZE, false);
-    pt_prune(kernel_pml4, ap_page, PAGE_SIZE, free_table, &kernel_frames);
+    pt_prune(kernel_pml4, ap_page, PAGE_SIZE, kernel_table_free, &kernel_frames);
     kprintf("smp: %u of %u CPUs online\n", online, m.cpus);
 }

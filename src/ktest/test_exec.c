@@ -9,20 +9,20 @@
 
 #include <frame64/embedded.h>
 #include <frame64/error.h>
+#include <frame64/kernel.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
-#include <frame64/kstack.h>
 #include <frame64/ktest.h>
 #include <frame64/process.h>
 
 static const struct proc_options quiet = {.quiet = true};
 
-/* Frames in use, less the kernel-stack area's page tables (kept once made: not a leak). */
+/* Frames in use, less the kernel's own page tables (kept once made: not a leak, kernel.h). */
 static uint64_t in_use(void)
 {
     struct frame_stats s;
     frame_get_stats(&kernel_frames, &s);
-    return s.in_use - kstack_table_bytes();
+    return s.in_use - kernel_table_bytes();
 }
 
 /* Runs embedded program name with argv (argv[0] is the name) quietly. */

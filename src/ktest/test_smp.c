@@ -284,10 +284,10 @@ KTEST(smp_processes_on_every_cpu)
     unsigned runs = 200;
     proc_errors = 0;
     frame_get_stats(&kernel_frames, &before);
-    uint64_t tables = kstack_table_bytes(); /* kept once made: not a leak (kstack.h) */
+    uint64_t tables = kernel_table_bytes(); /* kept once made: not a leak (kernel.h) */
     smp_run_all(run_lives, &runs);
     frame_get_stats(&kernel_frames, &after);
-    after.in_use -= kstack_table_bytes() - tables;
+    after.in_use -= kernel_table_bytes() - tables;
     KT_ASSERT(proc_errors == 0, "%llu processes could not run", (unsigned long long)proc_errors);
     KT_ASSERT(after.in_use == before.in_use, "%lld frames leaked after %u processes",
               (long long)(after.in_use - before.in_use) / (long long)PAGE_SIZE, runs * cpu_count());

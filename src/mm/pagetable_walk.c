@@ -1,111 +1,88 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Table lifetime for address spaces that own their tables (see include/frame64/pagetable.h):
- * finding and creating the slot of one 4 KiB leaf, pruning tables that became empty, and the
- * xv6-style freewalk that takes every table back once the leaves are gone. Kept apart from
- * src/mm/pagetable.c, which builds and clears mappings but never frees a table.
+ * Walking the page tables (see include/frame64/pagetable.h): the one descent every single-address
+ * walk goes through (pt_walk(), used here and by src/mm/pagetable.c), the slot of one 4 KiB leaf
+ * found or made, and the tables' lifetime for address spaces that own them: pruning tables that
+ * became empty, and the xv6-style freewalk that takes every table back once the leaves are gone.
+ * Mappings themselves are built and cleared in src/mm/pagetable.c, which never frees a table.
  *
- * Levels are counted from the leaf as there: 0 = PT, 1 = PD, 2 = PDPT, 3 = PML4.
+ * Levels are counted from the leaf: 0 = PT, 1 = PD, 2 = PDPT, 3 = PML4.
  */
-#include <frame64/pagetable.h>
+#include "pagetable_internal.h"
 
 #include <frame64/error.h>
 #include <frame64/kstring.h>
-#include <frame64/panic.h>
-#include <frame64/phys.h>
 
-#define TOP_LEVEL  3
-#define ENTRIES    512
-#define PHYS_LIMIT ((uint64_t)1 << 52)
-#define LOWER_END  ((uint64_t)1 << 47)
-#define VIRT_BITS  48
-
-static uint64_t level_size(int level)
+/* A new zeroed table from grow's allocator linked into *e, which is at level. */
+static int link_table(const struct pt_grow *grow, uint64_t *e, int level)
 {
-    return (uint64_t)1 << (PAGE_SHIFT + 9 * level);
+    phys_addr_t t = grow->alloc(grow->ctx, level - 1);
+    if (t == PHYS_NONE)
+        return K_ENOMEM;
+    if (!IS_ALIGNED(t, PAGE_SIZE) || t >= PT_PHYS_LIMIT)
+        panic("%s: allocator returned %lx, not a 4 KiB aligned frame below 2^52", grow->who, t);
+    memset(phys_to_virt(t), 0, PAGE_SIZE);
+    *e = t | PTE_PRESENT | grow->link; /* linked only once it is all zeroes */
+    return K_OK;
 }
 
-static bool canonical(uint64_t virt)
+int pt_walk(phys_addr_t pml4, uint64_t virt, int target, const struct pt_grow *grow,
+            uint64_t **entry, int *level)
 {
-    uint64_t top = virt >> (VIRT_BITS - 1);
-    return top == 0 || top == (UINT64_MAX >> (VIRT_BITS - 1));
-}
-
-static uint64_t *entry_ptr(phys_addr_t table, uint64_t virt, int level)
-{
-    uint64_t index = (virt >> (PAGE_SHIFT + 9 * level)) % ENTRIES;
-    return (uint64_t *)phys_to_virt(table + index * sizeof(uint64_t));
-}
-
-/* Whether a present entry above the PT links to a table (rather than being a huge leaf). */
-static bool is_link(uint64_t e, int level, uint64_t virt)
-{
-    if (level == TOP_LEVEL && (e & PTE_HUGE))
-        panic("page tables: PML4 entry %lx for virt %lx has the reserved PS bit set", e, virt);
-    return (e & PTE_PRESENT) && !(e & PTE_HUGE);
-}
-
-static void check_root(phys_addr_t pml4, const char *who)
-{
-    if (!IS_ALIGNED(pml4, PAGE_SIZE) || pml4 >= PHYS_LIMIT)
-        panic("%s: PML4 at %lx is not a 4 KiB aligned frame below 2^52", who, pml4);
-}
-
-/* The range rules of pt_unmap(): non-empty, 4 KiB aligned, inside one canonical half. */
-static bool range_ok(uint64_t virt, uint64_t size)
-{
-    uint64_t room = virt < LOWER_END ? LOWER_END - virt : 0 - virt;
-    return size != 0 && IS_ALIGNED(virt | size, PAGE_SIZE) && canonical(virt) && size <= room;
+    uint64_t link = grow ? PTE_PRESENT | grow->link : 0;
+    phys_addr_t table = pml4;
+    for (int l = PT_LEVEL_PML4;; l--) {
+        uint64_t *e = pt_entry_ptr(table, virt, l);
+        *entry = e;
+        *level = l;
+        if (l == target)
+            return K_OK;
+        if (!pt_is_link(*e, l, virt)) {
+            if ((*e & PTE_PRESENT) || !grow)
+                return K_OK; /* a huge page, or nothing mapped in the whole slot */
+            int err = link_table(grow, e, l);
+            if (err != K_OK)
+                return err;
+        } else if (grow && grow->widen && (*e & (link | PTE_NX)) != link) {
+            *e = (*e | link) & ~PTE_NX; /* so the leaf alone decides */
+        }
+        table = *e & PTE_ADDR_MASK;
+    }
 }
 
 uint64_t *pt_find(phys_addr_t pml4, uint64_t virt, int *level)
 {
-    check_root(pml4, "pt_find");
+    pt_check_root(pml4, "pt_find");
     *level = -1;
-    if (!canonical(virt))
+    if (!pt_canonical(virt))
         return NULL;
-    phys_addr_t table = pml4;
-    for (int l = TOP_LEVEL;; l--) {
-        uint64_t *e = entry_ptr(table, virt, l);
-        if (l == 0 || !is_link(*e, l, virt)) {
-            *level = l;
-            return e;
-        }
-        table = *e & PTE_ADDR_MASK;
-    }
+    uint64_t *e;
+    pt_walk(pml4, virt, PT_LEVEL_PT, NULL, &e, level);
+    return e;
 }
 
-int pt_leaf_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_table_alloc_fn alloc, void *ctx,
+int pt_leaf_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_alloc_fn alloc, void *ctx,
                  uint64_t **slot)
 {
-    check_root(pml4, "pt_leaf_slot");
-    if (!canonical(virt) || !IS_ALIGNED(virt, PAGE_SIZE) || (link & ~(PTE_WRITE | PTE_USER)))
+    pt_check_root(pml4, "pt_leaf_slot");
+    if (!pt_canonical(virt) || !IS_ALIGNED(virt, PAGE_SIZE) || (link & ~(PTE_WRITE | PTE_USER)))
         return K_EINVAL;
-    phys_addr_t table = pml4;
-    for (int l = TOP_LEVEL; l > 0; l--) {
-        uint64_t *e = entry_ptr(table, virt, l);
-        if (!(*e & PTE_PRESENT)) {
-            phys_addr_t t = alloc(ctx, l - 1);
-            if (t == PHYS_NONE)
-                return K_ENOMEM;
-            if (!IS_ALIGNED(t, PAGE_SIZE) || t >= PHYS_LIMIT)
-                panic("pt_leaf_slot: allocator returned %lx, not a 4 KiB aligned frame below 2^52",
-                      t);
-            memset(phys_to_virt(t), 0, PAGE_SIZE);
-            *e = t | PTE_PRESENT | link; /* linked only once it is all zeroes */
-        } else if (!is_link(*e, l, virt)) {
-            return K_EINVAL; /* a huge page covers virt */
-        }
-        table = *e & PTE_ADDR_MASK;
-    }
-    *slot = entry_ptr(table, virt, 0);
+    const struct pt_grow grow = {alloc, ctx, link, false, "pt_leaf_slot"};
+    uint64_t *e;
+    int level;
+    int err = pt_walk(pml4, virt, PT_LEVEL_PT, &grow, &e, &level);
+    if (err != K_OK)
+        return err;
+    if (level != PT_LEVEL_PT)
+        return K_EINVAL; /* a huge page covers virt */
+    *slot = e;
     return K_OK;
 }
 
 static bool table_empty(phys_addr_t table)
 {
     const uint64_t *e = phys_to_virt(table);
-    for (unsigned i = 0; i < ENTRIES; i++)
+    for (unsigned i = 0; i < PT_ENTRIES; i++)
         if (e[i] != 0)
             return false;
     return true;
@@ -119,8 +96,8 @@ static bool table_empty(phys_addr_t table)
 static void walk_tables(phys_addr_t table, int level, uint64_t virt, uint64_t size, bool all,
                         pt_table_free_fn release, void *ctx)
 {
-    uint64_t sz = level_size(level);
-    uint64_t *e = entry_ptr(table, virt, level); /* the slots of the range are consecutive */
+    uint64_t sz = pt_level_size(level);
+    uint64_t *e = pt_entry_ptr(table, virt, level); /* the slots of the range are consecutive */
     for (uint64_t off = 0; off < size; e++) {
         uint64_t v = virt + off;
         uint64_t base = ALIGN_DOWN(v, sz);
@@ -128,7 +105,7 @@ static void walk_tables(phys_addr_t table, int level, uint64_t virt, uint64_t si
         off += step;
         if (*e == 0)
             continue;
-        if (level > 0 && is_link(*e, level, v)) {
+        if (pt_is_link(*e, level, v)) {
             phys_addr_t child = *e & PTE_ADDR_MASK;
             if (level > 1 || all) /* a PT has no tables below it to prune */
                 walk_tables(child, level - 1, v, step, all, release, ctx);
@@ -145,19 +122,19 @@ static void walk_tables(phys_addr_t table, int level, uint64_t virt, uint64_t si
 
 int pt_prune(phys_addr_t pml4, uint64_t virt, uint64_t size, pt_table_free_fn release, void *ctx)
 {
-    check_root(pml4, "pt_prune");
-    if (!range_ok(virt, size))
+    pt_check_root(pml4, "pt_prune");
+    if (pt_range_fault(virt, size))
         return K_EINVAL;
-    walk_tables(pml4, TOP_LEVEL, virt, size, false, release, ctx);
+    walk_tables(pml4, PT_LEVEL_PML4, virt, size, false, release, ctx);
     return K_OK;
 }
 
 int pt_free_tables(phys_addr_t pml4, uint64_t virt, uint64_t size, pt_table_free_fn release,
                    void *ctx)
 {
-    check_root(pml4, "pt_free_tables");
-    if (!range_ok(virt, size))
+    pt_check_root(pml4, "pt_free_tables");
+    if (pt_range_fault(virt, size))
         return K_EINVAL;
-    walk_tables(pml4, TOP_LEVEL, virt, size, true, release, ctx);
+    walk_tables(pml4, PT_LEVEL_PML4, virt, size, true, release, ctx);
     return K_OK;
 }

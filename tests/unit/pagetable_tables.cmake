@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: 0BSD
-# Page-table builder (src/mm/pagetable.c): table-frame counts.
-frame64_unit_test(pagetable_tables SOURCES ${PROJECT_SOURCE_DIR}/src/mm/pagetable.c)
+# Page tables (src/mm/pagetable*.c): table-frame counts.
+frame64_unit_test(pagetable_tables SOURCES ${PROJECT_SOURCE_DIR}/src/mm/pagetable.c
+                                           ${PROJECT_SOURCE_DIR}/src/mm/pagetable_walk.c)

@@ -35,9 +35,10 @@ struct bump {
 
 static struct bump bump;
 
-static inline phys_addr_t bump_alloc(void *ctx)
+static inline phys_addr_t bump_alloc(void *ctx, int level)
 {
     struct bump *b = ctx;
+    (void)level;
     if (b->count >= b->limit || b->next >= b->end)
         return PHYS_NONE;
     phys_addr_t f = b->next;

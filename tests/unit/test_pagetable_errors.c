@@ -88,12 +88,12 @@ static void test_enomem_first_frame(void **state)
 
 /*
  * Broken invariants: a misaligned PML4, an allocator handing out a misaligned frame, a PML4
- * entry with the reserved PS bit.
+ * entry with the reserved PS bit (present, for pt_translate and pt_link_pdpt; not present).
  * Expect: each panics naming the address.
  */
-static phys_addr_t bad_alloc(void *ctx)
+static phys_addr_t bad_alloc(void *ctx, int level)
 {
-    (void)ctx;
+    (void)ctx, (void)level;
     return 0x2008;
 }
 
@@ -108,6 +108,12 @@ static void test_broken_invariants_panic(void **state)
 
     ((uint64_t *)phys_to_virt(PML4))[1] = 0x3000 | PTE_PRESENT | PTE_HUGE;
     expect_panic(tr(512 * GiB));
+    assert_non_null(strstr(panic_message(), "reserved PS bit"));
+    expect_panic(pt_link_pdpt(PML4, 512 * GiB, bump_alloc, &bump));
+    assert_non_null(strstr(panic_message(), "reserved PS bit"));
+    /* Every walk applies the one rule, present or not: nothing here ever writes PS there. */
+    ((uint64_t *)phys_to_virt(PML4))[2] = PTE_HUGE;
+    expect_panic(tr(1024 * GiB));
     assert_non_null(strstr(panic_message(), "reserved PS bit"));
 }
 

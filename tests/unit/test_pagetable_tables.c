@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * pt_tables_needed() against the frames pt_map() really takes: the direct map and hand-counted
- * cases across table boundaries.
+ * cases across table boundaries; and the level each table is asked for by.
  */
 #include "pagetable_test.h"
 
@@ -67,11 +67,50 @@ static void test_table_counts(void **state)
     assert_int_equal(pt_tables_needed(0, 0, PT_2M), 0);
 }
 
+/* The levels the allocator was asked for, in order. */
+static struct {
+    int level[8];
+    unsigned n;
+} asked;
+
+static phys_addr_t level_alloc(void *ctx, int level)
+{
+    assert_true(asked.n < ARRAY_SIZE(asked.level));
+    asked.level[asked.n++] = level;
+    return bump_alloc(ctx, level);
+}
+
+/*
+ *   empty PML4; a 4 KiB page at 4M (pt_map); a 2 MiB page at 1G (its PDPT exists);
+ *   pt_link_pdpt at DIRECT_MAP, twice; pt_link_pdpt at 0 (its PDPT exists)
+ * Expect: the allocator is asked for a PDPT, a PD and a PT (levels 2, 1, 0, top down), then a
+ * PD (1), then a PDPT (2), then nothing more; each table is linked at the level it was asked for.
+ */
+static void test_levels_asked(void **state)
+{
+    (void)state;
+    memset(&asked, 0, sizeof(asked));
+    assert_int_equal(pt_map(PML4, 4 * MiB, 0x123000, PAGE_SIZE, 0, PT_4K, level_alloc, &bump),
+                     K_OK);
+    assert_int_equal(pt_map(PML4, 1 * GiB, 2 * MiB, 2 * MiB, 0, PT_2M, level_alloc, &bump), K_OK);
+    assert_int_equal(page_size_at(1 * GiB), 2 * MiB);
+    assert_int_equal(pt_link_pdpt(PML4, DIRECT_MAP, level_alloc, &bump), K_OK);
+    assert_int_equal(pt_link_pdpt(PML4, DIRECT_MAP, level_alloc, &bump), K_OK);
+    assert_int_equal(pt_link_pdpt(PML4, 0, level_alloc, &bump), K_OK);
+    static const int expect[] = {PT_LEVEL_PDPT, PT_LEVEL_PD, PT_LEVEL_PT, PT_LEVEL_PD,
+                                 PT_LEVEL_PDPT};
+    assert_int_equal(asked.n, ARRAY_SIZE(expect));
+    assert_memory_equal(asked.level, expect, sizeof(expect));
+    assert_true(pml4_entry(256) & PTE_PRESENT);
+    assert_int_equal(bump.count, ARRAY_SIZE(expect));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_direct_map, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_table_counts, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_levels_asked, setup, arena_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

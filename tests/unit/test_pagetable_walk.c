@@ -19,7 +19,7 @@ static struct {
 
 static phys_addr_t level_alloc(void *ctx, int level)
 {
-    phys_addr_t t = bump_alloc(ctx);
+    phys_addr_t t = bump_alloc(ctx, level);
     if (t != PHYS_NONE && log_.allocs < ARRAY_SIZE(log_.alloc_levels))
         log_.alloc_levels[log_.allocs++] = level;
     return t;
