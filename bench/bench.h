@@ -13,6 +13,7 @@
 #include <frame64/region.h>
 
 #include "bitmap_alloc.h"
+#include "linked_alloc.h"
 
 #define INLINE  static inline __attribute__((always_inline))
 #define REPS    7   /* measured repetitions per cell; a warm-up repetition precedes them */
@@ -69,6 +70,7 @@ struct subject {
     struct region entries[REGION_STATIC_CAPACITY];
     struct frame_pool pool;
     struct bitmap_alloc bm;
+    struct linked_alloc ll;
 };
 
 /* Bitmap storage of at least bytes, reused and touched once. Return: it. */
@@ -78,36 +80,44 @@ void subject_start(struct subject *s, enum kind kind, uint64_t ram);
 /* Return: frames s can still hand out. */
 uint64_t free_frames(struct subject *s);
 
-/* The operations, inlined into each workload once per allocator so calls stay direct. */
-INLINE phys_addr_t s_alloc(struct subject *s, bool bm)
+/* The operations, inlined into each workload once per allocator (k a constant) so calls stay
+ * direct. The linked list has no runs: the run workloads leave it out. */
+INLINE phys_addr_t s_alloc(struct subject *s, enum kind k)
 {
-    return bm ? bitmap_alloc(&s->bm) : frame_alloc(&s->pool);
+    return k == BITMAP   ? bitmap_alloc(&s->bm)
+           : k == LINKED ? linked_alloc(&s->ll)
+                         : frame_alloc(&s->pool);
 }
 
-INLINE void s_free(struct subject *s, bool bm, phys_addr_t pa)
+INLINE void s_free(struct subject *s, enum kind k, phys_addr_t pa)
 {
-    if (bm)
+    if (k == BITMAP)
         bitmap_free(&s->bm, pa);
+    else if (k == LINKED)
+        linked_free(&s->ll, pa);
     else
         frame_free(&s->pool, pa);
 }
 
-INLINE phys_addr_t s_alloc_run(struct subject *s, bool bm, uint64_t n, phys_addr_t max)
+INLINE phys_addr_t s_alloc_run(struct subject *s, enum kind k, uint64_t n, phys_addr_t max)
 {
-    return bm ? bitmap_alloc_run(&s->bm, n, 0, max) : frame_alloc_run(&s->pool, n, 0, max, 0);
+    return k == BITMAP ? bitmap_alloc_run(&s->bm, n, 0, max)
+                       : frame_alloc_run(&s->pool, n, 0, max, 0);
 }
 
-INLINE void s_free_run(struct subject *s, bool bm, phys_addr_t pa, uint64_t n)
+INLINE void s_free_run(struct subject *s, enum kind k, phys_addr_t pa, uint64_t n)
 {
-    if (bm)
+    if (k == BITMAP)
         bitmap_free_run(&s->bm, pa, n);
     else
         frame_free_run(&s->pool, pa, n);
 }
 
-/* Calls fn(s, bm, ...) with bm a constant, so each allocator gets its own loop. */
+/* Calls fn(s, k, ...) with k a constant, so each allocator gets its own loop. */
 #define DISPATCH(fn, s, ...)                                                                       \
-    ((s)->kind == BITMAP ? fn(s, true, __VA_ARGS__) : fn(s, false, __VA_ARGS__))
+    ((s)->kind == BITMAP   ? fn(s, BITMAP, ##__VA_ARGS__)                                          \
+     : (s)->kind == LINKED ? fn(s, LINKED, ##__VA_ARGS__)                                          \
+                           : fn(s, BATCHED, ##__VA_ARGS__))
 
 /* Workload 8 (bench_churn.c): runs after churn, for one allocator. */
 void w8_churn(enum kind kind);

@@ -38,27 +38,27 @@ static bool kept_by_issue(phys_addr_t pa)
  * Every frame out, then all freed in random order but the kept ones (the issue's, or with one
  * only the first frame handed out). Return: frames still out, in v[0..).
  */
-INLINE uint64_t churn(struct subject *s, bool bm, phys_addr_t *v, uint64_t cap, bool one)
+INLINE uint64_t churn(struct subject *s, enum kind k, phys_addr_t *v, uint64_t cap, bool one)
 {
-    uint64_t n = 0, k = 0;
+    uint64_t n = 0, kept = 0;
     phys_addr_t pa;
-    while (n < cap && (pa = s_alloc(s, bm)) != PHYS_NONE)
+    while (n < cap && (pa = s_alloc(s, k)) != PHYS_NONE)
         v[n++] = pa;
     phys_addr_t first = v[0];
     shuffle(v, n);
     for (uint64_t i = 0; i < n; i++) {
         if (one ? v[i] == first : kept_by_issue(v[i]))
-            v[k++] = v[i];
+            v[kept++] = v[i];
         else
-            s_free(s, bm, v[i]);
+            s_free(s, k, v[i]);
     }
-    return k;
+    return kept;
 }
 
-INLINE phys_addr_t timed_run(struct subject *s, bool bm, phys_addr_t max, double *us)
+INLINE phys_addr_t timed_run(struct subject *s, enum kind k, phys_addr_t max, double *us)
 {
     uint64_t t0 = now_ns();
-    phys_addr_t pa = s_alloc_run(s, bm, CHURN_RUN, max);
+    phys_addr_t pa = s_alloc_run(s, k, CHURN_RUN, max);
     *us = (double)(now_ns() - t0) / 1000.0;
     return pa;
 }
@@ -112,8 +112,6 @@ void w8_churn(enum kind kind)
     static struct subject s;
     const uint64_t rams[2] = {cfg.churn_ram_small, cfg.churn_ram_large};
     for (int m = 0; m < 2; m++) {
-        if (kind == LINKED && m == 1)
-            continue; /* a cold frame read per link: seconds per drain at 16 GiB */
         uint64_t ram = rams[m], cap = ram / PAGE_SIZE + 1;
         phys_addr_t *v = malloc(cap * sizeof(*v));
         double t[MAXREPS], t2[MAXREPS], td[MAXREPS];

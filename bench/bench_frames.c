@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * bench_frames: frame64's page-frame manager (batched and plain linked stack) against a
- * conventional bitmap allocator (bench/bitmap_alloc.c), on host memory standing in for RAM (the
+ * bench_frames: frame64's page-frame manager against a conventional bitmap allocator
+ * (bench/bitmap_alloc.c) and, for single frames, a plain linked free list (bench/linked_alloc.c),
+ * on host memory standing in for RAM (the
  * sparse arena). Prints one table of medians and a PASS/MISS block for the performance targets.
  * `bench_frames --smoke` runs every workload a few times with small sizes and only checks that
  * results are sane (CTest bench.smoke). docs/performance.md explains the workloads.
@@ -16,29 +17,29 @@
 
 /* ---- Workload 1: alloc+free pairs in LIFO order, on a warm allocator ---- */
 
-INLINE uint64_t lifo_loop(struct subject *s, bool bm, uint64_t n)
+INLINE uint64_t lifo_loop(struct subject *s, enum kind k, uint64_t n)
 {
     uint64_t acc = 0, fails = 0;
     for (uint64_t i = 0; i < n; i++) {
-        phys_addr_t pa = s_alloc(s, bm);
+        phys_addr_t pa = s_alloc(s, k);
         if (pa == PHYS_NONE) {
             fails++;
             continue;
         }
         acc += pa;
-        s_free(s, bm, pa);
+        s_free(s, k, pa);
     }
     sink += acc;
     return fails;
 }
 
-INLINE void fill_then_free(struct subject *s, bool bm, phys_addr_t *v, uint64_t n)
+INLINE void fill_then_free(struct subject *s, enum kind k, phys_addr_t *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
-        v[i] = s_alloc(s, bm);
+        v[i] = s_alloc(s, k);
     for (uint64_t i = 0; i < n; i++)
         if (v[i] != PHYS_NONE)
-            s_free(s, bm, v[i]);
+            s_free(s, k, v[i]);
 }
 
 static void w1_lifo(struct subject *s)
@@ -62,17 +63,17 @@ static void w1_lifo(struct subject *s)
 
 /* ---- Workload 2: N allocations, then N frees in random order ---- */
 
-INLINE void alloc_n(struct subject *s, bool bm, phys_addr_t *v, uint64_t n)
+INLINE void alloc_n(struct subject *s, enum kind k, phys_addr_t *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
-        v[i] = s_alloc(s, bm);
+        v[i] = s_alloc(s, k);
 }
 
-INLINE void free_n(struct subject *s, bool bm, phys_addr_t *v, uint64_t n)
+INLINE void free_n(struct subject *s, enum kind k, phys_addr_t *v, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
         if (v[i] != PHYS_NONE) /* a failed allocation, already counted */
-            s_free(s, bm, v[i]);
+            s_free(s, k, v[i]);
 }
 
 /* Every address is a distinct frame inside a free range of the original map. */
@@ -159,19 +160,19 @@ static uint64_t fragment(struct subject *s, phys_addr_t *q, uint64_t cap)
     return k;
 }
 
-INLINE uint64_t runs_alloc(struct subject *s, bool bm, phys_addr_t *q, uint64_t k)
+INLINE uint64_t runs_alloc(struct subject *s, enum kind k, phys_addr_t *q, uint64_t nq)
 {
     uint64_t fails = 0;
-    for (uint64_t i = 0; i < k; i++)
-        fails += (q[i] = s_alloc_run(s, bm, 16, RUN_CEIL)) == PHYS_NONE;
+    for (uint64_t i = 0; i < nq; i++)
+        fails += (q[i] = s_alloc_run(s, k, 16, RUN_CEIL)) == PHYS_NONE;
     return fails;
 }
 
-INLINE uint64_t runs_free(struct subject *s, bool bm, phys_addr_t *q, uint64_t k)
+INLINE uint64_t runs_free(struct subject *s, enum kind k, phys_addr_t *q, uint64_t nq)
 {
-    for (uint64_t i = 0; i < k; i++)
+    for (uint64_t i = 0; i < nq; i++)
         if (q[i] != PHYS_NONE)
-            s_free_run(s, bm, q[i], 16);
+            s_free_run(s, k, q[i], 16);
     return 0;
 }
 
@@ -233,9 +234,10 @@ static void w4_init(enum kind kind)
             for (int i = 0; i < batch; i++) {
                 if (kind == BITMAP)
                     err |= (uint64_t)-bitmap_init(&slot[i].bm, &slot[i].list, store, bytes);
+                else if (kind == LINKED)
+                    linked_init(&slot[i].ll, &slot[i].list);
                 else
-                    err |= (uint64_t)-frame_init(&slot[i].pool, &slot[i].list,
-                                                 kind == LINKED ? FRAME_LINKED : 0);
+                    err |= (uint64_t)-frame_init(&slot[i].pool, &slot[i].list, 0);
             }
             uint64_t t1 = now_ns();
             CHECK(err == 0, "%s init failed", kind_name[kind]);
@@ -248,7 +250,9 @@ static void w4_init(enum kind kind)
               (unsigned long long)expect);
         meta_bytes[m][kind] =
             kind == BITMAP ? bitmap_meta_bytes(&slot[0].bm)
-                           : sizeof(struct frame_pool) + slot[0].list.count * sizeof(struct region);
+            : kind == LINKED
+                ? sizeof(struct linked_alloc) + slot[0].list.count * sizeof(struct region)
+                : sizeof(struct frame_pool) + slot[0].list.count * sizeof(struct region);
         put(init_label[m], "us", kind, median(t, cfg.reps));
         arena_destroy();
     }
@@ -265,17 +269,17 @@ static void w4_init(enum kind kind)
  * for the bitmap that pulls the search hint down, so the next allocation takes it back and the
  * one after must scan the whole bitmap up to the 8 free frames at the top.
  */
-INLINE uint64_t worst_loop(struct subject *s, bool bm, phys_addr_t *hold, uint64_t cycles)
+INLINE uint64_t worst_loop(struct subject *s, enum kind k, phys_addr_t *hold, uint64_t cycles)
 {
     uint64_t fails = 0, acc = 0;
     for (uint64_t c = 0; c < cycles; c++) {
-        s_free(s, bm, *hold);
-        phys_addr_t x = s_alloc(s, bm), y = s_alloc(s, bm);
+        s_free(s, k, *hold);
+        phys_addr_t x = s_alloc(s, k), y = s_alloc(s, k);
         if (x == PHYS_NONE || y == PHYS_NONE) {
             fails++;
             break;
         }
-        s_free(s, bm, y);
+        s_free(s, k, y);
         acc += y;
         *hold = x;
     }
@@ -286,7 +290,7 @@ INLINE uint64_t worst_loop(struct subject *s, bool bm, phys_addr_t *hold, uint64
 static void w6_worst(struct subject *s)
 {
     uint64_t top = ram_top(cfg.worst_ram), n = 0;
-    while ((s->kind == BITMAP ? s_alloc(s, true) : s_alloc(s, false)) != PHYS_NONE)
+    while (DISPATCH(s_alloc, s) != PHYS_NONE)
         n++;
     CHECK(free_frames(s) == 0, "%s worst: %llu frames left after allocating %llu",
           kind_name[s->kind], (unsigned long long)free_frames(s), (unsigned long long)n);
@@ -372,7 +376,7 @@ int main(int argc, char **argv)
             if (only & (1u << 2))
                 w2_random(&s, cfg.random_ram);
             subject_start(&s, (enum kind)k, cfg.random_ram);
-            if (only & (1u << 3))
+            if ((only & (1u << 3)) && k != LINKED) /* runs are not the linked list's job */
                 w3_runs(&s);
         }
         arena_destroy();
@@ -386,7 +390,8 @@ int main(int argc, char **argv)
         arena_destroy();
     }
     for (int k = 0; k < kinds && (only & (1u << 8)); k++)
-        w8_churn((enum kind)k);
+        if (k != LINKED)
+            w8_churn((enum kind)k);
     print_table();
     if (only == ~0u)
         print_targets();

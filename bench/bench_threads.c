@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * bench_threads: frame64's page-frame manager with per-CPU caches, the same without them (one
- * lock, FRAME_NOCACHE) and a lock-free bitmap (bench/lockfree_bitmap.c), shared by T threads that
- * each stand for a CPU. Four workloads (LIFO pairs, random order, allocate on one thread and free
- * on another, a 50% occupancy mix) at each thread count given (default 1 and 2); prints allocator
- * calls per second per thread and the scaling against one thread, medians of several runs, and a
- * PASS/MISS block for the targets. `bench_threads --smoke` runs everything tiny with every
- * handout checked, plus exhaustion by all threads at once (CTest bench.threads.smoke).
+ * bench_threads: frame64's page-frame manager with per-CPU caches, its stack behind one lock
+ * without them (bench/locked_pool.c) and a lock-free bitmap (bench/lockfree_bitmap.c), shared by T
+ * threads that each stand for a CPU. Four workloads (LIFO pairs, random order, allocate on one
+ * thread and free on another, a 50% occupancy mix) at each thread count given (default 1 and 2);
+ * prints allocator calls per second per thread and the scaling against one thread, medians of
+ * several runs, and a PASS/MISS block for the targets. `bench_threads --smoke` runs everything tiny
+ * with every handout checked, plus exhaustion by all threads at once (CTest bench.threads.smoke).
  * docs/performance.md ("Threads") explains the workloads and the results.
  */
 #define _GNU_SOURCE
@@ -52,7 +52,7 @@ static void tsubject_start(struct tsubject *s, enum tkind k)
         uint64_t bytes = lfb_storage_bytes(&s->list);
         err = lfb_init(&s->lfb, &s->list, bitmap_storage(bytes), bytes);
     } else if (k != T_NONE) {
-        err = frame_init(&s->pool, &s->list, k == T_LOCKED ? FRAME_NOCACHE : 0);
+        err = frame_init(&s->pool, &s->list, 0);
     }
     CHECK(err == K_OK, "%s init: %s", tkind_name[k], kerr_str(err));
     /*

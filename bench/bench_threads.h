@@ -10,6 +10,7 @@
 #include <frame64/frame.h>
 #include <frame64/region.h>
 
+#include "locked_pool.h"
 #include "lockfree_bitmap.h"
 
 #define TMAX        CPU_MAX /* threads: each stands for one CPU */

@@ -51,13 +51,15 @@ static void barrier(struct run *r)
         spin(&spins);
 }
 
-/* ---- The calls, inlined per kind: frame64 (cached or not: the same code), bitmap, none ---- */
+/* ---- The calls, inlined per kind: frame64 cached or behind one lock, bitmap, none ---- */
 
 INLINE phys_addr_t t_alloc(struct tsubject *s, enum tkind k)
 {
     phys_addr_t pa = 16 * MiB;
     if (k == T_LFB)
         return lfb_alloc(&s->lfb);
+    if (k == T_LOCKED)
+        return locked_alloc(&s->pool);
     if (k != T_NONE)
         return frame_alloc(&s->pool);
     __asm__ volatile("" : "+r"(pa)); /* the harness alone: opaque, so no loop folds away */
@@ -68,6 +70,8 @@ INLINE void t_free(struct tsubject *s, enum tkind k, phys_addr_t pa)
 {
     if (k == T_LFB)
         lfb_free(&s->lfb, pa);
+    else if (k == T_LOCKED)
+        locked_free(&s->pool, pa);
     else if (k != T_NONE)
         frame_free(&s->pool, pa);
     else
@@ -78,6 +82,8 @@ phys_addr_t tsubject_alloc(struct tsubject *s)
 {
     if (s->kind == T_LFB)
         return t_alloc(s, T_LFB);
+    if (s->kind == T_LOCKED)
+        return t_alloc(s, T_LOCKED);
     return s->kind == T_NONE ? t_alloc(s, T_NONE) : t_alloc(s, T_CACHED);
 }
 
@@ -85,6 +91,8 @@ void tsubject_free(struct tsubject *s, phys_addr_t pa)
 {
     if (s->kind == T_LFB)
         t_free(s, T_LFB, pa);
+    else if (s->kind == T_LOCKED)
+        t_free(s, T_LOCKED, pa);
     else if (s->kind == T_NONE)
         t_free(s, T_NONE, pa);
     else
@@ -260,10 +268,11 @@ INLINE uint64_t w_exhaust(struct worker *w, struct tsubject *s, enum tkind k, bo
 
 /* fn instantiated per allocator and per checker setting, so each loop's calls are direct. */
 #define RUN(fn)                                                                                    \
-    (s->kind == T_LFB    ? (chk ? fn(w, s, T_LFB, true) : fn(w, s, T_LFB, false))                  \
-     : s->kind == T_NONE ? fn(w, s, T_NONE, false)                                                 \
-     : chk               ? fn(w, s, T_CACHED, true)                                                \
-                         : fn(w, s, T_CACHED, false))
+    (s->kind == T_LFB      ? (chk ? fn(w, s, T_LFB, true) : fn(w, s, T_LFB, false))                \
+     : s->kind == T_LOCKED ? (chk ? fn(w, s, T_LOCKED, true) : fn(w, s, T_LOCKED, false))          \
+     : s->kind == T_NONE   ? fn(w, s, T_NONE, false)                                               \
+     : chk                 ? fn(w, s, T_CACHED, true)                                              \
+                           : fn(w, s, T_CACHED, false))
 
 static uint64_t run_workload(struct worker *w)
 {

@@ -21,12 +21,14 @@
 /* Largest chunk the seed cursor carves from the region list at a time. */
 #define FRAME_SEED_CHUNK (2 * MiB)
 
-/* Checks and variants chosen at init: debug builds turn the checks on, release keeps cheap ones. */
+/*
+ * Checks chosen at init: debug builds turn them on, release keeps the cheap ones. (The plain
+ * linked list and the pool behind one lock that frame64 is compared with are allocators of their
+ * own under bench/, not variants of this one.)
+ */
 enum frame_flags {
-    FRAME_CHECK = 1u << 0,   /* validate frees: owner tag, reserved ranges, double free (bitmap) */
-    FRAME_POISON = 1u << 1,  /* fill freed frames with a pattern, verify it on allocation */
-    FRAME_LINKED = 1u << 2,  /* plain linked stack (one link per free frame) instead of batches */
-    FRAME_NOCACHE = 1u << 3, /* no per-CPU caches: every call takes the pool's lock (to compare) */
+    FRAME_CHECK = 1u << 0,  /* validate frees: owner tag, reserved ranges, double free (bitmap) */
+    FRAME_POISON = 1u << 1, /* fill freed frames with a pattern, verify it on allocation */
 };
 
 /* Bytes freed frames are filled with under FRAME_POISON (Linux's use-after-free byte). */
@@ -42,8 +44,8 @@ struct frame_stats {
 };
 
 /*
- * A free frame at the head of the stack. Batched: it holds up to FRAME_BATCH_MAX more free frame
- * numbers, so push and pop touch only this frame. Linked: only next is used (one frame per link).
+ * A free frame at the head of the stack: it holds up to FRAME_BATCH_MAX more free frame numbers,
+ * so push and pop touch only this frame (src/mm/frame_stack.h is the only code that knows it).
  */
 #define FRAME_BATCH_MAX 510
 struct frame_batch {
@@ -84,7 +86,7 @@ struct frame_pool {
     unsigned flags;          /* enum frame_flags given to frame_init() */
     struct frame_batch *top; /* phys_to_virt(head), cached; NULL when the stack is empty */
     phys_addr_t head;        /* the head free frame, PHYS_NONE when the stack is empty */
-    uint64_t batches;        /* frames in the head chain (batched: batch frames; linked: all) */
+    uint64_t batches;        /* nodes in the head chain (struct frame_batch frames) */
     uint64_t seeded;         /* frames taken from the seed cursor and not given back to the list */
     phys_addr_t end;         /* one past the highest byte that can hold a frame */
     phys_addr_t seed_base;   /* the seed cursor hands out [seed_base, seed_next) downward */

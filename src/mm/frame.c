@@ -2,11 +2,10 @@
 /*
  * The page-frame manager (design and policy: docs/frame-allocator.md).
  *
- * Single frames: a stack of free frames kept inside the free frames. Batched (the default), the
- * head free frame holds up to FRAME_BATCH_MAX more free frame numbers, so a push or pop touches
- * that one hot frame; when it is full the freed frame becomes the new head, when it is empty the
- * head itself is handed out. FRAME_LINKED keeps the plain xv6-style list (a link in every free
- * frame) for comparison: each pop then reads a frame that may have gone cold.
+ * Single frames: a stack of free frames kept inside the free frames, whose head free frame holds
+ * up to FRAME_BATCH_MAX more free frame numbers, so a push or pop touches that one hot frame
+ * (src/mm/frame_stack.h has the shape; bench/linked_alloc.c is the plain xv6-style list, a link in
+ * every free frame, for comparison: each pop there reads a frame that may have gone cold).
  *
  * Seeding is lazy: frame_init() only scans the region list. When the stack is empty the next
  * frame comes from a seed cursor that walks down through a chunk carved from the top of the
@@ -16,7 +15,8 @@
  *
  * In front of the stack, each CPU has a cache of free frames (src/mm/frame_cache.c): frame_alloc()
  * and frame_free() below touch only the current CPU's cache, with interrupts off and no lock, and
- * go to the stack under its lock only a batch at a time (FRAME_NOCACHE: every call, to compare).
+ * go to the stack under its lock only a batch at a time (bench/locked_pool.c takes the lock on
+ * every call instead, to compare).
  * The stack, the cursor and the region list are under the pool's lock; it is released before any
  * panic so host tests can go on.
  */
@@ -31,7 +31,7 @@
 
 _Static_assert(sizeof(struct frame_batch) == PAGE_SIZE, "a batch must fill exactly one frame");
 
-#define FRAME_ALL_FLAGS (FRAME_CHECK | FRAME_POISON | FRAME_LINKED | FRAME_NOCACHE)
+#define FRAME_ALL_FLAGS (FRAME_CHECK | FRAME_POISON)
 
 int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags)
 {
@@ -105,19 +105,8 @@ static inline phys_addr_t seed_take(struct frame_pool *p)
 
 phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src)
 {
-    struct frame_batch *b = p->top;
-    phys_addr_t pa;
-
-    if (b && !(p->flags & FRAME_LINKED) && b->count != 0) {
-        pa = b->frames[--b->count];
-        *src = FRAME_FROM_SLOT;
-    } else if (b) { /* batch empty (or linked): hand out the head frame itself */
-        pa = p->head;
-        p->head = b->next;
-        p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
-        p->batches--;
-        *src = FRAME_FROM_HEAD;
-    } else {
+    phys_addr_t pa = frame_stack_pop(p, src);
+    if (pa == PHYS_NONE) {
         pa = seed_take(p);
         *src = FRAME_FROM_SEED;
         if (pa != PHYS_NONE)
@@ -126,32 +115,15 @@ phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src)
     return pa;
 }
 
-/* Everything the locked path of frame_alloc() does beyond its fast path. Releases the lock. */
-static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, uint64_t irq)
-    RELEASE(p->lock);
-static __attribute__((noinline)) phys_addr_t alloc_slow(struct frame_pool *p, uint64_t irq)
+phys_addr_t frame_pool_alloc(struct frame_pool *p)
 {
     enum frame_source src;
+    uint64_t irq = irqlock_acquire(&p->lock);
     phys_addr_t pa = frame_pool_pop(p, &src);
     if (pa != PHYS_NONE && (p->flags & FRAME_DEBUG_FLAGS))
         frame_check_alloc(p, pa, src, irq);
     irqlock_release(&p->lock, irq);
     return pa;
-}
-
-/* frame_alloc() straight from the stack, under the lock (FRAME_NOCACHE). */
-static inline phys_addr_t pool_alloc(struct frame_pool *p)
-{
-    uint64_t irq = irqlock_acquire(&p->lock);
-    struct frame_batch *b = p->top;
-
-    /* The stack's fast path (batched, no checks): the last entry of the head batch. */
-    if (p->flags == FRAME_NOCACHE && b && b->count != 0) {
-        phys_addr_t pa = b->frames[--b->count];
-        irqlock_release(&p->lock, irq);
-        return pa;
-    }
-    return alloc_slow(p, irq);
 }
 
 /*
@@ -162,7 +134,7 @@ static __attribute__((noinline)) phys_addr_t alloc_other(struct frame_pool *p,
                                                          struct frame_cache *c, uint64_t irq)
 {
     frame_cache_enter(c); /* count is read again after this: an NMI may have emptied the cache */
-    phys_addr_t pa = p->flags & FRAME_NOCACHE ? pool_alloc(p) : frame_cache_alloc_slow(p, c);
+    phys_addr_t pa = frame_cache_alloc_slow(p, c);
     frame_cache_leave(c);
     arch_irq_restore(irq);
     return pa;
@@ -240,11 +212,9 @@ static __attribute__((noinline)) bool free_low(struct frame_pool *p, phys_addr_t
     return true;
 }
 
-/* Everything the locked path of frame_free() does beyond its fast path. Releases the lock. */
-static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
-    RELEASE(p->lock);
-static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
+void frame_pool_free(struct frame_pool *p, phys_addr_t pa)
 {
+    uint64_t irq = irqlock_acquire(&p->lock);
     /* The cheap checks stay on in release: a bad address on the stack would corrupt memory. */
     if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= p->end) {
         irqlock_release(&p->lock, irq);
@@ -254,24 +224,9 @@ static __attribute__((noinline)) void free_slow(struct frame_pool *p, phys_addr_
         frame_check_free(p, pa, irq);
     if (pa < FRAME_ISA_LIMIT && free_low(p, pa, irq))
         p->seeded--; /* back in the region list */
-    else             /* into the head batch, or (full, or linked) as the new head */
+    else
         frame_stack_push(p, pa);
     irqlock_release(&p->lock, irq);
-}
-
-void frame_pool_free(struct frame_pool *p, phys_addr_t pa)
-{
-    uint64_t irq = irqlock_acquire(&p->lock);
-    struct frame_batch *b = p->top;
-
-    /* The stack's fast path (batched, no checks): a frame above the ISA limit, room in the head. */
-    if ((p->flags & ~FRAME_NOCACHE) == 0 && b && b->count < FRAME_BATCH_MAX &&
-        IS_ALIGNED(pa, PAGE_SIZE) && pa >= FRAME_ISA_LIMIT && pa < p->end) {
-        b->frames[b->count++] = pa;
-        irqlock_release(&p->lock, irq);
-        return;
-    }
-    free_slow(p, pa, irq);
 }
 
 /* frame_free() off its fast path; ends the cache section, as alloc_other() does. */
@@ -279,10 +234,7 @@ static __attribute__((noinline)) void free_other(struct frame_pool *p, struct fr
                                                  phys_addr_t pa, uint64_t irq)
 {
     frame_cache_enter(c);
-    if (p->flags & FRAME_NOCACHE)
-        frame_pool_free(p, pa);
-    else
-        frame_cache_free_slow(p, c, pa);
+    frame_cache_free_slow(p, c, pa);
     frame_cache_leave(c);
     arch_irq_restore(irq);
 }
@@ -323,7 +275,7 @@ void frame_get_stats(struct frame_pool *p, struct frame_stats *s)
      * out are our own counters, so the sum only adds up if they agree with the list's
      * REGION_FRAMES bytes.
      */
-    uint64_t free = frame_stacked(p) + frame_caches_held(p);
+    uint64_t free = frame_stack_count(p) + frame_caches_held(p);
     s->total = total;
     s->stacked = free * PAGE_SIZE;
     s->unseeded = by_tag[REGION_FREE] + (p->seed_next - p->seed_base);

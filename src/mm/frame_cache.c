@@ -191,8 +191,6 @@ static uint32_t restack_own(struct frame_pool *p, struct frame_cache *own)
 
 bool frame_caches_collect(struct frame_pool *p)
 {
-    if (p->flags & FRAME_NOCACHE)
-        return false;
     unsigned self = arch_cpu_index();
     struct frame_cache *own = &p->caches[self];
     uint64_t irq, moved = 0;

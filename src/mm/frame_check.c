@@ -69,18 +69,6 @@ __attribute__((noreturn)) static void written_after_free(phys_addr_t pa, uint64_
           pa, bad, pa + bad, ((const uint8_t *)phys_to_virt(pa))[bad], FRAME_POISON_BYTE);
 }
 
-void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
-{
-    frame_check_refill(p, pa, src, irq); /* what the stack held: in range, not in use */
-    if (p->flags & FRAME_CHECK)
-        frame_inuse_flip(p, pa);
-    uint64_t bad = p->flags & FRAME_POISON ? unpoisoned_at(pa, src) : PAGE_SIZE;
-    if (bad < PAGE_SIZE) {
-        irqlock_release(&p->lock, irq);
-        written_after_free(pa, bad);
-    }
-}
-
 void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq)
 {
     if (p->flags & FRAME_CHECK) {
@@ -134,9 +122,18 @@ void frame_check_refill(struct frame_pool *p, phys_addr_t pa, enum frame_source 
         panic("frame_alloc: 0x%lx is %s but already in use (free stack corrupted)", pa,
               src == FRAME_FROM_SEED ? "in the seed chunk" : "on the free stack");
     }
-    if ((p->flags & FRAME_POISON) && src == FRAME_FROM_SLOT)
-        p->top->frames[p->top->count] =
-            FRAME_POISON_WORD; /* the emptied slot, for the next check */
+}
+
+void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
+{
+    frame_check_refill(p, pa, src, irq); /* what the stack held: in range, not in use */
+    if (p->flags & FRAME_CHECK)
+        frame_inuse_flip(p, pa);
+    uint64_t bad = p->flags & FRAME_POISON ? unpoisoned_at(pa, src) : PAGE_SIZE;
+    if (bad < PAGE_SIZE) {
+        irqlock_release(&p->lock, irq);
+        written_after_free(pa, bad);
+    }
 }
 
 void frame_check_handout(struct frame_pool *p, phys_addr_t pa, enum frame_source src)

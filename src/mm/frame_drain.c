@@ -180,18 +180,26 @@ static void note(const struct drain *d, struct survey *s, phys_addr_t pa, phys_a
     s->high = MAX(s->high, pa);
 }
 
-/* Notes node pa and, batched, the frames it holds. Return: the node below it. */
+/* A node of the chain read from pa, checked: its entries can be trusted to be in the pool. */
+static struct frame_stack_node read_node(const struct drain *d, phys_addr_t pa)
+{
+    if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= d->p->end)
+        corrupt(d, pa, "which is not a frame of the pool");
+    struct frame_stack_node n = frame_stack_read(pa);
+    if (n.count > FRAME_BATCH_MAX)
+        corrupt(d, pa, "as a batch of more than FRAME_BATCH_MAX frames");
+    return n;
+}
+
+/* Notes node pa and the frames it holds. Return: the node below it. */
 static phys_addr_t note_node(const struct drain *d, struct survey *s, phys_addr_t pa,
                              phys_addr_t lo, phys_addr_t hi)
 {
+    struct frame_stack_node n = read_node(d, pa);
     note(d, s, pa, lo, hi);
-    const struct frame_batch *b = phys_to_virt(pa);
-    uint64_t n = d->p->flags & FRAME_LINKED ? 0 : b->count;
-    if (n > FRAME_BATCH_MAX)
-        corrupt(d, pa, "as a batch of more than FRAME_BATCH_MAX frames");
-    for (uint64_t k = 0; k < n; k++)
-        note(d, s, b->frames[k], lo, hi);
-    return b->next;
+    for (uint64_t k = 0; k < n.count; k++)
+        note(d, s, n.frames[k], lo, hi);
+    return n.next;
 }
 
 /* Stacks pa again; dirty: it held data, which FRAME_POISON must not mistake for a stray write. */
@@ -202,23 +210,6 @@ static void restack(struct frame_pool *p, phys_addr_t pa, bool dirty)
     frame_stack_push(p, pa);
 }
 
-/* Takes the top frame off a non-empty stack, as alloc_slow() would (no checks). */
-static phys_addr_t pop(struct frame_pool *p)
-{
-    struct frame_batch *b = p->top;
-    if (!(p->flags & FRAME_LINKED) && b->count) {
-        phys_addr_t pa = b->frames[--b->count];
-        if (p->flags & FRAME_POISON) /* as frame_check_alloc() does for the emptied slot */
-            b->frames[b->count] = FRAME_POISON_WORD;
-        return pa;
-    }
-    phys_addr_t pa = p->head;
-    p->head = b->next;
-    p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
-    p->batches--;
-    return pa;
-}
-
 /*
  * The walk of the detached chain from pa: frames in the slice are
  * collected, the others stacked again. Each batch is read (its frames, its link) before the batch
@@ -227,17 +218,10 @@ static phys_addr_t pop(struct frame_pool *p)
  */
 static void sort_out(struct drain *d, phys_addr_t pa)
 {
-    bool linked = d->p->flags & FRAME_LINKED;
     while (pa != PHYS_NONE) {
-        if (!IS_ALIGNED(pa, PAGE_SIZE) || pa >= d->p->end)
-            corrupt(d, pa, "which is not a frame of the pool");
-        const struct frame_batch *b = phys_to_virt(pa);
-        phys_addr_t next = b->next;
-        uint64_t n = linked ? 0 : b->count;
-        if (n > FRAME_BATCH_MAX)
-            corrupt(d, pa, "as a batch of more than FRAME_BATCH_MAX frames");
-        for (uint64_t k = 0; k < n; k++) {
-            phys_addr_t f = b->frames[k];
+        struct frame_stack_node n = read_node(d, pa);
+        for (uint64_t k = 0; k < n.count; k++) {
+            phys_addr_t f = n.frames[k];
             if (!IS_ALIGNED(f, PAGE_SIZE) || f >= d->p->end)
                 corrupt(d, f, "which is not a frame of the pool");
             if (f >= d->lo && f < d->hi)
@@ -248,8 +232,8 @@ static void sort_out(struct drain *d, phys_addr_t pa)
         if (pa >= d->lo && pa < d->hi)
             collect(d, pa);
         else
-            restack(d->p, pa, !linked); /* a batch frame's slots hold frame numbers */
-        pa = next;
+            restack(d->p, pa, true); /* a node's entries hold frame numbers */
+        pa = n.next;
     }
 }
 
@@ -343,15 +327,16 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
         .irq = irq,
         .cached = UINT64_MAX,
     };
-    if (!p->top || r->lo >= r->hi)
+    if (frame_stack_first(p) == PHYS_NONE || r->lo >= r->hi)
         return FRAME_DRAIN_NONE;
-    uint64_t stacked = frame_stacked(p);
+    uint64_t stacked = frame_stack_count(p);
     bool stalled = false;
-    phys_addr_t dir = pop(p);
+    enum frame_source src;
+    phys_addr_t dir = frame_stack_pop(p, &src);
     struct survey s = {.low = PHYS_NONE};
     /* One slice for the whole window needs no bounds: one frame inside is enough to go on. */
     bool one_slice = r->hi - r->lo <= FRAME_DRAIN_SPAN;
-    for (phys_addr_t pa = p->head; pa != PHYS_NONE && !(one_slice && s.n);)
+    for (phys_addr_t pa = frame_stack_first(p); pa != PHYS_NONE && !(one_slice && s.n);)
         pa = note_node(&d, &s, pa, r->lo, r->hi);
     int res = FRAME_DRAIN_NONE;
     if (s.n) {
@@ -360,11 +345,7 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
         d.dir_pa = dir;
         d.dir_joins = dir >= r->whole_lo && dir < r->whole_hi;
         memset(d.dir, 0, PAGE_SIZE);
-        phys_addr_t chain = p->head; /* everything comes off the stack */
-        p->head = PHYS_NONE;
-        p->top = NULL;
-        p->batches = 0;
-        sort_out(&d, chain);
+        sort_out(&d, frame_stack_detach(p)); /* everything comes off the stack */
         phys_addr_t bad;
         int err =
             region_retag_sorted(p->regions, &d.rr, REGION_FRAMES, REGION_FREE, r->min_size, &bad);
@@ -383,6 +364,6 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
         restack(p, dir, true);
     else if (put_dir_back(&d, r, dir, &stalled))
         res = FRAME_DRAIN_DONE;
-    p->seeded = p->seeded - stacked + frame_stacked(p);
+    p->seeded = p->seeded - stacked + frame_stack_count(p);
     return stalled ? FRAME_DRAIN_STALLED : res;
 }

@@ -10,19 +10,9 @@
 #include <frame64/frame.h>
 #include <frame64/phys.h>
 
+#include "frame_stack.h"
+
 #define FRAME_DEBUG_FLAGS (FRAME_CHECK | FRAME_POISON)
-
-/* A frame handed out as the head of the stack keeps count/next in these first bytes. */
-#define FRAME_HEADER_BYTES offsetof(struct frame_batch, frames)
-
-#define FRAME_POISON_WORD (0x0101010101010101ull * FRAME_POISON_BYTE)
-
-/* Where frame_alloc() found a frame: poisoning is verified differently for each. */
-enum frame_source {
-    FRAME_FROM_SLOT, /* an entry of the head batch: the whole frame is poisoned */
-    FRAME_FROM_HEAD, /* the head frame itself: its header holds stack links */
-    FRAME_FROM_SEED, /* the seed cursor: never freed, so never poisoned */
-};
 
 /*
  * The FRAME_CHECK bitmap is changed atomically: CPUs allocating from their caches set and clear
@@ -47,35 +37,6 @@ static inline bool frame_inuse_set(struct frame_pool *p, phys_addr_t pa, bool on
     uint64_t old = on ? __atomic_fetch_or(&p->inuse[i >> 6], bit, __ATOMIC_RELAXED)
                       : __atomic_fetch_and(&p->inuse[i >> 6], ~bit, __ATOMIC_RELAXED);
     return old & bit;
-}
-
-/*
- * Frames on the stack, derived so the fast paths update no counter: every batch below the head
- * is full (pushes fill the head before starting a new one; pops empty it before moving down).
- */
-static inline uint64_t frame_stacked(const struct frame_pool *p)
-{
-    if (!p->top)
-        return 0;
-    if (p->flags & FRAME_LINKED)
-        return p->batches;
-    return (p->batches - 1) * (FRAME_BATCH_MAX + 1) + p->top->count + 1;
-}
-
-/* Pushes free frame pa (lock held, checks done): into the head batch, or as the new head. */
-static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
-{
-    struct frame_batch *b = p->top;
-    if (b && !(p->flags & FRAME_LINKED) && b->count < FRAME_BATCH_MAX) {
-        b->frames[b->count++] = pa;
-        return;
-    }
-    b = phys_to_virt(pa);
-    b->count = 0;
-    b->next = p->head;
-    p->head = pa;
-    p->top = b;
-    p->batches++;
 }
 
 /*
@@ -148,8 +109,12 @@ uint64_t frame_caches_held(const struct frame_pool *p);
 /* The next free frame of the shared stack or the seed cursor (lock held), no checks. */
 phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src) REQUIRES(p->lock);
 
-/* frame_free() on the shared stack under the lock, every check included (FRAME_NOCACHE, low
- * frames). */
+/*
+ * The shared stack's own locked entry points, every check included: what a pool with no cache in
+ * front would do. frame_free() sends low and bad frames here; the one-lock comparison
+ * (bench/locked_pool.c) and tests that need the stack without a cache call both.
+ */
+phys_addr_t frame_pool_alloc(struct frame_pool *p);
 void frame_pool_free(struct frame_pool *p, phys_addr_t pa);
 
 /* The widest slice one drain round collects (what one directory frame of bitmap leaves covers). */
@@ -182,15 +147,15 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
 /* Carves and zeroes the FRAME_CHECK bitmap. Return: K_OK or K_ENOMEM. */
 int frame_check_init(struct frame_pool *p);
 
+/* Debug checks on a frame being freed (lock held), then poisons it. Releases the lock to panic. */
+void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq) REQUIRES(p->lock);
+
 /*
- * Debug checks on a frame about to be handed out (lock held): stack corruption, in-use bit,
+ * Debug checks on a frame frame_pool_alloc() hands out (lock held): stack corruption, in-use bit,
  * poison. Releases the lock with irq before it panics.
  */
 void frame_check_alloc(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)
     REQUIRES(p->lock);
-
-/* Debug checks on a frame being freed (lock held), then poisons it. Releases the lock to panic. */
-void frame_check_free(struct frame_pool *p, phys_addr_t pa, uint64_t irq) REQUIRES(p->lock);
 
 /* Checks on a frame moving from the stack to a cache (lock held): see frame_check.c. */
 void frame_check_refill(struct frame_pool *p, phys_addr_t pa, enum frame_source src, uint64_t irq)

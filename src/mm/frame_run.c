@@ -44,14 +44,12 @@ static phys_addr_t run_search(struct frame_pool *p, struct region_request *req, 
 /* frame_reclaim() with the lock held. */
 static uint64_t reclaim_locked(struct frame_pool *p)
 {
-    uint64_t bytes = frame_stacked(p) * PAGE_SIZE + (p->seed_next - p->seed_base);
-    if (bytes == 0 || p->seeded != frame_stacked(p))
+    uint64_t bytes = frame_stack_count(p) * PAGE_SIZE + (p->seed_next - p->seed_base);
+    if (bytes == 0 || p->seeded != frame_stack_count(p))
         return 0;
     if (region_retag(p->regions, 0, PHYS_ADDR_MAX, REGION_FRAMES, REGION_FREE) != K_OK)
-        return 0; /* cannot happen: a retag that only merges needs no slot */
-    p->head = PHYS_NONE;
-    p->top = NULL;
-    p->batches = 0;
+        return 0;          /* cannot happen: a retag that only merges needs no slot */
+    frame_stack_detach(p); /* every stacked frame is free in the list now */
     p->seeded = 0;
     p->seed_base = p->seed_next = 0;
     return bytes;
@@ -212,10 +210,10 @@ uint64_t frame_settle(struct frame_pool *p)
         struct frame_drain_req r = {.hi = ALIGN_DOWN(p->end, PAGE_SIZE),
                                     .whole_hi = ALIGN_DOWN(p->end, PAGE_SIZE),
                                     .min_size = PAGE_SIZE};
-        uint64_t before = frame_stacked(p);
+        uint64_t before = frame_stack_count(p);
         for (int res; (res = frame_drain_round(p, &r, irq)) == FRAME_DRAIN_DONE;)
             p->drains++;
-        moved = (before - frame_stacked(p)) * PAGE_SIZE;
+        moved = (before - frame_stack_count(p)) * PAGE_SIZE;
     }
     irqlock_release(&p->lock, irq);
     return moved;

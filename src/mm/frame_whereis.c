@@ -1,28 +1,27 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * frame_whereis() (include/frame64/frame_whereis.h). It reads the pool through the fields that
- * include/frame64/frame.h documents and no others: lock, flags (FRAME_LINKED), head, batches,
- * seed_base/seed_next, regions and caches, the free stack's struct frame_batch (count, next,
- * frames[]) and struct frame_cache (count, frames[], handed, handoff[]; entries may carry debug
- * bits below the page boundary). Should the pool's internals change, this file is the one to follow
- * them.
+ * include/frame64/frame.h documents (lock, seed_base/seed_next, regions, and struct frame_cache:
+ * count, frames[], handed, handoff[], whose entries may carry debug bits below the page boundary)
+ * and walks the free stack through src/mm/frame_stack.h, the one file that knows its shape.
  */
 #include <frame64/frame_whereis.h>
 #include <frame64/phys.h>
 
-/* Whether pa is on the free stack: a link of the chain, or (batched) an entry of a batch. */
+#include "frame_stack.h"
+
+/* Whether pa is on the free stack: a node of the chain, or an entry of one. */
 static bool stacked(const struct frame_pool *p, phys_addr_t pa)
 {
-    uint64_t links = 0;
-    for (phys_addr_t h = p->head; h != PHYS_NONE && links <= p->batches; links++) {
+    uint64_t seen = 0, count = frame_stack_count(p);
+    for (phys_addr_t h = frame_stack_first(p); h != PHYS_NONE && seen <= count; seen++) {
         if (h == pa)
             return true;
-        const struct frame_batch *b = phys_to_virt(h);
-        if (!(p->flags & FRAME_LINKED))
-            for (uint64_t i = 0; i < b->count && i < FRAME_BATCH_MAX; i++)
-                if (b->frames[i] == pa)
-                    return true;
-        h = b->next;
+        struct frame_stack_node n = frame_stack_read(h);
+        for (uint64_t i = 0; i < n.count && i < FRAME_BATCH_MAX; i++)
+            if (n.frames[i] == pa)
+                return true;
+        h = n.next;
     }
     return false;
 }

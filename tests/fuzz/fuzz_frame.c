@@ -274,7 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     unsigned cfg = (unsigned)take(&in, 1);
     /* FRAME_POISON fills and checks 4 KiB per operation: on a quarter of the inputs only */
-    unsigned flags = cfg & (FRAME_CHECK | FRAME_LINKED | (cfg & 0x40 ? FRAME_POISON : 0));
+    unsigned flags = cfg & (FRAME_CHECK | (cfg & 0x40 ? FRAME_POISON : 0));
     unsigned room = (cfg >> 3) % 3;
     roomy = room == 0;
 

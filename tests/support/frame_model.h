@@ -23,7 +23,7 @@
  * resets the pool and the list: freeing thousands of frames at the end of every input would be
  * most of a fuzzer's time, and the checks after each step already hold the counters to the model).
  */
-#define FM_CFG_FLAGS(c) ((c) & (FRAME_CHECK | FRAME_LINKED | ((c)&0x40 ? FRAME_POISON : 0)))
+#define FM_CFG_FLAGS(c) ((c) & (FRAME_CHECK | ((c)&0x40 ? FRAME_POISON : 0)))
 #define FM_CFG_FINISH   0xa0 /* with bit 6 clear */
 enum fm_list {
     FM_ROOMY, /* 8,192 static entries: never short of room, so every run must be exact */

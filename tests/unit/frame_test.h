@@ -26,6 +26,7 @@
 #include <frame64/phys.h>
 
 #include "arena.h"
+#include "mm/frame_internal.h"
 #include "host_support.h"
 
 struct range {
@@ -82,6 +83,20 @@ static inline size_t hold_all(void)
     while ((held[n] = frame_alloc(&pool)) != PHYS_NONE)
         n++;
     return n;
+}
+
+/*
+ * The shared stack itself, no per-CPU cache in front (frame_pool_alloc()/frame_pool_free(), every
+ * check included): for tests that need exact cursor figures or frees that land on the stack.
+ */
+static inline phys_addr_t stack_alloc(void)
+{
+    return frame_pool_alloc(&pool);
+}
+
+static inline void stack_free(phys_addr_t pa)
+{
+    frame_pool_free(&pool, pa);
 }
 
 #endif

@@ -367,22 +367,6 @@ static void test_late_hand_over_changes_nothing(void **state)
     arena_destroy();
 }
 
-/* FRAME_NOCACHE: no cache is ever filled; frees and allocations go straight to the stack. */
-static void test_nocache_uses_no_cache(void **state)
-{
-    (void)state;
-    std_pool(FRAME_NOCACHE);
-    host_cpu_set(0);
-    phys_addr_t a = frame_alloc(&pool), b = frame_alloc(&pool);
-    frame_free(&pool, a);
-    assert_int_equal(cached(0), 0);
-    assert_int_equal(frame_alloc(&pool), a);
-    frame_free(&pool, a);
-    frame_free(&pool, b);
-    check_stats(0);
-    arena_destroy();
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,7 +380,6 @@ int main(void)
         cmocka_unit_test(test_checks_on_every_cpu),
         cmocka_unit_test(test_corruption_caught_through_caches),
         cmocka_unit_test(test_late_hand_over_changes_nothing),
-        cmocka_unit_test(test_nocache_uses_no_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

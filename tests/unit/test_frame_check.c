@@ -24,9 +24,9 @@ static void assert_panic_names(phys_addr_t pa, const char *what)
 static void test_invalid_frees_panic(void **state)
 {
     (void)state;
-    std_pool(FRAME_CHECK | FRAME_NOCACHE); /* a cache would hold the cursor's next frames */
-    phys_addr_t a = frame_alloc(&pool), b = frame_alloc(&pool);
-    frame_free(&pool, b);
+    std_pool(FRAME_CHECK); /* the stack itself: a cache would hold the cursor's next frames */
+    phys_addr_t a = stack_alloc(), b = stack_alloc();
+    stack_free(b);
     phys_addr_t run = frame_alloc_run(&pool, 4, 0, 0, 0);
     check_stats(PAGE_SIZE + 4 * PAGE_SIZE);
     struct {
@@ -51,7 +51,7 @@ static void test_invalid_frees_panic(void **state)
     }
     /* Nothing changed: the pool still works and adds up. */
     check_stats(PAGE_SIZE + 4 * PAGE_SIZE);
-    frame_free(&pool, a);
+    stack_free(a);
     expect_panic(frame_free(&pool, a));
     assert_panic_names(a, "double free");
     expect_panic(frame_free_run(&pool, 30 * MiB, 2));
@@ -74,15 +74,15 @@ static void test_corrupted_stack_panics(void **state)
         const char *what;
     } cases[] = {{0x1234567, "misaligned"}, {1 * TiB, "outside RAM"}, {0, "already in use"}};
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        std_pool(FRAME_CHECK | FRAME_NOCACHE); /* the stack itself, no cache in front */
-        phys_addr_t a = frame_alloc(&pool), b = frame_alloc(&pool), c = frame_alloc(&pool);
-        frame_free(&pool, a); /* a becomes the head batch */
-        frame_free(&pool, b); /* b is its first slot */
+        std_pool(FRAME_CHECK); /* the stack itself, no cache in front */
+        phys_addr_t a = stack_alloc(), b = stack_alloc(), c = stack_alloc();
+        stack_free(a); /* a becomes the head batch */
+        stack_free(b); /* b is its first slot */
         struct frame_batch *batch = phys_to_virt(a);
         assert_int_equal(batch->count, 1);
         phys_addr_t bad = cases[i].value ? cases[i].value : c;
         batch->frames[0] = bad;
-        expect_panic(frame_alloc(&pool));
+        expect_panic(stack_alloc());
         assert_panic_names(bad, cases[i].what);
     }
 }
@@ -159,45 +159,53 @@ static void test_release_checks(void **state)
  *   a: a slot of the head batch, written at offset 100  -> caught when a is reallocated
  *   head batch frame, written at offset 2000             -> caught when the head is handed out
  * Expect: panics naming the frame and the offset; clean frames pass; alloc_zeroed is zeroed.
- * Run on the stack itself (FRAME_NOCACHE) and through a CPU's cache (extra 0), where the frames
+ * Run on the stack itself (stack_alloc/stack_free) and through a CPU's cache, where the frames
  * wait in the cache instead of the head batch and are checked when the cache hands them out.
  */
-static void poison_checks(unsigned extra)
+static bool on_stack;
+
+static phys_addr_t take(void)
 {
-    std_pool(FRAME_POISON | FRAME_CHECK | extra);
-    phys_addr_t h = frame_alloc(&pool), a = frame_alloc(&pool), c = frame_alloc(&pool);
-    frame_free(&pool, h); /* becomes the head batch */
-    frame_free(&pool, c);
-    frame_free(&pool, a);
+    return on_stack ? stack_alloc() : frame_alloc(&pool);
+}
+
+static void give(phys_addr_t pa)
+{
+    if (on_stack)
+        stack_free(pa);
+    else
+        frame_free(&pool, pa);
+}
+
+static void poison_checks(bool stack)
+{
+    on_stack = stack;
+    std_pool(FRAME_POISON | FRAME_CHECK);
+    phys_addr_t h = take(), a = take(), c = take();
+    give(h); /* becomes the head batch */
+    give(c);
+    give(a);
     uint8_t *va = phys_to_virt(a);
     assert_int_equal(va[0], FRAME_POISON_BYTE);
     assert_int_equal(va[PAGE_SIZE - 1], FRAME_POISON_BYTE);
     va[100] = 0;
-    expect_panic(frame_alloc(&pool));
+    expect_panic(take());
     assert_panic_names(a, "offset 100");
-    assert_int_equal(frame_alloc(&pool), c); /* clean */
+    assert_int_equal(take(), c); /* clean */
 
     ((uint8_t *)phys_to_virt(h))[2000] = 0x11;
-    expect_panic(frame_alloc(&pool));
+    expect_panic(take());
     assert_panic_names(h, "offset 2000");
 
-    /* The linked stack: the frame is its own head, checked past its link. */
-    std_pool(FRAME_POISON | FRAME_CHECK | FRAME_LINKED | extra);
-    h = frame_alloc(&pool);
-    frame_free(&pool, h);
-    ((uint8_t *)phys_to_virt(h))[4095] = 0x12;
-    expect_panic(frame_alloc(&pool));
-    assert_panic_names(h, "offset 4095");
-
-    std_pool(FRAME_POISON | extra);
+    std_pool(FRAME_POISON);
     for (int i = 0; i < 20; i++)
-        held[i] = frame_alloc(&pool);
+        held[i] = take();
     for (int i = 0; i < 20; i++)
-        frame_free(&pool, held[i]);
+        give(held[i]);
     /* a batch frame whose slots were used and emptied is handed out clean (re-poisoned) */
     for (int i = 0; i < 20; i++)
-        assert_int_not_equal(frame_alloc(&pool), PHYS_NONE);
-    frame_free(&pool, held[5]);
+        assert_int_not_equal(take(), PHYS_NONE);
+    give(held[5]);
     phys_addr_t z = frame_alloc_zeroed(&pool);
     assert_int_equal(z, held[5]);
     for (uint64_t i = 0; i < PAGE_SIZE; i++)
@@ -207,8 +215,8 @@ static void poison_checks(unsigned extra)
 static void test_poison(void **state)
 {
     (void)state;
-    poison_checks(FRAME_NOCACHE);
-    poison_checks(0);
+    poison_checks(true);
+    poison_checks(false);
 }
 
 int main(void)

@@ -111,19 +111,19 @@ static void test_growth_limit_and_a_list_that_disagrees(void **state)
 static void test_drain_notices_a_corrupted_stack(void **state)
 {
     (void)state;
-    std_pool(FRAME_NOCACHE); /* the frees must land on the stack itself */
+    std_pool(0);
     hold_all();
-    frame_free(&pool, 30 * MiB);
-    frame_free(&pool, 31 * MiB);
-    frame_free(&pool, 30 * MiB);
+    stack_free(30 * MiB);
+    stack_free(31 * MiB);
+    stack_free(30 * MiB);
     expect_panic(frame_alloc_run(&pool, 2, 0, 0, 0));
     assert_non_null(strstr(panic_message(), "0x1e00000 twice"));
 
-    std_pool(FRAME_NOCACHE); /* the frees must land on the stack itself */
+    std_pool(0);
     hold_all();
     for (int i = 0; i < 4; i++)
-        frame_free(&pool, 30 * MiB + i * PAGE_SIZE);
-    pool.top->frames[1] = 30 * MiB + 8;
+        stack_free(30 * MiB + i * PAGE_SIZE);
+    pool.top->frames[1] = 30 * MiB + 8; /* the head node's second entry */
     expect_panic(frame_alloc_run(&pool, 2, 0, 0, 0));
     assert_non_null(strstr(panic_message(), "0x1e00008"));
     assert_non_null(strstr(panic_message(), "not a frame of the pool"));

@@ -14,20 +14,20 @@
 /* The stack's states, without a cache in front (test_cached below has the cache's). */
 static void check_states(unsigned flags)
 {
-    std_pool(flags | FRAME_NOCACHE);
+    std_pool(flags);
     assert_int_equal(frame_whereis(&pool, 10 * MiB), FRAME_WHERE_UNSEEDED);
     assert_int_equal(frame_whereis(&pool, 3 * MiB), FRAME_WHERE_OTHER);
     assert_int_equal(frame_whereis(&pool, 40 * MiB + 123), FRAME_WHERE_OTHER);
     assert_int_equal(frame_whereis(&pool, 64 * MiB), FRAME_WHERE_NOT_RAM);
-    phys_addr_t a = frame_alloc(&pool), b = frame_alloc(&pool), c = frame_alloc(&pool);
+    phys_addr_t a = stack_alloc(), b = stack_alloc(), c = stack_alloc();
     assert_true(a != PHYS_NONE && b != PHYS_NONE && c != PHYS_NONE);
     assert_int_equal(frame_whereis(&pool, a), FRAME_WHERE_HANDED_OUT);
     assert_int_equal(frame_whereis(&pool, b + 100), FRAME_WHERE_HANDED_OUT); /* inside the frame */
     assert_int_equal(frame_whereis(&pool, c - PAGE_SIZE), FRAME_WHERE_CURSOR);
-    frame_free(&pool, b);
+    stack_free(b);
     assert_int_equal(frame_whereis(&pool, b), FRAME_WHERE_STACKED);
     assert_int_equal(frame_whereis(&pool, a), FRAME_WHERE_HANDED_OUT);
-    frame_free(&pool, c);
+    stack_free(c);
     assert_int_equal(frame_whereis(&pool, c), FRAME_WHERE_STACKED);
     assert_int_equal(frame_whereis(&pool, b), FRAME_WHERE_STACKED);
     phys_addr_t run = frame_alloc_run(&pool, 4, 0, 16 * MiB, 0);
@@ -37,16 +37,11 @@ static void check_states(unsigned flags)
     arena_destroy();
 }
 
-static void test_batched(void **state)
+static void test_stack(void **state)
 {
     (void)state;
     check_states(0);
-}
-
-static void test_linked(void **state)
-{
-    (void)state;
-    check_states(FRAME_LINKED);
+    check_states(FRAME_CHECK | FRAME_POISON);
 }
 
 static void test_checked(void **state)
@@ -58,8 +53,7 @@ static void test_checked(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_batched),
-        cmocka_unit_test(test_linked),
+        cmocka_unit_test(test_stack),
         cmocka_unit_test(test_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
