@@ -12,6 +12,14 @@
 bool serial_init(void);
 
 /*
+ * For the ktest of the interrupt path: asks COM1 for one transmitter-empty interrupt (it comes
+ * at once, the holding register being empty). Return: false if COM1 takes no interrupts (absent,
+ * or IRQ 4 not routed). serial_thre_irqs() counts those that arrived.
+ */
+bool serial_irq_poke(void);
+uint64_t serial_thre_irqs(void);
+
+/*
  * Clears the VGA text screen and sends console output there from now on. Only for a screen in
  * text mode (a BIOS boot where GRUB set no linear framebuffer): the caller decides.
  */
