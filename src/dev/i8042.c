@@ -107,7 +107,7 @@ static int read(void)
 }
 
 /* IRQ 1: every byte waiting (the keyboard's to the ring, a stray mouse byte dropped). */
-static void irq(void)
+static void on_irq(void)
 {
     for (int i = 0; i < HANDLER_ROUNDS; i++) {
         uint8_t st = inb(STATUS);
@@ -134,4 +134,4 @@ void i8042_reset_cpu(void)
 }
 
 CONSOLE_INPUT(i8042, "the PS/2 keyboard", CONSOLE_INPUT_SCANCODES, start, read);
-IRQ_LINE(i8042, "the PS/2 keyboard", 1, irq, routed);
+IRQ_LINE(i8042, "the PS/2 keyboard", 1, on_irq, routed);

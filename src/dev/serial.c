@@ -87,7 +87,7 @@ static int get(void)
 }
 
 /* IRQ 4: everything the UART has pending, until its IIR says nothing is. */
-static void irq(void)
+static void on_irq(void)
 {
     for (int i = 0; i < HANDLER_ROUNDS; i++) {
         uint8_t iir = inb(COM1 + REG_IIR);
@@ -138,4 +138,4 @@ uint64_t serial_thre_irqs(void)
 
 CONSOLE_OUTPUT(serial, put);
 CONSOLE_INPUT(serial, "COM1", CONSOLE_INPUT_TERMINAL, started, get);
-IRQ_LINE(serial, "COM1", 4, irq, routed);
+IRQ_LINE(serial, "COM1", 4, on_irq, routed);
