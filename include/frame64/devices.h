@@ -25,6 +25,13 @@ uint64_t serial_thre_irqs(void);
  */
 void vga_init(void);
 
+/*
+ * For the ktest of IRQ 1: has the PS/2 controller hand b back as if the keyboard had sent it
+ * (command 0xD2), which raises the keyboard's interrupt. Return: false if the keyboard takes no
+ * interrupts (no controller, IRQ 1 not routed, or its input not started by the monitor yet).
+ */
+bool i8042_irq_poke(uint8_t b);
+
 /* Pulses the CPU reset line through the PS/2 controller (returns if nothing happened). */
 void i8042_reset_cpu(void);
 

@@ -27,6 +27,7 @@
 #define CMD_WRITE_CFG  0x60
 #define CMD_KBD_OFF    0xAD
 #define CMD_KBD_ON     0xAE
+#define CMD_WRITE_OBUF 0xD2 /* the next data byte comes back as if the keyboard sent it */
 #define CFG_KBD_IRQ    0x01
 #define CFG_AUX_IRQ    0x02
 #define CFG_AUX_OFF    0x20
@@ -122,6 +123,17 @@ static void on_irq(void)
 static void routed(bool yes)
 {
     routed_ok = yes;
+}
+
+bool i8042_irq_poke(uint8_t b)
+{
+    if (!by_irq || !wait_input_empty())
+        return false;
+    outb(CMD, CMD_WRITE_OBUF);
+    if (!wait_input_empty())
+        return false;
+    outb(DATA, b);
+    return true;
 }
 
 void i8042_reset_cpu(void)

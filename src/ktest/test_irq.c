@@ -2,11 +2,12 @@
 /*
  * ktests of interrupts on: every CPU's timer ticks at the calibrated rate (against the TSC, also
  * calibrated against the PIT, with wide bounds: TCG delivers ticks late or merges them, never
- * early), COM1's interrupt arrives through the I/O APIC, and frames allocated and freed in the
- * timer interrupt on every CPU, while each CPU churns frames of its own, are never handed out
- * twice and all come back.
+ * early), COM1's and the keyboard's interrupts arrive through the I/O APIC, and frames allocated
+ * and freed in the timer interrupt on every CPU, while each CPU churns frames of its own, are never
+ * handed out twice and all come back.
  */
 #include <frame64/arch.h>
+#include <frame64/console.h>
 #include <frame64/devices.h>
 #include <frame64/interrupts.h>
 #include <frame64/kernel.h>
@@ -75,6 +76,35 @@ KTEST(irq_com1)
         arch_relax();
     KT_ASSERT(serial_thre_irqs() > seen, "COM1's transmitter-empty interrupt never arrived");
     KT_ASSERT(irq_line_count(4) > line, "COM1's interrupt came, but not through IRQ 4");
+}
+
+/*
+ * The PS/2 controller hands back a scancode as if typed: it must arrive through IRQ 1 and come
+ * out of the keyboard's console input (started here as the monitor starts it).
+ */
+KTEST(irq_keyboard)
+{
+    KT_ASSERT(irq_timer_hz(), "interrupts are not on");
+    size_t n;
+    const struct console_input *in = console_input_list(&n), *kbd = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].kind == CONSOLE_INPUT_SCANCODES)
+            kbd = &in[i];
+    if (!kbd || !kbd->start()) {
+        kprintf("ktest: irq_keyboard: not applicable: no PS/2 controller\n");
+        return;
+    }
+    KT_ASSERT(irq_line_name(1), "IRQ 1 (the keyboard) is not routed though the interrupts are on");
+    while (kbd->read() >= 0) /* anything the firmware left */
+        ;
+    uint64_t line = irq_line_count(1);
+    KT_ASSERT(i8042_irq_poke(0x1E), "the keyboard takes no interrupts though IRQ 1 is routed");
+    uint64_t give_up = time_ns() + 2000000000ull;
+    int b = -1;
+    while (b < 0 && time_ns() < give_up)
+        b = kbd->read();
+    KT_ASSERT(b == 0x1E, "the poked scancode 0x1e came back as %d", b);
+    KT_ASSERT(irq_line_count(1) > line, "the scancode came, but not through IRQ 1");
 }
 
 /* ---- frames from interrupt context ---- */
