@@ -5,10 +5,12 @@
 #include <frame64/kprintf.h>
 #include <frame64/monitor.h>
 
+_Static_assert(IRQ_TIMER_HZ == 100, "uptime's help says 100 times a second");
+
 MONITOR_COMMAND(uptime, "uptime", 0, 0, "time since interrupts came on, ticks per CPU, IRQs",
                 "The time is the TSC's, measured against the PIT at boot; each CPU's local APIC\n"
-                "timer ticks IRQ_TIMER_HZ times a second. Then the ISA lines the drivers\n"
-                "registered and how many interrupts each delivered (docs/interrupts.md).")
+                "timer ticks 100 times a second. Then the ISA lines the drivers registered and\n"
+                "how many interrupts each delivered (docs/interrupts.md).")
 {
     (void)argc, (void)argv;
     uint64_t ns = time_ns();
