@@ -1,7 +1,10 @@
 ; SPDX-License-Identifier: 0BSD
-; Entry stubs for the 32 CPU exceptions. Each pushes a dummy error code where the CPU pushes
-; none, then its vector, so every exception reaches exception_dispatch() with the same frame
-; (struct trap_frame in include/frame64/trap.h). The dispatcher may return (int3 is resumed).
+; Entry stubs for the 32 CPU exceptions and the interrupt vectors frame64 uses (the ISA lines the
+; I/O APIC routes, 0x30-0x3F; the local APIC timer, 0xF0; the wake-up IPI, 0xF1; the APIC's
+; spurious vector, 0xFF). Each pushes a dummy error code where the CPU pushes none, then its
+; vector, so every exception and interrupt reaches exception_dispatch() with the same frame
+; (struct trap_frame in include/frame64/trap.h) and the same GS handling: an interrupt may come
+; in ring 3 as well as in the kernel. The dispatcher may return (int3 is resumed, interrupts are).
 bits 64
 default rel
 extern exception_dispatch
@@ -87,6 +90,16 @@ isr_common:
 %assign v v + 1
 %endrep
 
+; The interrupt vectors: ISA IRQ 0-15 at 0x30-0x3F, then 0xF0, 0xF1 and 0xFF.
+%assign v 0x30
+%rep 16
+    STUB_NOERR v
+%assign v v + 1
+%endrep
+    STUB_NOERR 240
+    STUB_NOERR 241
+    STUB_NOERR 255
+
 section .rodata
 global isr_stub_table
 isr_stub_table:
@@ -95,6 +108,19 @@ isr_stub_table:
     dq isr %+ v
 %assign v v + 1
 %endrep
+
+; Pairs (vector, stub) for idt.c, ending with vector 0.
+global irq_stub_table
+irq_stub_table:
+%assign v 0x30
+%rep 16
+    dq v, isr %+ v
+%assign v v + 1
+%endrep
+    dq 0xF0, isr240
+    dq 0xF1, isr241
+    dq 0xFF, isr255
+    dq 0, 0
 
 ; void arch_save_regs(struct trap_frame *f): fills the general registers, RIP (the caller's
 ; return address) and RSP (the caller's stack) so panic() can print them like an exception.

@@ -79,7 +79,7 @@ usermode_iret:
     mov rsp, rsi
     push USER_SS
     push rcx
-    push 0x202                          ; IF; nothing is routed to this CPU yet
+    push 0x202                          ; IF: timer and device interrupts reach ring 3
     push USER_CS
     push rdx
     xor eax, eax

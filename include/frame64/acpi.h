@@ -157,6 +157,30 @@ int acpi_s5_find(const struct acpi *a, const struct acpi_fadt *fadt, uint8_t *sl
     256 /* processors listed at most (later entries are counted, not kept)                         \
          */
 
+#define ACPI_MADT_IOAPICS_MAX   8  /* I/O APICs kept (more are refused: no PC has them) */
+#define ACPI_MADT_OVERRIDES_MAX 16 /* one per ISA IRQ at most */
+
+/* An I/O APIC (type 1): its registers and the first global system interrupt (GSI) it serves. */
+struct acpi_ioapic {
+    uint8_t id;
+    uint32_t address;
+    uint32_t gsi_base;
+};
+
+/* ISA IRQ to GSI (type 2), with the MPS INTI flags' polarity and trigger mode. */
+struct acpi_irq_override {
+    uint8_t irq;
+    uint32_t gsi;
+    uint16_t flags; /* bits 0-1 polarity, 2-3 trigger (0: the bus's default) */
+};
+
+/* Where an ISA IRQ arrives at the I/O APICs, after the overrides. */
+struct acpi_isa_route {
+    uint32_t gsi;
+    bool active_low; /* ISA default: active high */
+    bool level;      /* ISA default: edge-triggered */
+};
+
 struct acpi_madt {
     phys_addr_t lapic; /* the local APICs' registers (the 64-bit override if present) */
     unsigned cpus;     /* usable processors (enabled, or online-capable) listed */
@@ -164,18 +188,35 @@ struct acpi_madt {
     unsigned disabled; /* entries neither enabled nor online-capable */
     bool x2apic;       /* some came from x2APIC entries (type 9) */
     uint32_t apic_id[ACPI_MADT_CPUS_MAX];
+    unsigned ioapics;   /* in ioapic[] */
+    unsigned overrides; /* in override[] */
+    struct acpi_ioapic ioapic[ACPI_MADT_IOAPICS_MAX];
+    struct acpi_irq_override override[ACPI_MADT_OVERRIDES_MAX];
 };
 
 /*
- * Reads the processors of a MADT (length already verified): local APIC entries (type 0), x2APIC
- * entries (type 9), the LAPIC address override (type 5); an entry shorter than its type needs, or
- * running past the table, ends the walk with an error. An APIC ID listed twice counts once.
+ * Reads the processors and interrupt routing of a MADT (length already verified): local APIC
+ * entries (type 0), x2APIC entries (type 9), the LAPIC address override (type 5), I/O APICs
+ * (type 1) and interrupt source overrides (type 2, ISA bus only); an entry shorter than its type
+ * needs, or running past the table, ends the walk with an error, as do more I/O APICs or
+ * overrides than fit, an override of an IRQ above 15 or of the same IRQ twice, and I/O APICs at
+ * address 0. An APIC ID listed twice counts once.
  * Return: K_OK; K_EINVAL with *why for a table too short or a malformed entry.
  */
 int acpi_madt_parse(const struct acpi_header *table, struct acpi_madt *out, const char **why);
 
 /* acpi_find("APIC") then acpi_madt_parse(). Return: as acpi_madt_parse(), or K_ENOENT. */
 int acpi_madt_find(const struct acpi *a, struct acpi_madt *out, const char **why);
+
+/*
+ * Where ISA IRQ irq (0-15) arrives: its override's GSI and flags, or GSI irq, active high,
+ * edge-triggered, as ISA lines are when no override says otherwise. A polarity or trigger
+ * value the specification reserves (2) is read as the bus default.
+ */
+struct acpi_isa_route acpi_madt_isa_route(const struct acpi_madt *m, uint8_t irq);
+
+/* The I/O APIC of m whose inputs start at or below gsi and closest to it, or NULL. */
+const struct acpi_ioapic *acpi_madt_ioapic_for(const struct acpi_madt *m, uint32_t gsi);
 
 /*
  * Opens the kernel's ACPI tables from the RSDP in the boot information (src/kernel/acpi_kernel.c).

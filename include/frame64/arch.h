@@ -71,6 +71,44 @@ void arch_delay_us(uint64_t us);
 /* Drops every translation of this CPU, global ones too (toggles CR4.PGE). */
 void arch_flush_tlb_global(void);
 
+/* Asks CPU index to look for work: an interrupt (ARCH_IRQ_WAKE) that ends its hlt. */
+void arch_send_wake(unsigned index);
+
+/* ---- interrupts (src/arch/x86_64/irq.c, clock.c; the policy is src/kernel/irq.c) ---- */
+
+#define ARCH_IRQ_ISA(irq) (0x30u + (irq)) /* ISA IRQ 0-15 as the I/O APIC delivers them */
+#define ARCH_IRQ_TIMER    0xF0u           /* each CPU's local APIC timer */
+#define ARCH_IRQ_WAKE     0xF1u           /* arch_send_wake() */
+#define ARCH_IRQ_SPURIOUS 0xFFu           /* the local APIC's spurious vector */
+
+struct trap_frame;
+/*
+ * Turns on this CPU's local APIC through lapic_regs (as arch_smp_prepare() does) and measures
+ * the TSC and the APIC timer against the PIT (once). Return: false without a local APIC.
+ */
+bool arch_interrupts_prepare(volatile void *lapic_regs);
+/*
+ * The kernel's dispatcher for the timer and ISA vectors: called with interrupts off, on the
+ * interrupted code's stack; the end of interrupt is sent after it returns.
+ */
+void arch_irq_set_handler(void (*fn)(struct trap_frame *f));
+/* Called by exception_dispatch() for the vectors from 32 up. */
+void arch_irq_dispatch(struct trap_frame *f);
+/* sti, cli, and whether interrupts are on (RFLAGS.IF). */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irq_enabled(void);
+/* Turns interrupts on and halts until one arrives (sti; hlt: none can come in between). */
+void arch_wait_for_interrupt(void);
+/*
+ * Makes this CPU's local APIC timer interrupt hz times a second (ARCH_IRQ_TIMER), from the
+ * calibrated rate. Return: the timer's count per interrupt, 0 if it cannot (no APIC, no rate).
+ */
+uint64_t arch_timer_start(unsigned hz);
+/* The APIC timer's calibrated rate (its counts per second), and the TSC's (cycles per second). */
+uint64_t arch_timer_hz(void);
+uint64_t arch_tsc_hz(void);
+
 /* Masks every line of the legacy 8259 PICs (nothing is routed through them). */
 void arch_mask_legacy_irqs(void);
 

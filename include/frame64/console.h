@@ -2,8 +2,9 @@
 /*
  * The kernel's console: kprintf() and every output registered with CONSOLE_OUTPUT (COM1 and the
  * VGA text screen in src/dev/, the framebuffer console here), and the inputs registered with
- * CONSOLE_INPUT that the monitor polls (COM1, the PS/2 keyboard). Interrupts stay off: input is
- * polled.
+ * CONSOLE_INPUT that the monitor reads (COM1, the PS/2 keyboard). Their drivers fill a ring from
+ * their interrupt where the kernel routed their line (frame64/irq.h) and poll the device where it
+ * did not; the monitor halts between interrupts either way.
  */
 #ifndef FRAME64_CONSOLE_H
 #define FRAME64_CONSOLE_H
@@ -32,7 +33,7 @@ enum console_input_kind { CONSOLE_INPUT_TERMINAL, CONSOLE_INPUT_SCANCODES };
 /*
  * An input the monitor reads lines from. A driver registers one with CONSOLE_INPUT(id, name,
  * kind, start, read): start() probes the device (whether it answers), read() returns a waiting
- * byte or -1. The monitor names no device.
+ * byte or -1 and never waits. The monitor names no device.
  */
 struct console_input {
     const char *name; /* for "monitor: input from ..." */

@@ -12,10 +12,25 @@
 bool serial_init(void);
 
 /*
+ * For the ktest of the interrupt path: asks COM1 for one transmitter-empty interrupt (it comes
+ * at once, the holding register being empty). Return: false if COM1 takes no interrupts (absent,
+ * or IRQ 4 not routed). serial_thre_irqs() counts those that arrived.
+ */
+bool serial_irq_poke(void);
+uint64_t serial_thre_irqs(void);
+
+/*
  * Clears the VGA text screen and sends console output there from now on. Only for a screen in
  * text mode (a BIOS boot where GRUB set no linear framebuffer): the caller decides.
  */
 void vga_init(void);
+
+/*
+ * For the ktest of IRQ 1: has the PS/2 controller hand b back as if the keyboard had sent it
+ * (command 0xD2), which raises the keyboard's interrupt. Return: false if the keyboard takes no
+ * interrupts (no controller, IRQ 1 not routed, or its input not started by the monitor yet).
+ */
+bool i8042_irq_poke(uint8_t b);
 
 /* Pulses the CPU reset line through the PS/2 controller (returns if nothing happened). */
 void i8042_reset_cpu(void);

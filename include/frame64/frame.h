@@ -113,7 +113,11 @@ struct frame_pool {
  */
 int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags);
 
-/* One 4 KiB frame, contents undefined. Return: its address, or PHYS_NONE when exhausted. */
+/*
+ * One 4 KiB frame, contents undefined. Safe in interrupt handlers, as frame_free() is: both run
+ * with interrupts off and take only irqlocks (docs/interrupts.md). Return: its address, or
+ * PHYS_NONE when exhausted.
+ */
 phys_addr_t frame_alloc(struct frame_pool *p);
 
 /* As frame_alloc(), filled with zeroes. Return: its address, or PHYS_NONE. */

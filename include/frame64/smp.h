@@ -2,8 +2,9 @@
 /*
  * Every CPU (src/kernel/smp.c, with the x86_64 parts in src/arch/x86_64/smp.c): finding them in the
  * ACPI MADT, starting them, running work on all of them at once, TLB shootdown, and stopping
- * them when one CPU dies. The kernel runs with interrupts off, so the other CPUs are reached with
- * NMIs: they arrive whatever a CPU is doing, and their handler takes no lock.
+ * them when one CPU dies. What must not wait reaches the other CPUs as NMIs: they arrive whatever
+ * a CPU is doing (interrupts off too), and their handler takes no lock. Idle CPUs halt with
+ * interrupts on; work for them comes with a wake-up interrupt.
  */
 #ifndef FRAME64_SMP_H
 #define FRAME64_SMP_H

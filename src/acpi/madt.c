@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * The MADT ("APIC"): which processors exist. After the header come the local APIC address and
- * flags (8 bytes), then variable-length entries: type, length, body. The walk never reads an
+ * The MADT ("APIC"): which processors exist, where the I/O APICs are and how the ISA IRQs reach
+ * them. After the header come the local APIC address and flags (8 bytes), then variable-length
+ * entries: type, length, body. The walk never reads an
  * entry unless its two header bytes and its whole stated length lie inside the table, and stops
  * at the first entry that breaks that: after it nothing can be trusted.
  */
@@ -11,6 +12,8 @@
 
 #define MADT_BODY        (ACPI_HEADER_LEN + 8)
 #define ENTRY_LAPIC      0
+#define ENTRY_IOAPIC     1
+#define ENTRY_OVERRIDE   2
 #define ENTRY_LAPIC_ADDR 5
 #define ENTRY_X2APIC     9
 #define CPU_ENABLED      1u
@@ -35,6 +38,47 @@ static void add_cpu(struct acpi_madt *m, uint32_t apic_id, uint32_t flags)
     m->cpus++;
     if (m->listed < ACPI_MADT_CPUS_MAX)
         m->apic_id[m->listed++] = apic_id;
+}
+
+/* An I/O APIC entry (type 1, 12 bytes: id, reserved, address, GSI base). Return: an error or NULL.
+ */
+static const char *add_ioapic(struct acpi_madt *m, const uint8_t *e, uint8_t elen)
+{
+    if (elen < 12)
+        return "a MADT I/O APIC entry is shorter than 12 bytes";
+    if (m->ioapics == ACPI_MADT_IOAPICS_MAX)
+        return "the MADT lists more I/O APICs than this kernel keeps (8)";
+    struct acpi_ioapic *io = &m->ioapic[m->ioapics];
+    io->id = e[2];
+    io->address = ld32(e + 4);
+    io->gsi_base = ld32(e + 8);
+    if (io->address == 0)
+        return "a MADT I/O APIC entry has its registers at address 0";
+    m->ioapics++;
+    return NULL;
+}
+
+/*
+ * An interrupt source override (type 2, 10 bytes: bus, IRQ, GSI, flags). Only the ISA bus (0)
+ * exists for it. Return: an error or NULL.
+ */
+static const char *add_override(struct acpi_madt *m, const uint8_t *e, uint8_t elen)
+{
+    if (elen < 10)
+        return "a MADT interrupt source override is shorter than 10 bytes";
+    if (e[2] != 0)
+        return "a MADT interrupt source override names a bus other than ISA";
+    if (e[3] > 15)
+        return "a MADT interrupt source override names an ISA IRQ above 15";
+    for (unsigned i = 0; i < m->overrides; i++)
+        if (m->override[i].irq == e[3])
+            return "the MADT overrides the same ISA IRQ twice";
+    if (m->overrides == ACPI_MADT_OVERRIDES_MAX)
+        return "the MADT has more interrupt source overrides than ISA IRQs";
+    uint16_t flags;
+    memcpy(&flags, e + 8, sizeof(flags));
+    m->override[m->overrides++] = (struct acpi_irq_override){e[3], ld32(e + 4), flags};
+    return NULL;
 }
 
 int acpi_madt_parse(const struct acpi_header *table, struct acpi_madt *out, const char **why)
@@ -67,6 +111,13 @@ int acpi_madt_parse(const struct acpi_header *table, struct acpi_madt *out, cons
             }
             out->x2apic = true;
             add_cpu(out, ld32(e + 4), ld32(e + 8));
+        } else if (type == ENTRY_IOAPIC || type == ENTRY_OVERRIDE) {
+            const char *bad =
+                type == ENTRY_IOAPIC ? add_ioapic(out, e, elen) : add_override(out, e, elen);
+            if (bad) {
+                *why = bad;
+                return K_EINVAL;
+            }
         } else if (type == ENTRY_LAPIC_ADDR && elen >= 12) {
             uint64_t a;
             memcpy(&a, e + 4, sizeof(a));
@@ -85,4 +136,27 @@ int acpi_madt_find(const struct acpi *a, struct acpi_madt *out, const char **why
         return K_ENOENT;
     }
     return acpi_madt_parse(t, out, why);
+}
+
+struct acpi_isa_route acpi_madt_isa_route(const struct acpi_madt *m, uint8_t irq)
+{
+    struct acpi_isa_route r = {irq, false, false};
+    for (unsigned i = 0; i < m->overrides; i++) {
+        if (m->override[i].irq != irq)
+            continue;
+        uint16_t f = m->override[i].flags;
+        r.gsi = m->override[i].gsi;
+        r.active_low = (f & 3) == 3;   /* 1: high, 3: low, 0 (and reserved 2): ISA's high */
+        r.level = ((f >> 2) & 3) == 3; /* 1: edge, 3: level, 0 (and reserved 2): ISA's edge */
+    }
+    return r;
+}
+
+const struct acpi_ioapic *acpi_madt_ioapic_for(const struct acpi_madt *m, uint32_t gsi)
+{
+    const struct acpi_ioapic *best = NULL;
+    for (unsigned i = 0; i < m->ioapics; i++)
+        if (m->ioapic[i].gsi_base <= gsi && (!best || m->ioapic[i].gsi_base > best->gsi_base))
+            best = &m->ioapic[i];
+    return best;
 }

@@ -11,6 +11,7 @@
 #include <frame64/devices.h>
 #include <frame64/error.h>
 #include <frame64/fault.h>
+#include <frame64/interrupts.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstack.h>
@@ -102,6 +103,7 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
 {
     smp_shootdown_off = cmdline_has_word(boot_info.cmdline, "ktest.noshootdown");
     smp_init(ap_page);
+    irq_init();
     struct vm_check vc;
     vm_check(kernel_pml4, boot_cpu.nx, &vc);
     vm_check_print(&vc);

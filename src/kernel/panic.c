@@ -15,6 +15,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 {
     struct trap_frame f;
     arch_save_regs(&f);
+    arch_irq_disable(); /* nothing of this CPU runs again: no tick, no handler, mid-report */
     unsigned depth = __atomic_fetch_add(&panicking[cpu_index() % CPU_MAX], 1, __ATOMIC_RELAXED);
     if (depth == 1)
         kprintf("\nPANIC at %s:%d while reporting a panic; frame64 stopped.\n", file, line);

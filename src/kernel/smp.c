@@ -7,10 +7,11 @@
  * while CPUs start (a real-mode start must run there for a few instructions once paging is on);
  * the mapping and its tables go afterwards.
  *
- * The CPUs then wait for work (smp_run_all()) with interrupts off. Everything the CPUs ask of each
- * other -- drop these translations, stop -- travels as a flag in the target's slot and an NMI,
- * which arrives whatever the target is doing (with interrupts off, an ordinary interrupt would
- * wait; two CPUs waiting for each other that way would deadlock).
+ * The CPUs then wait for work (smp_run_all()) halted with interrupts on; a wake-up IPI with the
+ * work ends the hlt. Everything the CPUs ask of each other that must not wait -- drop these
+ * translations, stop, hand over cached frames -- travels as a flag in the target's slot and an
+ * NMI, which arrives whatever the target is doing (a CPU holding an irqlock has interrupts off, so
+ * an ordinary interrupt would wait; two CPUs waiting for each other that way would deadlock).
  */
 #include <frame64/irqlock.h>
 #include <frame64/acpi.h>
@@ -195,6 +196,7 @@ void smp_run_all(void (*fn)(void *arg), void *arg)
         slots[c].work = fn;
         slots[c].work_arg = arg;
         store(&slots[c].work_req, load(&slots[c].work_req) + 1);
+        arch_send_wake(c);
     }
     fn(arg);
     for (unsigned c = 0; c < n; c++)
@@ -208,11 +210,14 @@ void smp_ap_main(unsigned index)
     struct slot *s = &slots[index];
     usermode_init_cpu(&boot_cpu);
     for (;;) {
+        /* Looked at with interrupts off, so a wake-up sent after the look ends the hlt. */
+        arch_irq_disable();
         uint64_t req = load(&s->work_req);
         if (req == load(&s->work_done)) {
-            arch_delay_us(5);
+            arch_wait_for_interrupt();
             continue;
         }
+        arch_irq_enable();
         s->work(s->work_arg);
         store(&s->work_done, req);
     }

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The monitor's loop: starts the framebuffer console and every input registered with
- * CONSOLE_INPUT, then polls those that answered forever, feeding them into one line editor
+ * CONSOLE_INPUT, then reads those that answered forever, feeding them into one line editor
  * (terminal bytes as they are, scancodes through the keyboard decoder), and runs each line it
- * completes.
+ * completes. Between bytes the boot CPU halts until an interrupt (docs/interrupts.md).
  */
 #include <arch/cpu_local.h>
+#include <frame64/arch.h>
 #include <frame64/args.h>
 #include <frame64/console.h>
 #include <frame64/error.h>
+#include <frame64/interrupts.h>
 #include <frame64/kbd.h>
 #include <frame64/kprintf.h>
 #include <frame64/lineedit.h>
@@ -99,9 +101,17 @@ static uint32_t start_inputs(const struct console_input *in, size_t n)
     return live;
 }
 
-/* A short wait between two rounds of polling: interrupts are off, so hlt would never wake. */
-static void pause(void)
+/*
+ * Nothing was waiting: halt until an interrupt (a device's byte, or the next tick, which also
+ * rereads inputs whose line is not routed) instead of spinning. Without a timer (no local APIC)
+ * interrupts stay off and a polled input needs a short spin instead: hlt might never wake.
+ */
+static void wait_for_input(void)
 {
+    if (irq_timer_hz()) {
+        arch_wait_for_interrupt();
+        return;
+    }
     for (int i = 0; i < 200; i++)
         arch_relax();
 }
@@ -123,19 +133,27 @@ void monitor_run(void)
     uint32_t live = start_inputs(in, nin);
     kprintf(PROMPT);
     for (;;) {
+        /* Read with interrupts off: a byte that arrives after the last look ends the hlt. */
+        uint64_t irq = arch_irq_save();
+        int b[INPUTS_MAX];
         bool any = false;
         for (size_t i = 0; i < nin && i < INPUTS_MAX; i++) {
-            int b = (live & (1u << i)) ? in[i].read() : -1;
+            b[i] = (live & (1u << i)) ? in[i].read() : -1;
+            any |= b[i] >= 0;
+        }
+        if (!any) {
+            wait_for_input();
+            continue;
+        }
+        arch_irq_restore(irq);
+        for (size_t i = 0; i < nin && i < INPUTS_MAX; i++) {
             struct kbd_event ev;
-            if (b < 0)
+            if (b[i] < 0)
                 continue;
-            any = true;
             if (in[i].kind == CONSOLE_INPUT_TERMINAL)
-                finished(&le, lineedit_serial(&le, (uint8_t)b));
-            else if (kbd_feed(&kb, (uint8_t)b, &ev))
+                finished(&le, lineedit_serial(&le, (uint8_t)b[i]));
+            else if (kbd_feed(&kb, (uint8_t)b[i], &ev))
                 finished(&le, lineedit_key(&le, &ev));
         }
-        if (!any)
-            pause();
     }
 }

@@ -13,8 +13,8 @@
 #   kernel  glue, processes, monitor, ktests: everything
 # Header classes: "service" is what any layer may call (panic, kprintf, the per-CPU seam of
 # <arch/cpu_local.h> through irqlock.h, phys_to_virt); "devif" is the interface drivers register
-# through (console.h) or are called by (devices.h); "arch" what the CPU layer implements and
-# its private <arch/*.h>. A header not listed is an error: a new header must be given a class.
+# through (console.h, irq.h) or are called by (devices.h, ioapic.h); "arch" what the CPU layer
+# implements and its private <arch/*.h>. A header not listed is an error: a new header must be given a class.
 set -uo pipefail
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 
@@ -41,7 +41,7 @@ declare -A class=(
     [frame64/frame_whereis.h]=lib [frame64/initstack.h]=lib [frame64/kbd.h]=lib
     [frame64/kstring.h]=lib [frame64/layout.h]=lib [frame64/lineedit.h]=lib
     [frame64/mapview.h]=lib [frame64/memmap.h]=lib [frame64/multiboot2.h]=lib
-    [frame64/pagetable.h]=lib [frame64/ptaudit.h]=lib [frame64/region.h]=lib
+    [frame64/pagetable.h]=lib [frame64/ptaudit.h]=lib [frame64/region.h]=lib [frame64/ring.h]=lib
     [frame64/types.h]=lib [frame64/vmspace.h]=lib
     # services every layer may call, and the documented per-CPU seam
     [frame64/panic.h]=service [frame64/kprintf.h]=service [frame64/phys.h]=service
@@ -49,13 +49,14 @@ declare -A class=(
     [frame64/thread_safety.h]=service
     [arch/cpu_local.h]=service
     # what drivers register through, and what the kernel calls them by
-    [frame64/console.h]=devif [frame64/devices.h]=devif
+    [frame64/console.h]=devif [frame64/devices.h]=devif [frame64/irq.h]=devif
+    [frame64/ioapic.h]=devif
     # the CPU layer: what it implements for the kernel, and its own headers
     [frame64/arch.h]=arch [frame64/trap.h]=arch [frame64/usermode.h]=arch
     [frame64/physmap.h]=arch [arch/cpu.h]=arch [arch/percpu.h]=arch [arch/lapic.h]=arch
     # kernel glue: the kernel's globals and services built on them
     [frame64/bootmem.h]=kernel [frame64/embedded.h]=kernel [frame64/fault.h]=kernel
-    [frame64/frame_bench.h]=kernel [frame64/kernel.h]=kernel [frame64/kmap.h]=kernel
+    [frame64/frame_bench.h]=kernel [frame64/interrupts.h]=kernel [frame64/kernel.h]=kernel [frame64/kmap.h]=kernel
     [frame64/kstack.h]=kernel [frame64/ktest.h]=kernel [frame64/monitor.h]=kernel
     [frame64/power.h]=kernel [frame64/process.h]=kernel [frame64/smp.h]=kernel
     [frame64/vmcheck.h]=kernel

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The 64-bit IDT: all 32 CPU exceptions go to boot/isr.asm's stubs and on to
- * exception_dispatch(). A breakpoint that a test asked for is counted and resumed; a vector with
- * a kernel policy (trap_set_handler(), src/kernel/fault.c) goes there first; anything else is
- * fatal: print the frame, halt. Double faults, NMIs and machine checks run on their own stacks
- * (gdt.c) so a bad stack pointer cannot turn them into a triple fault.
+ * exception_dispatch(); so do the interrupt vectors (irq_stub_table), which it hands to
+ * arch_irq_dispatch() (irq.c) without the exception bookkeeping. A breakpoint that a test asked for
+ * is counted and resumed; a vector with a kernel policy (trap_set_handler(), src/kernel/fault.c)
+ * goes there first; anything else is fatal: print the frame, halt. Double faults, NMIs and machine
+ * checks run on their own stacks (gdt.c) so a bad stack pointer cannot turn them into a triple
+ * fault.
  */
 #include <arch/cpu.h>
 #include <frame64/arch.h>
@@ -25,6 +27,7 @@ struct __attribute__((packed)) idt_entry {
 };
 
 extern const uint64_t isr_stub_table[32];
+extern const uint64_t irq_stub_table[][2]; /* (vector, stub) pairs, ending with vector 0 */
 static struct idt_entry idt[256];
 
 static const char *const names[32] = {
@@ -89,6 +92,16 @@ void idt_init(void)
             /* present, interrupt gate; int3 may be used from ring 3 (a debugger's breakpoint, as
              * Linux allows), every other vector only by the CPU */
             .type_attr = v == 3 ? 0xEE : 0x8E,
+            .offset_mid = (h >> 16) & 0xFFFF,
+            .offset_hi = (uint32_t)(h >> 32),
+        };
+    }
+    for (unsigned i = 0; irq_stub_table[i][0]; i++) {
+        uint64_t v = irq_stub_table[i][0], h = irq_stub_table[i][1];
+        idt[v] = (struct idt_entry){
+            .offset_lo = h & 0xFFFF,
+            .selector = 0x08,
+            .type_attr = 0x8E, /* present, ring 0 only, interrupt gate: IF off in the handler */
             .offset_mid = (h >> 16) & 0xFFFF,
             .offset_hi = (uint32_t)(h >> 32),
         };
@@ -184,6 +197,10 @@ __attribute__((noreturn)) static void fault_in_fault(const struct trap_frame *ou
 
 void exception_dispatch(struct trap_frame *f)
 {
+    if (f->vector >= 32) { /* an interrupt: nothing here is a fault in the fault path */
+        arch_irq_dispatch(f);
+        return;
+    }
     unsigned cpu = cpu_index();
     bool nmi_like = f->vector == 2 || f->vector == 18;
     struct trap_frame **slot = nmi_like ? &active_nmi[cpu] : &active[cpu];

@@ -5,7 +5,7 @@
  * documented delays (10 ms after INIT, 200 us after each SIPI), a bounded wait for the new CPU
  * to check in, and what a new CPU does to itself before it joins (its GDT, TSS and GS base, the
  * IDT, CR4, PAT and system-call MSRs, its local APIC). Delays use the time-stamp counter,
- * calibrated once against the PIT.
+ * calibrated once against the PIT (clock.c); a wake-up IPI gets a halted CPU to look for work.
  */
 #include <arch/cpu.h>
 #include <arch/lapic.h>
@@ -24,7 +24,6 @@ void smp_arch_entry(unsigned index);
 
 static phys_addr_t start_page;
 static uint64_t boot_cr4;
-static uint64_t tsc_per_us;
 static volatile unsigned checked_in; /* the index of the last CPU that reached ap_entry() */
 
 /* Where a trampoline symbol lands in the start page. */
@@ -34,34 +33,12 @@ static uint8_t *at(const uint8_t *sym)
     return (uint8_t *)phys_to_virt(start_page) + ((uintptr_t)sym - (uintptr_t)trampoline_start);
 }
 
-/* Calibrates the TSC against 10 ms of PIT channel 2 (1.193182 MHz), counted in one shot. */
-static void calibrate(void)
-{
-    const uint16_t count = 11932;                      /* 10 ms */
-    outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01)); /* gate on, speaker off */
-    outb(0x43, 0xB0);                                  /* channel 2, lo/hi, mode 0 */
-    outb(0x42, count & 0xFF);
-    outb(0x42, count >> 8);
-    uint64_t t0 = rdtsc();
-    for (uint64_t i = 0; i < 100000000 && !(inb(0x61) & 0x20); i++)
-        cpu_relax();
-    uint64_t t = rdtsc() - t0;
-    tsc_per_us = t / 10000 ? t / 10000 : 1000; /* a broken PIT: assume 1 GHz */
-}
-
-void arch_delay_us(uint64_t us)
-{
-    uint64_t end = rdtsc() + us * tsc_per_us;
-    while (rdtsc() < end)
-        cpu_relax();
-}
-
 bool arch_smp_prepare(phys_addr_t page, phys_addr_t pml4, volatile void *lapic_regs)
 {
     if (!lapic_init(lapic_regs))
         return false;
     boot_cr4 = read_cr4();
-    calibrate();
+    clock_calibrate();
     start_page = page;
     size_t len = (size_t)((uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
     memcpy(phys_to_virt(page), trampoline_start, len);
@@ -116,6 +93,11 @@ bool arch_start_cpu(unsigned index, uint32_t apic_id, uint64_t stack_top, const 
 void arch_send_nmi(unsigned index)
 {
     lapic_send(arch_cpus[index].apic_id, ICR_NMI);
+}
+
+void arch_send_wake(unsigned index)
+{
+    lapic_send(arch_cpus[index].apic_id, ICR_FIXED | ARCH_IRQ_WAKE);
 }
 
 /* Where the trampoline jumps, on the CPU's own kernel stack, interrupts off. */

@@ -38,10 +38,11 @@ extern uint64_t usermode_iret(struct kernel_context *k, uint64_t kstack_top, uin
 
 /*
  * What the system-call entry clears (Linux's syscall mask): everything a program can set that
- * must not reach ring 0. IF: no interrupt before the stack switch; DF: C expects it clear; TF: no
- * single-step trap in the kernel; AC: SMAP on; NT: an iretq with NT set faults (#GP) instead of
- * returning, which is how a program could stop the kernel; IOPL, RF, ID and the arithmetic flags:
- * nothing of the caller's state leaks into the kernel's decisions.
+ * must not reach ring 0. IF: no interrupt before the stack switch, and system calls run with
+ * interrupts off for now (docs/interrupts.md); DF: C expects it clear; TF: no single-step trap in
+ * the kernel; AC: SMAP on; NT: an iretq with NT set faults (#GP) instead of returning, which is
+ * how a program could stop the kernel; IOPL, RF, ID and the arithmetic flags: nothing of the
+ * caller's state leaks into the kernel's decisions.
  */
 #define SYSCALL_FLAGS_MASK                                                                         \
     (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF | RFLAGS_IF |           \
@@ -100,8 +101,14 @@ void usermode_bad_return(struct syscall_frame *f)
     ops->bad_return(f);
 }
 
+/*
+ * The program runs with interrupts on (usermode_iret's RFLAGS). It comes back through a system
+ * call or an exception, both with interrupts off; the caller gets them as it had them.
+ */
 uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t rip, uint64_t rsp)
 {
+    bool interrupts = read_rflags() & RFLAGS_IF;
+    __asm__ volatile("cli" : : : "memory"); /* none until iretq: GS is swapped on the way */
     arch_cpu_this()->kernel_rsp = kstack_top;
     gdt_set_kernel_stack(kstack_top);
     uint64_t value = usermode_iret(k, kstack_top, rip, rsp);
@@ -112,6 +119,8 @@ uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t 
         panic("the kernel runs with RFLAGS %lx after a program: TF, DF, IOPL, NT and AC must be "
               "clear in ring 0 (an entry path let the program's flags through)",
               flags);
+    if (interrupts)
+        __asm__ volatile("sti" : : : "memory");
     return value;
 }
 
