@@ -161,18 +161,29 @@ static void test_exhaustion_reaches_parked_frames(void **state)
 }
 
 /*
+ * Standard pool; CPU 1 allocates one frame (held[0]), so its cache holds the rest of a batch
+ * (*n frames), and a collector has asked it for them. Runs as CPU 1. Return: CPU 1's cache.
+ */
+static struct frame_cache *cpu1_asked(uint32_t *n)
+{
+    std_pool(0);
+    host_cpu_set(1);
+    held[0] = frame_alloc(&pool);
+    *n = cached(1);
+    struct frame_cache *c = &pool.caches[1];
+    __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
+    return c;
+}
+
+/*
  * An NMI that arrives while its CPU is changing its cache (busy) leaves the cache alone, and the
  * CPU hands it over as soon as it is done (its next frame call's end here).
  */
 static void test_busy_cpu_hands_over_when_done(void **state)
 {
     (void)state;
-    std_pool(0);
-    host_cpu_set(1);
-    held[0] = frame_alloc(&pool);
-    uint32_t n = cached(1);
-    struct frame_cache *c = &pool.caches[1];
-    __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
+    uint32_t n;
+    struct frame_cache *c = cpu1_asked(&n);
     c->busy = 1;
     assert_true(frame_cache_nmi(&pool, 0));
     assert_true(frame_cache_nmi(&pool, (uintptr_t)&frame_alloc + 1)); /* in a fast path: left be */
@@ -200,12 +211,8 @@ static void test_busy_cpu_hands_over_when_done(void **state)
 static void test_nmi_rip_in_fast_path_leaves_cache(void **state)
 {
     (void)state;
-    std_pool(0);
-    host_cpu_set(1);
-    held[0] = frame_alloc(&pool);
-    uint32_t n = cached(1);
-    struct frame_cache *c = &pool.caches[1];
-    __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
+    uint32_t n;
+    struct frame_cache *c = cpu1_asked(&n);
     assert_true(frame_cache_nmi(&pool, (uintptr_t)&frame_free + 4));
     assert_int_equal(c->asked, 1);
     assert_int_equal(cached(1), n);
@@ -350,12 +357,8 @@ static void test_corruption_caught_through_caches(void **state)
 static void test_late_hand_over_changes_nothing(void **state)
 {
     (void)state;
-    std_pool(0);
-    host_cpu_set(1);
-    held[0] = frame_alloc(&pool);
-    struct frame_cache *c = &pool.caches[1];
-    uint32_t n = cached(1);
-    __atomic_store_n(&c->asked, 1, __ATOMIC_RELEASE);
+    uint32_t n;
+    struct frame_cache *c = cpu1_asked(&n);
     assert_true(frame_cache_nmi(&pool, 0));
     assert_int_equal(c->handed, n);
     frame_cache_hand_over_marked(c);
