@@ -21,10 +21,19 @@ struct cpu_info {
     bool pge;     /* global pages (CR4.PGE) available */
     bool smep;    /* supervisor-mode execution prevention */
     bool smap;    /* supervisor-mode access prevention */
+    bool rdrand;  /* the RDRAND instruction (CPUID.1:ECX[30]) */
+    bool rdseed;  /* the RDSEED instruction (CPUID.7.0:EBX[18]) */
     char vendor[13];
     char brand[49];
 };
 void arch_cpu_info(struct cpu_info *out);
+
+/*
+ * 64 bits from the CPU's random-number generator: RDSEED (the entropy source itself) if info says
+ * the CPU has it, else RDRAND, each retried a few times (they may run dry for a moment).
+ * Return: false if neither is there or both kept failing.
+ */
+bool arch_random_u64(const struct cpu_info *info, uint64_t *out);
 
 /* Physical address of the page tables the CPU walks now (CR3 without its flag bits). */
 phys_addr_t arch_page_table_root(void);

@@ -32,6 +32,14 @@ void vga_init(void);
  */
 bool i8042_irq_poke(uint8_t b);
 
+struct civil_time;
+/*
+ * Reads the date and time (UTC, as PC firmware keeps it under QEMU and most Linux setups) from the
+ * CMOS real-time clock. Return: false if there is no clock, it never settles, or it holds no
+ * valid date (then *out is unspecified).
+ */
+bool rtc_read(struct civil_time *out);
+
 /* Pulses the CPU reset line through the PS/2 controller (returns if nothing happened). */
 void i8042_reset_cpu(void);
 

@@ -30,6 +30,14 @@ uint64_t irq_ticks(unsigned cpu);
 uint64_t time_ns(void);
 
 /*
+ * Reads the CMOS real-time clock (src/kernel/wallclock.c), after irq_init(), and prints a "clock:"
+ * line. wallclock_ns(): nanoseconds since 1970-01-01 UTC, the clock at boot carried forward by
+ * time_ns() (counting from 1970 if the clock could not be read).
+ */
+void wallclock_init(void);
+uint64_t wallclock_ns(void);
+
+/*
  * Runs fn(cpu) in every timer interrupt, on every CPU, interrupts off (NULL: none). For tests
  * that need work done in interrupt context; one at a time.
  */

@@ -52,6 +52,8 @@ struct process {
     uint64_t brk_start, brk;
     uint64_t tid_address;
     uint64_t fs_base;
+    uint64_t start_ns;      /* time_ns() when it entered ring 3: its CPU-time clocks */
+    uint64_t rlimit[16][2]; /* getrlimit/setrlimit/prlimit64: current and maximum */
     struct {
         uint64_t va, rip, error;
         unsigned repeats; /* how often in a row (usertrap.c) */
@@ -59,6 +61,9 @@ struct process {
     const struct proc_options *opt;
     struct proc_result *res;
 };
+
+/* Whether a process is running on CPU cpu now (for sysinfo's count). */
+bool proc_running_on(unsigned cpu);
 
 /*
  * Sets up what every process shares: the address-space environment over the kernel's pool and

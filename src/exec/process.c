@@ -16,6 +16,7 @@
 #include <frame64/elf.h>
 #include <frame64/error.h>
 #include <frame64/initstack.h>
+#include <frame64/interrupts.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
@@ -34,6 +35,7 @@ static unsigned next_pid = 1;
 static unsigned env_flags;
 
 void syscall_dispatch(struct syscall_frame *f); /* syscall.c */
+void sys_limits_init(struct process *p);        /* sys_system.c */
 
 /* The address-space environment's TLB flush: the kernel's one (here and on every other CPU). */
 static void flush(void *ctx, const struct vmspace_flush *f)
@@ -207,12 +209,14 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
         return err == K_ENOMEM ? K_ENOMEM : K_OK;
     }
     p->brk_start = p->brk = plan.brk_start;
+    sys_limits_init(p);
 
     res->end = PROC_EXITED;
     current[cpu] = p;
     arch_load_page_tables(p->vs.pml4);
     smp_note_page_tables(p->vs.pml4);
     usermode_reset_fpu();
+    p->start_ns = time_ns();
     usermode_enter(&p->kctx, p->kstack.top, plan.entry, rsp); /* until proc_exit() */
     arch_load_page_tables(kernel_pml4); /* the space is unloaded before it is destroyed */
     smp_note_page_tables(kernel_pml4);
@@ -266,4 +270,9 @@ void proc_print_holdings(void)
                 "sharing table)\n",
                 c, (unsigned long long)st.frames, (unsigned long long)st.share_frames);
     }
+}
+
+bool proc_running_on(unsigned cpu)
+{
+    return cpu < CPU_MAX && __atomic_load_n(&current[cpu], __ATOMIC_RELAXED) != NULL;
 }

@@ -12,6 +12,8 @@
 #include <frame64/layout.h>
 #include <frame64/process.h>
 
+#include "syscall_internal.h"
+
 enum {
     SYS_write = 1,
     SYS_mmap = 9,
@@ -20,25 +22,42 @@ enum {
     SYS_brk = 12,
     SYS_ioctl = 16,
     SYS_writev = 20,
+    SYS_sched_yield = 24,
     SYS_madvise = 28,
+    SYS_nanosleep = 35,
     SYS_getpid = 39,
     SYS_exit = 60,
+    SYS_uname = 63,
+    SYS_gettimeofday = 96,
+    SYS_getrlimit = 97,
+    SYS_sysinfo = 99,
+    SYS_getuid = 102,
+    SYS_getgid = 104,
+    SYS_setuid = 105,
+    SYS_setgid = 106,
+    SYS_geteuid = 107,
+    SYS_getegid = 108,
+    SYS_getppid = 110,
+    SYS_setreuid = 113,
+    SYS_setregid = 114,
+    SYS_getgroups = 115,
+    SYS_setgroups = 116,
+    SYS_setresuid = 117,
+    SYS_getresuid = 118,
+    SYS_setresgid = 119,
+    SYS_getresgid = 120,
     SYS_arch_prctl = 158,
+    SYS_setrlimit = 160,
+    SYS_gettid = 186,
+    SYS_time = 201,
+    SYS_sched_getaffinity = 204,
     SYS_set_tid_address = 218,
+    SYS_clock_gettime = 228,
+    SYS_clock_getres = 229,
+    SYS_clock_nanosleep = 230,
     SYS_exit_group = 231,
-};
-
-enum {
-    EBADF = 9,
-    ENOMEM = 12,
-    EACCES = 13,
-    EFAULT = 14,
-    EEXIST = 17,
-    ENODEV = 19,
-    EINVAL = 22,
-    ENOTTY = 25,
-    ENOSYS = 38,
-    EPERM = 1,
+    SYS_prlimit64 = 302,
+    SYS_getrandom = 318,
 };
 
 #define PROT_READ  0x1
@@ -80,8 +99,7 @@ static long vm_errno(int err)
     }
 }
 
-/* Copies n bytes from user address src. Return: 0 or -EFAULT. */
-static long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n)
+long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n)
 {
     if (vmspace_check_user(&p->vs, src, n, VM_READ) != K_OK)
         return -EFAULT;
@@ -91,8 +109,7 @@ static long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t 
     return 0;
 }
 
-/* Copies n bytes to user address dst. Return: 0 or -EFAULT. */
-static long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
+long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
 {
     if (vmspace_check_user(&p->vs, dst, n, VM_WRITE) != K_OK)
         return -EFAULT;
@@ -304,6 +321,64 @@ static long sys_arch_prctl(struct process *p, long code, uint64_t addr)
     }
 }
 
+/* The calls about time and the system (sys_time.c, sys_system.c). Return: the result. */
+static long dispatch_system(struct process *p, const struct syscall_frame *f)
+{
+    switch (f->rax) {
+    case SYS_clock_gettime:
+        return sys_clock_gettime(p, (long)f->rdi, f->rsi);
+    case SYS_clock_getres:
+        return sys_clock_getres(p, (long)f->rdi, f->rsi);
+    case SYS_gettimeofday:
+        return sys_gettimeofday(p, f->rdi, f->rsi);
+    case SYS_time:
+        return sys_time(p, f->rdi);
+    case SYS_nanosleep:
+        return sys_nanosleep(p, f->rdi, f->rsi);
+    case SYS_clock_nanosleep:
+        return sys_clock_nanosleep(p, (long)f->rdi, (long)f->rsi, f->rdx, f->r10);
+    case SYS_sched_yield:
+        return 0; /* nothing else to run on this CPU */
+    case SYS_sched_getaffinity:
+        return sys_sched_getaffinity(p, (long)f->rdi, f->rsi, f->rdx);
+    case SYS_uname:
+        return sys_uname(p, f->rdi);
+    case SYS_getuid:
+    case SYS_geteuid:
+    case SYS_getgid:
+    case SYS_getegid:
+        return 0; /* root */
+    case SYS_getresuid:
+    case SYS_getresgid:
+        return sys_getresid(p, f->rdi, f->rsi, f->rdx);
+    case SYS_setuid:
+    case SYS_setgid:
+        return (uint32_t)f->rdi == UINT32_MAX ? -EINVAL : sys_setid((long)f->rdi, -1, -1);
+    case SYS_setreuid:
+    case SYS_setregid:
+        return sys_setid((long)f->rdi, (long)f->rsi, -1);
+    case SYS_setresuid:
+    case SYS_setresgid:
+        return sys_setid((long)f->rdi, (long)f->rsi, (long)f->rdx);
+    case SYS_getgroups:
+        return sys_getgroups(p, (long)f->rdi, f->rsi);
+    case SYS_setgroups:
+        return sys_setgroups(p, (long)f->rdi, f->rsi);
+    case SYS_getrlimit:
+        return sys_prlimit64(p, 0, (long)f->rdi, 0, f->rsi);
+    case SYS_setrlimit:
+        return sys_prlimit64(p, 0, (long)f->rdi, f->rsi, 0);
+    case SYS_prlimit64:
+        return sys_prlimit64(p, (long)f->rdi, (long)f->rsi, f->rdx, f->r10);
+    case SYS_sysinfo:
+        return sys_sysinfo(p, f->rdi);
+    case SYS_getrandom:
+        return sys_getrandom(p, f->rdi, f->rsi, (long)f->rdx);
+    default:
+        return -ENOSYS;
+    }
+}
+
 void syscall_dispatch(struct syscall_frame *f)
 {
     struct process *p = proc_current();
@@ -341,14 +416,18 @@ void syscall_dispatch(struct syscall_frame *f)
         r = p->pid;
         break;
     case SYS_getpid:
+    case SYS_gettid: /* one thread per process */
         r = p->pid;
+        break;
+    case SYS_getppid:
+        r = 0; /* started by the kernel, as init is */
+        break;
+    default:
+        r = dispatch_system(p, f);
         break;
     case SYS_exit:
     case SYS_exit_group:
         proc_exit(PROC_EXITED, (int)(f->rdi & 0xFF), NULL);
-    default:
-        r = -ENOSYS;
-        break;
     }
     f->rax = (uint64_t)r;
 }

@@ -16,11 +16,13 @@ void arch_cpu_info(struct cpu_info *out)
     if (max_std >= 1) {
         cpuid(1, 0, &a, &b, &c, &d);
         out->pge = (d >> 13) & 1;
+        out->rdrand = (c >> 30) & 1;
     }
     if (max_std >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
         out->smep = (b >> 7) & 1;
         out->smap = (b >> 20) & 1;
+        out->rdseed = (b >> 18) & 1;
     }
     cpuid(0x80000000, 0, &a, &b, &c, &d);
     uint32_t max_ext = a;
@@ -138,4 +140,31 @@ void arch_breakpoint(void)
                      :
                      :
                      : "memory"); /* int $3, spelled out: assemblers shorten it to int3 */
+}
+
+#define RANDOM_TRIES 10 /* Intel's advice for RDRAND; RDSEED may need more, then RDRAND serves */
+
+static bool rdseed(uint64_t *out)
+{
+    uint8_t ok;
+    __asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
+    return ok;
+}
+
+static bool rdrand(uint64_t *out)
+{
+    uint8_t ok;
+    __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok) : : "cc");
+    return ok;
+}
+
+bool arch_random_u64(const struct cpu_info *info, uint64_t *out)
+{
+    for (int i = 0; info->rdseed && i < RANDOM_TRIES; i++)
+        if (rdseed(out))
+            return true;
+    for (int i = 0; info->rdrand && i < RANDOM_TRIES; i++)
+        if (rdrand(out))
+            return true;
+    return false;
 }

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Shared by the system-call files of src/exec (syscall.c: the dispatcher, memory and output;
+ * sys_time.c: clocks and sleeping; sys_system.c: identity, limits, the machine, randomness):
+ * Linux's errno values and the checked copies to and from user memory. Not an API.
+ */
+#ifndef FRAME64_EXEC_SYSCALL_INTERNAL_H
+#define FRAME64_EXEC_SYSCALL_INTERNAL_H
+
+#include <frame64/process.h>
+
+enum {
+    EPERM = 1,
+    ESRCH = 3,
+    EBADF = 9,
+    ENOMEM = 12,
+    EACCES = 13,
+    EFAULT = 14,
+    EEXIST = 17,
+    ENODEV = 19,
+    EINVAL = 22,
+    ENOTTY = 25,
+    ENOSYS = 38,
+    EOPNOTSUPP = 95,
+};
+
+/* Copies n bytes from user address src (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
+long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n);
+
+/* Copies n bytes to user address dst (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
+long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n);
+
+/* sys_time.c */
+long sys_clock_gettime(struct process *p, long clk, uint64_t tp);
+long sys_clock_getres(struct process *p, long clk, uint64_t res);
+long sys_gettimeofday(struct process *p, uint64_t tv, uint64_t tz);
+long sys_time(struct process *p, uint64_t tloc);
+long sys_nanosleep(struct process *p, uint64_t req, uint64_t rem);
+long sys_clock_nanosleep(struct process *p, long clk, long flags, uint64_t req, uint64_t rem);
+
+/* sys_system.c */
+long sys_uname(struct process *p, uint64_t buf);
+long sys_getresid(struct process *p, uint64_t r, uint64_t e, uint64_t s);
+long sys_setid(long r, long e, long s);
+long sys_getgroups(struct process *p, long size, uint64_t list);
+long sys_setgroups(struct process *p, long size, uint64_t list);
+long sys_prlimit64(struct process *p, long pid, long resource, uint64_t new_limit,
+                   uint64_t old_limit);
+long sys_sysinfo(struct process *p, uint64_t info);
+long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t mask);
+long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
+
+#endif
