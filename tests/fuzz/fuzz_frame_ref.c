@@ -2,10 +2,10 @@
 /*
  * libFuzzer harness for the shared-frame table (src/mm/frame_ref.c) against the simplest model
  * there is: an array with every frame's owner count (1 for a frame nobody shares). Random
- * share, share_many, unshare, unshare_shared and count calls, with the storage allocator now and
- * then told to run dry. Aborts if an answer disagrees with the model, if an error changes a
- * count, if K_ENOMEM comes when no memory was needed or none was missing, if the table's stats
- * disagree with the model or with the frames the store handed out, or if the table holds more
+ * share, share_many, unshare (one or a series), unshare_shared and count calls, with the storage
+ * allocator now and then told to run dry. Aborts if an answer disagrees with the model, if an error
+ * changes a count, if K_ENOMEM comes when no memory was needed or none was missing, if the table's
+ * stats disagree with the model or with the frames the store handed out, or if the table holds more
  * memory than the bound for its number of shared frames (tests/support/frame_ref_store.h). At the
  * end everything is unshared and every storage frame must be back.
  *
@@ -170,8 +170,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 6: /* the store: 0-3 frames more from now on, or no limit */
             st.limit = op & 0x80 ? UINT64_MAX : st.held + (op >> 3 & 3);
             break;
-        case 7:
+        case 7: { /* unshares: n from i by a stride, or (bit 7) all of most shared frames */
+            size_t n = take(&in, 1);
+            uint64_t stride = take(&in, 1) % 64 + 1;
+            if (op & 0x80) /* every touched frame but each stride-th: the table shrinks */
+                for (size_t k = 0; k < ntouched; k++)
+                    while (k % stride == n % stride && model[touched[k]] > 1) {
+                        uint64_t j = touched[k];
+                        CHECK(frame_ref_unshare(&t, frame_of(j)) == model[j] - 1);
+                        model_unshare(j);
+                        changed();
+                        check_stats();
+                    }
+            for (size_t k = 0; !(op & 0x80) && k < n; k++) {
+                uint64_t j = (i + k * stride) % NFRAMES;
+                CHECK(frame_ref_unshare(&t, frame_of(j)) == (model[j] == 1 ? 0 : model[j] - 1));
+                model_unshare(j);
+                changed();
+                check_stats();
+            }
             break;
+        }
         }
         CHECK(frame_ref_count(&t, pa) == model[i]);
         check_stats();
