@@ -295,8 +295,7 @@ int frame_ref_share_many(struct frame_ref *t, const phys_addr_t *pa, size_t n)
     for (size_t i = 0; i < n; i++)
         check_pa("share_many", pa[i]);
     uint64_t irq = irqlock_acquire(&t->lock);
-    /* Room first, for the frames not shared yet (a repeated one is counted twice: room to spare).
-     */
+    /* Room first for the frames not shared yet (a repeated one counts twice: room to spare). */
     uint64_t fresh = 0;
     for (size_t i = 0; i < n; i++)
         fresh += lookup(&t->tab, pa[i] / PAGE_SIZE) == NOT_FOUND;
