@@ -13,6 +13,7 @@ enum lock_rank {
     LOCK_RANK_KSTACK_TABLES = 20, /* src/kernel/kstack.c: the stack area's page tables */
     LOCK_RANK_KMAP = 30,          /* src/kernel/kmap.c: the device window */
     LOCK_RANK_SHOOTDOWN = 40,     /* src/kernel/smp.c: one TLB shootdown at a time */
+    LOCK_RANK_FRAME_REF = 45,     /* src/mm/frame_ref.c: shared frames (grows with frame_alloc) */
     LOCK_RANK_FRAME_COLLECT = 50, /* src/mm/frame_cache.c: one collector of per-CPU caches */
     LOCK_RANK_FRAME_POOL = 60,    /* src/mm/frame.c: a pool and the region list under it */
     LOCK_RANK_CONSOLE = 70,       /* src/kernel/console.c: kprintf, taken under any other */

@@ -38,7 +38,7 @@ declare -A class=(
     [frame64/acpi.h]=lib [frame64/args.h]=lib [frame64/civil_time.h]=lib [frame64/cmdline.h]=lib
     [frame64/crc32.h]=lib
     [frame64/dma.h]=lib [frame64/elf.h]=lib [frame64/error.h]=lib [frame64/fb.h]=lib
-    [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib
+    [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib [frame64/frame_ref.h]=lib
     [frame64/frame_whereis.h]=lib [frame64/initstack.h]=lib [frame64/kbd.h]=lib
     [frame64/kstring.h]=lib [frame64/layout.h]=lib [frame64/lineedit.h]=lib
     [frame64/mapview.h]=lib [frame64/memmap.h]=lib [frame64/multiboot2.h]=lib
