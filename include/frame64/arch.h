@@ -23,6 +23,8 @@ struct cpu_info {
     bool smap;    /* supervisor-mode access prevention */
     char vendor[13];
     char brand[49];
+    char hypervisor[13]; /* CPUID 0x40000000's signature ("KVMKVMKVM", "TCGTCGTCGTCG") when
+                            CPUID.1:ECX[31] says a hypervisor runs this CPU, else "" */
 };
 void arch_cpu_info(struct cpu_info *out);
 
