@@ -36,7 +36,8 @@ MONITOR_COMMAND(bench, "bench", 0, 0, "cycles per frame_alloc()+frame_free() pai
     /* Cycles say little without what ran them: the checks, and whose cycles they are. */
     if (kernel_frames.flags & FRAME_CHECK)
         kprintf("bench: a debug kernel: every free is checked and every frame poisoned "
-                "(FRAME_CHECK, FRAME_POISON); a Release kernel has neither (README)\n");
+                "(FRAME_CHECK, FRAME_POISON); a Release kernel (scripts/run.sh --release) has "
+                "neither\n");
     else
         kprintf("bench: a release kernel: the allocator's debug checks are off\n");
     struct cpu_info cpu;
