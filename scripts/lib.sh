@@ -35,6 +35,20 @@ frame64_accel() {
 FRAME64_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 FRAME64_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 
+# Configures build dir (default build/) and builds only what booting needs: the kernel and its
+# ISO (the target kernel: the font and the test programs it carries, not the host test suite).
+# Says what it does, and the build shows its progress. kernel_type: Debug (default) or Release.
+frame64_build_kernel() {
+    local top=$1 dir=${2:-$1/build} kernel_type=${3:-Debug}
+    if [ ! -f "$dir/CMakeCache.txt" ]; then
+        echo "run.sh: configuring $dir (once)"
+    fi
+    CC=clang cmake -S "$top" -B "$dir" -DFRAME64_KERNEL_BUILD_TYPE="$kernel_type" >/dev/null
+    echo "run.sh: building the $kernel_type kernel and its ISO in $dir (the first time some"
+    echo "        minutes on a small machine; the test suite is not built, scripts/test.sh does)"
+    cmake --build "$dir" --target kernel -j"$(nproc)"
+}
+
 # Configures and builds everything into build/ (host tests and the kernel image).
 frame64_build() {
     local top=$1 type=${2:-Debug}

@@ -25,6 +25,8 @@ struct cpu_info {
     bool rdseed;  /* the RDSEED instruction (CPUID.7.0:EBX[18]) */
     char vendor[13];
     char brand[49];
+    char hypervisor[13]; /* CPUID 0x40000000's signature ("KVMKVMKVM", "TCGTCGTCGTCG") when
+                            CPUID.1:ECX[31] says a hypervisor runs this CPU, else "" */
 };
 void arch_cpu_info(struct cpu_info *out);
 

@@ -7,9 +7,8 @@
 #ifndef FRAME64_CPU_H
 #define FRAME64_CPU_H
 
+#include <frame64/frame_config.h> /* CPU_MAX */
 #include <frame64/types.h>
-
-#define CPU_MAX 16
 
 /* This CPU's index, 0 .. cpu_count() - 1. */
 unsigned cpu_index(void);

@@ -11,15 +11,16 @@
 #define FRAME64_FRAME_H
 
 #include <frame64/cpu.h>
+#include <frame64/frame_config.h>
 #include <frame64/irqlock.h>
 #include <frame64/region.h>
 #include <frame64/types.h>
 
-/* Frames freed below this go back to the region list (ISA DMA reaches only the first 16 MiB). */
-#define FRAME_ISA_LIMIT (16 * MiB)
-
-/* Largest chunk the seed cursor carves from the region list at a time. */
-#define FRAME_SEED_CHUNK (2 * MiB)
+/*
+ * FRAME_ISA_LIMIT (frames freed below it go back to the region list: ISA DMA reaches only the
+ * first 16 MiB), FRAME_SEED_CHUNK, FRAME_CACHE_BATCH and CPU_MAX are build-time policies:
+ * include/frame64/frame_config.h.
+ */
 
 /*
  * Checks chosen at init: debug builds turn them on, release keeps the cheap ones. (The plain
@@ -61,11 +62,8 @@ struct frame_batch {
  * of two batches keeps a CPU that alternates around one boundary from refilling and spilling by
  * turns. Linux's per-CPU page lists move 63 pages a time; 255 measured better here with two
  * threads trading batches (bench_threads, docs/frame-allocator.md "Per-CPU caches") at the price
- * of up to 2 MiB parked per CPU.
+ * of up to 2 MiB parked per CPU. -DFRAME_CACHE_BATCH=N builds another size (frame_config.h).
  */
-#ifndef FRAME_CACHE_BATCH /* -DFRAME_CACHE_BATCH=N builds another size, to measure */
-#define FRAME_CACHE_BATCH 255
-#endif
 #define FRAME_CACHE_HIGH (2 * FRAME_CACHE_BATCH)
 
 struct frame_cache {

@@ -22,6 +22,7 @@
 #ifndef FRAME64_REGION_H
 #define FRAME64_REGION_H
 
+#include <frame64/frame_config.h> /* REGION_STATIC_CAPACITY */
 #include <frame64/types.h>
 
 /* What a range is. Everything but REGION_FREE is unavailable to allocation. */
@@ -62,8 +63,7 @@ struct region_list {
     const char *name;       /* for messages */
 };
 
-/* Sized for real firmware maps (UEFI maps of several hundred entries exist) before merging. */
-#define REGION_STATIC_CAPACITY 256
+/* REGION_STATIC_CAPACITY (256), the usual size of a list's first storage: frame_config.h. */
 
 /* A contiguous-run request for region_alloc(). */
 struct region_request {

@@ -9,8 +9,12 @@ phys_addr_t dma_alloc(struct frame_pool *p, uint64_t bytes, uint64_t align, enum
         return PHYS_NONE;
     switch (zone) {
     case DMA_ZONE_ISA:
-        /* frame_alloc_run() would call it invalid and print so: it is only impossible. */
-        if (nframes > DMA_ISA_MAX_BYTES / PAGE_SIZE)
+        /*
+         * frame_alloc_run() would call it invalid and print so: it is only impossible. A build
+         * without an ISA zone (FRAME_ISA_LIMIT 0) has no memory for it, and a ceiling of 0 would
+         * mean none at all.
+         */
+        if (FRAME_ISA_LIMIT == 0 || nframes > DMA_ISA_MAX_BYTES / PAGE_SIZE)
             return PHYS_NONE;
         return frame_alloc_run(p, nframes, align, FRAME_ISA_LIMIT, DMA_ISA_MAX_BYTES);
     case DMA_ZONE_32:

@@ -222,7 +222,7 @@ void frame_pool_free(struct frame_pool *p, phys_addr_t pa)
     }
     if (p->flags & FRAME_DEBUG_FLAGS)
         frame_check_free(p, pa, irq);
-    if (pa < FRAME_ISA_LIMIT && free_low(p, pa, irq))
+    if (pa < frame_isa_limit && free_low(p, pa, irq))
         p->seeded--; /* back in the region list */
     else
         frame_stack_push(p, pa);
@@ -247,7 +247,7 @@ FRAME_FAST void frame_free(struct frame_pool *p, phys_addr_t pa)
     /* The fast path (no checks): a valid frame above the ISA limit, room in this CPU's cache. */
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
     if (p->flags != 0 || n == FRAME_CACHE_HIGH || !IS_ALIGNED(pa, PAGE_SIZE) ||
-        pa < FRAME_ISA_LIMIT || pa >= p->end)
+        pa < frame_isa_limit || pa >= p->end)
         return free_other(p, c, pa, irq);
     c->frames[n] = pa;
     __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);

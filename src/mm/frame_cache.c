@@ -156,7 +156,7 @@ phys_addr_t frame_cache_alloc_slow(struct frame_pool *p, struct frame_cache *c)
 void frame_cache_free_slow(struct frame_pool *p, struct frame_cache *c, phys_addr_t pa)
 {
     /* Low frames go back to the region list, bad ones are reported: the stack's path does both. */
-    if (!IS_ALIGNED(pa, PAGE_SIZE) || pa < FRAME_ISA_LIMIT || pa >= p->end) {
+    if (!IS_ALIGNED(pa, PAGE_SIZE) || pa < frame_isa_limit || pa >= p->end) {
         frame_pool_free(p, pa);
         return;
     }

@@ -51,8 +51,12 @@ static inline bool frame_inuse_set(struct frame_pool *p, phys_addr_t pa, bool on
 #define FRAME_FAST __attribute__((noinline, section("frame_fast")))
 extern const char __start_frame_fast[], __stop_frame_fast[];
 
-/* Spins a collector waits for a kicked CPU before it panics (frame_cache.c). */
-#define FRAME_CACHE_PATIENCE (1u << 28)
+/*
+ * FRAME_ISA_LIMIT (frame_config.h) as an object for the "is this frame ISA memory" tests: with
+ * -DFRAME_ISA_LIMIT=0 (no ISA zone) the macro would make them "pa < 0", which gcc's
+ * -Wtype-limits rejects under -Werror.
+ */
+static const phys_addr_t frame_isa_limit = FRAME_ISA_LIMIT;
 
 static inline void frame_cache_enter(struct frame_cache *c)
 {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: 0BSD */
 /* Monitor commands about the monitor and the machine: help, bench, ktest, reboot, poweroff. */
+#include <frame64/arch.h>
 #include <frame64/error.h>
 #include <frame64/frame_bench.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
+#include <frame64/kstring.h>
 #include <frame64/ktest.h>
 #include <frame64/monitor.h>
 #include <frame64/power.h>
@@ -31,6 +33,24 @@ MONITOR_COMMAND(bench, "bench", 0, 0, "cycles per frame_alloc()+frame_free() pai
         return;
     }
     frame_bench_print(&kernel_frames, &b, "bench: ");
+    /* Cycles say little without what ran them: the checks, and whose cycles they are. */
+    if (kernel_frames.flags & FRAME_CHECK)
+        kprintf("bench: a debug kernel: every free is checked and every frame poisoned "
+                "(FRAME_CHECK, FRAME_POISON); a Release kernel (scripts/run.sh --release) has "
+                "neither\n");
+    else
+        kprintf("bench: a release kernel: the allocator's debug checks are off\n");
+    struct cpu_info cpu;
+    arch_cpu_info(&cpu);
+    if (strcmp(cpu.hypervisor, "TCGTCGTCGTCG") == 0)
+        kprintf("bench: emulated (QEMU TCG): these are the emulator's cycles, not a CPU's\n");
+    else if (cpu.hypervisor[0])
+        kprintf("bench: a virtual CPU (hypervisor \"%s\"): cycles as the hypervisor counts "
+                "them\n",
+                cpu.hypervisor);
+    else
+        kprintf("bench: no hypervisor reported: a real CPU, or an emulator that does not say so "
+                "(QEMU TCG without +hypervisor, Bochs)\n");
 }
 
 MONITOR_COMMAND(ktest, "ktest", 0, 0, "run the in-kernel tests, then come back here",

@@ -38,7 +38,8 @@ declare -A class=(
     [frame64/acpi.h]=lib [frame64/args.h]=lib [frame64/civil_time.h]=lib [frame64/cmdline.h]=lib
     [frame64/crc32.h]=lib
     [frame64/dma.h]=lib [frame64/elf.h]=lib [frame64/error.h]=lib [frame64/fb.h]=lib
-    [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib [frame64/frame_ref.h]=lib
+    [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib [frame64/frame_config.h]=lib
+    [frame64/frame_ref.h]=lib
     [frame64/frame_whereis.h]=lib [frame64/initstack.h]=lib [frame64/kbd.h]=lib
     [frame64/kstring.h]=lib [frame64/layout.h]=lib [frame64/lineedit.h]=lib
     [frame64/mapview.h]=lib [frame64/memmap.h]=lib [frame64/multiboot2.h]=lib
@@ -46,7 +47,8 @@ declare -A class=(
     [frame64/types.h]=lib [frame64/vmspace.h]=lib
     # services every layer may call, and the documented per-CPU seam
     [frame64/panic.h]=service [frame64/kprintf.h]=service [frame64/phys.h]=service
-    [frame64/cpu.h]=service [frame64/irqlock.h]=service [frame64/lock_order.h]=service
+    [frame64/cpu.h]=service [frame64/frame_port.h]=service [frame64/irqlock.h]=service
+    [frame64/lock_order.h]=service
     [frame64/thread_safety.h]=service
     [arch/cpu_local.h]=service
     # what drivers register through, and what the kernel calls them by

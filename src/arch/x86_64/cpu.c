@@ -17,6 +17,12 @@ void arch_cpu_info(struct cpu_info *out)
         cpuid(1, 0, &a, &b, &c, &d);
         out->pge = (d >> 13) & 1;
         out->rdrand = (c >> 30) & 1;
+        if ((c >> 31) & 1) {
+            cpuid(0x40000000, 0, &a, &b, &c, &d);
+            memcpy(out->hypervisor + 0, &b, 4);
+            memcpy(out->hypervisor + 4, &c, 4);
+            memcpy(out->hypervisor + 8, &d, 4);
+        }
     }
     if (max_std >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);

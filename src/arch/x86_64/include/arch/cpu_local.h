@@ -2,7 +2,7 @@
 /*
  * What pure code needs to keep per-CPU state: which CPU this is (one load through GS, no call),
  * turning interrupts off and back on around a touch of that state, and a spin-wait hint. Host
- * builds get tests/support/include/arch/cpu_local.h instead, where each thread names its CPU.
+ * builds get examples/port/include/arch/cpu_local.h instead, where each thread names its CPU.
  */
 #ifndef ARCH_CPU_LOCAL_H
 #define ARCH_CPU_LOCAL_H

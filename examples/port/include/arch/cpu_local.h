@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Host stand-in for the kernel's per-CPU primitives (src/arch/x86_64/include/arch/cpu_local.h):
+ * The porting layer's hosted per-CPU primitives (include/frame64/frame_port.h; the kernel's are
+ * src/arch/x86_64/include/arch/cpu_local.h), used by the examples, host tests and benchmarks:
  * each thread says which CPU it stands for with host_cpu_set() (0 until it does), so pure code
  * that keeps per-CPU state runs unchanged with real threads. There are no interrupts to turn off.
+ * host_cpu is defined by examples/port/host_port.c (tests: tests/support/host_support.c).
  */
 #ifndef ARCH_CPU_LOCAL_H
 #define ARCH_CPU_LOCAL_H
@@ -35,7 +37,9 @@ static inline void arch_irq_restore(uint64_t flags)
 /* A spin-wait hint: the other hyperthread gets the core while this one waits. */
 static inline void arch_relax(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
+#endif
 }
 
 #endif
