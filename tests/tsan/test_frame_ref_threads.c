@@ -21,6 +21,7 @@
 #include <frame64/frame_ref.h>
 
 #include "frame_ref_store.h"
+#include "tsan_check.h"
 
 #define THREADS 4
 #define OWN     2000
@@ -32,15 +33,6 @@ static struct frame_ref table;
 static pthread_barrier_t barrier;
 static int failed;
 static uint32_t shares[THREADS][OWN + COMMON]; /* the shares thread i holds of each frame */
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);                                        \
-        }                                                                                          \
-    } while (0)
 
 /* Frame k of thread id: its own ones first, then the common ones (the same for every thread). */
 static phys_addr_t frame(unsigned id, unsigned k)

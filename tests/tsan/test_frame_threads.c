@@ -25,6 +25,7 @@
 #include <frame64/phys.h>
 
 #include "arena.h"
+#include "tsan_check.h"
 
 #define THREADS  4
 #define KEEP     256
@@ -48,15 +49,6 @@ static struct {
 
 static phys_addr_t *exhausted[THREADS];
 static uint64_t exhausted_n[THREADS];
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);                                        \
-        }                                                                                          \
-    } while (0)
 
 static void take(phys_addr_t pa)
 {
