@@ -272,6 +272,8 @@ void smp_init(phys_addr_t ap_page)
     /* The start page at its own address: read and executed there, never written through. */
     if (pt_map(kernel_pml4, ap_page, ap_page, PAGE_SIZE, 0, PT_4K, kernel_table_frame,
                &kernel_frames) != K_OK) {
+        /* Out of frames part way: give back the tables linked so far (the leaf was never set). */
+        pt_prune(kernel_pml4, ap_page, PAGE_SIZE, kernel_table_free, &kernel_frames);
         kprintf("smp: cannot map the start page\nsmp: 1 of %u CPUs online\n", m.cpus);
         return;
     }
