@@ -224,4 +224,11 @@ const struct acpi_ioapic *acpi_madt_ioapic_for(const struct acpi_madt *m, uint32
  */
 int kernel_acpi_open(struct acpi *a, const char **why);
 
+/*
+ * The MADT, read and parsed once (the first call) for everyone who needs it: SMP bring-up and the
+ * interrupt controllers, on the boot CPU during boot. Return: K_OK with *m set; else the error of
+ * the first read, with *why.
+ */
+int kernel_madt(const struct acpi_madt **m, const char **why);
+
 #endif

@@ -52,3 +52,20 @@ int kernel_acpi_open(struct acpi *a, const char **why)
     }
     return acpi_init(a, &mem, rsdp, len, why);
 }
+
+int kernel_madt(const struct acpi_madt **m, const char **why)
+{
+    static struct acpi_madt madt;
+    static const char *madt_why;
+    static int err = 1; /* not read yet */
+    if (err == 1) {
+        struct acpi a;
+        madt_why = "";
+        err = kernel_acpi_open(&a, &madt_why);
+        if (err == K_OK)
+            err = acpi_madt_find(&a, &madt, &madt_why);
+    }
+    *m = &madt;
+    *why = madt_why;
+    return err;
+}

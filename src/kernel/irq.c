@@ -120,13 +120,10 @@ static void start_timer(void *arg)
 
 void irq_init(void)
 {
-    static struct acpi_madt m;
-    struct acpi a;
-    const char *why = "";
-    int err = kernel_acpi_open(&a, &why);
-    if (err == K_OK)
-        err = acpi_madt_find(&a, &m, &why);
-    void *lapic = err == K_OK ? kmap_device(m.lapic, PAGE_SIZE, KMAP_UNCACHED) : NULL;
+    const struct acpi_madt *m;
+    const char *why;
+    int err = kernel_madt(&m, &why);
+    void *lapic = err == K_OK ? kmap_device(m->lapic, PAGE_SIZE, KMAP_UNCACHED) : NULL;
     if (err != K_OK || !arch_interrupts_prepare(lapic)) {
         kprintf(
             "irq: %s%s: no timer, input is polled, interrupts stay off\n",
@@ -138,8 +135,8 @@ void irq_init(void)
     ns_mult = (1000000000ull << 32) / hz;
     tsc0 = arch_cycles();
     arch_irq_set_handler(dispatch);
-    map_ioapics(&m);
-    route_lines(&m);
+    map_ioapics(m);
+    route_lines(m);
     smp_run_all(start_timer, NULL);
     unsigned n = cpu_count(), running = 0;
     for (unsigned c = 0; c < n; c++)

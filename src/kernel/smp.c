@@ -240,14 +240,11 @@ static int make_stacks(unsigned index)
     return err;
 }
 
-/* The processors the MADT lists. Return: K_OK with *m filled, or an error (said why). */
-static int read_madt(struct acpi_madt *m)
+/* The processors the MADT lists. Return: K_OK with *m set, or an error (said why). */
+static int read_madt(const struct acpi_madt **m)
 {
-    struct acpi a;
-    const char *why = "";
-    int err = kernel_acpi_open(&a, &why);
-    if (err == K_OK)
-        err = acpi_madt_find(&a, m, &why);
+    const char *why;
+    int err = kernel_madt(m, &why);
     if (err != K_OK)
         kprintf("smp: no usable ACPI MADT (%s); running on the boot CPU only\n", why);
     return err;
@@ -255,18 +252,18 @@ static int read_madt(struct acpi_madt *m)
 
 void smp_init(phys_addr_t ap_page)
 {
-    static struct acpi_madt m;
+    const struct acpi_madt *m;
     trap_set_handler(2, nmi);
     frame_set_kick(&kernel_frames, kick_frames);
-    if (read_madt(&m) != K_OK || m.cpus <= 1) {
+    if (read_madt(&m) != K_OK || m->cpus <= 1) {
         kprintf("smp: 1 of 1 CPUs online\n");
         return;
     }
-    volatile void *lapic_regs = kmap_device(m.lapic, PAGE_SIZE, KMAP_UNCACHED);
+    volatile void *lapic_regs = kmap_device(m->lapic, PAGE_SIZE, KMAP_UNCACHED);
     if (!ap_page || kernel_pml4 >= 4 * GiB || !arch_smp_prepare(ap_page, kernel_pml4, lapic_regs)) {
         kprintf("smp: no start page below 1 MiB or no local APIC; running on the boot CPU "
                 "only\nsmp: 1 of %u CPUs online\n",
-                m.cpus);
+                m->cpus);
         return;
     }
     /* The start page at its own address: read and executed there, never written through. */
@@ -274,13 +271,13 @@ void smp_init(phys_addr_t ap_page)
                &kernel_frames) != K_OK) {
         /* Out of frames part way: give back the tables linked so far (the leaf was never set). */
         pt_prune(kernel_pml4, ap_page, PAGE_SIZE, kernel_table_free, &kernel_frames);
-        kprintf("smp: cannot map the start page\nsmp: 1 of %u CPUs online\n", m.cpus);
+        kprintf("smp: cannot map the start page\nsmp: 1 of %u CPUs online\n", m->cpus);
         return;
     }
     uint32_t self = arch_apic_id();
     unsigned online = 1;
-    for (unsigned i = 0; i < m.listed; i++) {
-        if (m.apic_id[i] == self)
+    for (unsigned i = 0; i < m->listed; i++) {
+        if (m->apic_id[i] == self)
             continue;
         if (online == CPU_MAX) {
             kprintf("smp: only %u CPUs are supported; the others stay off\n", CPU_MAX);
@@ -288,15 +285,15 @@ void smp_init(phys_addr_t ap_page)
         }
         if (make_stacks(online) != K_OK) {
             kprintf("smp: no memory for the stacks of the CPU with APIC ID %u; skipped\n",
-                    m.apic_id[i]);
+                    m->apic_id[i]);
             continue;
         }
         struct slot *s = &slots[online];
         uint64_t ist[3] = {s->ist[0].top, s->ist[1].top, s->ist[2].top};
-        if (!arch_start_cpu(online, m.apic_id[i], s->stack.top, ist)) {
+        if (!arch_start_cpu(online, m->apic_id[i], s->stack.top, ist)) {
             /* Its stacks stay: it may still wake up late and use them. */
             kprintf("smp: the CPU with APIC ID %u did not come up within its timeout; skipped\n",
-                    m.apic_id[i]);
+                    m->apic_id[i]);
             continue;
         }
         cpu_set_count(++online);
@@ -305,5 +302,5 @@ void smp_init(phys_addr_t ap_page)
     pt_unmap(kernel_pml4, ap_page, PAGE_SIZE);
     tlb_flush(0, ap_page, ap_page + PAGE_SIZE, false);
     pt_prune(kernel_pml4, ap_page, PAGE_SIZE, kernel_table_free, &kernel_frames);
-    kprintf("smp: %u of %u CPUs online\n", online, m.cpus);
+    kprintf("smp: %u of %u CPUs online\n", online, m->cpus);
 }
