@@ -59,6 +59,28 @@ __attribute__((noreturn)) void arch_run_on_stack(uint64_t top, void (*fn)(void))
 /* The stack the CPU switches to when user code traps into the kernel (TSS.RSP0). */
 void gdt_set_kernel_stack(uint64_t top);
 
+/* ---- kernel threads (boot/switch.asm, src/arch/x86_64/thread.c; policy: src/kernel/sched.c) ----
+ */
+
+/*
+ * Saves this thread's callee-saved registers on its stack and its stack pointer in *save_rsp,
+ * then continues the thread whose saved stack pointer is next_rsp. Interrupts must be off.
+ */
+void arch_switch(uint64_t *save_rsp, uint64_t next_rsp);
+/*
+ * Prepares the stack whose top is top (16-byte aligned) so that the first arch_switch() to the
+ * returned stack pointer calls fn(arg), which must never return.
+ */
+uint64_t arch_thread_stack(uint64_t top, void (*fn)(void *arg), void *arg);
+/* The size of an x87/SSE state image (fxsave), and its alignment. */
+#define ARCH_FPU_BYTES 512
+#define ARCH_FPU_ALIGN 16
+/* Saves this CPU's x87/SSE registers to area, and loads them from one. */
+void arch_fpu_save(void *area);
+void arch_fpu_load(const void *area);
+/* A clean x87/SSE image, what a new program starts with. */
+void arch_fpu_init(void *area);
+
 /* ---- the other CPUs (src/arch/x86_64/smp.c; the policy is src/kernel/smp.c) ---- */
 
 /*
@@ -103,6 +125,11 @@ bool arch_interrupts_prepare(volatile void *lapic_regs);
  * interrupted code's stack; the end of interrupt is sent after it returns.
  */
 void arch_irq_set_handler(void (*fn)(struct trap_frame *f));
+/*
+ * Called after every interrupt has been acknowledged, interrupts still off, on the interrupted
+ * code's stack: where the scheduler may switch away from a preempted program.
+ */
+void arch_irq_set_exit_hook(void (*fn)(struct trap_frame *f));
 /* Called by exception_dispatch() for the vectors from 32 up. */
 void arch_irq_dispatch(struct trap_frame *f);
 /* sti, cli, and whether interrupts are on (RFLAGS.IF). */

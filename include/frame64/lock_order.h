@@ -16,8 +16,11 @@ enum lock_rank {
     LOCK_RANK_FRAME_REF = 45,     /* src/mm/frame_ref.c: shared frames (grows with frame_alloc) */
     LOCK_RANK_FRAME_COLLECT = 50, /* src/mm/frame_cache.c: one collector of per-CPU caches */
     LOCK_RANK_FRAME_POOL = 60,    /* src/mm/frame.c: a pool and the region list under it */
-    LOCK_RANK_CONSOLE = 70,       /* src/kernel/console.c: kprintf, taken under any other */
-    LOCK_RANK_TEST = 100,         /* host tests of the lock itself */
+    LOCK_RANK_SLEEPERS = 62, /* src/kernel/sched.c: a CPU's timed sleepers (unparks under it) */
+    LOCK_RANK_THREAD = 64,   /* src/kernel/sched.c: a thread's state against unpark() */
+    LOCK_RANK_RUNQUEUE = 66, /* src/kernel/sched.c: a CPU's run queue */
+    LOCK_RANK_CONSOLE = 70,  /* src/kernel/console.c: kprintf, taken under any other */
+    LOCK_RANK_TEST = 100,    /* host tests of the lock itself */
 };
 
 #endif

@@ -47,8 +47,10 @@ struct process {
     unsigned pid;
     struct vmspace_env env; /* its own: processes share no memory */
     struct vmspace vs;
-    struct kstack kstack;
-    struct kernel_context kctx; /* where usermode_leave() returns to */
+    struct thread *main;      /* the thread that runs it */
+    struct thread *waiter;    /* proc_run()'s caller, parked until done */
+    uint32_t done;            /* its thread has torn it down (atomic) */
+    uint64_t entry, user_rsp; /* where its thread starts in ring 3 */
     uint64_t brk_start, brk;
     uint64_t tid_address;
     uint64_t fs_base;

@@ -22,6 +22,13 @@ void smp_init(phys_addr_t ap_page);
 /* Runs fn(arg) on every online CPU at once, this one included, and returns when all are done. */
 void smp_run_all(void (*fn)(void *arg), void *arg);
 
+struct kstack;
+/*
+ * Starts the scheduler on every CPU (sched_init_cpu()): the boot CPU's thread is the one on
+ * boot_stack, every other CPU's the one that waits for smp_run_all() work. Prints one line.
+ */
+void smp_sched_init(const struct kstack *boot_stack);
+
 /*
  * The kernel's one TLB flush: makes every CPU that may hold translations of [start, end) in the
  * page tables at pml4 (0 or kernel_pml4: the kernel half, which every CPU holds, as global

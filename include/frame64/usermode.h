@@ -61,6 +61,13 @@ void usermode_reset_fpu(void);
 
 /* The user's FS base (arch_prctl(ARCH_SET_FS): thread-local storage). */
 void usermode_set_fs_base(uint64_t base);
+uint64_t usermode_fs_base(void);
+
+/*
+ * Where system calls and traps from ring 3 start on this CPU's kernel stack from now on (the
+ * scheduler sets it for each thread it switches to).
+ */
+void usermode_set_kernel_stack(uint64_t top);
 
 /*
  * Brackets kernel accesses to user memory: with SMAP on, the kernel can touch user pages only in

@@ -23,16 +23,19 @@
 #include <frame64/panic.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
+#include <frame64/sched.h>
 #include <frame64/smp.h>
 
 /*
  * Processes share no memory, so each has an address-space environment of its own (its sharing
- * table stays empty) and no lock is needed between CPUs: one process per CPU at a time.
+ * table stays empty) and no lock is needed between CPUs. Each process is one frame from the frame
+ * manager and runs on a thread of its own (include/frame64/sched.h).
  */
-static struct process procs[CPU_MAX];
-static struct process *current[CPU_MAX];
+_Static_assert(sizeof(struct process) <= PAGE_SIZE, "a process must fit its frame");
+#define ENTRY_FRAMES 1024 /* the top of a thread's stack: its frames down to usermode_enter() */
 static unsigned next_pid = 1;
 static unsigned env_flags;
+static uint64_t live;
 
 void syscall_dispatch(struct syscall_frame *f); /* syscall.c */
 void sys_limits_init(struct process *p);        /* sys_system.c */
@@ -67,7 +70,8 @@ int proc_init(void)
 
 struct process *proc_current(void)
 {
-    return current[cpu_index()];
+    struct thread *t = thread_current();
+    return t ? t->proc : NULL;
 }
 
 /* Writes len bytes of src at va of s, through the direct map: the pages must be mapped. */
@@ -176,59 +180,98 @@ static void set_name(char *dst, size_t size, const char *s)
     dst[n] = '\0';
 }
 
+/*
+ * The process's thread: ring 3 until exit, exit_group or a kill calls usermode_leave(), then the
+ * teardown on the kernel's tables, then the spawner is told.
+ */
+static void user_main(void *arg)
+{
+    struct process *p = arg;
+    struct thread *t = thread_current();
+    p->start_ns = time_ns();
+    usermode_enter(&t->kctx, t->trap_top, p->entry, p->user_rsp); /* until proc_exit() */
+    arch_irq_disable();
+    t->trap_top = 0; /* no program state to keep across switches any more */
+    t->pml4 = 0;
+    smp_note_page_tables(kernel_pml4); /* the space is unloaded before it is destroyed */
+    arch_load_page_tables(kernel_pml4);
+    usermode_set_fs_base(0);
+    struct vmspace_stats st;
+    vmspace_get_stats(&p->vs, &st);
+    uint64_t start = arch_cycles();
+    vmspace_destroy(&p->vs);
+    p->res->teardown_cycles = arch_cycles() - start;
+    p->res->teardown_frames = st.leaf + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
+    struct thread *waiter = p->waiter; /* p may be gone once done is set */
+    __atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
+    unpark(waiter);
+    thread_exit();
+}
+
+static void free_process(struct process *p)
+{
+    frame_free(&kernel_frames, virt_to_phys(p));
+    __atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
+}
+
 int proc_run(const char *name, const void *image, size_t size, unsigned argc,
              const char *const *argv, const struct proc_options *opt, struct proc_result *res)
 {
     static const struct proc_options none;
-    unsigned cpu = cpu_index();
-    struct process *p = &procs[cpu]; /* one per CPU at a time; nothing of it outlives the run */
     struct elf_plan plan;
     uint64_t rsp = 0;
 
     *res = (struct proc_result){.end = PROC_REFUSED};
+    phys_addr_t pa = frame_alloc(&kernel_frames);
+    if (pa == PHYS_NONE) {
+        ksnprintf(res->why, sizeof(res->why), "no memory for its process record");
+        return K_ENOMEM;
+    }
+    __atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
+    struct process *p = phys_to_virt(pa);
     *p = (struct process){.pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED),
                           .opt = opt ? opt : &none,
                           .res = res};
     vmspace_env_init(&p->env, &kernel_frames, kernel_pml4, env_flags, flush, NULL);
     set_name(p->name, sizeof(p->name), name);
-    if (elf_plan(image, size, VMSPACE_USER_END, &plan, res->why, sizeof(res->why)) != K_OK)
+    if (elf_plan(image, size, VMSPACE_USER_END, &plan, res->why, sizeof(res->why)) != K_OK) {
+        free_process(p);
         return K_OK;
+    }
     if (vmspace_create(&p->vs, &p->env) != K_OK) {
         ksnprintf(res->why, sizeof(res->why), "no memory for its address space");
+        free_process(p);
         return K_ENOMEM;
     }
     int err = load_segments(p, image, &plan, res->why);
     if (err == K_OK)
         err = build_stack(p, &plan, argc, argv, &rsp, res->why);
-    if (err == K_OK && kstack_create(&p->kstack, p->name, PROC_KSTACK) != K_OK) {
-        ksnprintf(res->why, sizeof(res->why), "no memory for its kernel stack");
+    struct thread *t = NULL;
+    if (err == K_OK && !(t = thread_create(p->name, user_main, p, PROC_KSTACK))) {
+        ksnprintf(res->why, sizeof(res->why), "no memory for its thread and kernel stack");
         err = K_ENOMEM;
     }
     if (err != K_OK) {
         vmspace_destroy(&p->vs);
+        free_process(p);
         return err == K_ENOMEM ? K_ENOMEM : K_OK;
     }
     p->brk_start = p->brk = plan.brk_start;
+    p->entry = plan.entry;
+    p->user_rsp = rsp;
     sys_limits_init(p);
-
+    t->proc = p;
+    t->joinable = true;
+    t->pml4 = p->vs.pml4;
+    t->trap_top = t->kstack.top - ENTRY_FRAMES;
+    p->main = t;
+    p->waiter = thread_current();
     res->end = PROC_EXITED;
-    current[cpu] = p;
-    arch_load_page_tables(p->vs.pml4);
-    smp_note_page_tables(p->vs.pml4);
-    usermode_reset_fpu();
-    p->start_ns = time_ns();
-    usermode_enter(&p->kctx, p->kstack.top, plan.entry, rsp); /* until proc_exit() */
-    arch_load_page_tables(kernel_pml4); /* the space is unloaded before it is destroyed */
-    smp_note_page_tables(kernel_pml4);
-    usermode_set_fs_base(0);
-    current[cpu] = NULL;
-    struct vmspace_stats st;
-    vmspace_get_stats(&p->vs, &st);
-    uint64_t start = arch_cycles();
-    vmspace_destroy(&p->vs);
-    res->teardown_cycles = arch_cycles() - start;
-    res->teardown_frames = st.leaf + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
-    kstack_destroy(&p->kstack);
+    thread_start(t, cpu_index(), false); /* here first: this thread is about to wait */
+    while (!__atomic_load_n(&p->done, __ATOMIC_ACQUIRE))
+        park();
+    thread_reap(t);
+    free_process(p);
     return K_OK;
 }
 
@@ -241,7 +284,7 @@ void proc_exit(enum proc_end end, int status, const char *why)
     p->res->status = status;
     if (why)
         set_name(p->res->why, sizeof(p->res->why), why);
-    usermode_leave(&p->kctx, 0);
+    usermode_leave(&thread_current()->kctx, 0);
 }
 
 void proc_report(const char *name, const struct proc_result *res)
@@ -261,18 +304,13 @@ void proc_report(const char *name, const struct proc_result *res)
 
 void proc_print_holdings(void)
 {
-    for (unsigned c = 0; c < CPU_MAX; c++) {
-        struct vmspace_env_stats st;
-        if (!procs[c].env.pool)
-            continue;
-        vmspace_env_get_stats(&procs[c].env, &st);
-        kprintf("exec: the last address space of CPU %u holds %llu frames (%llu of them its "
-                "sharing table)\n",
-                c, (unsigned long long)st.frames, (unsigned long long)st.share_frames);
-    }
+    kprintf("exec: %llu process records and %llu threads still exist\n",
+            (unsigned long long)__atomic_load_n(&live, __ATOMIC_RELAXED),
+            (unsigned long long)thread_count());
 }
 
 bool proc_running_on(unsigned cpu)
 {
-    return cpu < CPU_MAX && __atomic_load_n(&current[cpu], __ATOMIC_RELAXED) != NULL;
+    struct thread *t = sched_running_on(cpu);
+    return t && t->proc;
 }

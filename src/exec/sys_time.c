@@ -12,6 +12,7 @@
 #include <arch/cpu_local.h>
 #include <frame64/arch.h>
 #include <frame64/interrupts.h>
+#include <frame64/sched.h>
 
 #include "syscall_internal.h"
 
@@ -55,7 +56,7 @@ static bool clock_now(const struct process *p, long clk, uint64_t *ns)
         return true;
     case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID:
-        *ns = time_ns() - p->start_ns;
+        *ns = thread_cpu_ns(p->main); /* one thread a process, for now */
         return true;
     default:
         return false; /* 10 (SGI_CYCLE), others' CPU clocks (negative ids), unknown ids */
@@ -109,14 +110,15 @@ long sys_time(struct process *p, uint64_t tloc)
     return sec;
 }
 
-/* Halts until clock clk (a valid one) reaches deadline. Interrupts are off again on return. */
+/*
+ * Sleeps until clock clk (a valid one) reaches deadline: other threads run meanwhile. Each clock
+ * runs at the monotonic clock's rate, so its distance to the deadline is one on that clock too.
+ */
 static void sleep_until(const struct process *p, long clk, uint64_t deadline)
 {
     uint64_t now;
-    while (clock_now(p, clk, &now) && now < deadline) {
-        arch_wait_for_interrupt(); /* the next tick at the latest */
-        arch_irq_save();           /* system calls run with interrupts off */
-    }
+    while (clock_now(p, clk, &now) && now < deadline && !thread_current()->killed)
+        sched_sleep_until(time_ns() + (deadline - now));
 }
 
 /* Reads and checks a timespec. Return: 0 with *ns set, -EFAULT or -EINVAL. */

@@ -18,6 +18,7 @@
 #include <frame64/irq.h>
 #include <frame64/kmap.h>
 #include <frame64/kprintf.h>
+#include <frame64/sched.h>
 #include <frame64/smp.h>
 #include <frame64/trap.h>
 
@@ -39,6 +40,7 @@ static void dispatch(struct trap_frame *f)
     unsigned cpu = cpu_index();
     if (f->vector == ARCH_IRQ_TIMER) {
         __atomic_store_n(&ticks[cpu], ticks[cpu] + 1, __ATOMIC_RELAXED);
+        sched_tick(cpu);
         void (*hook)(unsigned) = __atomic_load_n(&tick_hook, __ATOMIC_ACQUIRE);
         if (hook)
             hook(cpu);

@@ -104,6 +104,7 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
     smp_shootdown_off = cmdline_has_word(boot_info.cmdline, "ktest.noshootdown");
     smp_init(ap_page);
     irq_init();
+    smp_sched_init(&boot_stack);
     wallclock_init();
     struct vm_check vc;
     vm_check(kernel_pml4, boot_cpu.nx, &vc);

@@ -8,7 +8,8 @@
  * the mapping and its tables go afterwards.
  *
  * The CPUs then wait for work (smp_run_all()) halted with interrupts on; a wake-up IPI with the
- * work ends the hlt. Everything the CPUs ask of each other that must not wait -- drop these
+ * work ends the hlt. Once the scheduler runs, each CPU's boot thread parks instead, and
+ * smp_run_all() unparks it. Everything the CPUs ask of each other that must not wait -- drop these
  * translations, stop, hand over cached frames -- travels as a flag in the target's slot and an
  * NMI, which arrives whatever the target is doing (a CPU holding an irqlock has interrupts off, so
  * an ordinary interrupt would wait; two CPUs waiting for each other that way would deadlock).
@@ -22,6 +23,8 @@
 #include <frame64/kprintf.h>
 #include <frame64/kstack.h>
 #include <frame64/pagetable.h>
+#include <frame64/sched.h>
+#include <frame64/interrupts.h>
 #include <frame64/panic.h>
 #include <frame64/smp.h>
 #include <frame64/trap.h>
@@ -196,12 +199,19 @@ void smp_run_all(void (*fn)(void *arg), void *arg)
         slots[c].work = fn;
         slots[c].work_arg = arg;
         store(&slots[c].work_req, load(&slots[c].work_req) + 1);
-        arch_send_wake(c);
+        struct thread *t = sched_boot_thread(c);
+        if (t)
+            unpark(t);
+        else
+            arch_send_wake(c);
     }
     fn(arg);
-    for (unsigned c = 0; c < n; c++)
-        while (c != self && load(&slots[c].work_done) != load(&slots[c].work_req))
+    for (unsigned c = 0; c < n; c++) {
+        while (c != self && load(&slots[c].work_done) != load(&slots[c].work_req)) {
+            sched_yield(); /* this CPU's other threads run meanwhile */
             arch_delay_us(10);
+        }
+    }
 }
 
 /* A started CPU, once the arch code made it a kernel CPU: it waits for work from here on. */
@@ -214,13 +224,32 @@ void smp_ap_main(unsigned index)
         arch_irq_disable();
         uint64_t req = load(&s->work_req);
         if (req == load(&s->work_done)) {
-            arch_wait_for_interrupt();
+            park(); /* halts until the wake-up while there is no scheduler yet */
             continue;
         }
         arch_irq_enable();
         s->work(s->work_arg);
         store(&s->work_done, req);
     }
+}
+
+static void sched_here(void *arg)
+{
+    unsigned boot = (unsigned)(uintptr_t)arg, c = cpu_index();
+    if (c != boot)
+        sched_init_cpu(&slots[c].stack);
+}
+
+void smp_sched_init(const struct kstack *boot_stack)
+{
+    if (sched_init_cpu(boot_stack) != K_OK)
+        return;
+    smp_run_all(sched_here, (void *)(uintptr_t)cpu_index());
+    unsigned n = cpu_count(), on = 0;
+    for (unsigned c = 0; c < n; c++)
+        on += sched_boot_thread(c) != NULL;
+    kprintf("sched: threads scheduled on %u of %u CPUs, %u ms slices\n", on, n,
+            irq_timer_hz() ? SCHED_SLICE_TICKS * 1000 / irq_timer_hz() : 0);
 }
 
 /* Stacks for CPU index. Return: K_OK, or an error (nothing kept). */

@@ -15,6 +15,7 @@
 #include <frame64/kprintf.h>
 #include <frame64/lineedit.h>
 #include <frame64/monitor.h>
+#include <frame64/sched.h>
 
 #include "monitor_internal.h"
 
@@ -109,7 +110,8 @@ static uint32_t start_inputs(const struct console_input *in, size_t n)
 static void wait_for_input(void)
 {
     if (irq_timer_hz()) {
-        arch_wait_for_interrupt();
+        sched_sleep_until(time_ns() + 1); /* the next tick; other threads run meanwhile */
+        arch_irq_enable();
         return;
     }
     for (int i = 0; i < 200; i++)

@@ -14,6 +14,7 @@
 #include <frame64/trap.h>
 
 static void (*handler)(struct trap_frame *f);
+static void (*exit_hook)(struct trap_frame *f);
 
 void arch_irq_set_handler(void (*fn)(struct trap_frame *f))
 {
@@ -28,6 +29,16 @@ bool arch_interrupts_prepare(volatile void *lapic_regs)
     return true;
 }
 
+void arch_irq_set_exit_hook(void (*fn)(struct trap_frame *f))
+{
+    exit_hook = fn;
+}
+
+/*
+ * The end of interrupt goes before the exit hook: a hook that switches to another thread must not
+ * leave this vector in service, which would hold back every interrupt of its priority (the
+ * timer's) until the preempted thread runs again.
+ */
 void arch_irq_dispatch(struct trap_frame *f)
 {
     if (f->vector == ARCH_IRQ_SPURIOUS)
@@ -35,6 +46,8 @@ void arch_irq_dispatch(struct trap_frame *f)
     if (f->vector != ARCH_IRQ_WAKE && handler)
         handler(f);
     lapic_eoi();
+    if (exit_hook)
+        exit_hook(f);
 }
 
 void arch_irq_enable(void)

@@ -109,8 +109,7 @@ uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t 
 {
     bool interrupts = read_rflags() & RFLAGS_IF;
     __asm__ volatile("cli" : : : "memory"); /* none until iretq: GS is swapped on the way */
-    arch_cpu_this()->kernel_rsp = kstack_top;
-    gdt_set_kernel_stack(kstack_top);
+    usermode_set_kernel_stack(kstack_top);
     uint64_t value = usermode_iret(k, kstack_top, rip, rsp);
     /* The program's kernel stack is abandoned, with any exception frame on it. */
     trap_forget_active();
@@ -127,6 +126,17 @@ uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t 
 void usermode_set_fs_base(uint64_t base)
 {
     wrmsr(MSR_FS_BASE, base);
+}
+
+uint64_t usermode_fs_base(void)
+{
+    return rdmsr(MSR_FS_BASE);
+}
+
+void usermode_set_kernel_stack(uint64_t top)
+{
+    arch_cpu_this()->kernel_rsp = top;
+    gdt_set_kernel_stack(top);
 }
 
 void usermode_access_begin(void)
