@@ -10,6 +10,7 @@ enum kerr {
     K_OK = 0,
     K_EPERM = -1,   /* not permitted (a page both writable and executable: W^X) */
     K_ENOENT = -2,  /* nothing there (no such range, no such tag, no mapping) */
+    K_EAGAIN = -11, /* a limit is reached for now (the process table is full) */
     K_ENOMEM = -12, /* out of memory or out of list slots */
     K_EACCES = -13, /* the protection does not allow the access */
     K_EFAULT = -14, /* an address that cannot be accessed (unmapped, wrong permission) */

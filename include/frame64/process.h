@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * User processes, one at a time (src/exec/process.c): a static ELF program from its file to its
- * last frame. The kernel owns every mapping: when a process ends, by exiting or by being killed,
- * its address space is destroyed and every frame it held (leaves, page tables, the area list, its
- * kernel stack) goes back to the frame manager.
+ * User processes (src/exec/process.c, proc_table.c): static ELF programs from their file to
+ * their last frame, each on a thread of its own, with parents, children and wait4(). The kernel
+ * owns every mapping: when a process ends, by exiting or by being killed, its address space is
+ * destroyed and every frame it held (leaves, page tables, the area list, its kernel stack) goes
+ * back to the frame manager.
  */
 #ifndef FRAME64_PROCESS_H
 #define FRAME64_PROCESS_H
@@ -12,6 +13,7 @@
 #include <frame64/types.h>
 #include <frame64/usermode.h>
 #include <frame64/vmspace.h>
+#include <frame64/waitq.h>
 
 /* Where a process's memory goes (all below VMSPACE_USER_END). */
 #define PROC_STACK_TOP VMSPACE_USER_END /* the initial stack ends here */
@@ -42,26 +44,49 @@ struct proc_options {
     bool quiet; /* drop its output (ktests that run thousands) but keep first_line */
 };
 
+enum proc_state {
+    PROC_ALIVE,  /* at least one thread has not finished */
+    PROC_ZOMBIE, /* every thread ended and the memory is back: only waiting to be waited for */
+};
+
+/*
+ * A process: one frame (so its memory follows the processes that exist). The table lock
+ * (src/exec/proc_table.c) guards state, the family links and the wait status; the process's own
+ * lock its thread list; the address space and brk belong to its one thread (threads sharing a
+ * space will need a lock here).
+ */
 struct process {
     char name[PROC_NAME_MAX];
-    unsigned pid;
-    struct vmspace_env env; /* its own: processes share no memory */
+    unsigned pid, pgid;
+    enum proc_state state;
+    struct process *parent;   /* NULL: started by the kernel, or its parent ended */
+    struct process *children; /* its children, linked through sibling */
+    struct process *sibling;
+    struct process *next_all; /* every process, newest first */
+    struct waitq child_wait;  /* its threads in wait4() */
+    int wait_status;          /* what wait4() reports once it is a zombie (Linux's encoding) */
+    int kill_signal;          /* the signal that ends it, 0 if none yet */
+    struct irqlock lock;      /* threads, nthreads */
+    struct thread *threads;   /* linked through thread->proc_next */
+    unsigned nthreads;
+    uint64_t ended_cpu_ns;       /* CPU time of its threads that ended */
+    struct thread *last;         /* the thread that tore it down: reaped with it */
+    struct thread *waiter;       /* proc_run()'s caller, parked until done */
+    uint32_t done;               /* torn down and, if started by proc_run(), reported (atomic) */
+    struct thread *vfork_parent; /* parked until this child execs or ends */
+    struct vmspace_env env;      /* its own: processes share no memory yet */
     struct vmspace vs;
-    struct thread *main;      /* the thread that runs it */
-    struct thread *waiter;    /* proc_run()'s caller, parked until done */
-    uint32_t done;            /* its thread has torn it down (atomic) */
-    uint64_t entry, user_rsp; /* where its thread starts in ring 3 */
+    uint64_t entry, user_rsp; /* where its first thread starts in ring 3 */
     uint64_t brk_start, brk;
-    uint64_t tid_address;
-    uint64_t fs_base;
-    uint64_t start_ns;      /* time_ns() when it entered ring 3: its CPU-time clocks */
+    uint64_t start_ns;      /* time_ns() when it was made */
     uint64_t rlimit[16][2]; /* getrlimit/setrlimit/prlimit64: current and maximum */
     struct {
         uint64_t va, rip, error;
         unsigned repeats; /* how often in a row (usertrap.c) */
     } last_fault;
     const struct proc_options *opt;
-    struct proc_result *res;
+    struct proc_result *res; /* proc_run()'s, or own */
+    struct proc_result own;
 };
 
 /* Whether a process is running on CPU cpu now (for sysinfo's count). */
@@ -91,8 +116,21 @@ struct process *proc_current(void);
  */
 bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address);
 
-/* Ends the running process (exit, exit_group, or a kill with why); does not return. */
+/*
+ * Ends the running process (exit, exit_group, or a kill with why); does not return. status is
+ * the exit code for PROC_EXITED, the signal for PROC_KILLED.
+ */
 __attribute__((noreturn)) void proc_exit(enum proc_end end, int status, const char *why);
+
+/* Calls fn for every process in the table (under its lock: fn must not block). Return: how many. */
+unsigned proc_for_each(void (*fn)(const struct process *p, void *ctx), void *ctx);
+/* Processes in the table now (zombies included). */
+unsigned proc_count(void);
+/*
+ * Sends signal sig to process pid (the monitor's kill): its default action, which ends it unless
+ * sig is one Linux ignores or stops with. Return: 0, or -3 (ESRCH: no such living process).
+ */
+long proc_kill_pid(unsigned pid, int sig);
 
 /* Says what address spaces and kernel stacks still hold (after a leak was found). */
 void proc_print_holdings(void);

@@ -14,6 +14,7 @@
 #include <frame64/interrupts.h>
 #include <frame64/sched.h>
 
+#include "proc_internal.h"
 #include "syscall_internal.h"
 
 enum {
@@ -38,7 +39,7 @@ struct timespec64 {
 };
 
 /* The clock's reading in ns. Return: false for an id Linux refuses (EINVAL) or does not have. */
-static bool clock_now(const struct process *p, long clk, uint64_t *ns)
+static bool clock_now(struct process *p, long clk, uint64_t *ns)
 {
     switch (clk) {
     case CLOCK_REALTIME:
@@ -55,8 +56,10 @@ static bool clock_now(const struct process *p, long clk, uint64_t *ns)
         *ns = time_ns();
         return true;
     case CLOCK_PROCESS_CPUTIME_ID:
+        *ns = proc_cpu_ns(p);
+        return true;
     case CLOCK_THREAD_CPUTIME_ID:
-        *ns = thread_cpu_ns(p->main); /* one thread a process, for now */
+        *ns = thread_cpu_ns(thread_current());
         return true;
     default:
         return false; /* 10 (SGI_CYCLE), others' CPU clocks (negative ids), unknown ids */
@@ -114,7 +117,7 @@ long sys_time(struct process *p, uint64_t tloc)
  * Sleeps until clock clk (a valid one) reaches deadline: other threads run meanwhile. Each clock
  * runs at the monotonic clock's rate, so its distance to the deadline is one on that clock too.
  */
-static void sleep_until(const struct process *p, long clk, uint64_t deadline)
+static void sleep_until(struct process *p, long clk, uint64_t deadline)
 {
     uint64_t now;
     while (clock_now(p, clk, &now) && now < deadline && !thread_current()->killed)

@@ -11,6 +11,8 @@
 #include <frame64/kstring.h>
 #include <frame64/layout.h>
 #include <frame64/process.h>
+#include <frame64/sched.h>
+#include "proc_internal.h"
 
 #include "syscall_internal.h"
 
@@ -27,6 +29,8 @@ enum {
     SYS_nanosleep = 35,
     SYS_getpid = 39,
     SYS_exit = 60,
+    SYS_wait4 = 61,
+    SYS_kill = 62,
     SYS_uname = 63,
     SYS_gettimeofday = 96,
     SYS_getrlimit = 97,
@@ -49,8 +53,10 @@ enum {
     SYS_arch_prctl = 158,
     SYS_setrlimit = 160,
     SYS_gettid = 186,
+    SYS_tkill = 200,
     SYS_time = 201,
     SYS_sched_getaffinity = 204,
+    SYS_tgkill = 234,
     SYS_set_tid_address = 218,
     SYS_clock_gettime = 228,
     SYS_clock_getres = 229,
@@ -311,10 +317,10 @@ static long sys_arch_prctl(struct process *p, long code, uint64_t addr)
         if (addr >= VMSPACE_USER_END)
             return -EPERM;
         usermode_set_fs_base(addr);
-        p->fs_base = addr;
+        thread_current()->fs_base = addr;
         return 0;
     case ARCH_GET_FS:
-        fs = p->fs_base;
+        fs = usermode_fs_base();
         return copy_to_user(p, addr, &fs, sizeof(fs));
     default:
         return -EINVAL;
@@ -338,7 +344,8 @@ static long dispatch_system(struct process *p, const struct syscall_frame *f)
     case SYS_clock_nanosleep:
         return sys_clock_nanosleep(p, (long)f->rdi, (long)f->rsi, f->rdx, f->r10);
     case SYS_sched_yield:
-        return 0; /* nothing else to run on this CPU */
+        sched_yield();
+        return 0;
     case SYS_sched_getaffinity:
         return sys_sched_getaffinity(p, (long)f->rdi, f->rsi, f->rdx);
     case SYS_uname:
@@ -412,7 +419,7 @@ void syscall_dispatch(struct syscall_frame *f)
         r = sys_arch_prctl(p, (long)f->rdi, f->rsi);
         break;
     case SYS_set_tid_address:
-        p->tid_address = f->rdi;
+        thread_current()->clear_child_tid = f->rdi;
         r = p->pid;
         break;
     case SYS_getpid:
@@ -420,7 +427,19 @@ void syscall_dispatch(struct syscall_frame *f)
         r = p->pid;
         break;
     case SYS_getppid:
-        r = 0; /* started by the kernel, as init is */
+        r = sys_getppid(p);
+        break;
+    case SYS_wait4:
+        r = sys_wait4(p, (long)f->rdi, f->rsi, (long)f->rdx, f->r10);
+        break;
+    case SYS_kill:
+        r = sys_kill(p, (long)f->rdi, (long)f->rsi);
+        break;
+    case SYS_tkill:
+        r = sys_tgkill(p, -1, (long)f->rdi, (long)f->rsi);
+        break;
+    case SYS_tgkill:
+        r = sys_tgkill(p, (long)f->rdi, (long)f->rsi, (long)f->rdx);
         break;
     default:
         r = dispatch_system(p, f);
@@ -430,4 +449,5 @@ void syscall_dispatch(struct syscall_frame *f)
         proc_exit(PROC_EXITED, (int)(f->rdi & 0xFF), NULL);
     }
     f->rax = (uint64_t)r;
+    proc_check_killed(); /* a kill that came during the call takes effect before ring 3 */
 }

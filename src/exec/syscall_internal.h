@@ -12,7 +12,10 @@
 enum {
     EPERM = 1,
     ESRCH = 3,
+    EINTR = 4,
     EBADF = 9,
+    ECHILD = 10,
+    EAGAIN = 11,
     ENOMEM = 12,
     EACCES = 13,
     EFAULT = 14,
@@ -50,4 +53,9 @@ long sys_sysinfo(struct process *p, uint64_t info);
 long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t mask);
 long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
 
+/* sys_proc.c */
+long sys_wait4(struct process *p, long pid, uint64_t wstatus, long options, uint64_t rusage);
+long sys_kill(struct process *p, long pid, long sig);
+long sys_tgkill(struct process *p, long tgid, long tid, long sig);
+long sys_getppid(struct process *p);
 #endif

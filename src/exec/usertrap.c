@@ -78,7 +78,7 @@ __attribute__((noreturn)) static void kill_fault(uint64_t va, const char *what, 
     char why[PROC_WHY_MAX];
     ksnprintf(why, sizeof(why), "page fault at 0x%llx (%s) at rip 0x%llx", (unsigned long long)va,
               what, (unsigned long long)rip);
-    proc_exit(PROC_KILLED, 0, why);
+    proc_exit(PROC_KILLED, 11, why); /* SIGSEGV */
 }
 
 static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t va)
@@ -121,6 +121,29 @@ static const char *const exception_words[32] = {
     [19] = "SIMD floating-point error",
 };
 
+/*
+ * The signal Linux ends a program with for each exception: SIGFPE for arithmetic, SIGILL for an
+ * invalid opcode, SIGTRAP for debug traps, SIGBUS for an alignment check, else SIGSEGV.
+ */
+static int exception_signal(uint64_t v)
+{
+    switch (v) {
+    case 0:
+    case 16:
+    case 19:
+        return 8;
+    case 6:
+        return 4;
+    case 1:
+    case 3:
+        return 5;
+    case 17:
+        return 7;
+    default:
+        return 11;
+    }
+}
+
 /* Vectors whose error code the CPU pushes (and a kill line shows). */
 static bool has_error_code(uint64_t v)
 {
@@ -151,5 +174,5 @@ bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t faul
     else
         ksnprintf(why, sizeof(why), "CPU exception %llu (error code 0x%llx) at rip 0x%llx",
                   (unsigned long long)vector, (unsigned long long)error, (unsigned long long)rip);
-    proc_exit(PROC_KILLED, 0, why);
+    proc_exit(PROC_KILLED, exception_signal(vector), why);
 }

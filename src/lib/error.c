@@ -11,6 +11,8 @@ const char *kerr_str(int err)
         return "not permitted";
     case K_ENOENT:
         return "not found";
+    case K_EAGAIN:
+        return "a limit is reached for now";
     case K_ENOMEM:
         return "out of memory";
     case K_EACCES:

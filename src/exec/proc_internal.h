@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Shared by the process files of src/exec (process.c: running a program on a thread;
+ * proc_table.c: IDs, families, the end, wait and kill; proc_load.c: an ELF image into a space;
+ * sys_proc.c: the system calls about processes). Not an API.
+ */
+#ifndef FRAME64_EXEC_PROC_INTERNAL_H
+#define FRAME64_EXEC_PROC_INTERNAL_H
+
+#include <frame64/process.h>
+
+#define PROC_PID_MAX 4194304 /* Linux's pid_max on 64-bit machines */
+#define PROC_SIG_MAX 64
+#define PROC_WNOHANG 1
+/* Linux errno values the table returns (negated). */
+#define PROC_ESRCH  3
+#define PROC_EINTR  4
+#define PROC_ECHILD 10
+#define PROC_EINVAL 22
+
+/*
+ * Loads the ELF image (size bytes) into a new space p->vs of p->env, with argv[0..argc) on its
+ * start stack; sets p->entry, p->user_rsp, p->brk. Return: K_OK; K_EINVAL (refused: why says
+ * why) or K_ENOMEM, with nothing kept.
+ */
+int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
+              const char *const *argv, char *why);
+/* A new thread of p running fn(p), on p's space, not started. Return: it, or NULL (no memory). */
+struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg));
+/* Ends the calling thread's process here if it was killed (on every way back to ring 3). */
+void proc_check_killed(void);
+
+/* The most processes that may exist at once (fork beyond it is EAGAIN). */
+unsigned proc_max(void);
+/*
+ * A new process record named name, child of parent (NULL: the kernel's), in the table with a
+ * fresh PID. Return: it, or NULL with *err K_ENOMEM or K_EAGAIN (the table is full).
+ */
+struct process *proc_alloc(const char *name, struct process *parent, int *err);
+/* Takes a process that never ran, or a zombie proc_run() waited for, out and frees it. */
+void proc_discard(struct process *p);
+/* Makes t one of p's threads. */
+void proc_add_thread(struct process *p, struct thread *t);
+/*
+ * The end of the calling thread of a process, after usermode_leave(): the last one destroys the
+ * space (proc_unload()) and hands the zombie over. Does not return.
+ */
+__attribute__((noreturn)) void proc_thread_end(void);
+/* The last thread t of p ends: unload and destroy p's space (process.c). */
+void proc_unload(struct process *p, struct thread *t);
+/*
+ * wait4()'s core: a child of self matching pid (Linux's rules: > 0 that one, -1 any, 0 self's
+ * group, < -1 group -pid) that ended is freed and its wait status stored in *status. Return: its
+ * PID; 0 (PROC_WNOHANG and none ended yet); -PROC_ECHILD; -PROC_EINTR (self was killed).
+ */
+long proc_wait(struct process *self, long pid, int options, int *status);
+/*
+ * kill(): sig to the processes pid selects (Linux's rules). Return: 0, -PROC_ESRCH, -PROC_EINVAL.
+ */
+long proc_kill(struct process *self, long pid, int sig);
+/* Marks p as ended by signal sig and asks each of its threads to end. Under the table lock. */
+void proc_signal(struct process *p, int sig);
+/* Whether sig's default action ends a process (every signal but the ignored and stopping ones). */
+static inline bool proc_signal_is_fatal(int sig)
+{
+    /* SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH */
+    return sig > 0 && !(sig >= 17 && sig <= 23) && sig != 28;
+}
+/* The name of a signal ("SIGKILL"), or "a signal". */
+const char *proc_signal_name(int sig);
+/* The CPU time of p's threads, the ended ones included (CLOCK_PROCESS_CPUTIME_ID). */
+uint64_t proc_cpu_ns(struct process *p);
+/* The parent's PID, 0 when it has none. */
+unsigned proc_parent_pid(const struct process *p);
+
+#endif

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * A static ELF program into a fresh address space (proc_internal.h): elf_plan() checked the
+ * header and every program header before this runs; each segment's pages that hold file bytes are
+ * populated and filled through the direct map (so read-only text needs no writable window), the
+ * rest of the segment (bss) is demand-zero; then an 8 MiB demand-zero stack with a no-access
+ * guard page below it, and the System V start stack (initstack_build()) copied to its top.
+ */
+#include <frame64/arch.h>
+#include <frame64/elf.h>
+#include <frame64/error.h>
+#include <frame64/initstack.h>
+#include <frame64/kprintf.h>
+#include <frame64/kstring.h>
+#include <frame64/phys.h>
+#include <frame64/smp.h>
+#include "proc_internal.h"
+
+/* Writes len bytes of src at va of s, through the direct map: the pages must be mapped. */
+static bool copy_to_space(struct vmspace *s, uint64_t va, const void *src, uint64_t len)
+{
+    const uint8_t *from = src;
+    while (len) {
+        phys_addr_t pa = vmspace_translate(s, va, NULL);
+        uint64_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        if (pa == PHYS_NONE)
+            return false;
+        memcpy(phys_to_virt(pa), from, n);
+        va += n;
+        from += n;
+        len -= n;
+    }
+    return true;
+}
+
+static unsigned seg_prot(unsigned perm)
+{
+    return VM_USER | (perm & ELF_SEG_R ? VM_READ : 0) | (perm & ELF_SEG_W ? VM_WRITE : 0) |
+           (perm & ELF_SEG_X ? VM_EXEC : 0);
+}
+
+/* Maps and fills the segments. Return: K_OK, or an error with why set. */
+static int load_segments(struct process *p, const uint8_t *image, const struct elf_plan *plan,
+                         char *why)
+{
+    for (unsigned i = 0; i < plan->nseg; i++) {
+        const struct elf_segment *sg = &plan->seg[i];
+        uint64_t base = ALIGN_DOWN(sg->vaddr, PAGE_SIZE);
+        uint64_t filled = sg->filesz ? ALIGN_UP(sg->vaddr + sg->filesz, PAGE_SIZE) : base;
+        uint64_t end = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
+        unsigned prot = seg_prot(sg->perm);
+        int err = K_OK;
+        if (filled > base)
+            err = vmspace_map_anon(&p->vs, base, filled - base, prot | VM_POPULATE);
+        if (err == K_OK && end > filled)
+            err = vmspace_map_anon(&p->vs, filled, end - filled, prot);
+        if (err != K_OK) {
+            ksnprintf(why, PROC_WHY_MAX, "segment %u cannot be mapped: %s", sg->phindex,
+                      vmspace_strerror(err));
+            return err;
+        }
+        if (!copy_to_space(&p->vs, sg->vaddr, image + sg->offset, sg->filesz)) {
+            ksnprintf(why, PROC_WHY_MAX, "segment %u has file bytes but no access at all",
+                      sg->phindex);
+            return K_EINVAL;
+        }
+    }
+    return K_OK;
+}
+
+/* Some unpredictability for AT_RANDOM (there is no entropy source yet: the cycle counter). */
+static void random_bytes(const struct process *p, uint8_t out[16])
+{
+    uint64_t x = arch_cycles() ^ ((uint64_t)cpu_index() << 40) ^ ((uint64_t)p->pid << 32);
+    for (int i = 0; i < 16; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out[i] = (uint8_t)(x >> 24);
+    }
+}
+
+/* The stack area, its guard page and the start stack. Return: K_OK, or an error with why set. */
+static int build_stack(struct process *p, const struct elf_plan *plan, unsigned argc,
+                       const char *const *argv, uint64_t *rsp, char *why)
+{
+    static uint8_t bufs[CPU_MAX][8 * KiB]; /* per CPU: loading never sleeps, is never preempted */
+    uint8_t *buf = bufs[cpu_index()];
+    uint64_t bottom = PROC_STACK_TOP - PROC_STACK_MAX;
+    int err = vmspace_map_anon(&p->vs, bottom, PROC_STACK_MAX, VM_USER | VM_READ | VM_WRITE);
+    if (err == K_OK)
+        err = vmspace_map_anon(&p->vs, bottom - PAGE_SIZE, PAGE_SIZE, VM_USER); /* no access */
+    if (err != K_OK) {
+        ksnprintf(why, PROC_WHY_MAX, "its stack cannot be mapped: %s", vmspace_strerror(err));
+        return err;
+    }
+    uint8_t rnd[16];
+    struct initstack st;
+    random_bytes(p, rnd);
+    int r = initstack_build(plan, PROC_STACK_TOP, argc, argv, rnd, buf, sizeof(bufs[0]), &st, why,
+                            PROC_WHY_MAX);
+    if (r != K_OK)
+        return r;
+    for (uint64_t va = ALIGN_DOWN(st.rsp, PAGE_SIZE); va < PROC_STACK_TOP; va += PAGE_SIZE) {
+        err = vmspace_fault(&p->vs, va, VM_WRITE);
+        if (err != K_OK) {
+            ksnprintf(why, PROC_WHY_MAX, "its start stack cannot be written: %s",
+                      vmspace_strerror(err));
+            return err;
+        }
+    }
+    copy_to_space(&p->vs, st.rsp, st.bytes, st.len);
+    *rsp = st.rsp;
+    return K_OK;
+}
+
+int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
+              const char *const *argv, char *why)
+{
+    struct elf_plan plan;
+    uint64_t rsp = 0;
+    if (elf_plan(image, size, VMSPACE_USER_END, &plan, why, PROC_WHY_MAX) != K_OK)
+        return K_EINVAL;
+    if (vmspace_create(&p->vs, &p->env) != K_OK) {
+        ksnprintf(why, PROC_WHY_MAX, "no memory for its address space");
+        return K_ENOMEM;
+    }
+    int err = load_segments(p, image, &plan, why);
+    if (err == K_OK)
+        err = build_stack(p, &plan, argc, argv, &rsp, why);
+    if (err != K_OK) {
+        vmspace_destroy(&p->vs);
+        return err == K_ENOMEM ? K_ENOMEM : K_EINVAL;
+    }
+    p->brk_start = p->brk = plan.brk_start;
+    p->entry = plan.entry;
+    p->user_rsp = rsp;
+    return K_OK;
+}

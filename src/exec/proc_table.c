@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * The process table (include/frame64/process.h): process IDs, parents and children, the end of a
+ * process and who frees it, wait4() and kill().
+ *
+ * A process ends when its last thread does; that thread destroys the address space itself (every
+ * frame of it back at once), makes the process a zombie and hands it to whoever will free the
+ * rest (its frame and that thread's stack): its parent's wait4(), proc_run()'s caller, or, for a
+ * process nobody waits for (its parent ended first), the thread itself just before it ends.
+ * Children of a process that ends lose their parent (there is no init to adopt them); zombies
+ * among them are freed there and then.
+ *
+ * Locks: the table lock, then a process's own lock, then the scheduler's (unpark). Everything
+ * here runs with interrupts off (system calls, the exit path), so holding the table lock never
+ * meets a switch.
+ */
+#include <frame64/error.h>
+#include <frame64/interrupts.h>
+#include <frame64/kernel.h>
+#include <frame64/layout.h>
+#include <frame64/kprintf.h>
+#include <frame64/kstring.h>
+#include <frame64/panic.h>
+#include <frame64/phys.h>
+#include <frame64/process.h>
+#include <frame64/sched.h>
+#include "proc_internal.h"
+
+static struct irqlock table_lock = IRQLOCK_INIT("process table", LOCK_RANK_PROC_TABLE);
+static struct process *all GUARDED_BY(table_lock);
+static unsigned nprocs GUARDED_BY(table_lock);
+static unsigned last_pid GUARDED_BY(table_lock);
+
+_Static_assert(sizeof(struct process) <= PAGE_SIZE, "a process must fit its frame");
+
+unsigned proc_max(void)
+{
+    /*
+     * Linux's threads-max: kernel stacks may take at most an eighth of RAM (RAM / 32 pages for
+     * 16 KiB stacks); and the kernel-stack area's slots, less some for the kernel's own.
+     */
+    struct frame_stats st;
+    frame_get_stats(&kernel_frames, &st);
+    uint64_t by_ram = st.total / PAGE_SIZE / 32, by_slots = KSTACK_SLOTS - 64;
+    uint64_t n = by_ram < by_slots ? by_ram : by_slots;
+    return n < 16 ? 16 : (unsigned)n;
+}
+
+static bool pid_in_use(unsigned pid) REQUIRES(table_lock)
+{
+    for (struct process *p = all; p; p = p->next_all)
+        if (p->pid == pid || p->pgid == pid)
+            return true;
+    return false;
+}
+
+struct process *proc_alloc(const char *name, struct process *parent, int *err)
+{
+    phys_addr_t pa = frame_alloc(&kernel_frames);
+    if (pa == PHYS_NONE) {
+        *err = K_ENOMEM;
+        return NULL;
+    }
+    struct process *p = phys_to_virt(pa);
+    memset(p, 0, sizeof(*p));
+    size_t n = strlen(name);
+    n = n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1;
+    memcpy(p->name, name, n);
+    p->lock = (struct irqlock)IRQLOCK_INIT("process", LOCK_RANK_PROC);
+    waitq_init(&p->child_wait);
+    p->res = &p->own;
+    p->start_ns = time_ns();
+    unsigned max = proc_max();
+    uint64_t irq = irqlock_acquire(&table_lock);
+    if (nprocs >= max) {
+        irqlock_release(&table_lock, irq);
+        frame_free(&kernel_frames, pa);
+        *err = K_EAGAIN;
+        return NULL;
+    }
+    do
+        last_pid = last_pid >= PROC_PID_MAX ? 1 : last_pid + 1;
+    while (pid_in_use(last_pid));
+    p->pid = last_pid;
+    p->pgid = parent ? parent->pgid : p->pid;
+    p->parent = parent;
+    if (parent) {
+        p->sibling = parent->children;
+        parent->children = p;
+    }
+    p->next_all = all;
+    all = p;
+    nprocs++;
+    irqlock_release(&table_lock, irq);
+    *err = K_OK;
+    return p;
+}
+
+/* Takes p out of the table and its parent's children. */
+static void unlink(struct process *p) REQUIRES(table_lock)
+{
+    for (struct process **l = &all; *l; l = &(*l)->next_all) {
+        if (*l == p) {
+            *l = p->next_all;
+            break;
+        }
+    }
+    if (p->parent) {
+        for (struct process **l = &p->parent->children; *l; l = &(*l)->sibling) {
+            if (*l == p) {
+                *l = p->sibling;
+                break;
+            }
+        }
+    }
+    nprocs--;
+}
+
+/* Frees a zombie's last thread (waiting for it to leave its CPU) and its frame. */
+static void free_zombie(struct process *p)
+{
+    if (p->last)
+        thread_reap(p->last);
+    frame_free(&kernel_frames, virt_to_phys(p));
+}
+
+void proc_discard(struct process *p)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    unlink(p);
+    irqlock_release(&table_lock, irq);
+    free_zombie(p);
+}
+
+void proc_add_thread(struct process *p, struct thread *t)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    t->proc = p;
+    t->proc_next = p->threads;
+    p->threads = t;
+    p->nthreads++;
+    irqlock_release(&p->lock, irq);
+}
+
+/* Takes t out of p's threads. Return: whether it was the last. */
+static bool remove_thread(struct process *p, struct thread *t)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    for (struct thread **l = &p->threads; *l; l = &(*l)->proc_next) {
+        if (*l == t) {
+            *l = t->proc_next;
+            break;
+        }
+    }
+    bool last = --p->nthreads == 0;
+    p->ended_cpu_ns += thread_cpu_ns(t);
+    irqlock_release(&p->lock, irq);
+    return last;
+}
+
+uint64_t proc_cpu_ns(struct process *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    uint64_t ns = p->ended_cpu_ns;
+    for (struct thread *t = p->threads; t; t = t->proc_next)
+        ns += thread_cpu_ns(t);
+    irqlock_release(&p->lock, irq);
+    return ns;
+}
+
+void proc_thread_end(void)
+{
+    struct thread *t = thread_current();
+    struct process *p = t->proc;
+    arch_irq_disable();
+    if (!remove_thread(p, t))
+        thread_exit(); /* the others go on; the scheduler frees this one */
+    proc_unload(p, t);
+    struct process *orphans = NULL;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    p->state = PROC_ZOMBIE;
+    p->last = t;
+    for (struct process *c = p->children, *next; c; c = next) {
+        next = c->sibling;
+        c->parent = NULL;
+        c->sibling = NULL;
+        if (c->state == PROC_ZOMBIE) {
+            unlink(c);
+            c->sibling = orphans;
+            orphans = c;
+        }
+    }
+    p->children = NULL;
+    bool waited = p->parent || p->waiter;
+    struct thread *vfork_parent = p->vfork_parent, *waiter = p->waiter;
+    p->vfork_parent = NULL;
+    t->joinable = waited;
+    if (p->parent)
+        waitq_wake_all(&p->parent->child_wait);
+    else if (!waiter)
+        unlink(p);
+    if (vfork_parent)
+        unpark(vfork_parent);
+    irqlock_release(&table_lock, irq);
+    while (orphans) {
+        struct process *c = orphans;
+        orphans = c->sibling;
+        free_zombie(c);
+    }
+    if (waiter) {
+        __atomic_store_n(&p->done, 1, __ATOMIC_RELEASE); /* p may be gone after this */
+        unpark(waiter);
+    } else if (!waited) {
+        frame_free(&kernel_frames, virt_to_phys(p)); /* nobody will wait: t is freed on its own */
+    }
+    thread_exit();
+}
+
+/* Whether child c is one wait4(pid) of a process in group pgid asks about. */
+static bool wanted(const struct process *c, long pid, unsigned pgid)
+{
+    if (pid > 0)
+        return c->pid == (unsigned long)pid;
+    if (pid == -1)
+        return true;
+    return c->pgid == (pid == 0 ? pgid : (unsigned long)-pid);
+}
+
+long proc_wait(struct process *self, long pid, int options, int *status)
+{
+    struct waitq_entry e = {0};
+    long r;
+    for (;;) {
+        waitq_add(&self->child_wait, &e);
+        uint64_t irq = irqlock_acquire(&table_lock);
+        struct process *found = NULL;
+        bool any = false;
+        for (struct process *c = self->children; c && !found; c = c->sibling) {
+            if (!wanted(c, pid, self->pgid))
+                continue;
+            any = true;
+            if (c->state == PROC_ZOMBIE)
+                found = c;
+        }
+        if (found)
+            unlink(found);
+        irqlock_release(&table_lock, irq);
+        if (found) {
+            *status = found->wait_status;
+            r = found->pid;
+            free_zombie(found);
+            break;
+        }
+        if (!any) {
+            r = -PROC_ECHILD;
+            break;
+        }
+        if (options & PROC_WNOHANG) {
+            r = 0;
+            break;
+        }
+        if (thread_current()->killed) {
+            r = -PROC_EINTR;
+            break;
+        }
+        park();
+    }
+    waitq_remove(&self->child_wait, &e);
+    return r;
+}
+
+/* Asks every thread of p to end (they do at their next way back to ring 3). */
+static void kill_threads(struct process *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    for (struct thread *t = p->threads; t; t = t->proc_next) {
+        __atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
+        unpark(t); /* out of a sleep or a wait */
+        unsigned cpu = t->cpu;
+        if (sched_running_on(cpu) == t && cpu != cpu_index())
+            arch_send_wake(cpu); /* out of ring 3, through the interrupt's exit */
+    }
+    irqlock_release(&p->lock, irq);
+}
+
+void proc_signal(struct process *p, int sig)
+{
+    if (!p->kill_signal)
+        p->kill_signal = sig;
+    kill_threads(p);
+}
+
+long proc_kill(struct process *self, long pid, int sig)
+{
+    if (sig < 0 || sig > PROC_SIG_MAX)
+        return -PROC_EINVAL;
+    unsigned hit = 0;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    for (struct process *p = all; p; p = p->next_all) {
+        bool match = pid > 0     ? p->pid == (unsigned long)pid
+                     : pid == 0  ? p->pgid == self->pgid
+                     : pid == -1 ? p != self
+                                 : p->pgid == (unsigned long)-pid;
+        if (!match || p->state != PROC_ALIVE)
+            continue;
+        hit++;
+        if (sig && proc_signal_is_fatal(sig))
+            proc_signal(p, sig);
+    }
+    irqlock_release(&table_lock, irq);
+    return hit ? 0 : -PROC_ESRCH;
+}
+
+long proc_kill_pid(unsigned pid, int sig)
+{
+    long r = -PROC_ESRCH;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    for (struct process *p = all; p; p = p->next_all) {
+        if (p->pid != pid || p->state != PROC_ALIVE)
+            continue;
+        if (proc_signal_is_fatal(sig))
+            proc_signal(p, sig);
+        r = 0;
+    }
+    irqlock_release(&table_lock, irq);
+    return r;
+}
+
+unsigned proc_parent_pid(const struct process *p)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    unsigned ppid = p->parent ? p->parent->pid : 0;
+    irqlock_release(&table_lock, irq);
+    return ppid;
+}
+
+unsigned proc_for_each(void (*fn)(const struct process *p, void *ctx), void *ctx)
+{
+    unsigned n = 0;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    for (struct process *p = all; p; p = p->next_all, n++)
+        fn(p, ctx);
+    irqlock_release(&table_lock, irq);
+    return n;
+}
+
+unsigned proc_count(void)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    unsigned n = nprocs;
+    irqlock_release(&table_lock, irq);
+    return n;
+}
