@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * libFuzzer harness for address spaces (src/mm/vmspace*.c): random sequences of map (anonymous,
- * populated or not, physical), touch (faults), user-buffer checks, share (between spaces and
- * within one), unmap (inside a window or wide), protect, destroy and create, over three spaces,
+ * populated or not, physical), touch (faults), writes (a byte per page, through copy-on-write),
+ * user-buffer checks, share (between spaces and within one), fork (into a fresh or a non-empty
+ * space), unmap (inside a window or wide), protect, destroy and create, over three spaces,
  * with the pool squeezed now and then so that every operation meets out-of-memory. A model
  * keeps, per space and page, what must be mapped, and per frame its mappings. After every step:
  *   - every leaf (the raw entry, software bits included) equals the model's;
  *   - every accounting category of every space equals the one computed from the model (tables
  *     per level from the mapped pages, areas as maximal alike runs, list frames from the count);
- *   - the sharing table's counts equal the model's, the env's frames equal the categories, and
+ *   - frame_ref's counts equal the model's, the env's frames equal the categories, and
  *     the pool's in-use count equals them exactly;
- *   - a frame handed out is new to the model and zero-filled.
+ *   - a frame handed out is new to the model and zero-filled, or, for a copy-on-write break, a
+ *     copy of the frame it replaces;
+ *   - every owned page holds the byte last written to it through its own space (a write after a
+ *     fork is seen by the writer alone, a write to a shared mapping by every mapping).
  * A double free panics (FRAME_CHECK); the fake flush checks that each frame the step frees is
  * still intact when the flush covering its last mapping runs; K_ENOMEM must leave the state
  * as it was (bar source pages a share faulted in, which the model adopts after checking them)
@@ -149,10 +153,12 @@ static void step_share(struct mspace *dst, struct mspace *src, struct input *in)
           (int)(dst - sp), d.k0, n, (int)(src - sp), s.k0, prot, err, want);
     if (err == K_ENOMEM && want == K_OK) {
         /*
-         * The source pages it faulted in stay (zero-filled, as before), and the source leaves
-         * it got to before failing keep a (stale) shared mark.
+         * The source pages it faulted in stay (zero-filled, as before), its copy-on-write pages
+         * it broke stay broken (same contents), and the source leaves it got to before failing
+         * keep a (stale) shared mark.
          */
         adopt_faulted(src, s.k0, n, true);
+        sync_cow_range(src, s.k0, n);
         for (unsigned k = s.k0; k < s.k0 + n; k++) {
             struct mpage *pg = &src->pg[k];
             uint64_t e = actual_leaf(src, k);
@@ -166,9 +172,10 @@ static void step_share(struct mspace *dst, struct mspace *src, struct input *in)
     if (want != K_OK)
         return;
     adopt_faulted(src, s.k0, n, true);
+    sync_cow_range(src, s.k0, n);
     for (unsigned i = 0; i < n; i++) {
         struct mpage *from = &src->pg[s.k0 + i], *to = &dst->pg[d.k0 + i];
-        CHECK(from->present);
+        CHECK(from->present && !from->cow);
         from->shared |= from->owned;
         *to = (struct mpage){.kind = K_FIXED,
                              .prot = p,
@@ -247,6 +254,71 @@ static void step_touch(struct mspace *m, struct input *in)
     CHECK(err == want);
     if (want == K_OK && !m->pg[k].present)
         adopt(m, k, false);
+    if (want == K_OK && m->pg[k].cow)
+        CHECK(sync_cow(m, k) == ((access & VM_WRITE) != 0));
+}
+
+/* A program's write of one byte to page k: the fault (if any), then the store. */
+static void step_write(struct mspace *m, struct input *in)
+{
+    unsigned k = take(in) % NPAGES;
+    uint8_t v = (uint8_t)take(in);
+    int want = model_access(&m->pg[k], VM_WRITE | VM_USER);
+    uint64_t free_before = pool_free();
+    int err = vmspace_fault(&m->s, va_of(k), VM_WRITE | VM_USER);
+    TRACE("space %d: write %u to page %u: %d (want %d)\n", (int)(m - sp), v, k, err, want);
+    if (err == K_ENOMEM && want == K_OK)
+        return check_enomem(free_before, 1);
+    CHECK(err == want);
+    if (want != K_OK)
+        return;
+    if (!m->pg[k].present)
+        adopt(m, k, false);
+    if (m->pg[k].cow)
+        CHECK(sync_cow(m, k));
+    CHECK(!(m->pg[k].cow));
+    phys_addr_t pa = m->pg[k].frame;
+    ((uint8_t *)phys_to_virt(pa))[VAL_OFFSET] = v;
+    if (m->pg[k].owned)
+        mval[pa / PAGE_SIZE] = v;
+}
+
+static void step_destroy(struct mspace *m);
+static void step_create(struct mspace *m);
+
+/*
+ * fork into child: usually a fresh space (the old one destroyed), sometimes the child as it is,
+ * which must be refused unless it has no area.
+ */
+static void step_fork(struct mspace *child, struct mspace *parent, struct input *in)
+{
+    if (child == parent)
+        return;
+    if (take(in) & 1) {
+        step_destroy(child);
+        step_create(child);
+        if (!child->live)
+            return;
+    }
+    bool empty = !any_mapped(child, (struct range){0, NPAGES});
+    uint64_t free_before = pool_free();
+    int err = vmspace_fork(&child->s, &parent->s);
+    TRACE("space %d: fork from space %d: %d\n", (int)(child - sp), (int)(parent - sp), err);
+    if (!empty) {
+        CHECK(err == K_EINVAL);
+        return;
+    }
+    if (err == K_ENOMEM)
+        return check_enomem(free_before, 4); /* the child stays empty: check_space sees it */
+    CHECK(err == K_OK);
+    for (unsigned k = 0; k < NPAGES; k++) {
+        struct mpage *p = &parent->pg[k];
+        if (p->present && p->owned && !p->shared)
+            p->cow = true;
+        child->pg[k] = *p;
+        if (p->present && p->owned)
+            mref_add(p->frame);
+    }
 }
 
 static void step_check_user(struct mspace *m, struct input *in)
@@ -260,7 +332,7 @@ static void step_check_user(struct mspace *m, struct input *in)
     bool may_fail = false; /* some page before the first refused one needs a frame */
     for (; k < r.k0 + r.n && want == K_OK; k++) {
         want = model_access(&m->pg[k], access | VM_USER);
-        may_fail |= want == K_OK && !m->pg[k].present;
+        may_fail |= want == K_OK && (!m->pg[k].present || (m->pg[k].cow && (access & VM_WRITE)));
     }
     uint64_t free_before = pool_free();
     int err = vmspace_check_user(&m->s, va, len, access);
@@ -268,10 +340,15 @@ static void step_check_user(struct mspace *m, struct input *in)
           (int)(m - sp), va, len, r.k0, r.n, access, err, want);
     if (err == K_ENOMEM && may_fail) {
         adopt_faulted(m, r.k0, r.n, false);
+        sync_cow_range(m, r.k0, r.n);
         return check_enomem(free_before, r.n);
     }
     CHECK(err == want);
     adopt_faulted(m, r.k0, k - r.k0, false); /* every page before the failing one was faulted in */
+    for (unsigned j = r.k0; j < k - (want != K_OK); j++) { /* a write gave each its own frame */
+        bool was_cow = m->pg[j].cow;
+        CHECK(sync_cow(m, j) == (was_cow && (access & VM_WRITE)));
+    }
 }
 
 /* vmspace_find_free() inside a window against the model's highest free run; then map it. */
@@ -352,6 +429,7 @@ static void reset(unsigned cfg)
     CHECK(vmspace_env_init(&env, &pool, TEMPLATE, nx ? VMSPACE_NX : 0, fake_flush, &env) == K_OK);
     env.flush_max_pages = (cfg >> 1) % 64;
     memset(mrefs, 0, sizeof(mrefs));
+    memset(mval, 0, sizeof(mval));
     m_owned = m_shared = m_mappings = 0;
     memset(sp, 0, sizeof(sp));
     nhoard = nguards = 0;
@@ -376,8 +454,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         switch (op & 15) {
         case 0:
-        case 1:
             step_map_anon(m, &in);
+            break;
+        case 1:
+            step_write(m, &in);
             break;
         case 2:
             step_map_phys(m, &in);
@@ -395,8 +475,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             step_protect(m, &in);
             break;
         case 8:
-        case 9:
             step_touch(m, &in);
+            break;
+        case 9:
+            if (sp[b].live)
+                step_fork(m, &sp[b], &in);
             break;
         case 10:
             step_check_user(m, &in);
@@ -413,9 +496,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 13:
             unsqueeze();
             break;
-        case 14: /* a burst of touches */
-            for (unsigned i = take(&in) % 16; i > 0; i--)
-                step_touch(m, &in);
+        case 14: /* a burst of touches and writes */
+            for (unsigned i = take(&in) % 16; i > 0; i--) {
+                if (i & 1)
+                    step_touch(m, &in);
+                else
+                    step_write(m, &in);
+            }
             break;
         default:
             step_find_free(m, &in);
