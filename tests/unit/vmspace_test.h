@@ -240,7 +240,7 @@ static inline void expect_stats(const struct vmspace *s, uint64_t leaf, uint64_t
 
 /*
  * The accounting identity over the given spaces (all the env has): the env's frames are the sum
- * of the categories, less the extra mappings of shared frames, plus the sharing table; and
+ * of the categories, less the extra owners of shared frames, plus frame_ref's table; and
  * exactly the pool frames in use since setup.
  */
 static inline void expect_identity(struct vmspace *const *spaces, size_t n)
