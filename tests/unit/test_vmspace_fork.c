@@ -102,7 +102,8 @@ static void test_fork_populated_and_demand(void **state)
  *   A: [4M, +8K) RW populated ("parent" written at both pages);  fork into C;
  *   C writes page 0;  A writes page 0;  A writes page 1;  destroy C;  A writes page 1 again...
  * Expect: C's write copies: a new frame, writable, private, holding "parent", and A's frame and
- * text unchanged (count back to 1, still marked COW in A); A's write then takes its frame back
+ * text unchanged (count back to 1, only after the flush of C's old translation; still marked COW
+ * in A); A's write then takes its frame back
  * without a copy (no frame taken from the pool). A's write to page 1 (count 2) copies; after C
  * is destroyed every frame but A's is back.
  */
@@ -117,8 +118,10 @@ static void test_fork_write_copies_then_reuses(void **state)
 
     uint64_t used = pool_in_use();
     guard(f0, 4 * MiB); /* C's old translation is flushed before A may take the frame back */
+    fl.probe = f0;
     assert_int_equal(touch(&c, 4 * MiB, VM_WRITE), K_OK);
     assert_int_equal(fl.checked, 1);
+    assert_int_equal(fl.probe_owners, 2); /* C gave up its owner only after the flush */
     assert_int_equal(pool_in_use(), used + 1);
     assert_int_not_equal(tr(&c, 4 * MiB), f0);
     assert_int_equal(leaf_flags(&c, 4 * MiB), PRIV_RW);
@@ -177,8 +180,9 @@ static void test_fork_parent_write_after_child_exit(void **state)
 /*
  *   A: [4M, +16K) RW populated, [64M, +1M) RW with every 8th page touched;  fork C from A,
  *   then D from C (three owners);  destroy in the order C, A, D
- * Expect: each frame is freed exactly once, when its last owner goes (FRAME_CHECK panics on a
- * double free); every frame back at the end.
+ * Expect: C's owners are still counted when its flush runs (given up after it); each frame is
+ * freed exactly once, when its last owner goes (FRAME_CHECK panics on a double free); every
+ * frame back at the end.
  */
 static void test_fork_destroy_returns_everything(void **state)
 {
@@ -195,7 +199,9 @@ static void test_fork_destroy_returns_everything(void **state)
     assert_int_equal(env_stats().shared_mappings, 3 * (4 + 32));
     struct vmspace *all[] = {&a, &c, &d};
     expect_identity(all, 3);
+    fl.probe = tr(&a, 4 * MiB);
     vmspace_destroy(&c);
+    assert_int_equal(fl.probe_owners, 3); /* C's owners are given up after its flush */
     vmspace_destroy(&a);
     struct vmspace *just_d[] = {&d};
     expect_identity(just_d, 1);
