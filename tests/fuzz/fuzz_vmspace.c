@@ -31,61 +31,7 @@
  * Input: byte 0 picks NX and the flush threshold; then an opcode byte and its argument bytes.
  * State is reset between inputs (the arena is made once), so an input costs only its steps.
  */
-#include "fuzz_vmspace_model.h"
-
-#define RW_USER (VM_READ | VM_WRITE | VM_USER)
-
-struct input {
-    const uint8_t *p, *end;
-};
-
-/* FUZZ_VMSPACE_TRACE=1 prints every step (for reading a crash). */
-static bool tracing;
-#define TRACE(...)                                                                                 \
-    do {                                                                                           \
-        if (tracing)                                                                               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-    } while (0)
-
-static unsigned take(struct input *in)
-{
-    return in->p < in->end ? *in->p++ : 0;
-}
-
-/* --- Steps. A range is a window, a first page and a length inside the window. --- */
-
-struct range {
-    unsigned k0, n;
-};
-
-static struct range take_range(struct input *in)
-{
-    unsigned b = take(in), w = (b >> 5) & 3, off = b & 31;
-    unsigned n = 1 + take(in) % (WIN - off);
-    return (struct range){w * WIN + off, n};
-}
-
-MODEL static bool any_mapped(const struct mspace *m, struct range r)
-{
-    for (unsigned k = r.k0; k < r.k0 + r.n; k++)
-        if (m->pg[k].kind != K_NONE)
-            return true;
-    return false;
-}
-
-MODEL static bool all_mapped(const struct mspace *m, struct range r)
-{
-    for (unsigned k = r.k0; k < r.k0 + r.n; k++)
-        if (m->pg[k].kind == K_NONE)
-            return false;
-    return true;
-}
-
-static unsigned take_prot(struct input *in)
-{
-    unsigned b = take(in);
-    return (b & VM_PROT) | ((b & 0xf0) == 0xf0 ? 0x100 : 0); /* now and then an unknown bit */
-}
+#include "fuzz_vmspace_input.h"
 
 static void step_map_anon(struct mspace *m, struct input *in)
 {
@@ -235,13 +181,6 @@ static void step_protect(struct mspace *m, struct input *in)
         m->pg[k].prot = p;
 }
 
-static unsigned take_access(struct input *in, bool buffer)
-{
-    static const unsigned kinds[] = {VM_READ, VM_WRITE, VM_EXEC};
-    unsigned b = take(in);
-    return kinds[(b & 3) % (buffer ? 2 : 3)] | (b & 4 ? VM_USER : 0);
-}
-
 static void step_touch(struct mspace *m, struct input *in)
 {
     unsigned k = take(in) % NPAGES, access = take_access(in, false);
@@ -256,69 +195,6 @@ static void step_touch(struct mspace *m, struct input *in)
         adopt(m, k, false);
     if (want == K_OK && m->pg[k].cow)
         CHECK(sync_cow(m, k) == ((access & VM_WRITE) != 0));
-}
-
-/* A program's write of one byte to page k: the fault (if any), then the store. */
-static void step_write(struct mspace *m, struct input *in)
-{
-    unsigned k = take(in) % NPAGES;
-    uint8_t v = (uint8_t)take(in);
-    int want = model_access(&m->pg[k], VM_WRITE | VM_USER);
-    uint64_t free_before = pool_free();
-    int err = vmspace_fault(&m->s, va_of(k), VM_WRITE | VM_USER);
-    TRACE("space %d: write %u to page %u: %d (want %d)\n", (int)(m - sp), v, k, err, want);
-    if (err == K_ENOMEM && want == K_OK)
-        return check_enomem(free_before, 1);
-    CHECK(err == want);
-    if (want != K_OK)
-        return;
-    if (!m->pg[k].present)
-        adopt(m, k, false);
-    if (m->pg[k].cow)
-        CHECK(sync_cow(m, k));
-    CHECK(!(m->pg[k].cow));
-    phys_addr_t pa = m->pg[k].frame;
-    ((uint8_t *)phys_to_virt(pa))[VAL_OFFSET] = v;
-    if (m->pg[k].owned)
-        mval[pa / PAGE_SIZE] = v;
-}
-
-static void step_destroy(struct mspace *m);
-static void step_create(struct mspace *m);
-
-/*
- * fork into child: usually a fresh space (the old one destroyed), sometimes the child as it is,
- * which must be refused unless it has no area.
- */
-static void step_fork(struct mspace *child, struct mspace *parent, struct input *in)
-{
-    if (child == parent)
-        return;
-    if (take(in) & 1) {
-        step_destroy(child);
-        step_create(child);
-        if (!child->live)
-            return;
-    }
-    bool empty = !any_mapped(child, (struct range){0, NPAGES});
-    uint64_t free_before = pool_free();
-    int err = vmspace_fork(&child->s, &parent->s);
-    TRACE("space %d: fork from space %d: %d\n", (int)(child - sp), (int)(parent - sp), err);
-    if (!empty) {
-        CHECK(err == K_EINVAL);
-        return;
-    }
-    if (err == K_ENOMEM)
-        return check_enomem(free_before, 4); /* the child stays empty: check_space sees it */
-    CHECK(err == K_OK);
-    for (unsigned k = 0; k < NPAGES; k++) {
-        struct mpage *p = &parent->pg[k];
-        if (p->present && p->owned && !p->shared)
-            p->cow = true;
-        child->pg[k] = *p;
-        if (p->present && p->owned)
-            mref_add(p->frame);
-    }
 }
 
 static void step_check_user(struct mspace *m, struct input *in)
@@ -396,6 +272,8 @@ static void step_create(struct mspace *m)
     CHECK(err == K_OK || (err == K_ENOMEM && pool_free() == 0));
     m->live = err == K_OK;
 }
+
+#include "fuzz_vmspace_cow.h"
 
 static void squeeze(unsigned keep)
 {
