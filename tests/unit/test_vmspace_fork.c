@@ -256,6 +256,26 @@ static void test_fork_phys_and_errors(void **state)
     vmspace_destroy(&a);
 }
 
+/*
+ *   A: [1T, +1 TiB) RW, untouched but for its first page, plus [4M, +4K) RW populated;  fork into C
+ * Expect: the fork walks only the tables that exist: C costs its area-list frame and the tables
+ * above the two touched pages (2 PTs, 2 PDs, 2 PDPTs), nothing for the untouched terabyte.
+ */
+static void test_fork_reservation_costs_nothing(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 1ull << 40, 1ull << 40, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 4 * KiB, RW | VM_POPULATE), K_OK);
+    assert_int_equal(touch(&a, 1ull << 40, VM_WRITE), K_OK);
+    uint64_t used = pool_in_use();
+    assert_int_equal(vmspace_fork(&c, &a), K_OK);
+    expect_stats(&c, 2, 2, 2, 2, 1);
+    assert_int_equal(pool_in_use(), used + 7 + 2); /* C's 7, and frame_ref's first two */
+    assert_int_equal(tr(&c, (1ull << 40) + PAGE_SIZE), PHYS_NONE);
+    struct vmspace *both[] = {&a, &c};
+    expect_identity(both, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fork_out_of_memory_everywhere, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_fork_shared_stays_shared, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_fork_phys_and_errors, setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_fork_reservation_costs_nothing, setup, arena_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
