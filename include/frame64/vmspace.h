@@ -16,15 +16,23 @@
  *     frames of another range (vmspace_share(), in another space or the same one).
  * Leaves are 4 KiB only. Bookkeeping costs frames only for what exists: an untouched
  * reservation is one area record, however large; page-table frames exist only above mapped
- * pages and are freed as soon as a table becomes empty. A frame mapped more than once is in a
- * sharing table global to the env (hash table in pool frames, sized by the shared frames, not by
- * RAM) and is freed once, when its last mapping goes.
+ * pages and are freed as soon as a table becomes empty. A frame with more than one owner (shared
+ * by vmspace_share(), or copy-on-write after vmspace_fork()) is counted in the env's frame_ref
+ * table (include/frame64/frame_ref.h: one owner per owned leaf mapping it) and is freed once, when
+ * its last owner lets go.
+ *
+ * fork: vmspace_fork() gives a child the parent's areas and frames; private anonymous frames
+ * become copy-on-write (read-only in both, PTE_SW_COW), the first write copies (vmspace_fault()).
  *
  * TLB: every change that removes or reduces a translation is flushed through the env's flush
- * callback before any frame it protected is freed (gather, flush, free; src/mm/vmspace_gather.c).
+ * callback before any frame it protected is freed or loses an owner (gather, flush, free;
+ * src/mm/vmspace_gather.c).
  *
- * Not thread-safe: the caller serialises every call on spaces of one env (they share the
- * sharing table). A space must not be loaded in CR3 (on any CPU) when it is destroyed.
+ * Concurrency: the caller serialises calls per space (a process's own lock; vmspace_fork() and
+ * vmspace_share() need both spaces' locks), and nothing else. Calls on different spaces of one env
+ * may run on several CPUs at once: the env holds no unsynchronised mutable state (env->frames is
+ * an atomic counter, the reference counts live in frame_ref under its own lock). A space must not
+ * be loaded in CR3 (on any CPU) when it is destroyed.
  *
  * Errors are VM_E* codes (vmspace_strerror() gives the sentence); a broken invariant panics
  * naming the virtual address.
@@ -34,6 +42,7 @@
 
 #include <frame64/error.h>
 #include <frame64/frame.h>
+#include <frame64/frame_ref.h>
 #include <frame64/types.h>
 
 /*
@@ -64,22 +73,27 @@
 #define VMSPACE_NX 0x1u /* EFER.NXE is on: pages without VM_EXEC get PTE_NX */
 
 /*
- * Software-available bits of a user leaf (the CPU ignores bits 9..11 of a PTE).
+ * Software-available bits of a user leaf (the CPU ignores bits 9..11 and 52..58 of a PTE).
  *   OWNED:    the space owns the frame (anonymous, or shared from an anonymous page): it is
- *             freed when its last mapping goes. Leaves without it (vmspace_map_phys(), or shared
+ *             freed when its last owner lets go. Leaves without it (vmspace_map_phys(), or shared
  *             from such a page) are never freed.
- *   SHARED:   the frame may have other mappings: look it up in the sharing table before freeing
- *             (stale once only one mapping is left, which is harmless).
+ *   SHARED:   a shared mapping (vmspace_share(), MAP_SHARED-like): writes are seen by every
+ *             mapping, also after fork. The frame may have other owners: unshare it through
+ *             frame_ref before freeing (stale once only one is left, which is harmless).
  *   NOACCESS: a no-access page (prot without R/W/X): present bit clear, frame kept.
+ *   COW:      copy-on-write since a fork: never PTE_WRITE; the first write to it (in an area with
+ *             VM_WRITE) copies the frame, or just makes it writable if its other owners are gone.
+ *             Always with OWNED, never with SHARED.
  */
 #define PTE_SW_OWNED    ((uint64_t)1 << 9)
 #define PTE_SW_SHARED   ((uint64_t)1 << 10)
 #define PTE_SW_NOACCESS ((uint64_t)1 << 11)
+#define PTE_SW_COW      ((uint64_t)1 << 52)
 
 /*
  * Errors are the kernel's (include/frame64/error.h), meaning here: K_EPERM writable and
  * executable at once (W^X); K_ENOENT no area covers the address; K_ENOMEM no free frame, or the
- * area list or sharing table is at its limit; K_EACCES the area's protection does not allow the
+ * area list or frame_ref table is at its limit; K_EACCES the area's protection does not allow the
  * access; K_EFAULT the address is not in the user half; K_EEXIST the range overlaps an area;
  * K_EINVAL an empty or misaligned range, unknown flags, a bad access, another env.
  */
@@ -93,6 +107,14 @@ const char *vmspace_strerror(int err);
  * ...
  */
 const char *vmspace_fault_reason(int err, unsigned access, uint64_t va);
+
+/*
+ * As vmspace_fault_reason(), knowing the space the fault was in: K_ENOMEM on a write to a
+ * copy-on-write page reads "out of memory copying a page it shares with its parent or child
+ * since fork". Call it right after the failed vmspace_fault() (it looks at the leaf at va).
+ */
+struct vmspace;
+const char *vmspace_fault_reason_in(const struct vmspace *s, int err, unsigned access, uint64_t va);
 
 /*
  * What the flush callback must make the TLB forget: every translation of [start, end) in the
@@ -119,15 +141,11 @@ struct vm_fvec {
     uint64_t frames;  /* data frames */
 };
 
-/* Private: the sharing table (open addressing over a vm_fvec). */
-struct vm_share {
-    struct vm_fvec slots;
-    uint64_t capacity; /* entries, a power of two (0: no table) */
-    uint64_t count;    /* frames with more than one mapping */
-    uint64_t mappings; /* their mappings, in total */
-};
-
-/* What every space of a kernel shares. Set up by vmspace_env_init(); fields are read-only. */
+/*
+ * What every space of a kernel shares. Set up by vmspace_env_init(); the first fields are
+ * read-only afterwards, the last two are changed only atomically (frames) or under their own lock
+ * (refs), so spaces of one env can be worked on by several CPUs at once.
+ */
 struct vmspace_env {
     struct frame_pool *pool;
     phys_addr_t kernel_pml4; /* the template for PML4 entries 256..511 */
@@ -135,16 +153,25 @@ struct vmspace_env {
     vmspace_flush_fn flush;
     void *flush_ctx;
     uint64_t flush_max_pages; /* ranges longer than this are flushed whole (may be changed) */
-    uint64_t frames;          /* every frame the spaces of this env hold from the pool */
-    struct vm_share share;
+    uint64_t frames;          /* every frame the spaces hold from the pool: __atomic, relaxed */
+    struct frame_ref refs;    /* owners of every owned frame that has more than one */
 };
 
 #define VMSPACE_FLUSH_MAX_PAGES 32 /* the default: Linux's single-page flush ceiling is 33 */
 
 /*
  * Per-space accounting, exact at every return: each category counts frames (except phys and
- * areas). Over an env: env->frames == sum of (leaf + pt + pd + pdpt + pml4 + area_frames) over
- * its spaces - (shared_mappings - shared) + share_frames (vmspace_env_get_stats()).
+ * areas). Over an env: env->frames == sum of (leaf + tables + area_frames) over its spaces
+ * - (shared_mappings - shared) + share_frames (vmspace_env_get_stats()).
+ *
+ * The owned leaves by kind, for a per-process listing (leaf == leaf_private + leaf_cow +
+ * leaf_shared); the kinds follow the leaf's marks, which a space changes only itself:
+ *   leaf_private: mapped by this leaf alone: freed when it goes.
+ *   leaf_cow:     copy-on-write since a fork: the frame was shared then, and still is unless the
+ *                 other owners have gone since (the mark stays until the next write to the page,
+ *                 which then takes the frame back without copying).
+ *   leaf_shared:  shared mappings (vmspace_share(), in either space, and their forks).
+ * frame_ref_count() tells how many owners a frame has now; the env totals are exact.
  */
 struct vmspace_stats {
     uint64_t leaf;         /* leaves of frames the space owns (a frame mapped twice counts twice) */
@@ -153,13 +180,15 @@ struct vmspace_stats {
     uint64_t pml4;         /* 1 while the space exists */
     uint64_t area_frames;  /* frames holding the area list */
     uint64_t areas;        /* areas in it */
+    uint64_t leaf_private, leaf_cow, leaf_shared; /* leaf, by kind (above) */
+    uint64_t tables;                              /* pt + pd + pdpt + pml4 */
 };
 
 struct vmspace_env_stats {
     uint64_t frames;          /* env->frames */
-    uint64_t share_frames;    /* frames holding the sharing table */
-    uint64_t shared;          /* frames with more than one mapping (entries in the table) */
-    uint64_t shared_mappings; /* their mappings in all spaces */
+    uint64_t share_frames;    /* frames holding the frame_ref table */
+    uint64_t shared;          /* owned frames with more than one owner (the table's entries) */
+    uint64_t shared_mappings; /* their owners (owned leaves mapping them) in all spaces */
 };
 
 /* An address space. Fields are private to src/mm/vmspace*.c (here so it can be embedded). */
@@ -179,7 +208,8 @@ struct vmspace {
 int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr_t kernel_pml4,
                      unsigned flags, vmspace_flush_fn flush, void *flush_ctx);
 
-void vmspace_env_get_stats(const struct vmspace_env *env, struct vmspace_env_stats *st);
+/* A snapshot; with other CPUs working on spaces of env the fields may be of different moments. */
+void vmspace_env_get_stats(struct vmspace_env *env, struct vmspace_env_stats *st);
 
 /* A new, empty space: one PML4 frame. Return: K_OK or K_ENOMEM (s is then not a space). */
 int vmspace_create(struct vmspace *s, struct vmspace_env *env);
@@ -209,13 +239,30 @@ int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t 
 /*
  * A fixed area [dst_va, dst_va + size) of dst mapping, page by page, the frames that
  * [src_va, src_va + size) of src maps, with prot. src may be dst (ranges must not overlap).
- * Demand-zero pages of the source are faulted in first. Owned frames become shared: each is
- * freed once, when its last mapping goes. Return: K_OK; K_ENOENT if an area does not cover
- * all of the source; as vmspace_map_anon() otherwise. On K_ENOMEM dst is unchanged, though
- * source pages may have been faulted in (they read as zeroes, as before).
+ * Demand-zero pages of the source are faulted in first, and its copy-on-write pages get their
+ * own frame (as a write would), so the share is of src's own memory. Owned frames become shared
+ * (PTE_SW_SHARED in both, one owner more in frame_ref): each is freed once, when its last mapping
+ * goes. Return: K_OK; K_ENOENT if an area does not cover all of the source; as vmspace_map_anon()
+ * otherwise. On K_ENOMEM dst is unchanged, though source pages may have been faulted in or
+ * copied (they read as before) and marked shared.
  */
 int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uint64_t src_va,
                   uint64_t size, unsigned prot);
+
+/*
+ * fork: child, a space of parent's env fresh from vmspace_create() (no area), gets parent's areas
+ * and mappings. Private anonymous frames (present or no-access) become copy-on-write in both:
+ * mapped read-only with PTE_SW_COW, one owner more in frame_ref; the first write copies
+ * (vmspace_fault()). Demand-zero pages never touched stay so in both and cost nothing; frames of
+ * vmspace_map_phys() are mapped as they are (not owned); shared mappings (PTE_SW_SHARED) stay
+ * shared and writable in both. The parent's leaves made read-only are flushed before it returns.
+ * Cost: the page tables above the parent's mapped pages, and the frames are shared a page table's
+ * worth at a time (frame_ref_share_many()).
+ * Return: K_OK; K_EINVAL (another env, child == parent, child not empty); K_ENOMEM (no frame for
+ * a table, the area list or the frame_ref table, or a frame at FRAME_REF_MAX owners): then parent
+ * is exactly as before and child holds nothing but its PML4 (vmspace_destroy() it, or retry).
+ */
+int vmspace_fork(struct vmspace *child, struct vmspace *parent);
 
 /*
  * Removes every area in [va, va + size) (holes are fine, areas are cut at the ends), clears the
@@ -234,7 +281,9 @@ int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot
 
 /*
  * The page-fault handler's entry: access is VM_READ, VM_WRITE or VM_EXEC, | VM_USER when the
- * fault came from ring 3. Zero-fills a demand page on its first touch; a fault on a page that
+ * fault came from ring 3. Zero-fills a demand page on its first touch; a write to a
+ * copy-on-write page (in an area with VM_WRITE) copies it into a new frame, or, when no other
+ * owner is left (frame_ref_count() == 1), makes it writable as it is; a fault on a page that
  * is already mapped with the access allowed (a stale TLB entry) is resolved as it is.
  * Return: K_OK (resolved: retry the access); K_EFAULT (not a user address), K_ENOENT,
  * K_EACCES, K_ENOMEM (nothing changed), K_EINVAL (bad access). vmspace_fault_reason() words
@@ -261,7 +310,8 @@ int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_
 
 /*
  * The physical address va maps to now (PHYS_NONE: not mapped, a no-access page, or not a user
- * address); *flags (may be NULL) gets the leaf's flag bits, 0 when unmapped.
+ * address); *flags (may be NULL) gets the leaf's flag bits, 0 when unmapped: PTE_SW_COW among
+ * them for a copy-on-write page.
  */
 phys_addr_t vmspace_translate(const struct vmspace *s, uint64_t va, uint64_t *flags);
 

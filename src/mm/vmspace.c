@@ -9,8 +9,10 @@
  *   - a leaf's bits are what its area's protection says (vm_prot_pte()), plus the software
  *     bits, the frame and the caching bits it was made with;
  *   - no table in the user half is empty (tables go as their last entry goes);
- *   - every frame in use is counted in exactly one category of one space, or in the sharing
- *     table's frames (the stats), and in env->frames.
+ *   - every frame in use is counted in exactly one category of one space (a frame with several
+ *     owners once per owner), or in the frame_ref table's frames (the stats), and in
+ *     env->frames;
+ *   - an owned leaf marked SHARED or COW holds one of its frame's owners in env->refs.
  */
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
@@ -38,22 +40,39 @@ int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr
         .flush = flush,
         .flush_ctx = flush_ctx,
         .flush_max_pages = VMSPACE_FLUSH_MAX_PAGES,
-        .share = {.slots = {PHYS_NONE, 0}},
     };
+    frame_ref_init(&env->refs, vm_ref_alloc, vm_ref_free, env);
     return K_OK;
 }
 
-void vmspace_env_get_stats(const struct vmspace_env *env, struct vmspace_env_stats *st)
+void vmspace_env_get_stats(struct vmspace_env *env, struct vmspace_env_stats *st)
 {
-    st->frames = env->frames;
-    st->share_frames = vm_fvec_cost(env->share.slots.frames);
-    st->shared = env->share.count;
-    st->shared_mappings = env->share.mappings;
+    struct frame_ref_stats r = frame_ref_stats(&env->refs);
+    st->frames = __atomic_load_n(&env->frames, __ATOMIC_RELAXED);
+    st->share_frames = r.frames;
+    st->shared = r.shared;
+    st->shared_mappings = r.refs;
 }
 
 void vmspace_get_stats(const struct vmspace *s, struct vmspace_stats *st)
 {
     *st = s->stats;
+    st->leaf_private = st->leaf - st->leaf_cow - st->leaf_shared;
+    st->tables = st->pt + st->pd + st->pdpt + st->pml4;
+}
+
+void vm_leaf_account(struct vmspace *s, uint64_t e, int dir)
+{
+    uint64_t d = (uint64_t)(int64_t)dir;
+    if (!(e & PTE_SW_OWNED)) {
+        s->stats.phys += d;
+        return;
+    }
+    s->stats.leaf += d;
+    if (e & PTE_SW_COW)
+        s->stats.leaf_cow += d;
+    else if (e & PTE_SW_SHARED)
+        s->stats.leaf_shared += d;
 }
 
 uint64_t vm_prot_pte(const struct vmspace_env *env, unsigned prot)
@@ -124,14 +143,13 @@ static void clear_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e)
     uint64_t old = *e;
     phys_addr_t pa = old & PTE_ADDR_MASK;
     *e = 0; /* step 1: unhook */
-    if (!(old & PTE_SW_OWNED)) {
-        s->stats.phys--;
+    vm_leaf_account(s, old, -1);
+    if (!(old & PTE_SW_OWNED))
         vm_gather_leaf(g, va, PHYS_NONE);
-        return;
-    }
-    s->stats.leaf--;
-    bool others = (old & PTE_SW_SHARED) && vm_share_drop(s->env, pa);
-    vm_gather_leaf(g, va, others ? PHYS_NONE : pa);
+    else if (old & (PTE_SW_SHARED | PTE_SW_COW))
+        vm_gather_unshare(g, va, pa);
+    else
+        vm_gather_leaf(g, va, pa);
 }
 
 void vm_clear_range(struct vmspace *s, struct vm_gather *g, uint64_t lo, uint64_t hi, bool prune)
@@ -177,7 +195,8 @@ void vmspace_destroy(struct vmspace *s)
     vm_frame_free(env, s->pml4);
     s->stats.pml4 = 0;
     const struct vmspace_stats *st = &s->stats;
-    if (st->leaf | st->phys | st->pt | st->pd | st->pdpt | st->area_frames | st->areas)
+    if (st->leaf | st->phys | st->pt | st->pd | st->pdpt | st->area_frames | st->areas |
+        st->leaf_cow | st->leaf_shared)
         panic("vmspace_destroy: %lu leaf, %lu phys, %lu PT, %lu PD, %lu PDPT, %lu area-list "
               "frames left after teardown of %lx",
               st->leaf, st->phys, st->pt, st->pd, st->pdpt, st->area_frames, s->pml4);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * The fault side of address spaces: the page-fault handler's entry, the check system calls make
- * on user buffers, translation, and the words for errors (include/frame64/vmspace.h).
+ * The fault side of address spaces: the page-fault handler's entry (demand-zero pages and the
+ * copy-on-write break), the check system calls make on user buffers, translation, and the words
+ * for errors (include/frame64/vmspace.h).
  */
 #include <frame64/error.h>
 #include <frame64/kstring.h>
@@ -21,7 +22,7 @@ const char *vmspace_strerror(int err)
     case K_ENOENT:
         return "no mapping covers the address";
     case K_ENOMEM:
-        return "out of memory: no free frame, or the area list or sharing table is full";
+        return "out of memory: no free frame, or the area list or frame_ref table is full";
     case K_EACCES:
         return "the mapping's protection does not allow this access";
     case K_EFAULT:
@@ -77,6 +78,16 @@ const char *vmspace_fault_reason(int err, unsigned access, uint64_t va)
     return vmspace_strerror(err);
 }
 
+const char *vmspace_fault_reason_in(const struct vmspace *s, int err, unsigned access, uint64_t va)
+{
+    uint64_t flags = 0;
+    if (err == K_ENOMEM && (access & VM_WRITE) && va < VMSPACE_USER_END)
+        pt_translate(s->pml4, va, &flags, NULL);
+    if (flags & PTE_SW_COW)
+        return "out of memory copying a page it shares with its parent or child since fork";
+    return vmspace_fault_reason(err, access, va);
+}
+
 bool vm_access_ok(const struct vmspace_env *env, unsigned prot, unsigned access)
 {
     if (!(prot & VM_READ))
@@ -113,6 +124,37 @@ int vm_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
     return K_ENOMEM;
 }
 
+int vm_cow_break(struct vmspace *s, uint64_t va, uint64_t *e, unsigned prot)
+{
+    struct vmspace_env *env = s->env;
+    phys_addr_t old = *e & PTE_ADDR_MASK;
+    uint64_t bits = vm_prot_pte(env, prot) | PTE_SW_OWNED;
+    if (frame_ref_count(&env->refs, old) == 1) {
+        /*
+         * The other owners are gone: the frame is ours alone (nobody can share it again but
+         * this space, which the caller holds). Adding rights needs no flush: a stale read-only
+         * entry only faults once more and finds the leaf allows the access.
+         */
+        vm_leaf_account(s, *e, -1);
+        *e = old | bits | (*e & (PTE_ACCESSED | PTE_DIRTY));
+        vm_leaf_account(s, *e, 1);
+        return K_OK;
+    }
+    phys_addr_t copy = vm_frame_alloc(env);
+    if (copy == PHYS_NONE)
+        return K_ENOMEM;
+    memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+    vm_leaf_account(s, *e, -1);
+    *e = copy | bits;
+    vm_leaf_account(s, *e, 1);
+    /* Flush the old translation, then give up our owner of the old frame (freed if last). */
+    struct vm_gather g;
+    vm_gather_init(&g, s);
+    vm_gather_unshare(&g, va, old);
+    vm_gather_finish(&g);
+    return K_OK;
+}
+
 /* Whether the leaf e allows access: if its area does, it must (leaves follow their areas). */
 static bool leaf_allows(const struct vmspace_env *env, uint64_t e, unsigned access)
 {
@@ -140,6 +182,8 @@ int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access)
     int level;
     uint64_t *e = pt_find(s->pml4, page, &level);
     if (level == 0 && *e != 0) {
+        if ((access & VM_WRITE) && (*e & PTE_SW_COW))
+            return vm_cow_break(s, page, e, a->prot);
         if (!leaf_allows(s->env, *e, access))
             panic("vmspace_fault: the leaf %lx for %lx denies an access its area allows", *e, va);
         return K_OK; /* a stale TLB entry: the fault itself dropped it, retrying succeeds */

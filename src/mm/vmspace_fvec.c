@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * Frames from the pool as the address spaces take them (every one counted in env->frames), and
- * the frame-backed array the area lists and the sharing table live in. The pool hands out single
- * frames only, so an array of more than one frame is reached through a directory frame holding
- * the addresses of its data frames; an array of one frame needs none, which keeps the usual
- * small area list at one frame.
+ * Frames from the pool as the address spaces take them (every one counted in env->frames, the
+ * frame_ref table's storage included), and the frame-backed array the area lists live in. The pool
+ * hands out single frames only, so an array of more than one frame is reached through a directory
+ * frame holding the addresses of its data frames; an array of one frame needs none, which keeps the
+ * usual small area list at one frame.
  */
 #include <frame64/kstring.h>
 #include <frame64/panic.h>
@@ -12,20 +12,30 @@
 
 #include "vmspace_internal.h"
 
+/* Relaxed atomics: the count is only summed, never used to order other memory accesses. */
 phys_addr_t vm_frame_alloc(struct vmspace_env *env)
 {
     phys_addr_t pa = frame_alloc(env->pool);
     if (pa != PHYS_NONE)
-        env->frames++;
+        __atomic_fetch_add(&env->frames, 1, __ATOMIC_RELAXED);
     return pa;
 }
 
 void vm_frame_free(struct vmspace_env *env, phys_addr_t pa)
 {
-    if (env->frames == 0)
+    if (__atomic_fetch_sub(&env->frames, 1, __ATOMIC_RELAXED) == 0)
         panic("vmspace: freeing %lx, but the address spaces hold no frame", pa);
-    env->frames--;
     frame_free(env->pool, pa);
+}
+
+phys_addr_t vm_ref_alloc(void *env)
+{
+    return vm_frame_alloc(env);
+}
+
+void vm_ref_free(void *env, phys_addr_t pa)
+{
+    vm_frame_free(env, pa);
 }
 
 static phys_addr_t *directory(const struct vm_fvec *v)

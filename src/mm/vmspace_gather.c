@@ -2,7 +2,10 @@
 /*
  * Flush before free (Linux's mmu_gather, include/asm-generic/tlb.h): an unmap or a protection
  * change 1) unhooks the leaves and tables, recording here the addresses it changed and the
- * frames to free, 2) flushes the TLB for those addresses, 3) frees the frames. Until 2) another
+ * frames to free or to unshare, 2) flushes the TLB for those addresses, 3) frees the frames and
+ * gives up this space's share of the shared ones (a frame whose last other owner this was is
+ * freed; one left with a single owner may be made writable by it at its next write fault, which
+ * is why the unshare waits for the flush too). Until 2) another
  * CPU, or this one through a stale TLB entry or a cached paging structure, may still reach a
  * frame, so freeing it earlier would let its next owner's data be read or written through the
  * old mapping.
@@ -19,6 +22,15 @@
 #include "vmspace_internal.h"
 
 #define BATCH_MAX (PAGE_SIZE / sizeof(phys_addr_t))
+#define UNSHARE   ((phys_addr_t)1) /* in a gathered address: unshare it, free it only if last */
+
+/* Step 3 for one gathered frame. */
+static void release(struct vmspace_env *env, phys_addr_t pa)
+{
+    if ((pa & UNSHARE) && frame_ref_unshare(&env->refs, pa & ~UNSHARE) != 0)
+        return; /* other owners keep it */
+    vm_frame_free(env, pa & ~UNSHARE);
+}
 
 void vm_gather_init(struct vm_gather *g, struct vmspace *s)
 {
@@ -45,11 +57,11 @@ static void gather_flush(struct vm_gather *g)
         env->flush(env->flush_ctx, &f); /* step 2: after this no TLB reaches the frames */
     }
     for (unsigned i = 0; i < g->nlocal; i++) /* step 3 */
-        vm_frame_free(env, g->local[i]);
+        release(env, g->local[i]);
     if (g->nbatch) {
         const phys_addr_t *b = phys_to_virt(g->batch);
         for (uint64_t i = 0; i < g->nbatch; i++)
-            vm_frame_free(env, b[i]);
+            release(env, b[i]);
     }
     g->nlocal = 0;
     g->nbatch = 0;
@@ -86,6 +98,12 @@ void vm_gather_leaf(struct vm_gather *g, uint64_t va, phys_addr_t pa)
     add_range(g, va);
     if (pa != PHYS_NONE)
         add_frame(g, pa);
+}
+
+void vm_gather_unshare(struct vm_gather *g, uint64_t va, phys_addr_t pa)
+{
+    add_range(g, va);
+    add_frame(g, pa | UNSHARE);
 }
 
 void vm_gather_table(struct vm_gather *g, uint64_t va, phys_addr_t pa)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * Shared by src/mm/vmspace*.c only: frames counted by the env, the frame-backed array, the area
- * list, the sharing table and the TLB gather.
+ * list, the TLB gather and the leaf accounting.
  */
 #ifndef MM_VMSPACE_INTERNAL_H
 #define MM_VMSPACE_INTERNAL_H
@@ -54,18 +54,6 @@ void vm_area_merge(struct vmspace *s, uint64_t lo, uint64_t hi);
 /* Frees the list frames the areas no longer need. */
 void vm_area_trim(struct vmspace *s);
 
-/* --- The sharing table (vmspace_share.c): frames with more than one mapping. --- */
-/* Room for extra more shared frames. Return: K_OK or K_ENOMEM. */
-int vm_share_reserve(struct vmspace_env *env, uint64_t extra);
-/* Whether pa is in the table. */
-bool vm_share_contains(const struct vmspace_env *env, phys_addr_t pa);
-/* One more mapping of the owned frame pa (room reserved when pa is new). */
-void vm_share_add(struct vmspace_env *env, phys_addr_t pa);
-/* One mapping of pa goes. Return: true if others remain (do not free pa). */
-bool vm_share_drop(struct vmspace_env *env, phys_addr_t pa);
-/* Gives the table's frames back if no frame is shared (after a reservation went unused). */
-void vm_share_trim(struct vmspace_env *env);
-
 /* --- The TLB gather (vmspace_gather.c): unhook, flush, then free. --- */
 #define VM_GATHER_LOCAL 16
 
@@ -82,6 +70,13 @@ struct vm_gather {
 void vm_gather_init(struct vm_gather *g, struct vmspace *s);
 /* The leaf at va was changed or cleared; pa (or PHYS_NONE) is to be freed after the flush. */
 void vm_gather_leaf(struct vm_gather *g, uint64_t va, phys_addr_t pa);
+/*
+ * The leaf at va was changed or cleared and held one owner's share of the owned frame pa: after
+ * the flush, one owner fewer (frame_ref_unshare()), and pa is freed if none is left. Deferred so
+ * that no other owner can take the frame back as its own (and write it) while this space's old
+ * translation may still be in a TLB.
+ */
+void vm_gather_unshare(struct vm_gather *g, uint64_t va, phys_addr_t pa);
 /* The table pa, which mapped addresses from va on, was unlinked: free it after the flush. */
 void vm_gather_table(struct vm_gather *g, uint64_t va, phys_addr_t pa);
 /* Flushes what changed, then frees what was gathered, then the batch frame. */
@@ -99,6 +94,17 @@ uint64_t vm_prot_pte(const struct vmspace_env *env, unsigned prot);
 int vm_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a);
 /* Whether access (VM_READ/WRITE/EXEC | VM_USER) is allowed by prot. */
 bool vm_access_ok(const struct vmspace_env *env, unsigned prot, unsigned access);
+/* Counts the leaf e in (dir 1) or out of (dir -1) the space's stats by its marks. */
+void vm_leaf_account(struct vmspace *s, uint64_t e, int dir);
+/*
+ * Breaks copy-on-write at the leaf e of the page va in an area with prot: the frame is made the
+ * space's alone, by copying it into a new frame or, if no other owner is left, as it is.
+ * Return: K_OK or K_ENOMEM (nothing changed).
+ */
+int vm_cow_break(struct vmspace *s, uint64_t va, uint64_t *e, unsigned prot);
+/* frame_ref's storage callbacks: frames from the env's pool, counted in env->frames. */
+phys_addr_t vm_ref_alloc(void *env);
+void vm_ref_free(void *env, phys_addr_t pa);
 /* Clears the leaves of [lo, hi) into g; with prune, also the tables that became empty. */
 void vm_clear_range(struct vmspace *s, struct vm_gather *g, uint64_t lo, uint64_t hi, bool prune);
 /* Table callbacks for the walker; the free one takes a struct vm_gather as ctx. */

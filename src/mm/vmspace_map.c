@@ -13,7 +13,8 @@
 
 /* What a protection change keeps of a leaf. */
 #define KEEP_BITS                                                                                  \
-    (PTE_ADDR_MASK | PTE_SW_OWNED | PTE_SW_SHARED | PTE_PWT | PTE_PCD | PTE_ACCESSED | PTE_DIRTY)
+    (PTE_ADDR_MASK | PTE_SW_OWNED | PTE_SW_SHARED | PTE_SW_COW | PTE_PWT | PTE_PCD |               \
+     PTE_ACCESSED | PTE_DIRTY)
 
 /* Checks prot (plus the options allowed) and normalises it into *out. */
 static int check_prot(unsigned prot, unsigned options, unsigned *out)
@@ -47,6 +48,8 @@ static void reprotect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *
     (void)s;
     struct reprotect *r = ctx;
     uint64_t now = (*e & KEEP_BITS) | r->bits;
+    if (now & PTE_SW_COW)
+        now &= ~PTE_WRITE; /* stays read-only until its write fault copies it */
     if (now != *e) {
         *e = now;
         vm_gather_leaf(r->g, va, PHYS_NONE);
@@ -188,26 +191,9 @@ int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t 
             return K_ENOMEM;
         }
         *e = (phys + off) | bits;
-        s->stats.phys++;
+        vm_leaf_account(s, *e, 1);
     }
     settle_area(s, i);
-    return K_OK;
-}
-
-/* Faults in every demand-zero page of [lo, hi) (which areas cover). */
-static int populate(struct vmspace *s, uint64_t lo, uint64_t hi)
-{
-    for (uint64_t i = vm_area_search(s, lo); i < s->stats.areas; i++) {
-        struct vm_area a = *vm_area_at(s, i);
-        if (a.start >= hi)
-            break;
-        for (uint64_t va = MAX(a.start, lo); a.kind == VM_AREA_ANON && va < MIN(a.end, hi);
-             va += PAGE_SIZE) {
-            int err = vm_fault_in(s, va, &a);
-            if (err != K_OK)
-                return err;
-        }
-    }
     return K_OK;
 }
 
@@ -221,11 +207,35 @@ static uint64_t *source_leaf(struct vmspace *src, uint64_t va)
     return e;
 }
 
+/*
+ * Faults in every demand-zero page of [lo, hi) (which areas cover) and gives every copy-on-write
+ * one its own frame: a shared mapping of a frame that a fork's other side still reads would let
+ * writes through it reach that side.
+ */
+static int populate(struct vmspace *s, uint64_t lo, uint64_t hi)
+{
+    for (uint64_t i = vm_area_search(s, lo); i < s->stats.areas; i++) {
+        struct vm_area a = *vm_area_at(s, i);
+        if (a.start >= hi)
+            break;
+        for (uint64_t va = MAX(a.start, lo); a.kind == VM_AREA_ANON && va < MIN(a.end, hi);
+             va += PAGE_SIZE) {
+            int err = vm_fault_in(s, va, &a);
+            uint64_t *e = err == K_OK ? source_leaf(s, va) : NULL;
+            if (e && (*e & PTE_SW_COW))
+                err = vm_cow_break(s, va, e, a.prot);
+            if (err != K_OK)
+                return err;
+        }
+    }
+    return K_OK;
+}
+
 int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uint64_t src_va,
                   uint64_t size, unsigned prot)
 {
     unsigned p;
-    uint64_t i, extra = 0;
+    uint64_t i;
     int err = check_range(dst_va, size);
     if (err == K_OK)
         err = check_range(src_va, size);
@@ -239,40 +249,33 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
         err = K_EEXIST;
     if (err == K_OK)
         err = populate(src, src_va, src_va + size);
-    for (uint64_t off = 0; err == K_OK && off < size; off += PAGE_SIZE) {
-        uint64_t e = *source_leaf(src, src_va + off);
-        phys_addr_t pa = e & PTE_ADDR_MASK;
-        extra += (e & PTE_SW_OWNED) && !((e & PTE_SW_SHARED) && vm_share_contains(src->env, pa));
-    }
-    if (err == K_OK)
-        err = vm_share_reserve(dst->env, extra);
     if (err == K_OK)
         err = new_area(dst, dst_va, size, p, VM_AREA_FIXED, &i);
-    if (err != K_OK) {
-        vm_share_trim(dst->env);
+    if (err != K_OK)
         return err;
-    }
 
     uint64_t bits = vm_prot_pte(dst->env, p);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
         uint64_t *d = new_leaf_slot(dst, dst_va + off);
-        if (!d) {
-            drop_area(dst, i); /* also drops the mappings added to the sharing table */
-            vm_share_trim(dst->env);
-            return K_ENOMEM;
-        }
         uint64_t *e = source_leaf(src, src_va + off);
         phys_addr_t pa = *e & PTE_ADDR_MASK;
+        /* K_ERANGE (a frame at FRAME_REF_MAX owners) is the table's limit: out of memory too */
+        if (!d || ((*e & PTE_SW_OWNED) && frame_ref_share(&dst->env->refs, pa) != K_OK)) {
+            drop_area(dst, i); /* also gives back the owners it added */
+            return K_ENOMEM;
+        }
         uint64_t keep = *e & (PTE_ADDR_MASK | PTE_PCD | PTE_PWT);
         if (*e & PTE_SW_OWNED) {
-            vm_share_add(dst->env, pa);
-            *e |= PTE_SW_SHARED; /* software bit only: no flush needed */
+            if (!(*e & PTE_SW_SHARED)) {
+                vm_leaf_account(src, *e, -1);
+                *e |= PTE_SW_SHARED; /* software bit only: no flush needed */
+                vm_leaf_account(src, *e, 1);
+            }
             *d = keep | bits | PTE_SW_OWNED | PTE_SW_SHARED;
-            dst->stats.leaf++;
         } else {
             *d = keep | bits;
-            dst->stats.phys++;
         }
+        vm_leaf_account(dst, *d, 1);
     }
     settle_area(dst, i);
     return K_OK;

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * libFuzzer harness for address spaces (src/mm/vmspace*.c): random sequences of map (anonymous,
- * populated or not, physical), touch (faults), user-buffer checks, share (between spaces and
- * within one), unmap (inside a window or wide), protect, destroy and create, over three spaces,
+ * populated or not, physical), touch (faults), writes (a byte per page, through copy-on-write),
+ * user-buffer checks, share (between spaces and within one), fork (into a fresh or a non-empty
+ * space), unmap (inside a window or wide), protect, destroy and create, over three spaces,
  * with the pool squeezed now and then so that every operation meets out-of-memory. A model
  * keeps, per space and page, what must be mapped, and per frame its mappings. After every step:
  *   - every leaf (the raw entry, software bits included) equals the model's;
  *   - every accounting category of every space equals the one computed from the model (tables
  *     per level from the mapped pages, areas as maximal alike runs, list frames from the count);
- *   - the sharing table's counts equal the model's, the env's frames equal the categories, and
+ *   - frame_ref's counts equal the model's, the env's frames equal the categories, and
  *     the pool's in-use count equals them exactly;
- *   - a frame handed out is new to the model and zero-filled.
+ *   - a frame handed out is new to the model and zero-filled, or, for a copy-on-write break, a
+ *     copy of the frame it replaces;
+ *   - every owned page holds the byte last written to it through its own space (a write after a
+ *     fork is seen by the writer alone, a write to a shared mapping by every mapping).
  * A double free panics (FRAME_CHECK); the fake flush checks that each frame the step frees is
  * still intact when the flush covering its last mapping runs; K_ENOMEM must leave the state
  * as it was (bar source pages a share faulted in, which the model adopts after checking them)
@@ -27,61 +31,7 @@
  * Input: byte 0 picks NX and the flush threshold; then an opcode byte and its argument bytes.
  * State is reset between inputs (the arena is made once), so an input costs only its steps.
  */
-#include "fuzz_vmspace_model.h"
-
-#define RW_USER (VM_READ | VM_WRITE | VM_USER)
-
-struct input {
-    const uint8_t *p, *end;
-};
-
-/* FUZZ_VMSPACE_TRACE=1 prints every step (for reading a crash). */
-static bool tracing;
-#define TRACE(...)                                                                                 \
-    do {                                                                                           \
-        if (tracing)                                                                               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-    } while (0)
-
-static unsigned take(struct input *in)
-{
-    return in->p < in->end ? *in->p++ : 0;
-}
-
-/* --- Steps. A range is a window, a first page and a length inside the window. --- */
-
-struct range {
-    unsigned k0, n;
-};
-
-static struct range take_range(struct input *in)
-{
-    unsigned b = take(in), w = (b >> 5) & 3, off = b & 31;
-    unsigned n = 1 + take(in) % (WIN - off);
-    return (struct range){w * WIN + off, n};
-}
-
-MODEL static bool any_mapped(const struct mspace *m, struct range r)
-{
-    for (unsigned k = r.k0; k < r.k0 + r.n; k++)
-        if (m->pg[k].kind != K_NONE)
-            return true;
-    return false;
-}
-
-MODEL static bool all_mapped(const struct mspace *m, struct range r)
-{
-    for (unsigned k = r.k0; k < r.k0 + r.n; k++)
-        if (m->pg[k].kind == K_NONE)
-            return false;
-    return true;
-}
-
-static unsigned take_prot(struct input *in)
-{
-    unsigned b = take(in);
-    return (b & VM_PROT) | ((b & 0xf0) == 0xf0 ? 0x100 : 0); /* now and then an unknown bit */
-}
+#include "fuzz_vmspace_input.h"
 
 static void step_map_anon(struct mspace *m, struct input *in)
 {
@@ -149,10 +99,12 @@ static void step_share(struct mspace *dst, struct mspace *src, struct input *in)
           (int)(dst - sp), d.k0, n, (int)(src - sp), s.k0, prot, err, want);
     if (err == K_ENOMEM && want == K_OK) {
         /*
-         * The source pages it faulted in stay (zero-filled, as before), and the source leaves
-         * it got to before failing keep a (stale) shared mark.
+         * The source pages it faulted in stay (zero-filled, as before), its copy-on-write pages
+         * it broke stay broken (same contents), and the source leaves it got to before failing
+         * keep a (stale) shared mark.
          */
         adopt_faulted(src, s.k0, n, true);
+        sync_cow_range(src, s.k0, n);
         for (unsigned k = s.k0; k < s.k0 + n; k++) {
             struct mpage *pg = &src->pg[k];
             uint64_t e = actual_leaf(src, k);
@@ -166,9 +118,10 @@ static void step_share(struct mspace *dst, struct mspace *src, struct input *in)
     if (want != K_OK)
         return;
     adopt_faulted(src, s.k0, n, true);
+    sync_cow_range(src, s.k0, n);
     for (unsigned i = 0; i < n; i++) {
         struct mpage *from = &src->pg[s.k0 + i], *to = &dst->pg[d.k0 + i];
-        CHECK(from->present);
+        CHECK(from->present && !from->cow);
         from->shared |= from->owned;
         *to = (struct mpage){.kind = K_FIXED,
                              .prot = p,
@@ -228,13 +181,6 @@ static void step_protect(struct mspace *m, struct input *in)
         m->pg[k].prot = p;
 }
 
-static unsigned take_access(struct input *in, bool buffer)
-{
-    static const unsigned kinds[] = {VM_READ, VM_WRITE, VM_EXEC};
-    unsigned b = take(in);
-    return kinds[(b & 3) % (buffer ? 2 : 3)] | (b & 4 ? VM_USER : 0);
-}
-
 static void step_touch(struct mspace *m, struct input *in)
 {
     unsigned k = take(in) % NPAGES, access = take_access(in, false);
@@ -247,6 +193,8 @@ static void step_touch(struct mspace *m, struct input *in)
     CHECK(err == want);
     if (want == K_OK && !m->pg[k].present)
         adopt(m, k, false);
+    if (want == K_OK && m->pg[k].cow)
+        CHECK(sync_cow(m, k) == ((access & VM_WRITE) != 0));
 }
 
 static void step_check_user(struct mspace *m, struct input *in)
@@ -260,7 +208,7 @@ static void step_check_user(struct mspace *m, struct input *in)
     bool may_fail = false; /* some page before the first refused one needs a frame */
     for (; k < r.k0 + r.n && want == K_OK; k++) {
         want = model_access(&m->pg[k], access | VM_USER);
-        may_fail |= want == K_OK && !m->pg[k].present;
+        may_fail |= want == K_OK && (!m->pg[k].present || (m->pg[k].cow && (access & VM_WRITE)));
     }
     uint64_t free_before = pool_free();
     int err = vmspace_check_user(&m->s, va, len, access);
@@ -268,10 +216,15 @@ static void step_check_user(struct mspace *m, struct input *in)
           (int)(m - sp), va, len, r.k0, r.n, access, err, want);
     if (err == K_ENOMEM && may_fail) {
         adopt_faulted(m, r.k0, r.n, false);
+        sync_cow_range(m, r.k0, r.n);
         return check_enomem(free_before, r.n);
     }
     CHECK(err == want);
     adopt_faulted(m, r.k0, k - r.k0, false); /* every page before the failing one was faulted in */
+    for (unsigned j = r.k0; j < k - (want != K_OK); j++) { /* a write gave each its own frame */
+        bool was_cow = m->pg[j].cow;
+        CHECK(sync_cow(m, j) == (was_cow && (access & VM_WRITE)));
+    }
 }
 
 /* vmspace_find_free() inside a window against the model's highest free run; then map it. */
@@ -320,6 +273,8 @@ static void step_create(struct mspace *m)
     m->live = err == K_OK;
 }
 
+#include "fuzz_vmspace_cow.h"
+
 static void squeeze(unsigned keep)
 {
     TRACE("squeeze to %u free\n", keep);
@@ -352,6 +307,7 @@ static void reset(unsigned cfg)
     CHECK(vmspace_env_init(&env, &pool, TEMPLATE, nx ? VMSPACE_NX : 0, fake_flush, &env) == K_OK);
     env.flush_max_pages = (cfg >> 1) % 64;
     memset(mrefs, 0, sizeof(mrefs));
+    memset(mval, 0, sizeof(mval));
     m_owned = m_shared = m_mappings = 0;
     memset(sp, 0, sizeof(sp));
     nhoard = nguards = 0;
@@ -376,8 +332,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         switch (op & 15) {
         case 0:
-        case 1:
             step_map_anon(m, &in);
+            break;
+        case 1:
+            step_write(m, &in);
             break;
         case 2:
             step_map_phys(m, &in);
@@ -395,8 +353,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             step_protect(m, &in);
             break;
         case 8:
-        case 9:
             step_touch(m, &in);
+            break;
+        case 9:
+            if (sp[b].live)
+                step_fork(m, &sp[b], &in);
             break;
         case 10:
             step_check_user(m, &in);
@@ -413,9 +374,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 13:
             unsqueeze();
             break;
-        case 14: /* a burst of touches */
-            for (unsigned i = take(&in) % 16; i > 0; i--)
-                step_touch(m, &in);
+        case 14: /* a burst of touches and writes */
+            for (unsigned i = take(&in) % 16; i > 0; i--) {
+                if (i & 1)
+                    step_touch(m, &in);
+                else
+                    step_write(m, &in);
+            }
             break;
         default:
             step_find_free(m, &in);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * The model behind tests/fuzz/fuzz_vmspace.c (included by it alone): the physical map and the
- * windows, per space and page what must be mapped, per frame its mappings, the rules of the API
- * written from include/frame64/vmspace.h (not from the code), and the checks run after every
- * step. The model and the checks are left out of the coverage instrumentation (MODEL), so
+ * windows, per space and page what must be mapped, per frame its owners (owned leaves mapping it:
+ * shared mappings and copy-on-write alike) and the byte a program last wrote to it, the rules of
+ * the API written from include/frame64/vmspace.h (not from the code), and the checks run after
+ * every step. The model and the checks are left out of the coverage instrumentation (MODEL), so
  * libFuzzer's feedback comes from src/mm alone.
  */
 #ifndef TEST_FUZZ_VMSPACE_MODEL_H
@@ -63,9 +64,11 @@ enum { K_NONE, K_ANON, K_FIXED };
 struct mpage {
     uint8_t kind;
     uint8_t prot; /* normalised */
-    bool present, owned, shared, uncached;
+    bool present, owned, shared, uncached, cow;
     phys_addr_t frame;
 };
+
+#define VAL_OFFSET 8 /* where a step writes its byte: after the tag word */
 
 struct mspace {
     bool live;
@@ -78,7 +81,8 @@ static struct region_list list;
 static struct frame_pool pool;
 static struct vmspace_env env;
 static struct mspace sp[NSPACES];
-static uint16_t mrefs[FRAMES];                 /* mappings of each owned frame, over all spaces */
+static uint16_t mrefs[FRAMES];                 /* owners of each owned frame, over all spaces */
+static uint8_t mval[FRAMES];                   /* the byte at VAL_OFFSET of each owned frame */
 static uint64_t m_owned, m_shared, m_mappings; /* frames with mappings, with 2+, and their sum */
 static phys_addr_t hoard[FRAMES];
 static size_t nhoard;
@@ -180,6 +184,8 @@ MODEL static uint64_t expected_leaf(const struct mpage *p)
         e |= PTE_SW_OWNED;
     if (p->shared)
         e |= PTE_SW_SHARED;
+    if (p->cow)
+        e = (e & ~PTE_WRITE) | PTE_SW_COW;
     if (p->uncached)
         e |= PTE_PCD | PTE_PWT;
     return e;
@@ -230,7 +236,45 @@ MODEL static void adopt(struct mspace *m, unsigned k, bool allow_shared)
     p->present = p->owned = true;
     p->shared = (e & PTE_SW_SHARED) != 0;
     p->frame = pa;
+    mval[pa / PAGE_SIZE] = 0;
     mref_add(pa);
+}
+
+/*
+ * The copy-on-write page k of m may have been broken (by a write fault, a user-buffer check or a
+ * share of it): if its leaf lost the mark, it must hold either its old frame, when that had no
+ * other owner, or a new one with the old one's contents. Return: whether it was broken.
+ */
+MODEL static bool sync_cow(struct mspace *m, unsigned k)
+{
+    struct mpage *p = &m->pg[k];
+    if (!p->cow)
+        return false;
+    uint64_t e = actual_leaf(m, k);
+    if (e & PTE_SW_COW)
+        return false;
+    phys_addr_t old = p->frame, pa = e & PTE_ADDR_MASK;
+    p->cow = false;
+    if (mrefs[old / PAGE_SIZE] == 1) {
+        CHECK(pa == old); /* taken back, not copied */
+    } else {
+        CHECK(pa != old && pa >= POOL_BASE && pa < ARENA && mrefs[pa / PAGE_SIZE] == 0);
+        CHECK(memcmp(phys_to_virt(pa), phys_to_virt(old), PAGE_SIZE) == 0);
+        *(uint64_t *)phys_to_virt(pa) = tag_of(pa);
+        mval[pa / PAGE_SIZE] = mval[old / PAGE_SIZE];
+        mref_drop(old);
+        mref_add(pa);
+        p->frame = pa;
+    }
+    /* a share breaks the source's copy-on-write first, then marks it shared */
+    CHECK((e & ~PTE_SW_SHARED) == expected_leaf(p));
+    return true;
+}
+
+MODEL static void sync_cow_range(struct mspace *m, unsigned k0, unsigned n)
+{
+    for (unsigned k = k0; k < k0 + n; k++)
+        sync_cow(m, k);
 }
 
 /* After a step that may fault pages in: take in the ones that were. */
@@ -294,6 +338,9 @@ MODEL static void check_space(struct mspace *m)
         }
         uint64_t leaf = pt ? pt[(va >> PAGE_SHIFT) % 512] : 0;
         CHECK(leaf == expected_leaf(p));
+        if (p->present && p->owned) /* every space reads its own copy */
+            CHECK(((const uint8_t *)phys_to_virt(p->frame))[VAL_OFFSET] ==
+                  mval[p->frame / PAGE_SIZE]);
         if (p->kind != K_NONE &&
             (k % WIN == 0 || m->pg[k - 1].kind != p->kind || m->pg[k - 1].prot != p->prot))
             want.areas++;
@@ -301,10 +348,14 @@ MODEL static void check_space(struct mspace *m)
             continue;
         if (p->prot & VM_READ)
             CHECK(vmspace_translate(&m->s, va + 5, NULL) == p->frame + 5);
-        if (p->owned)
+        if (p->owned) {
             want.leaf++;
-        else
+            want.leaf_cow += p->cow;
+            want.leaf_shared += p->shared;
+            want.leaf_private += !p->cow && !p->shared;
+        } else {
             want.phys++;
+        }
         want.pt += va >> 21 != last_pt;
         want.pd += va >> 30 != last_pd;
         want.pdpt += va >> 39 != last_pdpt;
@@ -312,6 +363,7 @@ MODEL static void check_space(struct mspace *m)
     }
     uint64_t data = (want.areas + 169) / 170;
     want.area_frames = data + (data > 1);
+    want.tables = want.pt + want.pd + want.pdpt + want.pml4;
     vmspace_get_stats(&m->s, &got);
     CHECK(memcmp(&want, &got, sizeof(want)) == 0);
 }
@@ -330,7 +382,8 @@ MODEL static void check_global(void)
     }
     CHECK(e.shared == shared && e.shared_mappings == mappings);
     CHECK((e.share_frames == 0) == (shared == 0));
-    CHECK(e.share_frames <= 5); /* at most 3 * 128 shared frames: 1024 entries */
+    /* at most 3 * 128 owners, so 192 shared frames: frame_ref's first 512 slots, 2 frames */
+    CHECK(e.share_frames <= 2);
     CHECK(e.frames == frames + e.share_frames);
     CHECK(pool_in_use() - base_in_use - nhoard == e.frames);
     CHECK(nguards == 0); /* every frame freed was flushed first */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * vmspace_share(): frames mapped in two spaces, or twice in one, freed once, when the last
- * mapping goes; the sharing table growing and shrinking with the shared frames; caller frames
- * shared but never freed; errors leaving the destination unchanged.
+ * mapping goes; their owners counted in the env's frame_ref table, which grows and shrinks with
+ * the shared frames; caller frames shared but never freed; errors leaving the destination
+ * unchanged.
  */
 #include "vmspace_test.h"
 
@@ -26,9 +27,10 @@ static struct vmspace_env_stats env_stats(void)
 /*
  *   A: [4M, +16K) RW populated, page i holds 'A'+i    B: [8M, +16K) shared from it, RO
  *   destroy A, then B
- * Expect: B maps A's frames (owned + shared bits, read-only); 4 shared frames, 8 mappings, one
- * table frame; after A is gone B still reads 'A'..'D' (not freed, not poisoned) and nothing is
- * shared any more (table freed); after B every frame is back.
+ * Expect: B maps A's frames (owned + shared bits, read-only); 4 shared frames, 8 mappings, two
+ * frame_ref frames (a slot frame and an index frame); A's leaves count as shared, not private;
+ * after A is gone B still reads 'A'..'D' (not freed, not poisoned) and nothing is shared any more
+ * (table freed); after B every frame is back.
  */
 static void test_share_two_spaces_freed_once(void **state)
 {
@@ -46,7 +48,10 @@ static void test_share_two_spaces_freed_once(void **state)
     struct vmspace_env_stats e = env_stats();
     assert_int_equal(e.shared, 4);
     assert_int_equal(e.shared_mappings, 8);
-    assert_int_equal(e.share_frames, 1);
+    assert_int_equal(e.share_frames, 2);
+    assert_int_equal(stats_of(&a).leaf_shared, 4);
+    assert_int_equal(stats_of(&a).leaf_private, 0);
+    assert_int_equal(stats_of(&b).leaf_shared, 4);
     struct vmspace *both[] = {&a, &b};
     expect_identity(both, 2);
 
@@ -77,7 +82,7 @@ static void test_share_twice_in_one_space(void **state)
     expect_stats(&a, 4, 2, 1, 1, 1);
     uint64_t used = pool_in_use();
     assert_int_equal(vmspace_unmap(&a, 4 * MiB, 8 * KiB), K_OK);
-    assert_int_equal(pool_in_use(), used - 2); /* 4M's PT, and the sharing table */
+    assert_int_equal(pool_in_use(), used - 3); /* 4M's PT, and frame_ref's two frames */
     assert_int_equal(tr(&a, 16 * MiB), f0);
     guard(f0, 16 * MiB);
     guard(f1, 16 * MiB + 4 * KiB);
@@ -136,7 +141,7 @@ static void test_share_faults_in_source(void **state)
 
 /*
  *   A: [2M, +8K) -> device frames;  shared into B at [6M, +8K);  destroy both
- * Expect: B's leaves are not owned (phys 2, leaf 0), nothing enters the sharing table, and the
+ * Expect: B's leaves are not owned (phys 2, leaf 0), nothing enters frame_ref, and the
  * device frames are never freed (FRAME_CHECK would panic: they are reserved).
  */
 static void test_share_phys_frames(void **state)
@@ -181,23 +186,23 @@ static void test_share_errors(void **state)
 }
 
 /*
- *   A: [4M, +300 pages) populated, shared into B;  B unmapped 50 pages at a time
- * Expect: the table holds 300 frames at most half full: 1024 entries = 4 frames + directory;
- * as B's mappings go it halves whenever it is less than 1/8 full (at 127 and 63 frames left),
- * and it is freed when nothing is shared.
+ *   A: [4M, +500 pages) populated, shared into B;  B unmapped 50 pages at a time
+ * Expect: frame_ref grows past 3/4 of 512 slots (at 385 shared frames) to 1024 slots (2 slot
+ * frames + an index frame); as B's mappings go it shrinks below 1/8 (128 entries) back to 512
+ * (2 frames), and holds nothing when nothing is shared.
  */
 static void test_share_table_grows_and_shrinks(void **state)
 {
     (void)state;
-    const uint64_t n = 300;
+    const uint64_t n = 500;
     assert_int_equal(vmspace_map_anon(&a, 4 * MiB, n * PAGE_SIZE, RW | VM_POPULATE), K_OK);
     assert_int_equal(vmspace_share(&b, 64 * MiB, &a, 4 * MiB, n * PAGE_SIZE, RW), K_OK);
     assert_int_equal(env_stats().shared, n);
-    assert_int_equal(env_stats().share_frames, 5);
+    assert_int_equal(env_stats().share_frames, 3);
     for (uint64_t i = 0; i < n; i++)
         assert_int_equal(tr(&b, 64 * MiB + i * PAGE_SIZE), tr(&a, 4 * MiB + i * PAGE_SIZE));
-    static const uint64_t frames_after[] = {5, 5, 5, 3, 1, 0}; /* 1024, 512, 256 entries */
-    for (uint64_t k = 0; k < 6; k++) {
+    static const uint64_t frames_after[] = {3, 3, 3, 3, 3, 3, 3, 2, 2, 0};
+    for (uint64_t k = 0; k < 10; k++) {
         assert_int_equal(vmspace_unmap(&b, 64 * MiB + k * 50 * PAGE_SIZE, 50 * PAGE_SIZE), K_OK);
         struct vmspace_env_stats e = env_stats();
         assert_int_equal(e.shared, n - (k + 1) * 50);
@@ -210,7 +215,7 @@ static void test_share_table_grows_and_shrinks(void **state)
 
 /*
  *   A: [4M, +16K) populated;  pool left with 2 frames;  share into B at [8M, +16K)
- *   (needs a sharing-table frame, an area-list frame and 3 tables)
+ *   (needs an area-list frame, 3 tables and frame_ref's two frames)
  * Expect: K_ENOMEM; B unchanged, nothing shared, the table frame given back: 2 frames free.
  * The same with 4 frames (failing at the PT) and with none (failing at the table).
  */
@@ -225,7 +230,7 @@ static void test_share_out_of_memory(void **state)
     assert_int_equal(env_stats().share_frames, 0);
     assert_int_equal(pool_free(), 2);
     refill();
-    exhaust(4); /* table, area frame, PDPT and PD taken, the PT fails: all given back */
+    exhaust(4); /* area frame, PDPT, PD and PT taken, frame_ref's fails: all given back */
     assert_int_equal(vmspace_share(&b, 8 * MiB, &a, 4 * MiB, 16 * KiB, RW), K_ENOMEM);
     assert_int_equal(env_stats().share_frames, 0);
     assert_int_equal(pool_free(), 4);
@@ -306,8 +311,8 @@ static void test_share_source_out_of_memory(void **state)
 
 /*
  *   A: [4M, +300 pages) populated;  pool left with 3 frames;  share it into B
- *   (the sharing table needs 1024 entries: a directory and 4 frames)
- * Expect: K_ENOMEM with the 3 frames it took for the table given back.
+ *   (an area frame and 3 tables before frame_ref needs its first two)
+ * Expect: K_ENOMEM with the 3 frames it took given back.
  */
 static void test_share_table_out_of_memory(void **state)
 {
@@ -318,72 +323,6 @@ static void test_share_table_out_of_memory(void **state)
     assert_int_equal(pool_free(), 3);
     assert_int_equal(env_stats().share_frames, 0);
     refill();
-}
-
-/* The sharing table's first probe slot for pa at 256 entries (a copy of its hash, for picking). */
-static unsigned home256(phys_addr_t pa)
-{
-    return (unsigned)(((pa >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ull) >> 56);
-}
-
-/* Takes out of the hoard a frame whose home slot is h. */
-static phys_addr_t pick_home(unsigned h)
-{
-    for (uint64_t i = 0; i < vt_nhoard; i++) {
-        if (home256(vt_hoard[i]) == h) {
-            phys_addr_t pa = vt_hoard[i];
-            vt_hoard[i] = vt_hoard[--vt_nhoard];
-            return pa;
-        }
-    }
-    fail_msg("no free frame with home slot %u", h);
-    return PHYS_NONE;
-}
-
-/*
- * Frames picked so that their sharing-table entries collide (page order = insertion order):
- *   homes  100 100 100 101 101 102 102 | 255  0  0
- *   slots  100 101 102 103 104 105 106 | 255  0  1     (the second run wraps)
- * A maps them at [4M+4K, +10 pages) and shares them into B; B's pages are then unmapped one
- * at a time: slot 255 first (the home-0 entries after the wrap must stay where they are), the
- * head of the first run (its followers must move up), then the rest.
- * Expect: after every unmap exactly one entry is gone and every other is still found (an entry
- * made unreachable would be freed while A maps it: the count would be off, then a double free);
- * at the end every frame comes back once. (Sequential frames never collide with this hash, so
- * only picked frames reach the backward-shift deletion.)
- */
-static void test_share_table_collisions(void **state)
-{
-    (void)state;
-    static const unsigned homes[] = {100, 100, 100, 101, 101, 102, 102, 255, 0, 0};
-    static const unsigned order[] = {7, 0, 1, 8, 3, 5, 9, 2, 4, 6};
-    const unsigned n = ARRAY_SIZE(homes);
-    phys_addr_t picked[ARRAY_SIZE(homes)];
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, PAGE_SIZE, RW | VM_POPULATE), K_OK);
-    assert_int_equal(vmspace_map_anon(&b, 64 * MiB, PAGE_SIZE, RW | VM_POPULATE), K_OK);
-    exhaust(0); /* from here on frames come out of the pool in the order they go back in */
-    for (unsigned i = 0; i < n; i++)
-        picked[i] = pick_home(homes[i]);
-    frame_free(&pool, vt_hoard[--vt_nhoard]); /* for the sharing table, taken last */
-    for (unsigned i = n; i-- > 0;)
-        frame_free(&pool, picked[i]);
-    assert_int_equal(vmspace_map_anon(&a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW | VM_POPULATE),
-                     K_OK);
-    for (unsigned i = 0; i < n; i++)
-        assert_int_equal(tr(&a, 4 * MiB + (i + 1) * PAGE_SIZE), picked[i]);
-    assert_int_equal(
-        vmspace_share(&b, 64 * MiB + PAGE_SIZE, &a, 4 * MiB + PAGE_SIZE, n * PAGE_SIZE, RW), K_OK);
-    assert_int_equal(env_stats().shared, n);
-    for (unsigned k = 0; k < n; k++) {
-        uint64_t va = 64 * MiB + (order[k] + 1) * PAGE_SIZE;
-        assert_int_equal(vmspace_unmap(&b, va, PAGE_SIZE), K_OK);
-        assert_int_equal(env_stats().shared, n - k - 1);
-        assert_int_equal(tr(&a, 4 * MiB + (order[k] + 1) * PAGE_SIZE), picked[order[k]]);
-    }
-    refill();
-    vmspace_destroy(&a);
-    vmspace_destroy(&b);
-    expect_pool_back();
 }
 
 int main(void)
@@ -398,7 +337,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_share_table_grows_and_shrinks, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_out_of_memory, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_stale_bit, setup, arena_teardown),
-        cmocka_unit_test_setup_teardown(test_share_table_collisions, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_table_deletes_in_chains, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_source_out_of_memory, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_share_table_out_of_memory, setup, arena_teardown),

@@ -58,8 +58,10 @@ static struct {
         bool table; /* a table: empty, so not marked, only checked to be all zeroes still */
     } guard[GUARD_MAX];
     unsigned nguard;
-    unsigned checked; /* guards a flush found intact */
-    uint64_t in_use;  /* pool frames in use at the last flush */
+    unsigned checked;  /* guards a flush found intact */
+    uint64_t in_use;   /* pool frames in use at the last flush */
+    phys_addr_t probe; /* a shared frame whose owners each flush records (0: none) */
+    uint32_t probe_owners;
 } fl;
 
 static inline uint64_t pool_in_use(void)
@@ -171,6 +173,8 @@ static inline void fake_flush(void *ctx, const struct vmspace_flush *f)
     else
         fl.pages += (f->end - f->start) / PAGE_SIZE;
     fl.in_use = pool_in_use();
+    if (fl.probe)
+        fl.probe_owners = frame_ref_count(&env.refs, fl.probe);
 }
 
 static inline void reset_flush_log(void)
@@ -240,7 +244,7 @@ static inline void expect_stats(const struct vmspace *s, uint64_t leaf, uint64_t
 
 /*
  * The accounting identity over the given spaces (all the env has): the env's frames are the sum
- * of the categories, less the extra mappings of shared frames, plus the sharing table; and
+ * of the categories, less the extra owners of shared frames, plus frame_ref's table; and
  * exactly the pool frames in use since setup.
  */
 static inline void expect_identity(struct vmspace *const *spaces, size_t n)
