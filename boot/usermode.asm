@@ -100,6 +100,48 @@ usermode_iret:
     swapgs
     iretq
 
+; uint64_t usermode_iret_frame(struct kernel_context *k, uint64_t kstack_top,
+;                              const struct syscall_frame *f)
+; As usermode_iret, but ring 3 starts with f's registers, as a sysret from f would leave them (rcx
+; the return address, r11 the flags): a forked child returns from the parent's system call.
+; RFLAGS keeps only what a program may set, with IF on.
+USER_FLAGS equ 0x240DD5                 ; CF PF AF ZF SF TF DF OF AC ID
+global usermode_iret_frame
+usermode_iret_frame:
+    mov [rdi + 0], rbx
+    mov [rdi + 8], rbp
+    mov [rdi + 16], r12
+    mov [rdi + 24], r13
+    mov [rdi + 32], r14
+    mov [rdi + 40], r15
+    mov [rdi + 48], rsp
+    mov rsp, rsi
+    push USER_SS
+    push qword [rdx + 15 * 8]           ; rsp
+    mov rax, [rdx + 14 * 8]             ; rflags
+    and eax, USER_FLAGS
+    or eax, 0x202
+    push rax
+    push USER_CS
+    push qword [rdx + FRAME_RIP]
+    mov r15, [rdx + 0 * 8]
+    mov r14, [rdx + 1 * 8]
+    mov r13, [rdx + 2 * 8]
+    mov r12, [rdx + 3 * 8]
+    mov rbp, [rdx + 4 * 8]
+    mov rbx, [rdx + 5 * 8]
+    mov r9, [rdx + 6 * 8]
+    mov r8, [rdx + 7 * 8]
+    mov r10, [rdx + 8 * 8]
+    mov rsi, [rdx + 10 * 8]
+    mov rdi, [rdx + 11 * 8]
+    mov rax, [rdx + 12 * 8]
+    mov rcx, [rdx + FRAME_RIP]
+    mov r11, [rsp + 16]                 ; the flags as pushed
+    mov rdx, [rdx + 9 * 8]
+    swapgs
+    iretq
+
 ; void usermode_leave(struct kernel_context *k, uint64_t value): back into usermode_iret's caller.
 global usermode_leave
 usermode_leave:

@@ -38,6 +38,7 @@ struct proc_result {
     char first_line[96]; /* what it wrote first, up to the first newline (quiet runs keep it) */
     uint64_t teardown_frames; /* frames its address space gave back at the end (leaves + tables) */
     uint64_t teardown_cycles; /* how long destroying the space took (flush and frees) */
+    unsigned left_running;    /* processes it started and left running, killed after it ended */
 };
 
 struct proc_options {
@@ -73,8 +74,7 @@ struct process {
     struct thread *last;         /* the thread that tore it down: reaped with it */
     struct thread *waiter;       /* proc_run()'s caller, parked until done */
     uint32_t done;               /* torn down and, if started by proc_run(), reported (atomic) */
-    struct thread *vfork_parent; /* parked until this child execs or ends */
-    struct vmspace_env env;      /* its own: processes share no memory yet */
+    struct thread *vfork_parent; /* parked until this child execs or ends (table lock) */
     struct vmspace vs;
     uint64_t entry, user_rsp; /* where its first thread starts in ring 3 */
     uint64_t brk_start, brk;

@@ -69,7 +69,9 @@ struct thread {
     struct process *proc;
     struct kernel_context kctx; /* where usermode_leave() returns to */
     uint64_t fs_base;
-    uint64_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
+    uint64_t clear_child_tid;   /* CLONE_CHILD_CLEARTID / set_tid_address */
+    uint64_t set_child_tid;     /* CLONE_CHILD_SETTID: written before its first step in ring 3 */
+    struct syscall_frame start; /* a forked thread's registers in ring 3 at its start */
     uint32_t killed;          /* asked to end (exit_group, a kill): checked on the way to ring 3 */
     struct thread *proc_next; /* the process's list of threads (its lock) */
     uint8_t fpu[ARCH_FPU_BYTES] __attribute__((aligned(ARCH_FPU_ALIGN)));

@@ -50,6 +50,13 @@ void usermode_init_cpu(const struct cpu_info *cpu);
  */
 uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t rip, uint64_t rsp);
 
+/*
+ * As usermode_enter(), but the user code starts with the registers of f as a sysret from that
+ * system call would leave them (a forked child returning from its parent's fork).
+ */
+uint64_t usermode_enter_frame(struct kernel_context *k, uint64_t kstack_top,
+                              const struct syscall_frame *f);
+
 /* Abandons the user code (and the kernel stack it was using) and returns from usermode_enter(). */
 __attribute__((noreturn)) void usermode_leave(struct kernel_context *k, uint64_t value);
 

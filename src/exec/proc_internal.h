@@ -18,6 +18,8 @@
 #define PROC_ECHILD 10
 #define PROC_EINVAL 22
 
+/* The env every process's space is in. */
+struct vmspace_env *proc_env(void);
 /*
  * Loads the ELF image (size bytes) into a new space p->vs of p->env, with argv[0..argc) on its
  * start stack; sets p->entry, p->user_rsp, p->brk. Return: K_OK; K_EINVAL (refused: why says
@@ -27,6 +29,8 @@ int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
               const char *const *argv, char *why);
 /* A new thread of p running fn(p), on p's space, not started. Return: it, or NULL (no memory). */
 struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg));
+/* The first code of a forked process's thread: ring 3 where its parent's system call returns. */
+void proc_fork_main(void *arg);
 /* Ends the calling thread's process here if it was killed (on every way back to ring 3). */
 void proc_check_killed(void);
 
@@ -68,6 +72,11 @@ static inline bool proc_signal_is_fatal(int sig)
 }
 /* The name of a signal ("SIGKILL"), or "a signal". */
 const char *proc_signal_name(int sig);
+/*
+ * Kills every process of group pgid with SIGKILL and waits until each has ended and been freed
+ * (orphans free themselves). Return: how many it killed.
+ */
+unsigned proc_end_group(unsigned pgid);
 /* The CPU time of p's threads, the ended ones included (CLOCK_PROCESS_CPUTIME_ID). */
 uint64_t proc_cpu_ns(struct process *p);
 /* The parent's PID, 0 when it has none. */

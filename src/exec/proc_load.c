@@ -121,7 +121,7 @@ int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
     uint64_t rsp = 0;
     if (elf_plan(image, size, VMSPACE_USER_END, &plan, why, PROC_WHY_MAX) != K_OK)
         return K_EINVAL;
-    if (vmspace_create(&p->vs, &p->env) != K_OK) {
+    if (vmspace_create(&p->vs, proc_env()) != K_OK) {
         ksnprintf(why, PROC_WHY_MAX, "no memory for its address space");
         return K_ENOMEM;
     }

@@ -351,3 +351,25 @@ unsigned proc_count(void)
     irqlock_release(&table_lock, irq);
     return n;
 }
+
+unsigned proc_end_group(unsigned pgid)
+{
+    unsigned killed = 0;
+    for (;;) {
+        unsigned left = 0;
+        uint64_t irq = irqlock_acquire(&table_lock);
+        for (struct process *p = all; p; p = p->next_all) {
+            if (p->pgid != pgid)
+                continue;
+            left++;
+            if (p->state == PROC_ALIVE && !p->kill_signal) {
+                proc_signal(p, 9);
+                killed++;
+            }
+        }
+        irqlock_release(&table_lock, irq);
+        if (!left)
+            return killed;
+        sched_sleep_until(time_ns() + 1000000); /* they end on their CPUs, then free themselves */
+    }
+}

@@ -25,11 +25,12 @@
 #include "proc_internal.h"
 
 /*
- * Processes share no memory yet, so each has an address-space environment of its own (its sharing
- * table stays empty) and no lock is needed between CPUs.
+ * Every process's space is in one env: fork shares frames between them, and the env's reference
+ * counts (frame_ref, under its own lock) know which. A space is only ever changed by its own
+ * process's one thread (fork changes the parent's, from the parent), so no lock per space yet.
  */
+static struct vmspace_env env;
 #define ENTRY_FRAMES 1024 /* the top of a thread's stack: its frames down to usermode_enter() */
-static unsigned env_flags;
 
 void syscall_dispatch(struct syscall_frame *f); /* syscall.c */
 void sys_limits_init(struct process *p);        /* sys_system.c */
@@ -53,9 +54,8 @@ static const struct usermode_ops ops = {.syscall = syscall_dispatch, .bad_return
 
 int proc_init(void)
 {
-    struct vmspace_env probe;
-    env_flags = boot_cpu.nx ? VMSPACE_NX : 0;
-    int err = vmspace_env_init(&probe, &kernel_frames, kernel_pml4, env_flags, flush, NULL);
+    unsigned flags = boot_cpu.nx ? VMSPACE_NX : 0;
+    int err = vmspace_env_init(&env, &kernel_frames, kernel_pml4, flags, flush, NULL);
     if (err != K_OK) {
         kprintf("exec: address spaces cannot be set up: %s\n", vmspace_strerror(err));
         return K_EINVAL;
@@ -63,6 +63,11 @@ int proc_init(void)
     usermode_init(&boot_cpu, &ops);
     sched_set_user_return(user_return);
     return K_OK;
+}
+
+struct vmspace_env *proc_env(void)
+{
+    return &env;
 }
 
 struct process *proc_current(void)
@@ -131,7 +136,6 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
     }
     p->opt = opt ? opt : &none;
     p->res = res;
-    vmspace_env_init(&p->env, &kernel_frames, kernel_pml4, env_flags, flush, NULL);
     err = proc_load(p, image, size, argc, argv, res->why);
     struct thread *t = NULL;
     if (err == K_OK && !(t = proc_new_thread(p, user_main))) {
@@ -149,7 +153,13 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
     thread_start(t, cpu_index(), false); /* here first: this thread is about to wait */
     while (!__atomic_load_n(&p->done, __ATOMIC_ACQUIRE))
         park();
+    unsigned pgid = p->pgid;
     proc_discard(p); /* reaps its last thread: every frame is back when this returns */
+    /*
+     * What it left running (children it did not wait for) ends with it, as a service manager ends
+     * a service's processes: a program run by the kernel gives back everything it started.
+     */
+    res->left_running = proc_end_group(pgid);
     return K_OK;
 }
 
@@ -198,10 +208,19 @@ void proc_report(const char *name, const struct proc_result *res)
         kprintf("exec %s: refused: %s\n", name, res->why);
         break;
     }
+    if (res->left_running)
+        kprintf("exec %s: %u processes it started were still running: killed\n", name,
+                res->left_running);
 }
 
 void proc_print_holdings(void)
 {
+    struct vmspace_env_stats st;
+    vmspace_env_get_stats(&env, &st);
+    kprintf("exec: the address spaces hold %llu frames (%llu of them the reference counts of "
+            "%llu shared frames)\n",
+            (unsigned long long)st.frames, (unsigned long long)st.share_frames,
+            (unsigned long long)st.shared);
     kprintf("exec: %u processes and %llu threads still exist\n", proc_count(),
             (unsigned long long)thread_count());
 }

@@ -10,7 +10,7 @@
  *   rather than pretended, since nothing would change what the process may do.
  * - limits: Linux's defaults, kept per process and settable as root may set them; RLIMIT_STACK
  *   says the 8 MiB the stack really has. None is enforced yet beyond what the kernel does anyway.
- * - the CPU set a process may run on is the one CPU it runs on (processes do not move yet).
+ * - the CPU set a process may run on is every CPU online (the scheduler moves it as it likes).
  * - random bytes come from RDSEED/RDRAND; without them (CPUs before 2012, QEMU's default CPU
  *   models) from a SplitMix64 stream over the TSC and the time of day: unpredictable enough for
  *   hash seeds and ASLR-like choices, not for keys, and docs/processes.md says so.
@@ -158,7 +158,8 @@ long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t m
     if (len * 8 < CPU_MAX || (len & 7))
         return -EINVAL;
     uint64_t bits[(CPU_MAX + 63) / 64] = {0};
-    bits[cpu_index() / 64] = 1ull << (cpu_index() % 64);
+    for (unsigned c = 0; c < cpu_count(); c++)
+        bits[c / 64] |= 1ull << (c % 64);
     return copy_to_user(p, mask, bits, size) ? -EFAULT : (long)size;
 }
 

@@ -28,6 +28,9 @@ enum {
     SYS_madvise = 28,
     SYS_nanosleep = 35,
     SYS_getpid = 39,
+    SYS_clone = 56,
+    SYS_fork = 57,
+    SYS_vfork = 58,
     SYS_exit = 60,
     SYS_wait4 = 61,
     SYS_kill = 62,
@@ -390,6 +393,7 @@ void syscall_dispatch(struct syscall_frame *f)
 {
     struct process *p = proc_current();
     long r;
+    p->last_fault.repeats = 0; /* a fault that comes back after a call is a new one (fork) */
     switch (f->rax) {
     case SYS_write:
         r = sys_write(p, (long)f->rdi, f->rsi, f->rdx);
@@ -428,6 +432,13 @@ void syscall_dispatch(struct syscall_frame *f)
         break;
     case SYS_getppid:
         r = sys_getppid(p);
+        break;
+    case SYS_fork:
+    case SYS_vfork:
+        r = sys_fork(p, f, f->rax == SYS_vfork);
+        break;
+    case SYS_clone:
+        r = sys_clone(p, f, f->rdi, f->rsi, f->rdx, f->r10, f->r8);
         break;
     case SYS_wait4:
         r = sys_wait4(p, (long)f->rdi, f->rsi, (long)f->rdx, f->r10);

@@ -53,6 +53,10 @@ long sys_sysinfo(struct process *p, uint64_t info);
 long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t mask);
 long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
 
+/* sys_fork.c */
+long sys_fork(struct process *p, const struct syscall_frame *f, bool vfork);
+long sys_clone(struct process *p, const struct syscall_frame *f, uint64_t flags, uint64_t stack,
+               uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
 /* sys_proc.c */
 long sys_wait4(struct process *p, long pid, uint64_t wstatus, long options, uint64_t rusage);
 long sys_kill(struct process *p, long pid, long sig);

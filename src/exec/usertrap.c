@@ -100,7 +100,7 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
     uint64_t guard = PROC_STACK_TOP - PROC_STACK_MAX - PAGE_SIZE;
     if (va >= guard && va < guard + PAGE_SIZE)
         kill_fault(va, "stack overflow into its guard page", rip);
-    kill_fault(va, vmspace_fault_reason(err, access, va), rip);
+    kill_fault(va, vmspace_fault_reason_in(&p->vs, err, access, va), rip);
 }
 
 /* What each exception from ring 3 is called in a kill line; NULL: "CPU exception N". */

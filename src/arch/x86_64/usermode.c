@@ -20,6 +20,8 @@ static bool smap;
 extern void syscall_entry(void);
 extern uint64_t usermode_iret(struct kernel_context *k, uint64_t kstack_top, uint64_t rip,
                               uint64_t rsp);
+extern uint64_t usermode_iret_frame(struct kernel_context *k, uint64_t kstack_top,
+                                    const struct syscall_frame *f);
 
 #define RFLAGS_CF   (1u << 0)
 #define RFLAGS_PF   (1u << 2)
@@ -105,14 +107,11 @@ void usermode_bad_return(struct syscall_frame *f)
  * The program runs with interrupts on (usermode_iret's RFLAGS). It comes back through a system
  * call or an exception, both with interrupts off; the caller gets them as it had them.
  */
-uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t rip, uint64_t rsp)
+
+/* After a program's run: its kernel stack is abandoned and the kernel's flags checked. */
+static void after_program(bool interrupts)
 {
-    bool interrupts = read_rflags() & RFLAGS_IF;
-    __asm__ volatile("cli" : : : "memory"); /* none until iretq: GS is swapped on the way */
-    usermode_set_kernel_stack(kstack_top);
-    uint64_t value = usermode_iret(k, kstack_top, rip, rsp);
-    /* The program's kernel stack is abandoned, with any exception frame on it. */
-    trap_forget_active();
+    trap_forget_active(); /* the program's kernel stack is abandoned, with any exception frame */
     uint64_t flags = read_rflags();
     if (flags & KERNEL_FORBIDDEN_FLAGS)
         panic("the kernel runs with RFLAGS %lx after a program: TF, DF, IOPL, NT and AC must be "
@@ -120,6 +119,26 @@ uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t 
               flags);
     if (interrupts)
         __asm__ volatile("sti" : : : "memory");
+}
+
+uint64_t usermode_enter_frame(struct kernel_context *k, uint64_t kstack_top,
+                              const struct syscall_frame *f)
+{
+    bool interrupts = read_rflags() & RFLAGS_IF;
+    __asm__ volatile("cli" : : : "memory");
+    usermode_set_kernel_stack(kstack_top);
+    uint64_t value = usermode_iret_frame(k, kstack_top, f);
+    after_program(interrupts);
+    return value;
+}
+
+uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t rip, uint64_t rsp)
+{
+    bool interrupts = read_rflags() & RFLAGS_IF;
+    __asm__ volatile("cli" : : : "memory"); /* none until iretq: GS is swapped on the way */
+    usermode_set_kernel_stack(kstack_top);
+    uint64_t value = usermode_iret(k, kstack_top, rip, rsp);
+    after_program(interrupts);
     return value;
 }
 

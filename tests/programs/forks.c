@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * Processes with a lifetime (issue "Processes with a lifetime"): one phase a run, named by the
+ * first argument.
+ *   cow [N]:  N forks (1000 by default) in batches of 8 running at once; each child writes its
+ *             own number into every page of a 64 KiB buffer it shares copy-on-write with its
+ *             parent (and into a page it first touched after the fork, and its stack), checks it
+ *             reads its own copy, and exits with its number's low 7 bits. The parent checks each
+ *             status, getppid() in the child, and that its own buffer never changed.
+ *   wait:     wait4's answers: ECHILD without children, WNOHANG on a running child, a child's
+ *             exit status, a killed child's signal, vfork's parked parent.
+ *   preempt:  8 children that compute for ever and never make a system call; the parent still
+ *             prints its 10 lines, then kills them all and waits for each.
+ *   kill [N]: N rounds (200 by default): a child in a loop of system calls and page faults is
+ *             killed with SIGKILL while it runs, and must end by that signal.
+ *   bomb:     forks until the kernel says no (frame64 only: on the build host a fork bomb is no
+ *             test), then kills and waits for every child.
+ * Exit status: 0, or the number of the check that failed.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "progs.h"
+
+#define BUF_PAGES 16
+#define BATCH     8
+
+static uint8_t buf[BUF_PAGES * PG] __attribute__((aligned(4096)));
+
+static void check(int n, bool ok, const char *what)
+{
+    if (ok)
+        return;
+    say("forks: check %d failed: %s (errno %d)", n, what, errno);
+    exit(n);
+}
+
+static void nap_ms(long ms)
+{
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000};
+    nanosleep(&t, NULL);
+}
+
+/* A child of phase cow: its own copy of buf, a fresh page and its stack. */
+static __attribute__((noreturn)) void cow_child(unsigned i, pid_t parent)
+{
+    volatile uint8_t local[2 * PG];
+    static uint8_t fresh[PG] __attribute__((aligned(4096)));
+    if (getppid() != parent)
+        _exit(126);
+    for (unsigned pg = 0; pg < BUF_PAGES; pg++)
+        buf[pg * PG + (i % 64)] = (uint8_t)i;
+    fresh[7] = (uint8_t)(i + 1);
+    local[0] = (uint8_t)(i + 2);
+    local[PG] = (uint8_t)(i + 3);
+    for (unsigned pg = 0; pg < BUF_PAGES; pg++)
+        if (buf[pg * PG + (i % 64)] != (uint8_t)i || buf[pg * PG + 100] != (uint8_t)pg)
+            _exit(127);
+    if (fresh[7] != (uint8_t)(i + 1) || local[0] != (uint8_t)(i + 2) ||
+        local[PG] != (uint8_t)(i + 3))
+        _exit(125);
+    _exit((int)(i & 0x7f));
+}
+
+static int phase_cow(unsigned n)
+{
+    say("forks: cow: %u forks in batches of %u, each writing its own copy of 64 KiB", n, BATCH);
+    for (unsigned pg = 0; pg < BUF_PAGES; pg++)
+        memset(buf + pg * PG, (int)pg, PG);
+    pid_t self = getpid(), pids[BATCH];
+    for (unsigned i = 0; i < n; i += BATCH) {
+        unsigned k = n - i < BATCH ? n - i : BATCH;
+        for (unsigned j = 0; j < k; j++) {
+            pids[j] = fork();
+            check(1, pids[j] >= 0, "fork");
+            if (pids[j] == 0)
+                cow_child(i + j, self);
+        }
+        for (unsigned j = 0; j < k; j++) {
+            int st = 0;
+            check(2, waitpid(pids[j], &st, 0) == pids[j], "waitpid of a child");
+            check(3, WIFEXITED(st) && WEXITSTATUS(st) == (int)((i + j) & 0x7f),
+                  "a child's exit status (125-127: its copy was wrong)");
+        }
+    }
+    for (unsigned pg = 0; pg < BUF_PAGES; pg++)
+        for (unsigned b = 0; b < PG; b++)
+            check(4, buf[pg * PG + b] == (uint8_t)pg, "the parent's buffer changed");
+    check(5, wait(NULL) == -1 && errno == ECHILD, "wait with no children left: ECHILD");
+    say("forks: cow: every child saw its own copy; the parent's buffer is unchanged");
+    return 0;
+}
+
+static int phase_wait(void)
+{
+    say("forks: wait: wait4's answers and vfork");
+    int st;
+    check(10, waitpid(-1, &st, 0) == -1 && errno == ECHILD, "no children: ECHILD");
+    pid_t c = fork();
+    check(11, c >= 0, "fork");
+    if (c == 0) {
+        nap_ms(50);
+        _exit(3);
+    }
+    check(12, waitpid(c, &st, WNOHANG) == 0, "WNOHANG on a running child: 0");
+    check(13, waitpid(c + 100000, &st, 0) == -1 && errno == ECHILD, "another pid: ECHILD");
+    check(14, waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 3, "exit 3");
+    c = fork();
+    check(15, c >= 0, "fork");
+    if (c == 0)
+        for (;;)
+            nap_ms(1000);
+    check(16, kill(c, SIGKILL) == 0, "kill");
+    check(17, waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+          "a child killed by SIGKILL");
+    check(18, kill(c, 0) == -1 && errno == ESRCH, "kill of a reaped pid: ESRCH");
+    check(19, kill(getpid(), 0) == 0 && kill(getpid(), 200) == -1 && errno == EINVAL,
+          "kill 0 of itself; signal 200 EINVAL");
+    c = vfork();
+    check(20, c >= 0, "vfork");
+    if (c == 0)
+        _exit(9);
+    check(21, waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 9,
+          "the vfork child exited 9 before the parent went on");
+    say("forks: wait: ECHILD, WNOHANG, exit status, SIGKILL, ESRCH and vfork as on Linux");
+    return 0;
+}
+
+static int phase_preempt(void)
+{
+    say("forks: preempt: 8 children compute for ever, and the parent still prints");
+    pid_t pids[8];
+    for (int i = 0; i < 8; i++) {
+        pids[i] = fork();
+        check(30, pids[i] >= 0, "fork");
+        if (pids[i] == 0)
+            for (volatile uint64_t x = 0;; x++)
+                ;
+    }
+    for (int i = 1; i <= 10; i++) {
+        nap_ms(20);
+        say("forks: preempt: line %d of 10", i);
+    }
+    for (int i = 0; i < 8; i++) {
+        int st;
+        check(31, kill(pids[i], SIGKILL) == 0, "kill a spinner");
+        check(32, waitpid(pids[i], &st, 0) == pids[i] && WIFSIGNALED(st) && WTERMSIG(st) == 9,
+              "a spinner ended by SIGKILL");
+    }
+    say("forks: preempt: every spinner killed and waited for");
+    return 0;
+}
+
+/* Busy with system calls and faults: mmap, touch, munmap, getppid, for ever. */
+static __attribute__((noreturn)) void busy_child(void)
+{
+    for (;;) {
+        long a = sys_mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, 0);
+        if (!mmap_failed(a))
+            for (int i = 0; i < 8; i++)
+                ((volatile char *)a)[i * PG] = 1;
+        (void)getppid();
+        if (!mmap_failed(a))
+            sys_munmap((void *)a, 8 * PG);
+    }
+}
+
+static int phase_kill(unsigned n)
+{
+    say("forks: kill: %u children killed while in system calls and page faults", n);
+    for (unsigned i = 0; i < n; i++) {
+        pid_t c = fork();
+        check(40, c >= 0, "fork");
+        if (c == 0)
+            busy_child();
+        for (unsigned y = 0; y < i % 5; y++)
+            sched_yield();
+        int st;
+        check(41, kill(c, SIGKILL) == 0, "kill");
+        check(42, waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+              "ended by SIGKILL");
+    }
+    say("forks: kill: every child ended by SIGKILL");
+    return 0;
+}
+
+static int phase_bomb(void)
+{
+    say("forks: bomb: forking until the kernel says no");
+    struct utsname u;
+    if (uname(&u) != 0 || !strstr(u.release, "frame64")) {
+        say("forks: bomb: not on frame64: a fork bomb on the build host is no test");
+        return 0;
+    }
+    static pid_t pids[65536];
+    unsigned n = 0;
+    int err = 0;
+    for (;;) {
+        pid_t c = fork();
+        if (c == 0)
+            for (;;)
+                nap_ms(1000);
+        if (c < 0) {
+            err = errno;
+            break;
+        }
+        check(50, n < 65536, "the kernel never said no");
+        pids[n++] = c;
+    }
+    check(51, err == EAGAIN || err == ENOMEM, "fork failed with EAGAIN or ENOMEM");
+    check(52, n >= 10, "at least 10 children");
+    for (unsigned i = 0; i < n; i++)
+        check(53, kill(pids[i], SIGKILL) == 0, "kill a child");
+    for (unsigned i = 0; i < n; i++) {
+        int st;
+        check(54, waitpid(pids[i], &st, 0) == pids[i] && WIFSIGNALED(st), "wait for a child");
+    }
+    pid_t c = fork();
+    check(55, c >= 0, "fork after the bomb");
+    if (c == 0)
+        _exit(0);
+    check(56, waitpid(c, NULL, 0) == c, "wait after the bomb");
+    /* Which answer came depends on the memory: the limit (EAGAIN) or the frames (ENOMEM). */
+    say("forks: bomb: the kernel said no, every child was killed and waited for, and fork works "
+        "again");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *phase = argc > 1 ? argv[1] : "cow";
+    unsigned n = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 0;
+    if (!strcmp(phase, "cow"))
+        return phase_cow(n ? n : 1000);
+    if (!strcmp(phase, "wait"))
+        return phase_wait();
+    if (!strcmp(phase, "preempt"))
+        return phase_preempt();
+    if (!strcmp(phase, "kill"))
+        return phase_kill(n ? n : 200);
+    if (!strcmp(phase, "bomb"))
+        return phase_bomb();
+    say("forks: unknown phase %s", phase);
+    return 99;
+}
