@@ -86,6 +86,7 @@ struct process {
     } last_fault;
     const struct proc_options *opt;
     struct proc_result *res; /* proc_run()'s, or own */
+    bool report;             /* proc_spawn()'s: prints its end line itself */
     struct proc_result own;
 };
 
@@ -105,6 +106,19 @@ int proc_init(void);
  */
 int proc_run(const char *name, const void *image, size_t size, unsigned argc,
              const char *const *argv, const struct proc_options *opt, struct proc_result *res);
+
+/*
+ * Starts image as process name with argv[0..argc) in the background, with no parent: its end line
+ * is printed when it ends, and it frees itself. Return: its PID, or -1 (said why).
+ */
+long proc_spawn(const char *name, const void *image, size_t size, unsigned argc,
+                const char *const *argv);
+
+/*
+ * The program of the GRUB module whose command line is "exec NAME ...", by NAME: *image and *size
+ * set. Return: whether there is one.
+ */
+bool proc_find_module(const char *name, const void **image, size_t *size);
 
 /* The running process, or NULL in the kernel's own context. */
 struct process *proc_current(void);
@@ -127,8 +141,9 @@ unsigned proc_for_each(void (*fn)(const struct process *p, void *ctx), void *ctx
 /* Processes in the table now (zombies included). */
 unsigned proc_count(void);
 /*
- * Sends signal sig to process pid (the monitor's kill): its default action, which ends it unless
- * sig is one Linux ignores or stops with. Return: 0, or -3 (ESRCH: no such living process).
+ * Sends signal sig to process pid (the monitor's kill), and to every process it started if it
+ * leads its process group, as a shell kills a job: its default action, which ends it unless sig
+ * is one Linux ignores or stops with. Return: 0, or -3 (ESRCH: no such living process).
  */
 long proc_kill_pid(unsigned pid, int sig);
 

@@ -63,3 +63,25 @@ void proc_run_modules(void)
     if (leaked)
         proc_print_holdings();
 }
+
+bool proc_find_module(const char *name, const void **image, size_t *size)
+{
+    struct mb2_module m;
+    uint32_t cursor;
+    size_t n = strlen(name);
+    mb2_for_each_module(&boot_info, cursor, &m)
+    {
+        const char *s = m.string;
+        if (strncmp(s, "exec ", 5) != 0)
+            continue;
+        s += 5;
+        while (*s == ' ')
+            s++;
+        if (strncmp(s, name, n) != 0 || (s[n] != ' ' && s[n] != '\0'))
+            continue;
+        *image = phys_to_virt(m.start);
+        *size = m.end - m.start;
+        return true;
+    }
+    return false;
+}

@@ -207,6 +207,8 @@ void proc_thread_end(void)
         orphans = c->sibling;
         free_zombie(c);
     }
+    if (p->report)
+        proc_report(p->name, p->res);
     if (waiter) {
         __atomic_store_n(&p->done, 1, __ATOMIC_RELEASE); /* p may be gone after this */
         unpark(waiter);
@@ -314,13 +316,15 @@ long proc_kill(struct process *self, long pid, int sig)
 long proc_kill_pid(unsigned pid, int sig)
 {
     long r = -PROC_ESRCH;
+    unsigned group = 0;
     uint64_t irq = irqlock_acquire(&table_lock);
-    for (struct process *p = all; p; p = p->next_all) {
-        if (p->pid != pid || p->state != PROC_ALIVE)
-            continue;
-        if (proc_signal_is_fatal(sig))
+    for (struct process *p = all; p; p = p->next_all)
+        if (p->pid == pid && p->state == PROC_ALIVE)
+            group = p->pgid == p->pid ? p->pgid : 0, r = 0;
+    for (struct process *p = all; p && r == 0; p = p->next_all) {
+        bool hit = group ? p->pgid == group : p->pid == pid;
+        if (hit && p->state == PROC_ALIVE && proc_signal_is_fatal(sig))
             proc_signal(p, sig);
-        r = 0;
     }
     irqlock_release(&table_lock, irq);
     return r;

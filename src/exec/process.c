@@ -122,34 +122,49 @@ struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg))
     return t;
 }
 
-int proc_run(const char *name, const void *image, size_t size, unsigned argc,
-             const char *const *argv, const struct proc_options *opt, struct proc_result *res)
+/*
+ * A new process from the kernel (no parent) running image: loaded, its thread made, not started.
+ * Return: it with *t set, or NULL with res filled (refused or no memory) and *err set.
+ */
+static struct process *create(const char *name, const void *image, size_t size, unsigned argc,
+                              const char *const *argv, const struct proc_options *opt,
+                              struct proc_result *res, struct thread **t, int *err)
 {
     static const struct proc_options none;
-    int err;
     *res = (struct proc_result){.end = PROC_REFUSED};
-    struct process *p = proc_alloc(name, NULL, &err);
+    struct process *p = proc_alloc(name, NULL, err);
     if (!p) {
         ksnprintf(res->why, sizeof(res->why), "%s",
-                  err == K_EAGAIN ? "the process table is full" : "no memory for its record");
-        return K_ENOMEM;
+                  *err == K_EAGAIN ? "the process table is full" : "no memory for its record");
+        *err = K_ENOMEM;
+        return NULL;
     }
     p->opt = opt ? opt : &none;
     p->res = res;
-    err = proc_load(p, image, size, argc, argv, res->why);
-    struct thread *t = NULL;
-    if (err == K_OK && !(t = proc_new_thread(p, user_main))) {
+    *err = proc_load(p, image, size, argc, argv, res->why);
+    if (*err == K_OK && !(*t = proc_new_thread(p, user_main))) {
         vmspace_destroy(&p->vs);
         ksnprintf(res->why, sizeof(res->why), "no memory for its thread and kernel stack");
-        err = K_ENOMEM;
+        *err = K_ENOMEM;
     }
-    if (err != K_OK) {
+    if (*err != K_OK) {
         proc_discard(p);
-        return err == K_ENOMEM ? K_ENOMEM : K_OK;
+        return NULL;
     }
     sys_limits_init(p);
-    p->waiter = thread_current();
     res->end = PROC_EXITED;
+    return p;
+}
+
+int proc_run(const char *name, const void *image, size_t size, unsigned argc,
+             const char *const *argv, const struct proc_options *opt, struct proc_result *res)
+{
+    struct thread *t;
+    int err;
+    struct process *p = create(name, image, size, argc, argv, opt, res, &t, &err);
+    if (!p)
+        return err == K_ENOMEM ? K_ENOMEM : K_OK;
+    p->waiter = thread_current();
     thread_start(t, cpu_index(), false); /* here first: this thread is about to wait */
     while (!__atomic_load_n(&p->done, __ATOMIC_ACQUIRE))
         park();
@@ -161,6 +176,27 @@ int proc_run(const char *name, const void *image, size_t size, unsigned argc,
      */
     res->left_running = proc_end_group(pgid);
     return K_OK;
+}
+
+long proc_spawn(const char *name, const void *image, size_t size, unsigned argc,
+                const char *const *argv)
+{
+    struct thread *t;
+    struct process *p;
+    int err;
+    struct proc_result res;
+    p = create(name, image, size, argc, argv, NULL, &res, &t, &err);
+    if (!p) {
+        kprintf("exec %s: %s: %s\n", name, res.end == PROC_REFUSED ? "refused" : "not started",
+                res.why);
+        return -1;
+    }
+    p->own = res;
+    p->res = &p->own;
+    p->report = true;
+    long pid = p->pid;
+    thread_start(t, cpu_index(), false);
+    return pid;
 }
 
 void proc_exit(enum proc_end end, int status, const char *why)

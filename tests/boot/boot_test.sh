@@ -15,7 +15,7 @@
 #     --programs (every test program run, as "exec" modules)  --program-runs FILE (their list;
 #          CTest passes it: build/tests/boot/program_runs.txt)
 #     --no-serial (QEMU without a COM1 at all)
-#     --session serial|keyboard (with --expect monitor: drive the monitor; see sessions.sh)
+#     --session serial|keyboard|procs (with --expect monitor: drive the monitor; see sessions.sh)
 #     --gfxpayload MODE (the gfxpayload the menu sets for BIOS boots, e.g. 1024x768x24, default
 #          text: the screen stays VGA text all the same; "header": the menu sets none, like a
 #          plain menu of one's own, under BIOS and UEFI)
@@ -121,7 +121,7 @@ done
 [ -n "$name" ] && [ -f "$elf" ] && [ -n "$out" ] || { echo "boot_test.sh: need --name, --elf (existing) and --out" >&2; exit 2; }
 [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || { echo "boot_test.sh: --name may hold only letters, digits, '.', '_' and '-'" >&2; exit 2; }
 case $expect in ktest|monitor|refusal|crash|exit1) ;; *) echo "boot_test.sh: unknown --expect $expect" >&2; exit 2 ;; esac
-case $session in ""|serial|keyboard) ;; *) echo "boot_test.sh: unknown --session $session" >&2; exit 2 ;; esac
+case $session in ""|serial|keyboard|procs) ;; *) echo "boot_test.sh: unknown --session $session" >&2; exit 2 ;; esac
 [ -z "$session" ] || [ "$expect" = monitor ] || { echo "boot_test.sh: --session needs --expect monitor" >&2; exit 2; }
 [ -z "$session" ] || [ "$machine" != bochs ] || { echo "boot_test.sh: --session runs under QEMU only" >&2; exit 2; }
 [ "$programs" = 0 ] || [ "$expect" = ktest ] || [ "$expect" = monitor ] || { echo "boot_test.sh: --programs needs --expect ktest or monitor" >&2; exit 2; }

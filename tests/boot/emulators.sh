@@ -7,7 +7,7 @@
 #   serial_text         COM1 so far, without carriage returns and terminal escapes
 #   screen_dump FILE    QEMU only: saves the VGA text buffer (0xB8000, 80x25 cells) to FILE
 #   fb_dump FILE        QEMU only: saves what the display shows (QEMU's screendump, PPM) to FILE
-# With --session serial, COM1 is a pair of FIFOs: the harness writes what it types to fd 8.
+# With --session serial (or procs), COM1 is a pair of FIFOs: the harness writes what it types to fd 8.
 
 emu_pid="" reader_pid=""
 
@@ -30,7 +30,7 @@ qemu_start() {
                 -snapshot)
     if [ "$noserial" = 1 ]; then
         args+=(-serial none)
-    elif [ "$session" = serial ]; then
+    elif [ "$session" = serial ] || [ "$session" = procs ]; then
         # QEMU reads NAME.com1.in and writes NAME.com1.out; both ends are held open read-write
         # here, so nobody blocks on the other.
         rm -f "$out/$name.com1.in" "$out/$name.com1.out"

@@ -5,6 +5,7 @@
 # session_summary, or 1 with the reason in session_why.
 #   session_serial    every monitor command and the bad inputs, over COM1 (fd 8 writes to it)
 #   session_keyboard  typing on the keyboard (shift, history), the framebuffer showing it, poweroff
+#   session_procs     programs started from the monitor (exec), ps and kill (needs --programs)
 
 session_summary="" session_why="" reply="" asked=0
 
@@ -22,7 +23,8 @@ converse() {
     deadline=$(( $(date +%s) + secs ))
     while :; do
         reply=$(tail -c +$((mark + 1)) "$log" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g')
-        [[ $reply == *$'\n'"$MONITOR_PROMPT_TEXT" ]] && return 0
+        # The prompt may be followed by a background program's lines (session_procs).
+        [[ $reply == *$'\n'"$MONITOR_PROMPT_TEXT"* ]] && return 0
         emulator_alive || return 1
         [ "$(date +%s)" -ge "$deadline" ] && return 1
         sleep 0.2
@@ -106,6 +108,52 @@ session_serial() {
     ask bench "$MONITOR_BENCH_RE" 120 || return 1
     ask ktest "$KTEST_ALL_PASSED_RE" 600 || return 1
     session_why=$(check_ktest_quiet <<<"$reply") || return 1
+    ask frames "$FRAMES_RE" || return 1
+    session_summary="$asked answers checked"
+}
+
+# serial_count RE: how many lines of COM1 match RE so far.
+serial_count() {
+    tr -d '\r' < "$log" | grep -acE "$1"
+}
+
+# wait_serial RE SECONDS SEEN: waits until COM1 has shown more than SEEN lines matching RE (a
+# program's end line, which comes while the monitor waits at its prompt). Return: 1 if it did
+# not come in time.
+wait_serial() {
+    local re=$1 deadline=$(( $(date +%s) + $2 )) seen=$3
+    until [ "$(serial_count "$re")" -gt "$seen" ]; do
+        emulator_alive && [ "$(date +%s)" -lt "$deadline" ] || return 1
+        sleep 0.3
+    done
+}
+
+# Processes from the monitor: a program started in the background shows in ps with its
+# children and ends by itself; another is killed with kill; frames come back to where they were.
+session_procs() {
+    local pid ended killed
+    ended=$(serial_count "exec forks: exit status 0$")
+    killed=$(serial_count "exec forks: killed: SIGKILL \\(signal 9\\)$")
+    ask "exec nosuch" "^exec: no module runs a program named nosuch" || return 1
+    ask "kill 4000000" "^kill: no living process 4000000" || return 1
+    ask "exec forks preempt" "^exec: forks started as process [0-9]+$" || return 1
+    ask ps "^ +PID +PPID +STATE +CPU +PRIVATE +COW +SHARED +TABLES +NAME$" || return 1
+    grep -aqE "^ +[0-9]+ +[0-9]+ +(run|ready|sleep) +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+  forks$" <<<"$reply" ||
+        { session_why="ps did not list forks running: $(tr '\n' '|' <<<"$reply" | head -c 300)"; return 1; }
+    wait_serial "exec forks: exit status 0$" 120 "$ended" ||
+        { session_why="forks preempt started from the monitor did not end with status 0"; return 1; }
+    ask "exec forks kill 100000" "^exec: forks started as process [0-9]+$" || return 1
+    pid=$(sed -nE 's/^exec: forks started as process ([0-9]+)$/\1/p' <<<"$answer")
+    ask "kill $pid" "^kill: signal 9 sent to process $pid$" || return 1
+    wait_serial "exec forks: killed: SIGKILL \(signal 9\)$" 60 "$killed" ||
+        { session_why="forks killed from the monitor did not end by SIGKILL"; return 1; }
+    for _ in 1 2 3 4 5; do # its child ends with it (kill ends the group), on another CPU maybe
+        ask ps "^ps: [0-9]+ processes" || return 1
+        grep -aqE "^ps: 0 processes" <<<"$reply" && break
+        sleep 1
+    done
+    grep -aqE "^ps: 0 processes" <<<"$reply" ||
+        { session_why="processes left after the kill: $(tr '\n' '|' <<<"$reply" | head -c 300)"; return 1; }
     ask frames "$FRAMES_RE" || return 1
     session_summary="$asked answers checked"
 }
