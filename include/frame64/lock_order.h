@@ -11,6 +11,7 @@
 enum lock_rank {
     LOCK_RANK_PROC_TABLE = 4,     /* src/exec/proc_table.c: processes, parents and children */
     LOCK_RANK_PROC = 6,           /* src/exec/proc_table.c: one process's threads */
+    LOCK_RANK_MM = 8,             /* src/exec: one process's address space (its threads share it) */
     LOCK_RANK_KSTACK_SLOTS = 10,  /* src/kernel/kstack.c: the slot table */
     LOCK_RANK_KSTACK_TABLES = 20, /* src/kernel/kstack.c: the stack area's page tables */
     LOCK_RANK_KMAP = 30,          /* src/kernel/kmap.c: the device window */
@@ -18,6 +19,7 @@ enum lock_rank {
     LOCK_RANK_FRAME_REF = 45,     /* src/mm/frame_ref.c: shared frames (grows with frame_alloc) */
     LOCK_RANK_FRAME_COLLECT = 50, /* src/mm/frame_cache.c: one collector of per-CPU caches */
     LOCK_RANK_FRAME_POOL = 60,    /* src/mm/frame.c: a pool and the region list under it */
+    LOCK_RANK_FUTEX = 59,         /* src/exec/sys_futex.c: a bucket of futex waiters */
     LOCK_RANK_WAITQ = 61,         /* src/kernel/waitq.c: a wait queue (unparks under it) */
     LOCK_RANK_SLEEPERS = 62, /* src/kernel/sched.c: a CPU's timed sleepers (unparks under it) */
     LOCK_RANK_THREAD = 64,   /* src/kernel/sched.c: a thread's state against unpark() */

@@ -67,6 +67,7 @@ struct process {
     struct waitq child_wait;  /* its threads in wait4() */
     int wait_status;          /* what wait4() reports once it is a zombie (Linux's encoding) */
     int kill_signal;          /* the signal that ends it, 0 if none yet */
+    bool group_exit;          /* exit_group() ran: the other threads just end */
     struct irqlock lock;      /* threads, nthreads */
     struct thread *threads;   /* linked through thread->proc_next */
     unsigned nthreads;
@@ -75,6 +76,7 @@ struct process {
     struct thread *waiter;       /* proc_run()'s caller, parked until done */
     uint32_t done;               /* torn down and, if started by proc_run(), reported (atomic) */
     struct thread *vfork_parent; /* parked until this child execs or ends (table lock) */
+    struct irqlock mm_lock; /* vs and brk: its threads share them (proc_internal.h's mm_lock()) */
     struct vmspace vs;
     uint64_t entry, user_rsp; /* where its first thread starts in ring 3 */
     uint64_t brk_start, brk;

@@ -67,6 +67,7 @@ struct thread {
     void *arg;
     /* ---- the program's, when it runs one (src/exec) ---- */
     struct process *proc;
+    unsigned utid;              /* its thread ID as programs see it (the PID for the first) */
     struct kernel_context kctx; /* where usermode_leave() returns to */
     uint64_t fs_base;
     uint64_t clear_child_tid;   /* CLONE_CHILD_CLEARTID / set_tid_address */

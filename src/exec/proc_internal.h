@@ -18,6 +18,21 @@
 #define PROC_ECHILD 10
 #define PROC_EINVAL 22
 
+/* A process's address space is shared by its threads: every change and user copy holds this. */
+static inline uint64_t mm_lock(struct process *p) ACQUIRE(p->mm_lock)
+{
+    return irqlock_acquire(&p->mm_lock);
+}
+static inline void mm_unlock(struct process *p, uint64_t irq) RELEASE(p->mm_lock)
+{
+    irqlock_release(&p->mm_lock, irq);
+}
+
+/* A new thread ID for a second thread of a process (from the PID space). */
+unsigned proc_alloc_tid(void);
+/* futex(FUTEX_WAKE) of up to n waiters on uaddr in p (private or not). Return: how many woke. */
+long futex_wake(struct process *p, uint64_t uaddr, long n, bool private, uint32_t bitset);
+
 /* The env every process's space is in. */
 struct vmspace_env *proc_env(void);
 /*
@@ -62,6 +77,12 @@ long proc_wait(struct process *self, long pid, int options, int *status);
  * kill(): sig to the processes pid selects (Linux's rules). Return: 0, -PROC_ESRCH, -PROC_EINVAL.
  */
 long proc_kill(struct process *self, long pid, int sig);
+/* Asks every thread of p but the caller to end (at its next way back to ring 3). */
+void proc_end_threads(struct process *p);
+/* exit(): the calling thread ends; the process with it if it was the last. Does not return. */
+__attribute__((noreturn)) void proc_exit_thread(int status);
+/* tgkill()/tkill(): thread tid of process tgid (-1: any). Return: 0, -PROC_ESRCH. */
+long proc_kill_thread(long tgid, long tid, int sig);
 /* Marks p as ended by signal sig and asks each of its threads to end. Under the table lock. */
 void proc_signal(struct process *p, int sig);
 /* Whether sig's default action ends a process (every signal but the ignored and stopping ones). */

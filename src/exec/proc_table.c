@@ -25,6 +25,7 @@
 #include <frame64/process.h>
 #include <frame64/sched.h>
 #include "proc_internal.h"
+#include "syscall_internal.h"
 
 static struct irqlock table_lock = IRQLOCK_INIT("process table", LOCK_RANK_PROC_TABLE);
 static struct process *all GUARDED_BY(table_lock);
@@ -46,12 +47,37 @@ unsigned proc_max(void)
     return n < 16 ? 16 : (unsigned)n;
 }
 
+/* Whether pid is a process's, a process group's or a thread's ID now. */
 static bool pid_in_use(unsigned pid) REQUIRES(table_lock)
 {
-    for (struct process *p = all; p; p = p->next_all)
+    for (struct process *p = all; p; p = p->next_all) {
         if (p->pid == pid || p->pgid == pid)
             return true;
+        uint64_t irq = irqlock_acquire(&p->lock);
+        bool thread = false;
+        for (struct thread *t = p->threads; t && !thread; t = t->proc_next)
+            thread = t->utid == pid;
+        irqlock_release(&p->lock, irq);
+        if (thread)
+            return true;
+    }
     return false;
+}
+
+static unsigned next_free_pid(void) REQUIRES(table_lock)
+{
+    do
+        last_pid = last_pid >= PROC_PID_MAX ? 1 : last_pid + 1;
+    while (pid_in_use(last_pid));
+    return last_pid;
+}
+
+unsigned proc_alloc_tid(void)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    unsigned tid = next_free_pid();
+    irqlock_release(&table_lock, irq);
+    return tid;
 }
 
 struct process *proc_alloc(const char *name, struct process *parent, int *err)
@@ -67,6 +93,7 @@ struct process *proc_alloc(const char *name, struct process *parent, int *err)
     n = n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1;
     memcpy(p->name, name, n);
     p->lock = (struct irqlock)IRQLOCK_INIT("process", LOCK_RANK_PROC);
+    p->mm_lock = (struct irqlock)IRQLOCK_INIT("address space", LOCK_RANK_MM);
     waitq_init(&p->child_wait);
     p->res = &p->own;
     p->start_ns = time_ns();
@@ -78,10 +105,7 @@ struct process *proc_alloc(const char *name, struct process *parent, int *err)
         *err = K_EAGAIN;
         return NULL;
     }
-    do
-        last_pid = last_pid >= PROC_PID_MAX ? 1 : last_pid + 1;
-    while (pid_in_use(last_pid));
-    p->pid = last_pid;
+    p->pid = next_free_pid();
     p->pgid = parent ? parent->pgid : p->pid;
     p->parent = parent;
     if (parent) {
@@ -173,6 +197,12 @@ void proc_thread_end(void)
     struct thread *t = thread_current();
     struct process *p = t->proc;
     arch_irq_disable();
+    if (t->clear_child_tid && __atomic_load_n(&p->nthreads, __ATOMIC_RELAXED) > 1) {
+        /* CLONE_CHILD_CLEARTID: pthread_join() waits for this word to become 0 */
+        uint32_t zero = 0;
+        if (copy_to_user(p, t->clear_child_tid, &zero, sizeof(zero)) == 0)
+            futex_wake(p, t->clear_child_tid, 1, false, 0xffffffffu);
+    }
     if (!remove_thread(p, t))
         thread_exit(); /* the others go on; the scheduler frees this one */
     proc_unload(p, t);
@@ -271,11 +301,12 @@ long proc_wait(struct process *self, long pid, int options, int *status)
     return r;
 }
 
-/* Asks every thread of p to end (they do at their next way back to ring 3). */
-static void kill_threads(struct process *p)
+void proc_end_threads(struct process *p)
 {
     uint64_t irq = irqlock_acquire(&p->lock);
     for (struct thread *t = p->threads; t; t = t->proc_next) {
+        if (t == thread_current())
+            continue;
         __atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
         unpark(t); /* out of a sleep or a wait */
         unsigned cpu = t->cpu;
@@ -289,7 +320,9 @@ void proc_signal(struct process *p, int sig)
 {
     if (!p->kill_signal)
         p->kill_signal = sig;
-    kill_threads(p);
+    proc_end_threads(p);
+    if (p == proc_current())
+        __atomic_store_n(&thread_current()->killed, 1, __ATOMIC_RELEASE);
 }
 
 long proc_kill(struct process *self, long pid, int sig)
@@ -325,6 +358,25 @@ long proc_kill_pid(unsigned pid, int sig)
         bool hit = group ? p->pgid == group : p->pid == pid;
         if (hit && p->state == PROC_ALIVE && proc_signal_is_fatal(sig))
             proc_signal(p, sig);
+    }
+    irqlock_release(&table_lock, irq);
+    return r;
+}
+
+long proc_kill_thread(long tgid, long tid, int sig)
+{
+    long r = -PROC_ESRCH;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    for (struct process *p = all; p && r; p = p->next_all) {
+        if ((tgid != -1 && p->pid != (unsigned long)tgid) || p->state != PROC_ALIVE)
+            continue;
+        uint64_t pirq = irqlock_acquire(&p->lock);
+        for (struct thread *t = p->threads; t && r; t = t->proc_next)
+            if (t->utid == (unsigned long)tid)
+                r = 0;
+        irqlock_release(&p->lock, pirq);
+        if (!r && sig && proc_signal_is_fatal(sig))
+            proc_signal(p, sig); /* a fatal default action ends the whole process */
     }
     irqlock_release(&table_lock, irq);
     return r;

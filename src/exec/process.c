@@ -118,6 +118,8 @@ struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg))
         return NULL;
     t->pml4 = p->vs.pml4;
     t->trap_top = t->kstack.top - ENTRY_FRAMES;
+    /* The first thread's ID is its process's; a second one's comes from the same numbers. */
+    t->utid = __atomic_load_n(&p->nthreads, __ATOMIC_RELAXED) ? proc_alloc_tid() : p->pid;
     proc_add_thread(p, t);
     return t;
 }
@@ -199,16 +201,35 @@ long proc_spawn(const char *name, const void *image, size_t size, unsigned argc,
     return pid;
 }
 
-void proc_exit(enum proc_end end, int status, const char *why)
+/* Records how the process ended, unless an exit_group or a kill already decided it. */
+static void record_end(struct process *p, enum proc_end end, int status, const char *why)
 {
-    struct process *p = proc_current();
-    if (!p)
-        panic("proc_exit(%d) with no process running", (int)end);
     p->res->end = end;
     p->res->status = status;
     p->wait_status = end == PROC_EXITED ? (status & 0xFF) << 8 : status & 0x7F;
     if (why)
         set_name(p->res->why, sizeof(p->res->why), why);
+}
+
+void proc_exit(enum proc_end end, int status, const char *why)
+{
+    struct process *p = proc_current();
+    if (!p)
+        panic("proc_exit(%d) with no process running", (int)end);
+    if (end == PROC_KILLED && !p->kill_signal)
+        p->kill_signal = status; /* a fault: the whole process ends by its signal */
+    else if (end == PROC_EXITED)
+        p->group_exit = true;
+    record_end(p, end, status, why);
+    proc_end_threads(p); /* the other threads end at their next way back to ring 3 */
+    usermode_leave(&thread_current()->kctx, 0);
+}
+
+void proc_exit_thread(int status)
+{
+    struct process *p = proc_current();
+    if (!p->group_exit && !p->kill_signal)
+        record_end(p, PROC_EXITED, status, NULL); /* the last thread's exit is the process's */
     usermode_leave(&thread_current()->kctx, 0);
 }
 
@@ -225,6 +246,8 @@ void proc_check_killed(void)
     struct process *p = t->proc;
     if (!p || !__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
         return;
+    if (!p->kill_signal) /* another thread's exit_group: this one just ends */
+        usermode_leave(&t->kctx, 0);
     char why[PROC_WHY_MAX];
     int sig = p->kill_signal ? p->kill_signal : 9;
     ksnprintf(why, sizeof(why), "%s (signal %d)", proc_signal_name(sig), sig);

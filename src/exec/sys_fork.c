@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * fork, vfork and clone for new processes (Linux x86-64 semantics). The child is a new process
- * whose space is the parent's, copy-on-write (vmspace_fork()): its thread starts in ring 3 where
- * the parent's system call returns, with the parent's registers, x87/SSE state and FS base, and
- * 0 in rax. vfork (and clone with CLONE_VFORK) parks the parent until the child execs or ends;
+ * fork, vfork and clone for new processes and threads (Linux x86-64 semantics). The child is a new
+ * process whose space is the parent's, copy-on-write (vmspace_fork()): its thread starts in ring 3
+ * where the parent's system call returns, with the parent's registers, x87/SSE state and FS base,
+ * and 0 in rax. vfork (and clone with CLONE_VFORK) parks the parent until the child execs or ends;
  * the child has a copy-on-write copy rather than the parent's very memory, which every program
  * that keeps vfork's rules (exec or _exit, nothing else) cannot tell apart, and which makes
  * CLONE_VM | CLONE_VFORK (musl's posix_spawn) safe as well.
@@ -38,7 +38,7 @@ void proc_fork_main(void *arg)
     struct process *p = arg;
     struct thread *t = thread_current();
     if (t->set_child_tid) {
-        int32_t tid = (int32_t)p->pid;
+        int32_t tid = (int32_t)t->utid;
         copy_to_user(p, t->set_child_tid, &tid, sizeof(tid)); /* a bad address is ignored */
     }
     usermode_enter_frame(&t->kctx, t->trap_top, &t->start); /* until proc_exit() */
@@ -71,7 +71,10 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
         proc_discard(c);
         return -ENOMEM;
     }
-    if (vmspace_fork(&c->vs, &p->vs) != K_OK || !(t = proc_new_thread(c, proc_fork_main))) {
+    uint64_t irq = mm_lock(p);
+    err = vmspace_fork(&c->vs, &p->vs);
+    mm_unlock(p, irq);
+    if (err != K_OK || !(t = proc_new_thread(c, proc_fork_main))) {
         vmspace_destroy(&c->vs);
         proc_discard(c);
         return -ENOMEM;
@@ -104,6 +107,39 @@ long sys_fork(struct process *p, const struct syscall_frame *f, bool vfork)
     return do_fork(p, f, vfork ? CLONE_VFORK : 0, 0, 0, 0, 0);
 }
 
+/*
+ * A new thread of p (CLONE_VM | CLONE_THREAD): it shares the space and starts where the caller's
+ * clone returns, on stack, with 0 in rax and its own TLS.
+ */
+static long new_thread(struct process *p, const struct syscall_frame *f, uint64_t flags,
+                       uint64_t stack, uint64_t parent_tid, uint64_t child_tid, uint64_t tls)
+{
+    if ((flags & CLONE_SETTLS) && tls >= VMSPACE_USER_END)
+        return -EPERM;
+    if (proc_count() + thread_count() >= 2 * proc_max())
+        return -EAGAIN; /* threads take kernel stacks as processes do */
+    struct thread *t = proc_new_thread(p, proc_fork_main);
+    if (!t)
+        return -ENOMEM;
+    t->start = *f;
+    t->start.rax = 0;
+    if (stack)
+        t->start.rsp = stack;
+    arch_fpu_save(t->fpu);
+    t->fs_base = flags & CLONE_SETTLS ? tls : usermode_fs_base();
+    if (flags & CLONE_CHILD_SETTID)
+        t->set_child_tid = child_tid;
+    if (flags & CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = child_tid;
+    long tid = t->utid;
+    if (flags & CLONE_PARENT_SETTID) {
+        int32_t v = (int32_t)tid;
+        copy_to_user(p, parent_tid, &v, sizeof(v));
+    }
+    thread_start(t, cpu_index(), false);
+    return tid;
+}
+
 long sys_clone(struct process *p, const struct syscall_frame *f, uint64_t flags, uint64_t stack,
                uint64_t parent_tid, uint64_t child_tid, uint64_t tls)
 {
@@ -111,9 +147,11 @@ long sys_clone(struct process *p, const struct syscall_frame *f, uint64_t flags,
         return -EINVAL; /* Linux: a thread shares its signal handlers */
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
         return -EINVAL; /* and handlers need the memory they are in */
-    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-        return -ENOSYS; /* threads: not yet */
-    if (flags & ~(uint64_t)CLONE_PROCESS_FLAGS)
+    if (flags & ~(uint64_t)(CLONE_PROCESS_FLAGS | CLONE_SIGHAND | CLONE_THREAD))
         return -EINVAL;
+    if (flags & CLONE_THREAD)
+        return new_thread(p, f, flags, stack, parent_tid, child_tid, tls);
+    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+        return -EINVAL; /* a second process sharing this one's memory: not supported */
     return do_fork(p, f, flags, stack, parent_tid, child_tid, tls);
 }

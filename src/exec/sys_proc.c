@@ -62,16 +62,15 @@ long sys_kill(struct process *p, long pid, long sig)
     return r;
 }
 
-/* tkill and tgkill: one thread per process, so the thread is its process (tid == pid). */
+/* tkill (tgid -1) and tgkill: a fatal signal's default action ends the thread's whole process. */
 long sys_tgkill(struct process *p, long tgid, long tid, long sig)
 {
+    (void)p;
     if ((int)tid <= 0 || (tgid != -1 && (int)tgid <= 0))
         return -EINVAL;
-    if (tgid != -1 && tgid != tid)
-        return -ESRCH;
     if (sig < 0 || sig > PROC_SIG_MAX)
         return -EINVAL;
-    long r = proc_kill(p, (int)tid, (int)sig);
+    long r = proc_kill_thread(tgid, (int)tid, (int)sig);
     proc_check_killed();
     return r;
 }

@@ -57,6 +57,7 @@ enum {
     SYS_setrlimit = 160,
     SYS_gettid = 186,
     SYS_tkill = 200,
+    SYS_futex = 202,
     SYS_time = 201,
     SYS_sched_getaffinity = 204,
     SYS_tgkill = 234,
@@ -65,6 +66,8 @@ enum {
     SYS_clock_getres = 229,
     SYS_clock_nanosleep = 230,
     SYS_exit_group = 231,
+    SYS_set_robust_list = 273,
+    SYS_rseq = 334,
     SYS_prlimit64 = 302,
     SYS_getrandom = 318,
 };
@@ -108,24 +111,36 @@ static long vm_errno(int err)
     }
 }
 
+/*
+ * Under the space's lock: another thread of the process cannot unmap the pages between the check
+ * and the copy (the kernel would fault on a user address).
+ */
 long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n)
 {
-    if (vmspace_check_user(&p->vs, src, n, VM_READ) != K_OK)
-        return -EFAULT;
-    usermode_access_begin();
-    memcpy(dst, (const void *)src, n);
-    usermode_access_end();
-    return 0;
+    uint64_t irq = mm_lock(p);
+    long r = -EFAULT;
+    if (vmspace_check_user(&p->vs, src, n, VM_READ) == K_OK) {
+        usermode_access_begin();
+        memcpy(dst, (const void *)src, n);
+        usermode_access_end();
+        r = 0;
+    }
+    mm_unlock(p, irq);
+    return r;
 }
 
 long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
 {
-    if (vmspace_check_user(&p->vs, dst, n, VM_WRITE) != K_OK)
-        return -EFAULT;
-    usermode_access_begin();
-    memcpy((void *)dst, src, n);
-    usermode_access_end();
-    return 0;
+    uint64_t irq = mm_lock(p);
+    long r = -EFAULT;
+    if (vmspace_check_user(&p->vs, dst, n, VM_WRITE) == K_OK) {
+        usermode_access_begin();
+        memcpy((void *)dst, src, n);
+        usermode_access_end();
+        r = 0;
+    }
+    mm_unlock(p, irq);
+    return r;
 }
 
 /*
@@ -164,7 +179,10 @@ static long sys_write(struct process *p, long fd, uint64_t buf, uint64_t count)
         return -EFAULT;
     if (count > MAX_RW_COUNT)
         count = MAX_RW_COUNT;
-    if (vmspace_check_user(&p->vs, buf, count, VM_READ) != K_OK)
+    uint64_t irq = mm_lock(p);
+    int err = vmspace_check_user(&p->vs, buf, count, VM_READ);
+    mm_unlock(p, irq);
+    if (err != K_OK)
         return -EFAULT;
     for (uint64_t done = 0; done < count;) {
         uint64_t n = MIN(count - done, sizeof(chunk));
@@ -392,6 +410,7 @@ static long dispatch_system(struct process *p, const struct syscall_frame *f)
 void syscall_dispatch(struct syscall_frame *f)
 {
     struct process *p = proc_current();
+    uint64_t irq;
     long r;
     p->last_fault.repeats = 0; /* a fault that comes back after a call is a new one (fork) */
     switch (f->rax) {
@@ -402,19 +421,27 @@ void syscall_dispatch(struct syscall_frame *f)
         r = sys_writev(p, (long)f->rdi, f->rsi, f->rdx);
         break;
     case SYS_mmap:
+        irq = mm_lock(p);
         r = sys_mmap(p, f->rdi, f->rsi, (long)f->rdx, (long)f->r10, (long)f->r8);
+        mm_unlock(p, irq);
         break;
     case SYS_munmap:
+        irq = mm_lock(p);
         r = sys_munmap(p, f->rdi, f->rsi);
+        mm_unlock(p, irq);
         break;
     case SYS_mprotect:
+        irq = mm_lock(p);
         r = sys_mprotect(p, f->rdi, f->rsi, (long)f->rdx);
+        mm_unlock(p, irq);
         break;
     case SYS_madvise:
         r = 0; /* advice only: doing nothing is always correct for MADV_FREE/DONTNEED-less use */
         break;
     case SYS_brk:
+        irq = mm_lock(p);
         r = sys_brk(p, f->rdi);
+        mm_unlock(p, irq);
         break;
     case SYS_ioctl:
         r = -ENOTTY; /* no terminals: isatty() is false, stdio buffers fully */
@@ -424,11 +451,20 @@ void syscall_dispatch(struct syscall_frame *f)
         break;
     case SYS_set_tid_address:
         thread_current()->clear_child_tid = f->rdi;
-        r = p->pid;
+        r = thread_current()->utid;
         break;
     case SYS_getpid:
-    case SYS_gettid: /* one thread per process */
         r = p->pid;
+        break;
+    case SYS_gettid:
+        r = thread_current()->utid;
+        break;
+    case SYS_futex:
+        r = sys_futex(p, f->rdi, (long)f->rsi, f->rdx, f->r10, f->r8, f->r9);
+        break;
+    case SYS_set_robust_list:
+    case SYS_rseq:
+        r = -ENOSYS; /* declined, as a Linux without them declines: see sys_futex.c */
         break;
     case SYS_getppid:
         r = sys_getppid(p);
@@ -456,6 +492,7 @@ void syscall_dispatch(struct syscall_frame *f)
         r = dispatch_system(p, f);
         break;
     case SYS_exit:
+        proc_exit_thread((int)(f->rdi & 0xFF));
     case SYS_exit_group:
         proc_exit(PROC_EXITED, (int)(f->rdi & 0xFF), NULL);
     }

@@ -25,6 +25,7 @@ enum {
     ENOTTY = 25,
     ENOSYS = 38,
     EOPNOTSUPP = 95,
+    ETIMEDOUT = 110,
 };
 
 /* Copies n bytes from user address src (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
@@ -57,6 +58,9 @@ long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
 long sys_fork(struct process *p, const struct syscall_frame *f, bool vfork);
 long sys_clone(struct process *p, const struct syscall_frame *f, uint64_t flags, uint64_t stack,
                uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
+/* sys_futex.c */
+long sys_futex(struct process *p, uint64_t uaddr, long op, uint64_t val, uint64_t timeout,
+               uint64_t uaddr2, uint64_t val3);
 /* sys_proc.c */
 long sys_wait4(struct process *p, long pid, uint64_t wstatus, long options, uint64_t rusage);
 long sys_kill(struct process *p, long pid, long sig);

@@ -9,6 +9,7 @@
 #include <frame64/panic.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
+#include "proc_internal.h"
 
 #define PF_PRESENT (1u << 0)
 #define PF_WRITE   (1u << 1)
@@ -94,7 +95,9 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
                    rip);
     if (fault_repeats(p, va, rip, error))
         kill_fault(va, "the same fault again after it was resolved", rip);
+    uint64_t irq = mm_lock(p);
     int err = vmspace_fault(&p->vs, va, access | VM_USER);
+    mm_unlock(p, irq);
     if (err == K_OK)
         return true;
     uint64_t guard = PROC_STACK_TOP - PROC_STACK_MAX - PAGE_SIZE;
