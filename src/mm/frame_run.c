@@ -138,6 +138,21 @@ static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request 
 }
 
 /*
+ * Whether req is known to fail: an earlier request failed after every free frame was looked at
+ * (caches gathered, the stack drained of everything a run of its size could use), nothing has
+ * become free since (freed has not moved: allocations only take memory away), and req is no
+ * easier -- no shorter, aligned to a multiple, under the same ceiling or a lower one, within the
+ * same boundary or a smaller one -- so any run that fits req would have fitted that one.
+ */
+static bool known_to_fail(const struct frame_pool *p, const struct region_request *req)
+{
+    const struct frame_no_run *m = &p->no_run;
+    return m->valid && m->freed == p->freed && req->size >= m->size && req->align >= m->align &&
+           (m->max == 0 || (req->max != 0 && req->max <= m->max)) &&
+           (m->boundary == 0 || (req->boundary != 0 && req->boundary <= m->boundary));
+}
+
+/*
  * Everything frame_alloc_run() does once the list alone has no run: reclaim, cursor, drain.
  * Return: the run or PHYS_NONE.
  */
@@ -146,6 +161,10 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
 {
     phys_addr_t base = PHYS_NONE;
     bool stalled = false;
+    if (known_to_fail(p, req)) {
+        p->fast_fails++;
+        return PHYS_NONE;
+    }
     p->list_full = false;    /* what follows may give the list room again */
     if (reclaim_locked(p)) { /* idle: everything went back at once */
         base = run_search(p, req, false);
@@ -163,6 +182,9 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
     /* A run the list has but cannot split off for want of a slot is a stall too. */
     if (base == PHYS_NONE && (stalled || region_find_run(p->regions, req, 0, 0) != PHYS_NONE))
         p->run_stalls++;
+    else if (base == PHYS_NONE) /* a true "no": remembered until something is freed */
+        p->no_run =
+            (struct frame_no_run){req->size, req->align, req->boundary, req->max, p->freed, true};
     return base;
 }
 
@@ -226,8 +248,10 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
         base <= PHYS_ADDR_MAX - (nframes << PAGE_SHIFT)) {
         uint64_t irq = irqlock_acquire(&p->lock);
         err = region_free(p->regions, base, nframes << PAGE_SHIFT, REGION_DMA);
-        if (err == K_OK)
+        if (err == K_OK) {
             p->list_full = false; /* free memory the list may grow into */
+            p->freed += nframes;
+        }
         irqlock_release(&p->lock, irq);
     }
     if (err == K_OK)
