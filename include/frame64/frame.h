@@ -58,8 +58,9 @@ struct frame_batch {
 
 /*
  * Per-CPU caches (src/mm/frame_cache.c): each CPU allocates from and frees into its own cache
- * with interrupts off and no lock; an empty cache takes FRAME_CACHE_BATCH frames from the stack
- * under the pool's lock, a full one (FRAME_CACHE_HIGH) gives the oldest batch back. A high mark
+ * with interrupts off and no lock; an empty cache takes the stack's head node whole under the
+ * pool's lock, a full one (FRAME_CACHE_HIGH) gives its oldest FRAME_CACHE_BATCH frames back as one
+ * node (magazines: O(1) under the lock, the frame numbers copied outside it). A high mark
  * of two batches keeps a CPU that alternates around one boundary from refilling and spilling by
  * turns. Linux's per-CPU page lists move 63 pages a time; 255 measured better here with two
  * threads trading batches (bench_threads, docs/frame-allocator.md "Per-CPU caches") at the price

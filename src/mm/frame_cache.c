@@ -4,7 +4,8 @@
  * stack the way Linux's per-CPU page lists are: the fast paths in src/mm/frame.c pop and push
  * this CPU's cache with interrupts off and neither a lock nor an atomic read-modify-write; what
  * is here runs once per FRAME_CACHE_BATCH operations, or when checks are on, or when the frames
- * parked in caches are needed elsewhere.
+ * parked in caches are needed elsewhere. A refill or a spill moves a whole node of the stack
+ * (a magazine) in O(1) under the pool's lock; the frame numbers are copied outside it.
  *
  * Only a cache's CPU ever touches its frames[]. Another CPU that needs them (for a run, a
  * reclaim, or because memory ran out) sets the cache's asked flag and kicks the CPU (an NMI in
