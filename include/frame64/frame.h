@@ -181,6 +181,24 @@ uint64_t frame_settle(struct frame_pool *p);
 /* Gives back a run from frame_alloc_run(). A bad free panics with FRAME_CHECK, else is reported. */
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);
 
+/* A 2 MiB frame: FRAME_HUGE_SIZE bytes, aligned to it. */
+#define FRAME_HUGE_SIZE (2 * MiB)
+
+/*
+ * One 2 MiB frame, aligned, contents undefined (for a 2 MiB page). The guarantee is a run's: it
+ * fails only when no free, aligned 2 MiB area exists anywhere (region list, seed cursor, stack,
+ * per-CPU caches). Today it is served as the run frame_alloc_run(512 frames, 2 MiB aligned, no
+ * ceiling) would be, top-down and above FRAME_ISA_LIMIT first, so after churn it may drain the
+ * stack (milliseconds per GiB stacked); the per-area counts that would make it fast are not built
+ * (docs/frame-allocator.md, "Not built yet"). Counted in_use; frame_whereis() says "run".
+ * Return: its base, or PHYS_NONE.
+ */
+phys_addr_t frame_alloc_huge(struct frame_pool *p);
+
+/* Gives back a frame from frame_alloc_huge(). A bad free panics with FRAME_CHECK, else is reported.
+ */
+void frame_free_huge(struct frame_pool *p, phys_addr_t pa);
+
 /*
  * Gives this CPU's cached frames back to the shared stack (a CPU going idle for good, a host
  * thread that stands for a CPU and ends, a test that wants the stack to hold every free frame).

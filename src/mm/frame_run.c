@@ -261,3 +261,20 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
     kprintf("frame_free_run(0x%lx, %lu frames): %s; run not freed\n", base, nframes,
             err == K_EINVAL ? "not a run from frame_alloc_run" : kerr_str(err));
 }
+
+phys_addr_t frame_alloc_huge(struct frame_pool *p)
+{
+    return frame_alloc_run(p, FRAME_HUGE_SIZE >> PAGE_SHIFT, FRAME_HUGE_SIZE, 0, 0);
+}
+
+void frame_free_huge(struct frame_pool *p, phys_addr_t pa)
+{
+    if (IS_ALIGNED(pa, FRAME_HUGE_SIZE)) {
+        frame_free_run(p, pa, FRAME_HUGE_SIZE >> PAGE_SHIFT);
+        return;
+    }
+    /* Half of one area and half of the next would pass frame_free_run(): refuse it here. */
+    if (p->flags & FRAME_CHECK)
+        panic("frame_free_huge(0x%lx): not 2 MiB aligned, not a frame from frame_alloc_huge", pa);
+    kprintf("frame_free_huge(0x%lx): not 2 MiB aligned; not freed\n", pa);
+}

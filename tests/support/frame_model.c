@@ -191,8 +191,15 @@ static void op_alloc_run(uint64_t arg)
     uint64_t boundary = boundaries[(arg >> 32) % ARRAY_SIZE(boundaries)];
     if (boundary && n * PAGE_SIZE > boundary)
         n = boundary / PAGE_SIZE;
+    bool huge = (arg >> 41) & 1; /* a 2 MiB frame: the run of 512 frames, 2 MiB aligned */
+    if (huge) {
+        n = FRAME_HUGE_SIZE / PAGE_SIZE;
+        align = FRAME_HUGE_SIZE;
+        max = boundary = 0;
+    }
     uint64_t stalls = fm_pool.run_stalls;
-    phys_addr_t base = frame_alloc_run(&fm_pool, n, align, max, boundary);
+    phys_addr_t base =
+        huge ? frame_alloc_huge(&fm_pool) : frame_alloc_run(&fm_pool, n, align, max, boundary);
     if (base == PHYS_NONE) {
         FM_CHECK(!fits(n, align, max, boundary) ||
                  (list_mode != FM_ROOMY && fm_pool.run_stalls > stalls));
@@ -219,7 +226,10 @@ static void free_run(size_t i)
     phys_addr_t base = runs[i].base;
     uint64_t n = runs[i].n;
     runs[i] = runs[--nruns];
-    frame_free_run(&fm_pool, base, n);
+    if (n == FRAME_HUGE_SIZE / PAGE_SIZE && IS_ALIGNED(base, FRAME_HUGE_SIZE))
+        frame_free_huge(&fm_pool, base); /* whether frame_alloc_huge() or a run made it */
+    else
+        frame_free_run(&fm_pool, base, n);
     FM_CHECK(list_mode != FM_ROOMY || region_lookup(&list, base)->tag == REGION_FREE);
     if (region_lookup(&list, base)->tag == REGION_DMA) { /* a tight list had no slot: still held */
         runs[nruns].base = base;
