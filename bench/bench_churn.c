@@ -10,7 +10,9 @@
  *          whole stack, reported per GiB stacked;
  *   8e/8f: after the issue's churn, a 512 MiB run below 4 GiB, which no free memory makes
  *          ([16 MiB, 512 MiB) is the longest free stretch): asked once (frame64 drains to find
- *          out), then again with nothing freed in between (frame64 remembers the answer).
+ *          out), then again with nothing freed in between (frame64 remembers the answer);
+ *   8g:    every frame freed but one (a churn of its own), then a 2 MiB frame
+ *          (frame_alloc_huge(); the bitmap's 2 MiB-aligned run search).
  * The 16 GiB arena is not pre-touched (that would make 17 GiB resident): the churn touches the
  * batch frames before any timing, and a drain's few fresh bitmap frames fault once each.
  */
@@ -95,6 +97,7 @@ static void check_run(struct subject *s, phys_addr_t pa, phys_addr_t max, const 
 struct churn_times {
     double first, again; /* microseconds */
     double nofit, nofit_again;
+    double huge;          /* the 2 MiB frame, with one */
     uint64_t free_frames; /* before the first request */
 };
 
@@ -102,24 +105,34 @@ struct churn_times {
  * One repetition on a fresh allocator over the map of ram bytes: churn, then time the 1 MiB run
  * (below 4 GiB, or with one, without a ceiling) and the same request once more.
  */
-static void one_rep(struct subject *s, uint64_t ram, bool one, phys_addr_t *v, uint64_t cap,
-                    struct churn_times *t)
+static void one_rep(struct subject *s, uint64_t ram, bool one, bool huge, phys_addr_t *v,
+                    uint64_t cap, struct churn_times *t)
 {
     subject_start(s, s->kind, ram);
     uint64_t n = DISPATCH(churn, s, v, cap, one);
     t->free_frames = free_frames(s);
     phys_addr_t max = one ? 0 : 4 * GiB;
-    phys_addr_t a = DISPATCH(timed_run, s, max, &t->first);
-    check_run(s, a, max, v, n);
-    phys_addr_t b = DISPATCH(timed_run, s, max, &t->again);
-    check_run(s, b, max, v, n);
+    phys_addr_t a = PHYS_NONE, b = PHYS_NONE;
+    if (huge) {
+        uint64_t t0 = now_ns();
+        a = s_alloc_huge(s, s->kind);
+        t->huge = (double)(now_ns() - t0) / 1000.0;
+        CHECK(a != PHYS_NONE && IS_ALIGNED(a, FRAME_HUGE_SIZE), "%s: no 2 MiB frame after churn",
+              kind_name[s->kind]);
+    } else {
+        a = DISPATCH(timed_run, s, max, &t->first);
+        check_run(s, a, max, v, n);
+        b = DISPATCH(timed_run, s, max, &t->again);
+        check_run(s, b, max, v, n);
+    }
     if (!one) {
         t->nofit = DISPATCH(timed_nofit, s);
         t->nofit_again = DISPATCH(timed_nofit, s);
     }
+    uint64_t len = huge ? FRAME_HUGE_SIZE / PAGE_SIZE : CHURN_RUN;
     for (int k = 0; k < 2; k++)
         if ((k ? b : a) != PHYS_NONE)
-            DISPATCH(s_free_run, s, k ? b : a, CHURN_RUN);
+            DISPATCH(s_free_run, s, k ? b : a, len);
     /* frame64's list may have moved into a few free frames (counted as reserved then) */
     uint64_t now = free_frames(s);
     CHECK(now <= t->free_frames && t->free_frames - now < 64,
@@ -134,24 +147,26 @@ void w8_churn(enum kind kind)
     for (int m = 0; m < 2; m++) {
         uint64_t ram = rams[m], cap = ram / PAGE_SIZE + 1;
         phys_addr_t *v = malloc(cap * sizeof(*v));
-        double t[MAXREPS], t2[MAXREPS], td[MAXREPS], tn[MAXREPS], tn2[MAXREPS];
+        double t[MAXREPS], t2[MAXREPS], td[MAXREPS], tn[MAXREPS], tn2[MAXREPS], th[MAXREPS];
         arena_create(map_top(ram));
         s.kind = kind;
         for (int r = -1; r < cfg.reps; r++) {
-            struct churn_times ct, full;
-            one_rep(&s, ram, false, v, cap, &ct);
-            one_rep(&s, ram, true, v, cap, &full);
+            struct churn_times ct, full, huge;
+            one_rep(&s, ram, false, false, v, cap, &ct);
+            one_rep(&s, ram, true, false, v, cap, &full);
+            one_rep(&s, ram, true, true, v, cap, &huge);
             if (r >= 0) {
                 t[r] = ct.first;
                 t2[r] = ct.again;
                 tn[r] = ct.nofit;
                 tn2[r] = ct.nofit_again;
+                th[r] = huge.huge;
                 td[r] = full.first / ((double)(full.free_frames * PAGE_SIZE) / (double)GiB);
             }
         }
         arena_destroy();
         free(v);
-        static char labels[2][5][48];
+        static char labels[2][6][48];
         char size[16];
         snprintf(size, sizeof(size), ram >= GiB ? "%llu GiB" : "%llu MiB",
                  (unsigned long long)(ram >= GiB ? ram / GiB : ram / MiB));
@@ -166,5 +181,7 @@ void w8_churn(enum kind kind)
         snprintf(labels[m][4], sizeof(labels[m][4]), "8f the same, asked again, %s", size);
         put(labels[m][3], "us", kind, median(tn, cfg.reps));
         put(labels[m][4], "us", kind, median(tn2, cfg.reps));
+        snprintf(labels[m][5], sizeof(labels[m][5]), "8g 2 MiB frame after churn, %s", size);
+        put(labels[m][5], "us", kind, median(th, cfg.reps));
     }
 }
