@@ -105,6 +105,13 @@ INLINE phys_addr_t s_alloc_run(struct subject *s, enum kind k, uint64_t n, phys_
                        : frame_alloc_run(&s->pool, n, 0, max, 0);
 }
 
+/* A 2 MiB frame, 2 MiB aligned: frame_alloc_huge(), or the bitmap's aligned run search. */
+INLINE phys_addr_t s_alloc_huge(struct subject *s, enum kind k)
+{
+    return k == BITMAP ? bitmap_alloc_run(&s->bm, FRAME_HUGE_SIZE / PAGE_SIZE, FRAME_HUGE_SIZE, 0)
+                       : frame_alloc_huge(&s->pool);
+}
+
 INLINE void s_free_run(struct subject *s, enum kind k, phys_addr_t pa, uint64_t n)
 {
     if (k == BITMAP)

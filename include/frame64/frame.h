@@ -45,8 +45,9 @@ struct frame_stats {
 };
 
 /*
- * A free frame at the head of the stack: it holds up to FRAME_BATCH_MAX more free frame numbers,
- * so push and pop touch only this frame (src/mm/frame_stack.h is the only code that knows it).
+ * A node of the stack, itself a free frame: it holds up to FRAME_BATCH_MAX more free frame
+ * numbers, so push and pop touch only the head node, and a per-CPU cache trades a whole node
+ * with the stack in O(1) (src/mm/frame_stack.h is the only code that knows it).
  */
 #define FRAME_BATCH_MAX 510
 struct frame_batch {
@@ -57,8 +58,9 @@ struct frame_batch {
 
 /*
  * Per-CPU caches (src/mm/frame_cache.c): each CPU allocates from and frees into its own cache
- * with interrupts off and no lock; an empty cache takes FRAME_CACHE_BATCH frames from the stack
- * under the pool's lock, a full one (FRAME_CACHE_HIGH) gives the oldest batch back. A high mark
+ * with interrupts off and no lock; an empty cache takes the stack's head node whole under the
+ * pool's lock, a full one (FRAME_CACHE_HIGH) gives its oldest FRAME_CACHE_BATCH frames back as one
+ * node (magazines: O(1) under the lock, the frame numbers copied outside it). A high mark
  * of two batches keeps a CPU that alternates around one boundary from refilling and spilling by
  * turns. Linux's per-CPU page lists move 63 pages a time; 255 measured better here with two
  * threads trading batches (bench_threads, docs/frame-allocator.md "Per-CPU caches") at the price
@@ -75,6 +77,15 @@ struct frame_cache {
     phys_addr_t handoff[FRAME_CACHE_HIGH];
 };
 
+/* A run request that failed after every free frame was looked at (frame_run.c). */
+struct frame_no_run {
+    uint64_t size, align, boundary;
+    phys_addr_t max;
+    uint64_t
+        freed; /* the pool's freed then: while it stays so, a request no easier fails at once */
+    bool valid;
+};
+
 /*
  * One pool of frames. Its fields are private to src/mm/frame*.c; they are here so it can be
  * static. The first cache line holds the shared stack's fast-path state.
@@ -84,7 +95,7 @@ struct frame_pool {
     unsigned flags;          /* enum frame_flags given to frame_init() */
     struct frame_batch *top; /* phys_to_virt(head), cached; NULL when the stack is empty */
     phys_addr_t head;        /* the head free frame, PHYS_NONE when the stack is empty */
-    uint64_t batches;        /* nodes in the head chain (struct frame_batch frames) */
+    uint64_t stacked;        /* frames on the stack, nodes included (changed on slow paths only) */
     uint64_t seeded;         /* frames taken from the seed cursor and not given back to the list */
     phys_addr_t end;         /* one past the highest byte that can hold a frame */
     phys_addr_t seed_base;   /* the seed cursor hands out [seed_base, seed_next) downward */
@@ -97,6 +108,10 @@ struct frame_pool {
     uint64_t run_stalls; /* run requests refused only because the region list had no room */
     bool list_full;      /* the list had no room for a frame freed below FRAME_ISA_LIMIT: such
                             frames are stacked until a run request or a run free changes it */
+    uint64_t freed;      /* frames that became free on the stack or in the list (slow paths only; a
+                            frame freed into a cache counts when it reaches the stack) */
+    struct frame_no_run no_run;  /* the last run request that failed with every frame looked at */
+    uint64_t fast_fails;         /* run requests refused by no_run without a drain (information) */
     struct irqlock collect_lock; /* one CPU at a time gathers the caches (frame_cache.c) */
     void (*kick)(struct frame_pool *p, unsigned cpu); /* frame_set_kick() */
     uint32_t
@@ -165,6 +180,24 @@ uint64_t frame_settle(struct frame_pool *p);
 
 /* Gives back a run from frame_alloc_run(). A bad free panics with FRAME_CHECK, else is reported. */
 void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);
+
+/* A 2 MiB frame: FRAME_HUGE_SIZE bytes, aligned to it. */
+#define FRAME_HUGE_SIZE (2 * MiB)
+
+/*
+ * One 2 MiB frame, aligned, contents undefined (for a 2 MiB page). The guarantee is a run's: it
+ * fails only when no free, aligned 2 MiB area exists anywhere (region list, seed cursor, stack,
+ * per-CPU caches). Today it is served as the run frame_alloc_run(512 frames, 2 MiB aligned, no
+ * ceiling) would be, top-down and above FRAME_ISA_LIMIT first, so after churn it may drain the
+ * stack (milliseconds per GiB stacked); the per-area counts that would make it fast are not built
+ * (docs/frame-allocator.md, "Not built yet"). Counted in_use; frame_whereis() says "run".
+ * Return: its base, or PHYS_NONE.
+ */
+phys_addr_t frame_alloc_huge(struct frame_pool *p);
+
+/* Gives back a frame from frame_alloc_huge(). A bad free panics with FRAME_CHECK, else is reported.
+ */
+void frame_free_huge(struct frame_pool *p, phys_addr_t pa);
 
 /*
  * Gives this CPU's cached frames back to the shared stack (a CPU going idle for good, a host

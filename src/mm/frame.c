@@ -103,6 +103,17 @@ static inline phys_addr_t seed_take(struct frame_pool *p)
     return p->seed_next;
 }
 
+uint64_t frame_seed_take(struct frame_pool *p, uint64_t max, phys_addr_t *hi)
+{
+    if (p->seed_next == p->seed_base && !seed_refill(p))
+        return 0;
+    uint64_t n = MIN(max, (p->seed_next - p->seed_base) >> PAGE_SHIFT);
+    *hi = p->seed_next;
+    p->seed_next -= n << PAGE_SHIFT;
+    p->seeded += n;
+    return n;
+}
+
 phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src)
 {
     phys_addr_t pa = frame_stack_pop(p, src);
@@ -222,10 +233,12 @@ void frame_pool_free(struct frame_pool *p, phys_addr_t pa)
     }
     if (p->flags & FRAME_DEBUG_FLAGS)
         frame_check_free(p, pa, irq);
-    if (pa < frame_isa_limit && free_low(p, pa, irq))
+    if (pa < frame_isa_limit && free_low(p, pa, irq)) {
         p->seeded--; /* back in the region list */
-    else
+        p->freed++;
+    } else {
         frame_stack_push(p, pa);
+    }
     irqlock_release(&p->lock, irq);
 }
 

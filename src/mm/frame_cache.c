@@ -4,7 +4,8 @@
  * stack the way Linux's per-CPU page lists are: the fast paths in src/mm/frame.c pop and push
  * this CPU's cache with interrupts off and neither a lock nor an atomic read-modify-write; what
  * is here runs once per FRAME_CACHE_BATCH operations, or when checks are on, or when the frames
- * parked in caches are needed elsewhere.
+ * parked in caches are needed elsewhere. A refill or a spill moves a whole node of the stack
+ * (a magazine) in O(1) under the pool's lock; the frame numbers are copied outside it.
  *
  * Only a cache's CPU ever touches its frames[]. Another CPU that needs them (for a run, a
  * reclaim, or because memory ran out) sets the cache's asked flag and kicks the CPU (an NMI in
@@ -100,10 +101,11 @@ static void restack(struct frame_pool *p, const phys_addr_t *e, uint32_t n)
 }
 
 /*
- * Refills c with up to FRAME_CACHE_BATCH frames from the stack (or the cursor), so that the
- * frame the stack would have handed out next is the cache's next too. Return: how many came.
+ * Refills c one frame at a time through frame_pool_pop(), as a debug pool must (each frame is
+ * checked as it leaves the stack), so that the frame the stack would have handed out next is the
+ * cache's next too. Return: how many came.
  */
-static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
+static uint32_t refill_checked(struct frame_pool *p, struct frame_cache *c)
 {
     uint32_t n = 0;
     uint64_t irq = irqlock_acquire(&p->lock);
@@ -121,17 +123,74 @@ static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
         c->frames[i] = c->frames[n - 1 - i];
         c->frames[n - 1 - i] = e;
     }
-    __atomic_store_n(&c->count, n, __ATOMIC_RELAXED);
     return n;
 }
 
-/* Gives the oldest FRAME_CACHE_BATCH frames of a full cache back to the stack. */
+/*
+ * Refills an empty c with a whole batch, O(1) under the lock: the stack's head node as it is
+ * (the node at the bottom of the cache, its entries above it in their order, so the cache hands
+ * them out in the order single pops would have), or, from a node too large for the cache, its
+ * top FRAME_CACHE_BATCH entries (a memcpy), or a range of the seed cursor. What the frames hold
+ * is read and written after the lock is released: the node is this CPU's once detached.
+ * Return: how many came.
+ */
+static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
+{
+    if (p->flags & FRAME_DEBUG_FLAGS)
+        return refill_checked(p, c);
+    uint64_t irq = irqlock_acquire(&p->lock);
+    uint64_t whole = frame_stack_head_frames(p);
+    if (whole != 0 && whole <= FRAME_CACHE_HIGH) {
+        phys_addr_t node = frame_stack_pop_node(p);
+        irqlock_release(&p->lock, irq);
+        const struct frame_batch *b = phys_to_virt(node);
+        c->frames[0] = node;
+        memcpy(c->frames + 1, b->frames, (whole - 1) * sizeof(c->frames[0]));
+        return (uint32_t)whole;
+    }
+    if (whole != 0) {
+        struct frame_batch *b = p->top;
+        uint64_t n = MIN(b->count, FRAME_CACHE_BATCH);
+        b->count -= n;
+        p->stacked -= n;
+        memcpy(c->frames, b->frames + b->count, n * sizeof(c->frames[0]));
+        irqlock_release(&p->lock, irq);
+        return (uint32_t)n;
+    }
+    phys_addr_t hi = 0;
+    uint64_t n = frame_seed_take(p, FRAME_CACHE_BATCH, &hi);
+    irqlock_release(&p->lock, irq);
+    for (uint64_t i = 0; i < n; i++) /* the cursor hands out downward: hi - 1 frame first */
+        c->frames[i] = hi - ((n - i) << PAGE_SHIFT);
+    return (uint32_t)n;
+}
+
+/*
+ * Whether a spill can be one node: the oldest frame of the batch holds the others' numbers.
+ * Debug pools restack frame by frame instead, poisoning each (frame_check_restack()).
+ */
+#define SPILL_AS_NODE (FRAME_CACHE_BATCH - 1 <= FRAME_BATCH_MAX)
+
+/*
+ * Gives the oldest FRAME_CACHE_BATCH frames of a full cache back to the stack: as one node filled
+ * before the lock is taken and linked in O(1) under it, the oldest frame the node, so the stack
+ * hands them out in the order single pushes would have left.
+ */
 static void spill(struct frame_pool *p, struct frame_cache *c)
 {
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
-    uint64_t irq = irqlock_acquire(&p->lock);
-    restack(p, c->frames, FRAME_CACHE_BATCH);
-    irqlock_release(&p->lock, irq);
+    if (SPILL_AS_NODE && !(p->flags & FRAME_DEBUG_FLAGS)) {
+        struct frame_batch *b = phys_to_virt(c->frames[0]);
+        b->count = FRAME_CACHE_BATCH - 1;
+        memcpy(b->frames, c->frames + 1, (FRAME_CACHE_BATCH - 1) * sizeof(c->frames[0]));
+        uint64_t irq = irqlock_acquire(&p->lock);
+        frame_stack_push_node(p, c->frames[0]);
+        irqlock_release(&p->lock, irq);
+    } else {
+        uint64_t irq = irqlock_acquire(&p->lock);
+        restack(p, c->frames, FRAME_CACHE_BATCH);
+        irqlock_release(&p->lock, irq);
+    }
     memmove(c->frames, c->frames + FRAME_CACHE_BATCH,
             (n - FRAME_CACHE_BATCH) * sizeof(c->frames[0]));
     __atomic_store_n(&c->count, n - FRAME_CACHE_BATCH, __ATOMIC_RELAXED);
@@ -145,6 +204,7 @@ phys_addr_t frame_cache_alloc_slow(struct frame_pool *p, struct frame_cache *c)
         if (!frame_caches_collect(p) || (n = refill(p, c)) == 0)
             return PHYS_NONE;
     }
+    __atomic_store_n(&c->count, n, __ATOMIC_RELAXED);
     phys_addr_t e = c->frames[n - 1];
     __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
     phys_addr_t pa = e & ~FRAME_CACHED_SOURCE;

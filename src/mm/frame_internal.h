@@ -114,6 +114,12 @@ uint64_t frame_caches_held(const struct frame_pool *p);
 phys_addr_t frame_pool_pop(struct frame_pool *p, enum frame_source *src) REQUIRES(p->lock);
 
 /*
+ * Up to max frames from the seed cursor at once (lock held), O(1): they are [*hi - n frames, *hi),
+ * handed out from the top down. Return: n, 0 when memory is exhausted.
+ */
+uint64_t frame_seed_take(struct frame_pool *p, uint64_t max, phys_addr_t *hi) REQUIRES(p->lock);
+
+/*
  * The shared stack's own locked entry points, every check included: what a pool with no cache in
  * front would do. frame_free() sends low and bad frames here; the one-lock comparison
  * (bench/locked_pool.c) and tests that need the stack without a cache call both.

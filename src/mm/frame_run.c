@@ -138,6 +138,21 @@ static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request 
 }
 
 /*
+ * Whether req is known to fail: an earlier request failed after every free frame was looked at
+ * (caches gathered, the stack drained of everything a run of its size could use), nothing has
+ * become free since (freed has not moved: allocations only take memory away), and req is no
+ * easier -- no shorter, aligned to a multiple, under the same ceiling or a lower one, within the
+ * same boundary or a smaller one -- so any run that fits req would have fitted that one.
+ */
+static bool known_to_fail(const struct frame_pool *p, const struct region_request *req)
+{
+    const struct frame_no_run *m = &p->no_run;
+    return m->valid && m->freed == p->freed && req->size >= m->size && req->align >= m->align &&
+           (m->max == 0 || (req->max != 0 && req->max <= m->max)) &&
+           (m->boundary == 0 || (req->boundary != 0 && req->boundary <= m->boundary));
+}
+
+/*
  * Everything frame_alloc_run() does once the list alone has no run: reclaim, cursor, drain.
  * Return: the run or PHYS_NONE.
  */
@@ -146,6 +161,10 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
 {
     phys_addr_t base = PHYS_NONE;
     bool stalled = false;
+    if (known_to_fail(p, req)) {
+        p->fast_fails++;
+        return PHYS_NONE;
+    }
     p->list_full = false;    /* what follows may give the list room again */
     if (reclaim_locked(p)) { /* idle: everything went back at once */
         base = run_search(p, req, false);
@@ -163,6 +182,9 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
     /* A run the list has but cannot split off for want of a slot is a stall too. */
     if (base == PHYS_NONE && (stalled || region_find_run(p->regions, req, 0, 0) != PHYS_NONE))
         p->run_stalls++;
+    else if (base == PHYS_NONE) /* a true "no": remembered until something is freed */
+        p->no_run =
+            (struct frame_no_run){req->size, req->align, req->boundary, req->max, p->freed, true};
     return base;
 }
 
@@ -226,8 +248,10 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
         base <= PHYS_ADDR_MAX - (nframes << PAGE_SHIFT)) {
         uint64_t irq = irqlock_acquire(&p->lock);
         err = region_free(p->regions, base, nframes << PAGE_SHIFT, REGION_DMA);
-        if (err == K_OK)
+        if (err == K_OK) {
             p->list_full = false; /* free memory the list may grow into */
+            p->freed += nframes;
+        }
         irqlock_release(&p->lock, irq);
     }
     if (err == K_OK)
@@ -236,4 +260,21 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
         panic("frame_free_run(0x%lx, %lu frames): not a run from frame_alloc_run", base, nframes);
     kprintf("frame_free_run(0x%lx, %lu frames): %s; run not freed\n", base, nframes,
             err == K_EINVAL ? "not a run from frame_alloc_run" : kerr_str(err));
+}
+
+phys_addr_t frame_alloc_huge(struct frame_pool *p)
+{
+    return frame_alloc_run(p, FRAME_HUGE_SIZE >> PAGE_SHIFT, FRAME_HUGE_SIZE, 0, 0);
+}
+
+void frame_free_huge(struct frame_pool *p, phys_addr_t pa)
+{
+    if (IS_ALIGNED(pa, FRAME_HUGE_SIZE)) {
+        frame_free_run(p, pa, FRAME_HUGE_SIZE >> PAGE_SHIFT);
+        return;
+    }
+    /* Half of one area and half of the next would pass frame_free_run(): refuse it here. */
+    if (p->flags & FRAME_CHECK)
+        panic("frame_free_huge(0x%lx): not 2 MiB aligned, not a frame from frame_alloc_huge", pa);
+    kprintf("frame_free_huge(0x%lx): not 2 MiB aligned; not freed\n", pa);
 }

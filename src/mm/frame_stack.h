@@ -2,12 +2,14 @@
 /*
  * The shape of the shared free stack, in one place (include/frame64/frame.h draws it): a chain of
  * free frames, each node a struct frame_batch whose frames[] holds up to FRAME_BATCH_MAX more
- * free frames. Push fills the head node before a freed frame becomes the new head; pop empties
- * it before the head itself is handed out, so every node below the head is full and the count
- * needs no counter of its own. Everything that pushes, pops, walks or counts the stack (the
- * single-frame paths, the per-CPU caches' refills and spills, the drain, frame_whereis()) does it
- * through this header; a different shape (magazines, per-area lists) changes this file only.
- * Callers hold the pool's lock. Not an API.
+ * free frames. A single push fills the head node before a freed frame becomes the new head; a
+ * single pop empties it before the head itself is handed out. A per-CPU cache's spill links a
+ * node it filled outside the lock as the new head, and its refill takes the head node off whole
+ * (magazines), so both are O(1) under the lock; nodes below the head are therefore not all full,
+ * and the pool counts its stacked frames (stacked, changed only here). Everything that pushes,
+ * pops, walks or counts the stack (the single-frame paths, the per-CPU caches' refills and spills,
+ * the drain, frame_whereis()) does it through this header. Callers hold the pool's lock. Not an
+ * API.
  */
 #ifndef FRAME64_MM_FRAME_STACK_H
 #define FRAME64_MM_FRAME_STACK_H
@@ -30,15 +32,15 @@ enum frame_source {
 /* Frames on the stack. */
 static inline uint64_t frame_stack_count(const struct frame_pool *p)
 {
-    if (!p->top)
-        return 0;
-    return (p->batches - 1) * (FRAME_BATCH_MAX + 1) + p->top->count + 1;
+    return p->stacked;
 }
 
 /* Pushes free frame pa (checks done): into the head node, or as the new head. */
 static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
 {
     struct frame_batch *b = p->top;
+    p->stacked++;
+    p->freed++;
     if (b && b->count < FRAME_BATCH_MAX) {
         b->frames[b->count++] = pa;
         return;
@@ -48,7 +50,6 @@ static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
     b->next = p->head;
     p->head = pa;
     p->top = b;
-    p->batches++;
 }
 
 /*
@@ -64,6 +65,7 @@ static inline phys_addr_t frame_stack_pop(struct frame_pool *p, enum frame_sourc
         return PHYS_NONE;
     if (b->count != 0) {
         phys_addr_t pa = b->frames[--b->count];
+        p->stacked--;
         if (p->flags & FRAME_POISON)
             b->frames[b->count] = FRAME_POISON_WORD;
         *src = FRAME_FROM_SLOT;
@@ -72,8 +74,44 @@ static inline phys_addr_t frame_stack_pop(struct frame_pool *p, enum frame_sourc
     phys_addr_t pa = p->head;
     p->head = b->next;
     p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
-    p->batches--;
+    p->stacked--;
     *src = FRAME_FROM_HEAD;
+    return pa;
+}
+
+/*
+ * Links node pa, whose count and frames[] the caller wrote (outside the lock: the frames are its
+ * own until now), as the new head: a whole batch in O(1). Later single pushes fill it up.
+ */
+static inline void frame_stack_push_node(struct frame_pool *p, phys_addr_t pa)
+{
+    struct frame_batch *b = phys_to_virt(pa);
+    b->next = p->head;
+    p->head = pa;
+    p->top = b;
+    p->stacked += b->count + 1;
+    p->freed += b->count + 1;
+}
+
+/* Frames the head node would hand over with frame_stack_pop_node() (0: the stack is empty). */
+static inline uint64_t frame_stack_head_frames(const struct frame_pool *p)
+{
+    return p->top ? p->top->count + 1 : 0;
+}
+
+/*
+ * Takes the head node off whole, O(1): the caller reads its entries after releasing the lock,
+ * the last one first and the node itself last, which is the order single pops would have taken.
+ * Return: the node (PHYS_NONE if the stack is empty).
+ */
+static inline phys_addr_t frame_stack_pop_node(struct frame_pool *p)
+{
+    phys_addr_t pa = p->head;
+    if (pa == PHYS_NONE)
+        return PHYS_NONE;
+    p->stacked -= p->top->count + 1;
+    p->head = p->top->next;
+    p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
     return pa;
 }
 
@@ -84,7 +122,7 @@ static inline phys_addr_t frame_stack_detach(struct frame_pool *p)
     phys_addr_t head = p->head;
     p->head = PHYS_NONE;
     p->top = NULL;
-    p->batches = 0;
+    p->stacked = 0;
     return head;
 }
 

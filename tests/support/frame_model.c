@@ -6,13 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arch/cpu_local.h>
 #include <frame64/error.h>
 #include <frame64/phys.h>
 #include <frame64/region.h>
 
 #include "arena.h"
 
-#define NPAGES (FM_ARENA / PAGE_SIZE)
+#define NPAGES  (FM_ARENA / PAGE_SIZE)
+#define FM_CPUS 3 /* CPUs one thread stands for in turn: caches trade nodes through the stack */
 
 struct frame_pool fm_pool;
 static struct region_list list;
@@ -62,6 +64,15 @@ static void check_counters(void)
     FM_CHECK(region_check(&list));
 }
 
+/* The kernel's NMI on one thread: the kicked CPU's handler, run as that CPU. */
+static void fm_kick(struct frame_pool *p, unsigned cpu)
+{
+    unsigned self = arch_cpu_index();
+    host_cpu_set(cpu);
+    frame_cache_nmi(p, 0);
+    host_cpu_set(self);
+}
+
 void fm_start(unsigned cfg)
 {
     static bool ready;
@@ -89,6 +100,8 @@ void fm_start(unsigned cfg)
     memcpy(storage, fm_map, sizeof(fm_map));
     list.count = ARRAY_SIZE(fm_map);
     FM_CHECK(frame_init(&fm_pool, &list, FM_CFG_FLAGS(cfg)) == K_OK);
+    frame_set_kick(&fm_pool, fm_kick);
+    host_cpu_set(0);
     memcpy(state, initial, sizeof(state));
     nframes = nruns = 0;
     held = 0;
@@ -178,11 +191,23 @@ static void op_alloc_run(uint64_t arg)
     uint64_t boundary = boundaries[(arg >> 32) % ARRAY_SIZE(boundaries)];
     if (boundary && n * PAGE_SIZE > boundary)
         n = boundary / PAGE_SIZE;
+    bool huge = (arg >> 41) & 1; /* a 2 MiB frame: the run of 512 frames, 2 MiB aligned */
+    if (huge) {
+        n = FRAME_HUGE_SIZE / PAGE_SIZE;
+        align = FRAME_HUGE_SIZE;
+        max = boundary = 0;
+    }
     uint64_t stalls = fm_pool.run_stalls;
-    phys_addr_t base = frame_alloc_run(&fm_pool, n, align, max, boundary);
+    phys_addr_t base =
+        huge ? frame_alloc_huge(&fm_pool) : frame_alloc_run(&fm_pool, n, align, max, boundary);
     if (base == PHYS_NONE) {
         FM_CHECK(!fits(n, align, max, boundary) ||
                  (list_mode != FM_ROOMY && fm_pool.run_stalls > stalls));
+        /* Asked again with nothing freed, a true "no" comes without another drain. */
+        uint64_t drains = fm_pool.drains;
+        if ((arg >> 40) & 1 && fm_pool.run_stalls == stalls)
+            FM_CHECK(frame_alloc_run(&fm_pool, n, align, max, boundary) == PHYS_NONE &&
+                     fm_pool.drains == drains);
         return;
     }
     phys_addr_t end = base + n * PAGE_SIZE;
@@ -201,7 +226,10 @@ static void free_run(size_t i)
     phys_addr_t base = runs[i].base;
     uint64_t n = runs[i].n;
     runs[i] = runs[--nruns];
-    frame_free_run(&fm_pool, base, n);
+    if (n == FRAME_HUGE_SIZE / PAGE_SIZE && IS_ALIGNED(base, FRAME_HUGE_SIZE))
+        frame_free_huge(&fm_pool, base); /* whether frame_alloc_huge() or a run made it */
+    else
+        frame_free_run(&fm_pool, base, n);
     FM_CHECK(list_mode != FM_ROOMY || region_lookup(&list, base)->tag == REGION_FREE);
     if (region_lookup(&list, base)->tag == REGION_DMA) { /* a tight list had no slot: still held */
         runs[nruns].base = base;
@@ -233,7 +261,7 @@ static void op_invalid(uint64_t arg)
 
 unsigned fm_arg_bytes(unsigned op)
 {
-    static const uint8_t bytes[16] = {0, 1, 1, 2, 2, 2, 3, 5, 5, 5, 5, 1, 1, 0, 1, 0};
+    static const uint8_t bytes[16] = {0, 1, 1, 2, 2, 2, 3, 6, 6, 6, 6, 1, 1, 1, 1, 0};
     return bytes[op % 16];
 }
 
@@ -269,8 +297,12 @@ void fm_step(unsigned op, uint64_t arg)
         if (nruns)
             free_run(arg % nruns);
         break;
-    case 13:
-        frame_reclaim(&fm_pool);
+    case 13: /* another CPU from here on (its cache refills from nodes others spilled), or reclaim
+              */
+        if (arg & 1)
+            host_cpu_set((unsigned)(arg >> 1) % FM_CPUS);
+        else
+            frame_reclaim(&fm_pool);
         break;
     case 14:
         op_invalid(arg);

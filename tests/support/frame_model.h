@@ -6,7 +6,11 @@
  * wherever the pool keeps it, unless the region list took it for its own storage (meta). After
  * every step the pool's counters must equal the model's, and after every run request the pool
  * must have succeeded exactly when some free run fits (size, alignment, ceiling, boundary), with
- * a run the model confirms; a failure is excused only where the list had no room (run_stalls).
+ * a run the model confirms; a failure is excused only where the list had no room (run_stalls),
+ * and a request that failed, asked again at once, must fail without another drain. 2 MiB frames
+ * (frame_alloc_huge()) are checked as the runs they are (512 frames, 2 MiB aligned). One thread
+ * stands for several CPUs in turn (host_cpu_set(), kicks answered at once), so the per-CPU caches
+ * trade whole stack nodes.
  * Any mismatch prints what went wrong and aborts. The map is tests/support/frame_test_map.h.
  */
 #ifndef TEST_FRAME_MODEL_H

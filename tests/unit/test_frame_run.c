@@ -243,6 +243,50 @@ static void test_init_and_request_errors(void **state)
     arena_destroy();
 }
 
+/*
+ * Standard map, every frame taken, then every other one above 16 MiB freed (below, each would
+ * cost the region list two entries of its 256): no two free frames touch anywhere, so no 2-frame
+ * run can be made.
+ *
+ *   ... | out | free | out | free | out | ...     held[0] out, held[1] free, held[2] out, ...
+ *
+ * Expect: the first 2-frame request below 32 MiB drains and fails; asked again, and asked for
+ * anything no easier (longer, more aligned, lower ceiling, smaller boundary), it fails without a
+ * drain (pool.drains unchanged, fast_fails counts it). A request that is easier in one way (no
+ * ceiling) is not known to fail: it drains. Once held[2] is freed (into a CPU's cache), the
+ * same 2-frame request must look again and find [held[3], held[1] + 4K).
+ */
+static void test_run_that_cannot_be_made_fails_fast(void **state)
+{
+    (void)state;
+    std_pool(0);
+    size_t n = hold_all(), out = n;
+    for (size_t i = 1; i < n && held[i] >= 16 * MiB; i += 2, out--)
+        frame_free(&pool, held[i]);
+    assert_int_equal(frame_alloc_run(&pool, 2, 0, 32 * MiB, 0), PHYS_NONE);
+    uint64_t drains = pool.drains;
+    assert_true(drains > 0);
+    assert_int_equal(pool.fast_fails, 0);
+    assert_int_equal(frame_alloc_run(&pool, 2, 0, 32 * MiB, 0), PHYS_NONE);
+    assert_int_equal(frame_alloc_run(&pool, 4, 16 * KiB, 16 * MiB, 64 * KiB), PHYS_NONE);
+    assert_int_equal(pool.drains, drains);
+    assert_int_equal(pool.fast_fails, 2);
+
+    assert_int_equal(frame_alloc_run(&pool, 2, 0, 0, 0), PHYS_NONE); /* easier: looks again */
+    assert_int_equal(pool.fast_fails, 2);
+    assert_true(pool.drains > drains);
+
+    frame_free(&pool, held[2]);
+    assert_true(held[1] - held[2] == PAGE_SIZE && held[2] - held[3] == PAGE_SIZE);
+    phys_addr_t run = frame_alloc_run(&pool, 2, 0, 0, 0);
+    assert_true(run == held[3] || run == held[2]);
+    assert_int_equal(pool.fast_fails, 2);
+    frame_free_run(&pool, run, 2);
+    check_stats((out - 1) * PAGE_SIZE);
+    assert_int_equal(pool.run_stalls, 0);
+    arena_destroy();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_runs_drain_the_stack_then_idle_reclaim),
         cmocka_unit_test(test_runs_without_ceiling_spare_isa),
         cmocka_unit_test(test_init_and_request_errors),
+        cmocka_unit_test(test_run_that_cannot_be_made_fails_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
