@@ -5,10 +5,11 @@
  *
  *   rsp ->  argc
  *           argv[0] .. argv[argc-1], NULL
- *           NULL                         (envp: empty)
+ *           envp[0] .. envp[envc-1], NULL
+
  *           AT_PAGESZ 4096, AT_RANDOM &bytes, AT_ENTRY, AT_PHDR, AT_PHENT, AT_PHNUM, AT_NULL 0
  *           zero padding
- *           argv strings, NUL-terminated, argv[0] first
+ *           argv strings, then envp strings, NUL-terminated, argv[0] first
  *           16 AT_RANDOM bytes           (ending at stack_top)
  *
  * rsp is 16-byte aligned, as the ABI requires at process entry (no return address is pushed).
@@ -50,5 +51,10 @@ struct initstack {
 int initstack_build(const struct elf_plan *plan, uint64_t stack_top, unsigned argc,
                     const char *const *argv, const uint8_t random[16], void *buf, size_t buf_size,
                     struct initstack *out, char *why, size_t why_size);
+/* As initstack_build(), with the environment envp[0..envc) (initstack_build(): none). */
+int initstack_build_env(const struct elf_plan *plan, uint64_t stack_top, unsigned argc,
+                        const char *const *argv, unsigned envc, const char *const *envp,
+                        const uint8_t random[16], void *buf, size_t buf_size, struct initstack *out,
+                        char *why, size_t why_size);
 
 #endif

@@ -9,10 +9,10 @@
 
 #define RANDOM_BYTES 16
 
-/* Words from argc to AT_NULL's value: argc, argv[], NULL, envp NULL, the auxv pairs. */
-static uint64_t table_words(unsigned argc)
+/* Words from argc to AT_NULL's value: argc, argv[], NULL, envp[], NULL, the auxv pairs. */
+static uint64_t table_words(unsigned argc, unsigned envc)
 {
-    return 1 + (uint64_t)argc + 1 + 1 + 2 * INITSTACK_AUXV_ENTRIES;
+    return 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * INITSTACK_AUXV_ENTRIES;
 }
 
 static void put64(uint8_t *p, uint64_t v)
@@ -37,6 +37,22 @@ int initstack_build(const struct elf_plan *plan, uint64_t stack_top, unsigned ar
                     const char *const *argv, const uint8_t random[16], void *buf, size_t buf_size,
                     struct initstack *out, char *why, size_t ws)
 {
+    return initstack_build_env(plan, stack_top, argc, argv, 0, NULL, random, buf, buf_size, out,
+                               why, ws);
+}
+
+/* String i of the image: argv's, then envp's. */
+static const char *string_at(unsigned i, unsigned argc, const char *const *argv,
+                             const char *const *envp)
+{
+    return i < argc ? argv[i] : envp[i - argc];
+}
+
+int initstack_build_env(const struct elf_plan *plan, uint64_t stack_top, unsigned argc,
+                        const char *const *argv, unsigned envc, const char *const *envp,
+                        const uint8_t random[16], void *buf, size_t buf_size, struct initstack *out,
+                        char *why, size_t ws)
+{
     if (ws > 0)
         why[0] = '\0';
     if (!IS_ALIGNED(stack_top, 16))
@@ -44,13 +60,13 @@ int initstack_build(const struct elf_plan *plan, uint64_t stack_top, unsigned ar
 
     /* Sizes first, each step bounded by buf_size so nothing can overflow. */
     uint64_t strings = 0;
-    for (unsigned i = 0; i < argc; i++) {
-        strings += strlen(argv[i]) + 1;
+    for (unsigned i = 0; i < argc + envc; i++) {
+        strings += strlen(string_at(i, argc, argv, envp)) + 1;
         if (strings > buf_size)
             return fail(K_ENOMEM, why, ws, "the arguments do not fit in the %zu-byte initial stack",
                         buf_size);
     }
-    uint64_t words = table_words(argc);
+    uint64_t words = table_words(argc, envc);
     if (words > buf_size / 8)
         return fail(K_ENOMEM, why, ws, "the arguments do not fit in the %zu-byte initial stack",
                     buf_size);
@@ -76,15 +92,19 @@ int initstack_build(const struct elf_plan *plan, uint64_t stack_top, unsigned ar
     uint8_t *w = img;
     put64(w, argc);
     w += 8;
-    for (unsigned i = 0; i < argc; i++) {
-        size_t n = strlen(argv[i]) + 1;
-        memcpy(img + str_off, argv[i], n);
+    if (!argc)
+        w += 8; /* argv's NULL, before any envp */
+    for (unsigned i = 0; i < argc + envc; i++) {
+        const char *str = string_at(i, argc, argv, envp);
+        size_t n = strlen(str) + 1;
+        memcpy(img + str_off, str, n);
         put64(w, rsp + str_off);
         w += 8;
         str_off += n;
+        if (i + 1 == argc)
+            w += 8; /* argv's NULL */
     }
-    w += 8; /* argv's NULL */
-    w += 8; /* envp: just its NULL */
+    w += 8; /* envp's NULL */
     const uint64_t auxv[INITSTACK_AUXV_ENTRIES][2] = {
         {AT_PAGESZ, PAGE_SIZE},
         {AT_RANDOM, rsp + (uint64_t)(rnd - img)},

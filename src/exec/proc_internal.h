@@ -35,6 +35,18 @@ long futex_wake(struct process *p, uint64_t uaddr, long n, bool private, uint32_
 
 /* The env every process's space is in. */
 struct vmspace_env *proc_env(void);
+/* Where a loaded program starts. */
+struct proc_start {
+    uint64_t entry, rsp, brk;
+};
+/*
+ * Loads the ELF image (size bytes) into a new space *vs with argv[0..argc) and envp[0..envc) on its
+ * start stack (pid seeds AT_RANDOM). Return: K_OK with *out set; K_EINVAL (refused: why says why)
+ * or K_ENOMEM, with nothing kept.
+ */
+int proc_load_space(struct vmspace *vs, unsigned pid, const void *image, size_t size, unsigned argc,
+                    const char *const *argv, unsigned envc, const char *const *envp,
+                    struct proc_start *out, char *why);
 /*
  * Loads the ELF image (size bytes) into a new space p->vs of p->env, with argv[0..argc) on its
  * start stack; sets p->entry, p->user_rsp, p->brk. Return: K_OK; K_EINVAL (refused: why says
@@ -77,6 +89,8 @@ long proc_wait(struct process *self, long pid, int options, int *status);
  * kill(): sig to the processes pid selects (Linux's rules). Return: 0, -PROC_ESRCH, -PROC_EINVAL.
  */
 long proc_kill(struct process *self, long pid, int sig);
+/* A vfork child execs: its parent, parked in vfork, goes on. */
+void proc_release_vfork(struct process *p);
 /* Asks every thread of p but the caller to end (at its next way back to ring 3). */
 void proc_end_threads(struct process *p);
 /* exit(): the calling thread ends; the process with it if it was the last. Does not return. */

@@ -40,7 +40,7 @@ static unsigned seg_prot(unsigned perm)
 }
 
 /* Maps and fills the segments. Return: K_OK, or an error with why set. */
-static int load_segments(struct process *p, const uint8_t *image, const struct elf_plan *plan,
+static int load_segments(struct vmspace *vs, const uint8_t *image, const struct elf_plan *plan,
                          char *why)
 {
     for (unsigned i = 0; i < plan->nseg; i++) {
@@ -51,15 +51,15 @@ static int load_segments(struct process *p, const uint8_t *image, const struct e
         unsigned prot = seg_prot(sg->perm);
         int err = K_OK;
         if (filled > base)
-            err = vmspace_map_anon(&p->vs, base, filled - base, prot | VM_POPULATE);
+            err = vmspace_map_anon(vs, base, filled - base, prot | VM_POPULATE);
         if (err == K_OK && end > filled)
-            err = vmspace_map_anon(&p->vs, filled, end - filled, prot);
+            err = vmspace_map_anon(vs, filled, end - filled, prot);
         if (err != K_OK) {
             ksnprintf(why, PROC_WHY_MAX, "segment %u cannot be mapped: %s", sg->phindex,
                       vmspace_strerror(err));
             return err;
         }
-        if (!copy_to_space(&p->vs, sg->vaddr, image + sg->offset, sg->filesz)) {
+        if (!copy_to_space(vs, sg->vaddr, image + sg->offset, sg->filesz)) {
             ksnprintf(why, PROC_WHY_MAX, "segment %u has file bytes but no access at all",
                       sg->phindex);
             return K_EINVAL;
@@ -69,9 +69,9 @@ static int load_segments(struct process *p, const uint8_t *image, const struct e
 }
 
 /* Some unpredictability for AT_RANDOM (there is no entropy source yet: the cycle counter). */
-static void random_bytes(const struct process *p, uint8_t out[16])
+static void random_bytes(unsigned pid, uint8_t out[16])
 {
-    uint64_t x = arch_cycles() ^ ((uint64_t)cpu_index() << 40) ^ ((uint64_t)p->pid << 32);
+    uint64_t x = arch_cycles() ^ ((uint64_t)cpu_index() << 40) ^ ((uint64_t)pid << 32);
     for (int i = 0; i < 16; i++) {
         x ^= x << 13;
         x ^= x >> 7;
@@ -81,59 +81,72 @@ static void random_bytes(const struct process *p, uint8_t out[16])
 }
 
 /* The stack area, its guard page and the start stack. Return: K_OK, or an error with why set. */
-static int build_stack(struct process *p, const struct elf_plan *plan, unsigned argc,
-                       const char *const *argv, uint64_t *rsp, char *why)
+static int build_stack(struct vmspace *vs, unsigned pid, const struct elf_plan *plan, unsigned argc,
+                       const char *const *argv, unsigned envc, const char *const *envp,
+                       uint64_t *rsp, char *why)
 {
     static uint8_t bufs[CPU_MAX][8 * KiB]; /* per CPU: loading never sleeps, is never preempted */
     uint8_t *buf = bufs[cpu_index()];
     uint64_t bottom = PROC_STACK_TOP - PROC_STACK_MAX;
-    int err = vmspace_map_anon(&p->vs, bottom, PROC_STACK_MAX, VM_USER | VM_READ | VM_WRITE);
+    int err = vmspace_map_anon(vs, bottom, PROC_STACK_MAX, VM_USER | VM_READ | VM_WRITE);
     if (err == K_OK)
-        err = vmspace_map_anon(&p->vs, bottom - PAGE_SIZE, PAGE_SIZE, VM_USER); /* no access */
+        err = vmspace_map_anon(vs, bottom - PAGE_SIZE, PAGE_SIZE, VM_USER); /* no access */
     if (err != K_OK) {
         ksnprintf(why, PROC_WHY_MAX, "its stack cannot be mapped: %s", vmspace_strerror(err));
         return err;
     }
     uint8_t rnd[16];
     struct initstack st;
-    random_bytes(p, rnd);
-    int r = initstack_build(plan, PROC_STACK_TOP, argc, argv, rnd, buf, sizeof(bufs[0]), &st, why,
-                            PROC_WHY_MAX);
+    random_bytes(pid, rnd);
+    int r = initstack_build_env(plan, PROC_STACK_TOP, argc, argv, envc, envp, rnd, buf,
+                                sizeof(bufs[0]), &st, why, PROC_WHY_MAX);
     if (r != K_OK)
         return r;
     for (uint64_t va = ALIGN_DOWN(st.rsp, PAGE_SIZE); va < PROC_STACK_TOP; va += PAGE_SIZE) {
-        err = vmspace_fault(&p->vs, va, VM_WRITE);
+        err = vmspace_fault(vs, va, VM_WRITE);
         if (err != K_OK) {
             ksnprintf(why, PROC_WHY_MAX, "its start stack cannot be written: %s",
                       vmspace_strerror(err));
             return err;
         }
     }
-    copy_to_space(&p->vs, st.rsp, st.bytes, st.len);
+    copy_to_space(vs, st.rsp, st.bytes, st.len);
     *rsp = st.rsp;
+    return K_OK;
+}
+
+int proc_load_space(struct vmspace *vs, unsigned pid, const void *image, size_t size, unsigned argc,
+                    const char *const *argv, unsigned envc, const char *const *envp,
+                    struct proc_start *out, char *why)
+{
+    struct elf_plan plan;
+    uint64_t rsp = 0;
+    if (elf_plan(image, size, VMSPACE_USER_END, &plan, why, PROC_WHY_MAX) != K_OK)
+        return K_EINVAL;
+    if (vmspace_create(vs, proc_env()) != K_OK) {
+        ksnprintf(why, PROC_WHY_MAX, "no memory for its address space");
+        return K_ENOMEM;
+    }
+    int err = load_segments(vs, image, &plan, why);
+    if (err == K_OK)
+        err = build_stack(vs, pid, &plan, argc, argv, envc, envp, &rsp, why);
+    if (err != K_OK) {
+        vmspace_destroy(vs);
+        return err == K_ENOMEM ? K_ENOMEM : K_EINVAL;
+    }
+    *out = (struct proc_start){.entry = plan.entry, .rsp = rsp, .brk = plan.brk_start};
     return K_OK;
 }
 
 int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
               const char *const *argv, char *why)
 {
-    struct elf_plan plan;
-    uint64_t rsp = 0;
-    if (elf_plan(image, size, VMSPACE_USER_END, &plan, why, PROC_WHY_MAX) != K_OK)
-        return K_EINVAL;
-    if (vmspace_create(&p->vs, proc_env()) != K_OK) {
-        ksnprintf(why, PROC_WHY_MAX, "no memory for its address space");
-        return K_ENOMEM;
-    }
-    int err = load_segments(p, image, &plan, why);
-    if (err == K_OK)
-        err = build_stack(p, &plan, argc, argv, &rsp, why);
-    if (err != K_OK) {
-        vmspace_destroy(&p->vs);
-        return err == K_ENOMEM ? K_ENOMEM : K_EINVAL;
-    }
-    p->brk_start = p->brk = plan.brk_start;
-    p->entry = plan.entry;
-    p->user_rsp = rsp;
+    struct proc_start st;
+    int err = proc_load_space(&p->vs, p->pid, image, size, argc, argv, 0, NULL, &st, why);
+    if (err != K_OK)
+        return err;
+    p->brk_start = p->brk = st.brk;
+    p->entry = st.entry;
+    p->user_rsp = st.rsp;
     return K_OK;
 }

@@ -429,3 +429,13 @@ unsigned proc_end_group(unsigned pgid)
         sched_sleep_until(time_ns() + 1000000); /* they end on their CPUs, then free themselves */
     }
 }
+
+void proc_release_vfork(struct process *p)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    struct thread *parent = p->vfork_parent;
+    p->vfork_parent = NULL;
+    if (parent)
+        unpark(parent);
+    irqlock_release(&table_lock, irq);
+}

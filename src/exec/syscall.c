@@ -31,6 +31,7 @@ enum {
     SYS_clone = 56,
     SYS_fork = 57,
     SYS_vfork = 58,
+    SYS_execve = 59,
     SYS_exit = 60,
     SYS_wait4 = 61,
     SYS_kill = 62,
@@ -472,6 +473,9 @@ void syscall_dispatch(struct syscall_frame *f)
     case SYS_fork:
     case SYS_vfork:
         r = sys_fork(p, f, f->rax == SYS_vfork);
+        break;
+    case SYS_execve:
+        r = sys_execve(p, f, f->rdi, f->rsi, f->rdx);
         break;
     case SYS_clone:
         r = sys_clone(p, f, f->rdi, f->rsi, f->rdx, f->r10, f->r8);

@@ -58,6 +58,9 @@ long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
 long sys_fork(struct process *p, const struct syscall_frame *f, bool vfork);
 long sys_clone(struct process *p, const struct syscall_frame *f, uint64_t flags, uint64_t stack,
                uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
+/* sys_exec.c */
+long sys_execve(struct process *p, struct syscall_frame *f, uint64_t path, uint64_t argv,
+                uint64_t envp);
 /* sys_futex.c */
 long sys_futex(struct process *p, uint64_t uaddr, long op, uint64_t val, uint64_t timeout,
                uint64_t uaddr2, uint64_t val3);

@@ -158,12 +158,45 @@ static void test_bad_top(void **state)
     assert_string_equal(why, "stack top 0x80 is too low for a 176-byte initial stack");
 }
 
+/*
+ * argv {"prog", "-x"} and envp {"HOME=/", "TERM=vt100"}:
+ *   rsp -> 2, &"prog", &"-x", NULL, &"HOME=/", &"TERM=vt100", NULL, auxv...
+ * Expect each pointer to its string, both NULLs in place, AT_PAGESZ right after envp's NULL.
+ * With argc 0, envp still follows argv's NULL.
+ */
+static void test_envp(void **state)
+{
+    (void)state;
+    const char *argv[] = {"prog", "-x"}, *envp[] = {"HOME=/", "TERM=vt100"};
+    struct initstack st;
+    assert_int_equal(initstack_build_env(&plan, TOP, 2, argv, 2, envp, rnd, buf, sizeof(buf), &st,
+                                         why, sizeof(why)),
+                     K_OK);
+    uint64_t a = st.rsp;
+    assert_int_equal(word(&st, a), 2);
+    assert_string_equal((const char *)at(&st, word(&st, a + 8)), "prog");
+    assert_string_equal((const char *)at(&st, word(&st, a + 16)), "-x");
+    assert_int_equal(word(&st, a + 24), 0);
+    assert_string_equal((const char *)at(&st, word(&st, a + 32)), "HOME=/");
+    assert_string_equal((const char *)at(&st, word(&st, a + 40)), "TERM=vt100");
+    assert_int_equal(word(&st, a + 48), 0);
+    assert_int_equal(word(&st, a + 56), AT_PAGESZ);
+    assert_int_equal(initstack_build_env(&plan, TOP, 0, argv, 1, envp, rnd, buf, sizeof(buf), &st,
+                                         why, sizeof(why)),
+                     K_OK);
+    a = st.rsp;
+    assert_int_equal(word(&st, a), 0);
+    assert_int_equal(word(&st, a + 8), 0);
+    assert_string_equal((const char *)at(&st, word(&st, a + 16)), "HOME=/");
+    assert_int_equal(word(&st, a + 24), 0);
+    assert_int_equal(word(&st, a + 32), AT_PAGESZ);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_exact_size),
-        cmocka_unit_test(test_does_not_fit),
+        cmocka_unit_test(test_envp),       cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_exact_size), cmocka_unit_test(test_does_not_fit),
         cmocka_unit_test(test_bad_top),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
