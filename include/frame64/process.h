@@ -68,6 +68,7 @@ struct process {
     int wait_status;          /* what wait4() reports once it is a zombie (Linux's encoding) */
     int kill_signal;          /* the signal that ends it, 0 if none yet */
     bool group_exit;          /* exit_group() ran: the other threads just end */
+    uint64_t oom_frames;      /* killed to free memory: its resident set then (0: not) */
     struct irqlock lock;      /* threads, nthreads */
     struct thread *threads;   /* linked through thread->proc_next */
     unsigned nthreads;

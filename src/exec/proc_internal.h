@@ -89,6 +89,21 @@ long proc_wait(struct process *self, long pid, int options, int *status);
  * kill(): sig to the processes pid selects (Linux's rules). Return: 0, -PROC_ESRCH, -PROC_EINVAL.
  */
 long proc_kill(struct process *self, long pid, int sig);
+struct oom_victim {
+    unsigned pid;
+    uint64_t frames; /* its resident set when chosen */
+    bool dying;      /* chosen earlier, still ending: wait for it */
+    char name[PROC_NAME_MAX];
+};
+/*
+ * Memory ran out: the living process with the largest resident set is killed (SIGKILL, and
+ * marked so its kill line says why) and described in *v, unless it is self (the caller ends
+ * itself); while an earlier victim is still ending, that one is described instead (dying) and
+ * nobody else is killed. Return: false if no process is left to choose.
+ */
+bool proc_oom_pick(unsigned self, struct oom_victim *v);
+/* Whether process pid exists and has not ended. */
+bool proc_alive(unsigned pid);
 /* A vfork child execs: its parent, parked in vfork, goes on. */
 void proc_release_vfork(struct process *p);
 /* Asks every thread of p but the caller to end (at its next way back to ring 3). */

@@ -439,3 +439,45 @@ void proc_release_vfork(struct process *p)
         unpark(parent);
     irqlock_release(&table_lock, irq);
 }
+
+bool proc_oom_pick(unsigned self, struct oom_victim *v)
+{
+    bool found = false;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    for (struct process *p = all; p; p = p->next_all) {
+        if (p->state != PROC_ALIVE)
+            continue;
+        if (p->oom_frames) { /* one already dying for memory: wait for it, kill no other */
+            *v = (struct oom_victim){.pid = p->pid, .frames = p->oom_frames, .dying = true};
+            found = true;
+            break;
+        }
+        struct vmspace_stats st;
+        vmspace_get_stats(&p->vs, &st); /* racy for others' spaces: a choice, not an account */
+        if (p->kill_signal || (found && st.leaf <= v->frames))
+            continue;
+        *v = (struct oom_victim){.pid = p->pid, .frames = st.leaf};
+        memcpy(v->name, p->name, sizeof(v->name));
+        found = true;
+    }
+    if (found && !v->dying && v->pid != self) {
+        for (struct process *p = all; p; p = p->next_all) {
+            if (p->pid == v->pid) {
+                p->oom_frames = v->frames ? v->frames : 1;
+                proc_signal(p, 9);
+            }
+        }
+    }
+    irqlock_release(&table_lock, irq);
+    return found;
+}
+
+bool proc_alive(unsigned pid)
+{
+    bool alive = false;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    for (struct process *p = all; p; p = p->next_all)
+        alive |= p->pid == pid && p->state == PROC_ALIVE;
+    irqlock_release(&table_lock, irq);
+    return alive;
+}

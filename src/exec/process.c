@@ -250,7 +250,12 @@ void proc_check_killed(void)
         usermode_leave(&t->kctx, 0);
     char why[PROC_WHY_MAX];
     int sig = p->kill_signal ? p->kill_signal : 9;
-    ksnprintf(why, sizeof(why), "%s (signal %d)", proc_signal_name(sig), sig);
+    if (p->oom_frames)
+        ksnprintf(why, sizeof(why),
+                  "out of memory: it had the largest resident set (%llu frames), %s (signal %d)",
+                  (unsigned long long)p->oom_frames, proc_signal_name(sig), sig);
+    else
+        ksnprintf(why, sizeof(why), "%s (signal %d)", proc_signal_name(sig), sig);
     proc_exit(PROC_KILLED, sig, why);
 }
 

@@ -9,6 +9,8 @@
 #include <frame64/panic.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
+#include <frame64/sched.h>
+#include <frame64/interrupts.h>
 #include "proc_internal.h"
 
 #define PF_PRESENT (1u << 0)
@@ -74,12 +76,44 @@ static bool fault_repeats(struct process *p, uint64_t va, uint64_t rip, uint64_t
     return false;
 }
 
-__attribute__((noreturn)) static void kill_fault(uint64_t va, const char *what, uint64_t rip)
+__attribute__((noreturn)) static void kill_fault(uint64_t va, const char *what, uint64_t rip,
+                                                 int sig)
 {
     char why[PROC_WHY_MAX];
     ksnprintf(why, sizeof(why), "page fault at 0x%llx (%s) at rip 0x%llx", (unsigned long long)va,
               what, (unsigned long long)rip);
-    proc_exit(PROC_KILLED, 11, why); /* SIGSEGV */
+    proc_exit(PROC_KILLED, sig, why);
+}
+
+/*
+ * A page fault found no free frame. The process with the largest resident set is killed (one
+ * line names it and why) and, once it has ended and given its frames back, the fault is tried
+ * again; if this process is itself the largest, it is the one to go (its kill line says out of
+ * memory). Return: whether the fault is now resolved.
+ */
+static bool out_of_memory(struct process *p, uint64_t va, unsigned access)
+{
+    for (int round = 0; round < 8; round++) {
+        struct oom_victim v;
+        if (!proc_oom_pick(p->pid, &v) || v.pid == p->pid)
+            return false;
+        if (!v.dying)
+            kprintf("oom: memory ran out when process %u (%s) needed a page: killed process %u "
+                    "(%s), the largest resident set (%llu frames)\n",
+                    p->pid, p->name, v.pid, v.name, (unsigned long long)v.frames);
+        uint64_t give_up = time_ns() + 10 * 1000000000ull;
+        while (proc_alive(v.pid) && time_ns() < give_up && !thread_current()->killed)
+            sched_sleep_until(time_ns() + 1000000);
+        proc_check_killed(); /* chosen itself meanwhile, or killed: it ends here */
+        uint64_t irq = mm_lock(p);
+        int err = vmspace_fault(&p->vs, va, access | VM_USER);
+        mm_unlock(p, irq);
+        if (err == K_OK)
+            return true;
+        if (err != K_ENOMEM)
+            return false;
+    }
+    return false;
 }
 
 static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t va)
@@ -92,18 +126,21 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
      */
     if ((error & PF_PRESENT) && !(error & PF_USER))
         kill_fault(va, "a kernel-mode access the CPU made for the instruction, refused by SMAP",
-                   rip);
+                   rip, 11);
     if (fault_repeats(p, va, rip, error))
-        kill_fault(va, "the same fault again after it was resolved", rip);
+        kill_fault(va, "the same fault again after it was resolved", rip, 11);
     uint64_t irq = mm_lock(p);
     int err = vmspace_fault(&p->vs, va, access | VM_USER);
     mm_unlock(p, irq);
+    if (err == K_ENOMEM && out_of_memory(p, va, access))
+        return true;
     if (err == K_OK)
         return true;
     uint64_t guard = PROC_STACK_TOP - PROC_STACK_MAX - PAGE_SIZE;
     if (va >= guard && va < guard + PAGE_SIZE)
-        kill_fault(va, "stack overflow into its guard page", rip);
-    kill_fault(va, vmspace_fault_reason_in(&p->vs, err, access, va), rip);
+        kill_fault(va, "stack overflow into its guard page", rip, 11);
+    /* Out of memory ends a program with SIGKILL, as Linux's OOM killer does; faults SIGSEGV. */
+    kill_fault(va, vmspace_fault_reason_in(&p->vs, err, access, va), rip, err == K_ENOMEM ? 9 : 11);
 }
 
 /* What each exception from ring 3 is called in a kill line; NULL: "CPU exception N". */

@@ -85,6 +85,8 @@ program_ending_ok() {
 #   must print its reference's lines and end as it says;
 # - then "exec: P programs, E exited, K killed; frames leaked: 0", P the runs, E and K as counted.
 # Where frame64 legitimately differs, and only there:
+# - the kernel's "oom: memory ran out ..." line, when it kills a process for memory, comes
+#   between a program's lines: it is not the program's, and is left out of the comparison.
 # - oom: the host run has an address-space limit and exits 2 ("mmap refused"); frame64 must kill
 #   it with "out of memory". Its first line must be the host's; any more, progress lines.
 # - without NX (no ", NX" in the banner) a data page is executable: die_nx and a churn run whose
@@ -144,7 +146,12 @@ check_programs() {
             echo "$id (exec $argv): $last (the host ran it)"
             return 1
         fi
-        got=("${lines[@]:i:j-i}")
+        got=()
+        local line
+        for line in "${lines[@]:i:j-i}"; do
+            # The kernel's line when it kills for memory comes between a program's own lines.
+            [[ $line =~ $OOM_KILL_RE ]] || got+=("$line")
+        done
         if [ "$ending" = oom ]; then
             local first=("${got[@]:0:1}") wfirst=("${want[@]:0:1}") l
             if diff=$(program_lines_differ first wfirst); then

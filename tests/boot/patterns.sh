@@ -77,6 +77,8 @@ PROG_HOLDINGS_RE='^exec: address spaces still hold '
 # after "killed: "). A page fault's \1 is what was wrong (vmspace_fault_reason() in
 # src/mm/vmspace_fault.c, or the guard-page case).
 USER_PAGE_FAULT_RE='^page fault at 0x[0-9a-f]+ \((.*)\) at rip 0x[0-9a-f]+$'
+# The kernel's line when memory runs out and it kills the largest resident set (usertrap.c).
+OOM_KILL_RE='^oom: memory ran out when process [0-9]+ \(.*\) needed a page: killed process [0-9]+ \(.*\), the largest resident set \([0-9]+ frames\)$'
 USER_OUT_OF_MEMORY_RE='^page fault at 0x[0-9a-f]+ \(out of memory\) at rip 0x[0-9a-f]+$'
 USER_GP_FAULT_RE='^general protection fault \((privileged instruction [a-z -]+|error code 0x[0-9a-f]+)\) at rip 0x[0-9a-f]+$'
 USER_INVALID_OPCODE_RE='^invalid opcode at rip 0x[0-9a-f]+$'

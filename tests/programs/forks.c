@@ -15,12 +15,16 @@
  *             killed with SIGKILL while it runs, and must end by that signal.
  *   bomb:     forks until the kernel says no (frame64 only: on the build host a fork bomb is no
  *             test), then kills and waits for every child.
+ *   oom:      3 workers map, fill and check 1 MiB at a time while a hog touches memory until it
+ *             runs out (frame64 only: on the build host it would be the host's memory); the hog,
+ *             the largest resident set, must end by SIGKILL, every worker with 0.
  * Exit status: 0, or the number of the check that failed.
  */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -231,6 +235,75 @@ static int phase_bomb(void)
     return 0;
 }
 
+/* The memory still free, in bytes (sysinfo). */
+static uint64_t free_bytes(void)
+{
+    struct sysinfo si;
+    return sysinfo(&si) == 0 ? (uint64_t)si.freeram * si.mem_unit : 0;
+}
+
+static __attribute__((noreturn)) void worker(unsigned seed)
+{
+    /* Wait until the hog has taken nearly everything: the workers' pages then run out. */
+    for (unsigned i = 0; i < 3000 && free_bytes() > 2 * 1024 * 1024; i++)
+        nap_ms(10);
+    for (unsigned round = 0; round < 30; round++) {
+        long a = sys_mmap(NULL, 256 * PG, PROT_READ | PROT_WRITE, 0);
+        if (mmap_failed(a))
+            _exit(20);
+        for (unsigned i = 0; i < 256; i++)
+            ((volatile uint8_t *)a)[i * PG] = (uint8_t)(seed + round + i);
+        for (unsigned i = 0; i < 256; i++)
+            if (((volatile uint8_t *)a)[i * PG] != (uint8_t)(seed + round + i))
+                _exit(21);
+        sys_munmap((void *)a, 256 * PG);
+        nap_ms(10);
+    }
+    _exit(0);
+}
+
+static int phase_oom(void)
+{
+    say("forks: oom: 3 workers and a hog that touches memory until it runs out");
+    struct utsname u;
+    if (uname(&u) != 0 || !strstr(u.release, "frame64")) {
+        say("forks: oom: not on frame64: the build host's memory is no test");
+        return 0;
+    }
+    /*
+     * The hog takes memory until less than 1 MiB is free and then waits: the workers' next pages
+     * find none, and the kernel must choose the hog (the largest) to free theirs.
+     */
+    pid_t w[3], hog = fork();
+    check(60, hog >= 0, "fork the hog");
+    if (hog == 0) {
+        for (;;) {
+            long a = sys_mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, 0);
+            if (mmap_failed(a))
+                _exit(61);
+            for (unsigned i = 0; i < 64 && free_bytes() > 1024 * 1024; i++)
+                ((volatile uint8_t *)a)[i * PG] = 1;
+            if (free_bytes() <= 1024 * 1024)
+                for (;;)
+                    nap_ms(1000);
+        }
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        w[i] = fork();
+        check(62, w[i] >= 0, "fork a worker");
+        if (w[i] == 0)
+            worker(i * 77);
+    }
+    int st;
+    for (unsigned i = 0; i < 3; i++)
+        check(63, waitpid(w[i], &st, 0) == w[i] && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+              "a worker finished its rounds");
+    check(64, waitpid(hog, &st, 0) == hog && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+          "the hog ended by SIGKILL");
+    say("forks: oom: the hog was killed, every worker finished");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *phase = argc > 1 ? argv[1] : "cow";
@@ -245,6 +318,8 @@ int main(int argc, char **argv)
         return phase_kill(n ? n : 200);
     if (!strcmp(phase, "bomb"))
         return phase_bomb();
+    if (!strcmp(phase, "oom"))
+        return phase_oom();
     say("forks: unknown phase %s", phase);
     return 99;
 }
