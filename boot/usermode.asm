@@ -12,6 +12,17 @@ USER_CS        equ 0x23
 USER_SS        equ 0x1b
 FRAME_RIP      equ 13 * 8               ; offset of rip in struct syscall_frame
 
+; Saves in the struct kernel_context at rdi what usermode_leave() needs to return to the caller.
+%macro SAVE_KERNEL_CONTEXT 0
+    mov [rdi + 0], rbx
+    mov [rdi + 8], rbp
+    mov [rdi + 16], r12
+    mov [rdi + 24], r13
+    mov [rdi + 32], r14
+    mov [rdi + 40], r15
+    mov [rdi + 48], rsp                 ; at our return address
+%endmacro
+
 section .text
 global syscall_entry
 syscall_entry:
@@ -69,13 +80,7 @@ syscall_entry:
 ; register cleared (nothing of the kernel's leaks to the program).
 global usermode_iret
 usermode_iret:
-    mov [rdi + 0], rbx
-    mov [rdi + 8], rbp
-    mov [rdi + 16], r12
-    mov [rdi + 24], r13
-    mov [rdi + 32], r14
-    mov [rdi + 40], r15
-    mov [rdi + 48], rsp                 ; at our return address
+    SAVE_KERNEL_CONTEXT                 ; at our return address
     mov rsp, rsi
     push USER_SS
     push rcx
@@ -108,13 +113,7 @@ usermode_iret:
 USER_FLAGS equ 0x240DD5                 ; CF PF AF ZF SF TF DF OF AC ID
 global usermode_iret_frame
 usermode_iret_frame:
-    mov [rdi + 0], rbx
-    mov [rdi + 8], rbp
-    mov [rdi + 16], r12
-    mov [rdi + 24], r13
-    mov [rdi + 32], r14
-    mov [rdi + 40], r15
-    mov [rdi + 48], rsp
+    SAVE_KERNEL_CONTEXT
     mov rsp, rsi
     push USER_SS
     push qword [rdx + 15 * 8]           ; rsp

@@ -45,6 +45,31 @@ void proc_fork_main(void *arg)
     proc_thread_end();
 }
 
+/*
+ * What a new thread (of a new process or of p itself) starts with: the caller's registers with
+ * 0 in rax, on stack if given, the caller's x87/SSE state, its TLS (or tls), the clone flags'
+ * thread-ID words. id is the new thread's or process's ID, written for CLONE_PARENT_SETTID.
+ */
+static void start_like_caller(struct process *p, struct thread *t, const struct syscall_frame *f,
+                              uint64_t flags, uint64_t stack, uint64_t parent_tid,
+                              uint64_t child_tid, uint64_t tls, long id)
+{
+    t->start = *f;
+    t->start.rax = 0;
+    if (stack)
+        t->start.rsp = stack;
+    arch_fpu_save(t->fpu); /* the caller's own, live in the registers (the kernel uses none) */
+    t->fs_base = flags & CLONE_SETTLS ? tls : usermode_fs_base();
+    if (flags & CLONE_CHILD_SETTID)
+        t->set_child_tid = child_tid;
+    if (flags & CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = child_tid;
+    if (flags & CLONE_PARENT_SETTID) {
+        int32_t v = (int32_t)id;
+        copy_to_user(p, parent_tid, &v, sizeof(v)); /* Linux ignores a bad address here too */
+    }
+}
+
 /* Parks the parent until its vfork child has execed or ended (or the parent is killed). */
 static void wait_for_vfork(struct process *child)
 {
@@ -79,21 +104,8 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
         proc_discard(c);
         return -ENOMEM;
     }
-    t->start = *f;
-    t->start.rax = 0;
-    if (stack)
-        t->start.rsp = stack;
-    arch_fpu_save(t->fpu); /* the parent's own, live in the registers (the kernel uses none) */
-    t->fs_base = flags & CLONE_SETTLS ? tls : usermode_fs_base();
-    if (flags & CLONE_CHILD_SETTID)
-        t->set_child_tid = child_tid;
-    if (flags & CLONE_CHILD_CLEARTID)
-        t->clear_child_tid = child_tid;
     long pid = c->pid;
-    if (flags & CLONE_PARENT_SETTID) {
-        int32_t v = (int32_t)pid;
-        copy_to_user(p, parent_tid, &v, sizeof(v)); /* Linux ignores a bad address here too */
-    }
+    start_like_caller(p, t, f, flags, stack, parent_tid, child_tid, tls, pid);
     if (flags & CLONE_VFORK)
         c->vfork_parent = thread_current();
     thread_start(t, cpu_index(), false);
@@ -121,21 +133,8 @@ static long new_thread(struct process *p, const struct syscall_frame *f, uint64_
     struct thread *t = proc_new_thread(p, proc_fork_main);
     if (!t)
         return -ENOMEM;
-    t->start = *f;
-    t->start.rax = 0;
-    if (stack)
-        t->start.rsp = stack;
-    arch_fpu_save(t->fpu);
-    t->fs_base = flags & CLONE_SETTLS ? tls : usermode_fs_base();
-    if (flags & CLONE_CHILD_SETTID)
-        t->set_child_tid = child_tid;
-    if (flags & CLONE_CHILD_CLEARTID)
-        t->clear_child_tid = child_tid;
     long tid = t->utid;
-    if (flags & CLONE_PARENT_SETTID) {
-        int32_t v = (int32_t)tid;
-        copy_to_user(p, parent_tid, &v, sizeof(v));
-    }
+    start_like_caller(p, t, f, flags, stack, parent_tid, child_tid, tls, tid);
     thread_start(t, cpu_index(), false);
     return tid;
 }
