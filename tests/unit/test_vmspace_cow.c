@@ -17,20 +17,6 @@ static int setup(void **state)
     return 0;
 }
 
-static struct vmspace_env_stats env_stats(void)
-{
-    struct vmspace_env_stats e;
-    vmspace_env_get_stats(&env, &e);
-    return e;
-}
-
-static char *at(const struct vmspace *s, uint64_t va)
-{
-    return (char *)phys_to_virt(tr(s, va)) + va % PAGE_SIZE;
-}
-
-#define COW_RO  (PTE_PRESENT | PTE_USER | PTE_NX | PTE_SW_OWNED | PTE_SW_COW)
-#define PRIV_RW (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX | PTE_SW_OWNED)
 /*
  *   A: [4M, +8K) RW populated ("parent" written at both pages);  fork into C;
  *   C writes page 0;  A writes page 0;  A writes page 1;  destroy C;  A writes page 1 again...

@@ -17,13 +17,6 @@ static int setup(void **state)
     return 0;
 }
 
-static struct vmspace_env_stats env_stats(void)
-{
-    struct vmspace_env_stats e;
-    vmspace_env_get_stats(&env, &e);
-    return e;
-}
-
 /*
  *   A: [4M, +16K) RW populated, page i holds 'A'+i    B: [8M, +16K) shared from it, RO
  *   destroy A, then B

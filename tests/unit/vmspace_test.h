@@ -279,6 +279,24 @@ static inline phys_addr_t tr(const struct vmspace *s, uint64_t va)
     return vmspace_translate(s, va, NULL);
 }
 
+/* The env's sharing counters now. */
+static inline struct vmspace_env_stats env_stats(void)
+{
+    struct vmspace_env_stats e;
+    vmspace_env_get_stats(&env, &e);
+    return e;
+}
+
+/* The byte at va of s, through the direct map (va must be mapped). */
+static inline char *at(const struct vmspace *s, uint64_t va)
+{
+    return (char *)phys_to_virt(tr(s, va)) + va % PAGE_SIZE;
+}
+
+/* A user leaf's flags after fork: copy-on-write (read-only), and private writable. */
+#define COW_RO  (PTE_PRESENT | PTE_USER | PTE_NX | PTE_SW_OWNED | PTE_SW_COW)
+#define PRIV_RW (PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_NX | PTE_SW_OWNED)
+
 static inline uint64_t leaf_flags(const struct vmspace *s, uint64_t va)
 {
     uint64_t f;
