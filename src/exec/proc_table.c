@@ -88,7 +88,7 @@ struct process *proc_alloc(const char *name, struct process *parent, int *err)
         return NULL;
     }
     struct process *p = phys_to_virt(pa);
-    memset(p, 0, sizeof(*p));
+    memset(p, 0, PAGE_SIZE); /* the whole frame, not only *p: see kstack_create() */
     size_t n = strlen(name);
     n = n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1;
     memcpy(p->name, name, n);

@@ -81,7 +81,14 @@ int kstack_create(struct kstack *s, const char *name, uint64_t bytes)
     uint64_t irq = irqlock_acquire(&tables);
     uint64_t flags = PTE_WRITE | (boot_cpu.nx ? PTE_NX : 0) | (boot_cpu.pge ? PTE_GLOBAL : 0);
     for (uint64_t va = bottom; va < top; va += PAGE_SIZE) {
-        phys_addr_t pa = frame_alloc(&kernel_frames);
+        /*
+         * Zeroed, every byte: a stale kernel stack leaks nothing to a later reader, and under
+         * QEMU's TCG a frame that once held executed code (GRUB's, an old program's) stays
+         * "code" to QEMU until each of its translated bytes is overwritten; until then every
+         * store to it takes QEMU's slow path. A stack that system calls push on cost 8-28 us a
+         * call that way instead of 0.2 (docs/performance.md, "Frames that held code").
+         */
+        phys_addr_t pa = frame_alloc_zeroed(&kernel_frames);
         int err = pa == PHYS_NONE ? K_ENOMEM
                                   : pt_map(kernel_pml4, va, pa, PAGE_SIZE, flags, PT_4K,
                                            kernel_table_frame, &kernel_frames);

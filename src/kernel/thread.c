@@ -30,7 +30,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *arg), void *arg,
     if (pa == PHYS_NONE)
         return NULL;
     struct thread *t = phys_to_virt(pa);
-    memset(t, 0, sizeof(*t));
+    memset(t, 0, PAGE_SIZE); /* the whole frame, not only *t: see kstack_create() */
     t->lock = (struct irqlock)IRQLOCK_INIT("thread", LOCK_RANK_THREAD);
     t->state = THREAD_RUNNABLE;
     t->pin = -1;
