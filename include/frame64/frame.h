@@ -73,6 +73,9 @@ struct frame_cache {
     uint32_t busy;               /* this CPU's slow path is changing the cache: its NMI leaves it */
     uint32_t asked;              /* another CPU wants the frames (set by it, cleared here) */
     uint32_t handed;             /* frames in handoff[] for the CPU that asked */
+    /* Written by this CPU only, read by anyone (frame_cache_get_stats()). */
+    uint64_t allocs, frees;             /* frame_alloc() and frame_free() calls on this CPU */
+    uint64_t allocs_locked, frees_locked; /* those that took the pool's lock */
     phys_addr_t frames[FRAME_CACHE_HIGH];
     phys_addr_t handoff[FRAME_CACHE_HIGH];
 };
@@ -225,6 +228,17 @@ void frame_set_kick(struct frame_pool *p, void (*kick)(struct frame_pool *p, uns
  * later kick finds it elsewhere. Touches no lock. Return: whether a CPU had asked.
  */
 bool frame_cache_nmi(struct frame_pool *p, uint64_t rip);
+
+/*
+ * How well one CPU's cache served it since the pool began: calls, and those that went to the
+ * shared stack under the pool's lock (a refill, a spill, a frame below the ISA limit). The hit rate is 1 - locked / calls.
+ */
+struct frame_cache_stats {
+    uint64_t allocs, frees;
+    uint64_t allocs_locked, frees_locked;
+    uint32_t cached; /* frames in the cache now */
+};
+void frame_cache_get_stats(const struct frame_pool *p, unsigned cpu, struct frame_cache_stats *s);
 
 /*
  * Fills s; total == stacked + unseeded + reserved + in_use always holds. Frames in per-CPU caches

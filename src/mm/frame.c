@@ -167,6 +167,7 @@ FRAME_FAST phys_addr_t frame_alloc(struct frame_pool *p)
         return alloc_other(p, c, irq);
     phys_addr_t pa = c->frames[n - 1];
     __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->allocs, c->allocs + 1, __ATOMIC_RELAXED);
     frame_cache_answer(c);
     arch_irq_restore(irq);
     return pa;
@@ -264,6 +265,7 @@ FRAME_FAST void frame_free(struct frame_pool *p, phys_addr_t pa)
         return free_other(p, c, pa, irq);
     c->frames[n] = pa;
     __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->frees, c->frees + 1, __ATOMIC_RELAXED);
     frame_cache_answer(c);
     arch_irq_restore(irq);
 }

@@ -93,6 +93,16 @@ uint64_t frame_caches_held(const struct frame_pool *p)
     return n;
 }
 
+void frame_cache_get_stats(const struct frame_pool *p, unsigned cpu, struct frame_cache_stats *s)
+{
+    const struct frame_cache *c = &p->caches[cpu];
+    s->allocs = __atomic_load_n(&c->allocs, __ATOMIC_RELAXED);
+    s->frees = __atomic_load_n(&c->frees, __ATOMIC_RELAXED);
+    s->allocs_locked = __atomic_load_n(&c->allocs_locked, __ATOMIC_RELAXED);
+    s->frees_locked = __atomic_load_n(&c->frees_locked, __ATOMIC_RELAXED);
+    s->cached = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+}
+
 /* Pushes n cached entries onto the shared stack (lock held). */
 static void restack(struct frame_pool *p, const phys_addr_t *e, uint32_t n)
 {
@@ -196,9 +206,18 @@ static void spill(struct frame_pool *p, struct frame_cache *c)
     __atomic_store_n(&c->count, n - FRAME_CACHE_BATCH, __ATOMIC_RELAXED);
 }
 
+/* One more on a counter only this CPU writes (others read it, relaxed). */
+static void count(uint64_t *v)
+{
+    __atomic_store_n(v, *v + 1, __ATOMIC_RELAXED);
+}
+
 phys_addr_t frame_cache_alloc_slow(struct frame_pool *p, struct frame_cache *c)
 {
+    count(&c->allocs);
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+    if (n == 0)
+        count(&c->allocs_locked);
     if (n == 0 && (n = refill(p, c)) == 0) {
         /* Out of memory here; other CPUs' caches may still hold some. */
         if (!frame_caches_collect(p) || (n = refill(p, c)) == 0)
@@ -215,15 +234,19 @@ phys_addr_t frame_cache_alloc_slow(struct frame_pool *p, struct frame_cache *c)
 
 void frame_cache_free_slow(struct frame_pool *p, struct frame_cache *c, phys_addr_t pa)
 {
+    count(&c->frees);
     /* Low frames go back to the region list, bad ones are reported: the stack's path does both. */
     if (!IS_ALIGNED(pa, PAGE_SIZE) || pa < frame_isa_limit || pa >= p->end) {
+        count(&c->frees_locked);
         frame_pool_free(p, pa);
         return;
     }
     if (p->flags & FRAME_DEBUG_FLAGS)
         frame_check_cached_free(p, pa);
-    if (__atomic_load_n(&c->count, __ATOMIC_RELAXED) == FRAME_CACHE_HIGH)
+    if (__atomic_load_n(&c->count, __ATOMIC_RELAXED) == FRAME_CACHE_HIGH) {
+        count(&c->frees_locked);
         spill(p, c);
+    }
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
     c->frames[n] = pa; /* poisoned all through: FRAME_FROM_SLOT, 0 */
     __atomic_store_n(&c->count, n + 1, __ATOMIC_RELAXED);

@@ -61,6 +61,42 @@ static void test_refill_and_spill_at_their_marks(void **state)
 }
 
 /*
+ * Standard map, CPU 0 allocates 4 batches (1020 frames) and frees them. Expect: an allocation
+ * counts as locked exactly when it finds the cache empty (a refill: about one per batch, more
+ * where the cursor's chunks end), a free exactly when it finds the cache at its high mark (a
+ * spill: the 511th and 766th frees); 510 left cached; CPU 1 counted nothing.
+ */
+static void test_hit_counters(void **state)
+{
+    (void)state;
+    struct frame_cache_stats c;
+    uint64_t refills = 0, spills = 0;
+    std_pool(0);
+    host_cpu_set(0);
+    for (int i = 0; i < 4 * FRAME_CACHE_BATCH; i++) {
+        refills += cached(0) == 0;
+        held[i] = frame_alloc(&pool);
+    }
+    frame_cache_get_stats(&pool, 0, &c);
+    assert_int_equal(c.allocs, 4 * FRAME_CACHE_BATCH);
+    assert_int_equal(c.allocs_locked, refills);
+    assert_in_range(refills, 4, 8);
+    assert_int_equal(c.cached, cached(0));
+    for (int i = 0; i < 4 * FRAME_CACHE_BATCH; i++) {
+        spills += cached(0) == FRAME_CACHE_HIGH;
+        frame_free(&pool, held[i]);
+    }
+    frame_cache_get_stats(&pool, 0, &c);
+    assert_int_equal(c.frees, 4 * FRAME_CACHE_BATCH);
+    assert_int_equal(c.frees_locked, spills);
+    assert_in_range(spills, 2, 3);
+    assert_int_equal(c.cached, cached(0));
+    frame_cache_get_stats(&pool, 1, &c);
+    assert_int_equal(c.allocs + c.frees + c.allocs_locked + c.frees_locked + c.cached, 0);
+    arena_destroy();
+}
+
+/*
  * Standard map; CPU 0 allocates 300 frames, CPU 1 frees the even ones, CPU 2 allocates 40.
  * Expect: in use is exactly what is held after each step, frames parked in caches 1 and 2
  * counting as free; a frame freed on another CPU than its own comes back out of that CPU.
@@ -374,6 +410,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refill_and_spill_at_their_marks),
+        cmocka_unit_test(test_hit_counters),
         cmocka_unit_test(test_stats_exact_with_frames_parked),
         cmocka_unit_test(test_runs_and_reclaim_reach_parked_frames),
         cmocka_unit_test(test_exhaustion_reaches_parked_frames),
