@@ -74,7 +74,7 @@ struct frame_cache {
     uint32_t asked;              /* another CPU wants the frames (set by it, cleared here) */
     uint32_t handed;             /* frames in handoff[] for the CPU that asked */
     /* Written by this CPU only, read by anyone (frame_cache_get_stats()). */
-    uint64_t allocs, frees;             /* frame_alloc() and frame_free() calls on this CPU */
+    uint64_t allocs, frees;               /* frame_alloc() and frame_free() calls on this CPU */
     uint64_t allocs_locked, frees_locked; /* those that took the pool's lock */
     phys_addr_t frames[FRAME_CACHE_HIGH];
     phys_addr_t handoff[FRAME_CACHE_HIGH];
@@ -231,7 +231,8 @@ bool frame_cache_nmi(struct frame_pool *p, uint64_t rip);
 
 /*
  * How well one CPU's cache served it since the pool began: calls, and those that went to the
- * shared stack under the pool's lock (a refill, a spill, a frame below the ISA limit). The hit rate is 1 - locked / calls.
+ * shared stack under the pool's lock (a refill, a spill, a frame below the ISA limit). The hit rate
+ * is 1 - locked / calls.
  */
 struct frame_cache_stats {
     uint64_t allocs, frees;

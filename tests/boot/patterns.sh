@@ -125,7 +125,9 @@ MONITOR_NOT_NUMBER_RE="^'12x' is not a number "
 # help in src/monitor/cmd_system.c: one line per command, "  USAGE  help"; \1 is the name.
 MONITOR_HELP_LINE_RE='^  ([a-z]+)( [][A-Z|a-z0-9 ]*)? {2,}[a-z(]'
 # The commands the issue names, each of which help must list.
-MONITOR_COMMANDS='help mem map frames alloc free run runs unrun whoowns bench ktest reboot poweroff'
+MONITOR_COMMANDS='help mem map frames caches alloc free run runs unrun whoowns bench ktest reboot poweroff'
+# caches in src/monitor/cmd_caches.c: the row summing every CPU (calls, lock trips, hit rates).
+MONITOR_CACHES_ALL_RE='^  all +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]% +[0-9]+ +[0-9]+ +[0-9]+\.[0-9]% +[0-9]+$'
 # map in src/monitor/cmd_memory.c: the header and the strip of letters.
 MONITOR_MAP_RE='^map: physical \[0, 0x[0-9a-f]+\), [0-9.]+ [KMGT]?i?B per character'
 MONITOR_MAP_STRIP_RE='^  \|[ .A-Za-z]{64}\|$'

@@ -142,6 +142,8 @@ session_procs() {
         { session_why="ps did not list forks running: $(tr '\n' '|' <<<"$reply" | head -c 300)"; return 1; }
     wait_serial "exec forks: exit status 0$" 120 "$ended" ||
         { session_why="forks preempt started from the monitor did not end with status 0"; return 1; }
+    # The forks ran through the CPUs' frame caches: the all row has counts and hit rates.
+    ask caches "$MONITOR_CACHES_ALL_RE" || return 1
     ask "exec forks kill 100000" "^exec: forks started as process [0-9]+$" || return 1
     pid=$(sed -nE 's/^exec: forks started as process ([0-9]+)$/\1/p' <<<"$answer")
     ask "kill $pid" "^kill: signal 9 sent to process $pid$" || return 1
