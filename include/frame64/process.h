@@ -73,6 +73,7 @@ struct process {
     struct thread *threads;   /* linked through thread->proc_next */
     unsigned nthreads;
     uint64_t ended_cpu_ns;       /* CPU time of its threads that ended */
+    uint64_t reaped_cpu_ns;      /* CPU time of the children it waited for, theirs included */
     struct thread *last;         /* the thread that tore it down: reaped with it */
     struct thread *waiter;       /* proc_run()'s caller, parked until done */
     uint32_t done;               /* torn down and, if started by proc_run(), reported (atomic) */

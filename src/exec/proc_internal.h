@@ -81,10 +81,11 @@ __attribute__((noreturn)) void proc_thread_end(void);
 void proc_unload(struct process *p, struct thread *t);
 /*
  * wait4()'s core: a child of self matching pid (Linux's rules: > 0 that one, -1 any, 0 self's
- * group, < -1 group -pid) that ended is freed and its wait status stored in *status. Return: its
+ * group, < -1 group -pid) that ended is freed, its wait status stored in *status and its CPU
+ * time (its reaped children's included) in *cpu_ns and added to self's reaped time. Return: its
  * PID; 0 (PROC_WNOHANG and none ended yet); -PROC_ECHILD; -PROC_EINTR (self was killed).
  */
-long proc_wait(struct process *self, long pid, int options, int *status);
+long proc_wait(struct process *self, long pid, int options, int *status, uint64_t *cpu_ns);
 /*
  * kill(): sig to the processes pid selects (Linux's rules). Return: 0, -PROC_ESRCH, -PROC_EINVAL.
  */

@@ -258,7 +258,7 @@ static bool wanted(const struct process *c, long pid, unsigned pgid)
     return c->pgid == (pid == 0 ? pgid : (unsigned long)-pid);
 }
 
-long proc_wait(struct process *self, long pid, int options, int *status)
+long proc_wait(struct process *self, long pid, int options, int *status, uint64_t *cpu_ns)
 {
     struct waitq_entry e = {0};
     long r;
@@ -279,6 +279,9 @@ long proc_wait(struct process *self, long pid, int options, int *status)
         irqlock_release(&table_lock, irq);
         if (found) {
             *status = found->wait_status;
+            /* As Linux's wait4: the child's time and that of the children it waited for. */
+            *cpu_ns = found->ended_cpu_ns + found->reaped_cpu_ns;
+            __atomic_fetch_add(&self->reaped_cpu_ns, *cpu_ns, __ATOMIC_RELAXED);
             r = found->pid;
             free_zombie(found);
             break;

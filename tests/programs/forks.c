@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -125,13 +126,28 @@ static int phase_wait(void)
     check(18, kill(c, 0) == -1 && errno == ESRCH, "kill of a reaped pid: ESRCH");
     check(19, kill(getpid(), 0) == 0 && kill(getpid(), 200) == -1 && errno == EINVAL,
           "kill 0 of itself; signal 200 EINVAL");
+    c = fork();
+    check(22, c >= 0, "fork");
+    if (c == 0) {
+        struct timespec t0, t;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+        do /* 30 ms of CPU time, not of sleep */
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        while ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < 30000000L);
+        _exit(0);
+    }
+    struct rusage ru;
+    check(23, wait4(c, &st, 0, &ru) == c && WIFEXITED(st), "wait4 with rusage");
+    long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec +
+                  ru.ru_stime.tv_usec;
+    check(24, cpu_us >= 30000 && cpu_us < 10000000, "the child's 30 ms of CPU time in rusage");
     c = vfork();
     check(20, c >= 0, "vfork");
     if (c == 0)
         _exit(9);
     check(21, waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 9,
           "the vfork child exited 9 before the parent went on");
-    say("forks: wait: ECHILD, WNOHANG, exit status, SIGKILL, ESRCH and vfork as on Linux");
+    say("forks: wait: ECHILD, WNOHANG, exit status, SIGKILL, ESRCH, rusage and vfork as on Linux");
     return 0;
 }
 
