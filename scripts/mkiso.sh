@@ -72,7 +72,9 @@ cp "$kernel" "$work/boot/frame64.elf"
 # Each entry sets gfxpayload again after multiboot2 (iso/grub.cfg says why), unless "header".
 setgfx='    set gfxpayload=$frame64_gfx'
 [ "$gfx" = header ] && setgfx=""
-awk -v c="$cmdline" -v t="$timeout" -v m="$modules" -v h="$cutmem" -v g="$gfx" -v v="$video" -v s="$setgfx" '
+# The module lines go through the environment: awk -v would undo their backslashes.
+MODULES="$modules" awk -v c="$cmdline" -v t="$timeout" -v h="$cutmem" -v g="$gfx" -v v="$video" -v s="$setgfx" '
+    BEGIN { m = ENVIRON["MODULES"] }
     { gsub(/@CMDLINE@/, c); gsub(/@TIMEOUT@/, t); gsub(/@GFXPAYLOAD_BIOS@/, g) }
     /^@VIDEO@$/ { if (v != "") print v; next }
     /^@GFXPAYLOAD@$/ { if (s != "") print s; next }

@@ -2,10 +2,11 @@
 /*
  * Programs given as GRUB modules: every module whose command line begins with the word "exec" is
  * run, in the order GRUB lists them, one after another; the words after "exec" are its argv
- * (argv[0], its name, first). Each ends with one line, and a summary says whether every frame
- * came back.
+ * (argv[0], its name, first), read back from GRUB's escaping (grub_args.h), so an argument may
+ * hold spaces, quotes and backslashes. Each ends with one line, and a summary says whether every
+ * frame came back.
  */
-#include <frame64/args.h>
+#include <frame64/grub_args.h>
 #include <frame64/kernel.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
@@ -14,6 +15,30 @@
 
 #define EXEC_ARGS_MAX 32
 #define EXEC_LINE_MAX 1024
+#define EXEC_ERR_SIZE 64
+
+/*
+ * A module's arguments, decoded into line (EXEC_LINE_MAX bytes). Return: how many, 0 when the
+ * module is not an "exec" one, -1 with a sentence in err when it cannot be read.
+ */
+static int exec_args(const char *string, char *line, char **argv, char *err)
+{
+    size_t len = strlen(string);
+    if (strncmp(string, "exec", 4) != 0 || (string[4] != ' ' && string[4] != '\0'))
+        return 0;
+    if (len >= EXEC_LINE_MAX) {
+        ksnprintf(err, EXEC_ERR_SIZE, "its command line is %zu characters (the limit is %u)", len,
+                  EXEC_LINE_MAX - 1);
+        return -1;
+    }
+    memcpy(line, string, len + 1);
+    int argc = grub_args_split(line, argv, EXEC_ARGS_MAX + 1, err, EXEC_ERR_SIZE);
+    if (argc >= 0 && argc < 2) {
+        ksnprintf(err, EXEC_ERR_SIZE, "no program name after \"exec\"");
+        return -1;
+    }
+    return argc;
+}
 
 void proc_run_modules(void)
 {
@@ -27,22 +52,13 @@ void proc_run_modules(void)
     uint64_t tables = kernel_table_bytes(); /* kept once made: not a leak (kernel.h) */
     mb2_for_each_module(&boot_info, cursor, &m)
     {
-        char *argv[EXEC_ARGS_MAX + 1], err[ARGS_ERR_SIZE];
-        size_t len = strlen(m.string);
-        if (strncmp(m.string, "exec", 4) != 0 || (m.string[4] != ' ' && m.string[4] != '\0'))
+        char *argv[EXEC_ARGS_MAX + 1], err[EXEC_ERR_SIZE];
+        int argc = exec_args(m.string, line, argv, err);
+        if (argc == 0)
             continue;
         programs++;
-        if (len >= sizeof(line)) {
-            kprintf("exec: refused a module: its command line is %zu characters (the limit is "
-                    "%u)\n",
-                    len, EXEC_LINE_MAX - 1);
-            continue;
-        }
-        memcpy(line, m.string, len + 1);
-        int argc = args_split(line, argv, EXEC_ARGS_MAX + 1, err, sizeof(err));
-        if (argc < 2) {
-            kprintf("exec: refused a module: %s\n",
-                    argc < 0 ? err : "no program name after \"exec\"");
+        if (argc < 0) {
+            kprintf("exec: refused a module: %s\n", err);
             continue;
         }
         struct proc_result res;
@@ -68,16 +84,10 @@ bool proc_find_module(const char *name, const void **image, size_t *size)
 {
     struct mb2_module m;
     uint32_t cursor;
-    size_t n = strlen(name);
+    char line[EXEC_LINE_MAX], *argv[EXEC_ARGS_MAX + 1], err[EXEC_ERR_SIZE];
     mb2_for_each_module(&boot_info, cursor, &m)
     {
-        const char *s = m.string;
-        if (strncmp(s, "exec ", 5) != 0)
-            continue;
-        s += 5;
-        while (*s == ' ')
-            s++;
-        if (strncmp(s, name, n) != 0 || (s[n] != ' ' && s[n] != '\0'))
+        if (exec_args(m.string, line, argv, err) <= 0 || strcmp(argv[1], name) != 0)
             continue;
         *image = phys_to_virt(m.start);
         *size = m.end - m.start;
