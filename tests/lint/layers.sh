@@ -22,7 +22,7 @@ root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 # named one by one.
 layer_of() {
     case $1 in
-    src/lib/* | src/mm/* | src/boot/* | src/acpi/* | src/console/*) echo lib ;;
+    src/lib/* | src/mm/* | src/boot/* | src/acpi/* | src/console/* | src/fs/*) echo lib ;;
     src/exec/elf.c | src/exec/initstack.c) echo lib ;;
     src/arch/*) echo arch ;;
     src/dev/*) echo dev ;;
@@ -36,7 +36,7 @@ declare -A class=(
     [stdarg.h]=std [stdbool.h]=std [stddef.h]=std [stdint.h]=std
     # pure libraries: what they declare takes everything it needs by pointer or callback
     [frame64/acpi.h]=lib [frame64/args.h]=lib [frame64/grub_args.h]=lib [frame64/civil_time.h]=lib [frame64/cmdline.h]=lib
-    [frame64/crc32.h]=lib
+    [frame64/cpio.h]=lib [frame64/crc32.h]=lib
     [frame64/dma.h]=lib [frame64/elf.h]=lib [frame64/error.h]=lib [frame64/fb.h]=lib
     [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib [frame64/frame_config.h]=lib
     [frame64/frame_ref.h]=lib
