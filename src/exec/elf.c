@@ -87,11 +87,7 @@ static int check_header(const struct image *im, char *why, size_t ws)
     if (e[6] != 1 || version != 1)
         return refuse(why, ws, "unknown ELF version %u", e[6] != 1 ? e[6] : version);
     uint16_t type = (uint16_t)rd(e + 16, 2);
-    if (type == ELF_ET_DYN)
-        return refuse(why, ws,
-                      "position-independent executable or shared library (ET_DYN): link "
-                      "with -static -no-pie");
-    if (type != ELF_ET_EXEC)
+    if (type != ELF_ET_EXEC && type != ELF_ET_DYN) /* ET_DYN: refused in elf_plan(), later */
         return refuse(why, ws, "not an executable file (ELF type %u)", type);
     uint16_t machine = (uint16_t)rd(e + 18, 2);
     if (machine != ELF_EM_X86_64)
@@ -216,6 +212,42 @@ static int find_phdrs(const struct elf_plan *plan, uint64_t phoff, const struct 
                   "the program headers are not inside any loadable segment (needed for AT_PHDR)");
 }
 
+/*
+ * A program that asks for a dynamic linker is refused naming it (what a person needs to know: the
+ * program was linked dynamically), or, a position-independent one without any, as what it is.
+ */
+static int refuse_dynamic(const struct image *im, uint64_t phoff, uint16_t phnum, char *why,
+                          size_t ws)
+{
+    for (unsigned i = 0; i < phnum; i++) {
+        struct phdr ph = read_phdr(im->p + phoff + (uint64_t)i * ELF_PHDR_SIZE);
+        if (ph.type != ELF_PT_INTERP)
+            continue;
+        char name[41]; /* the sentence must fit ELF_WHY_SIZE */
+        size_t n = 0;
+        if (in_file(im, ph.offset, ph.filesz))
+            for (; n < ph.filesz && n < sizeof(name) - 1; n++) {
+                uint8_t c = im->p[ph.offset + n];
+                if (c == '\0')
+                    break;
+                name[n] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+            }
+        name[n] = '\0';
+        if (!n)
+            return refuse(why, ws,
+                          "segment %u asks for a dynamic linker (PT_INTERP): link with -static", i);
+        return refuse(why, ws,
+                      "dynamically linked: it needs the dynamic linker %s (segment %u, PT_INTERP); "
+                      "link with -static",
+                      name, i);
+    }
+    if ((uint16_t)rd(im->p + 16, 2) == ELF_ET_DYN)
+        return refuse(why, ws,
+                      "position-independent executable or shared library (ET_DYN): link "
+                      "with -static -no-pie");
+    return K_OK;
+}
+
 int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_plan *plan, char *why,
              size_t ws)
 {
@@ -232,6 +264,9 @@ int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_pla
         .phnum = (uint16_t)rd(im.p + 56, 2),
     };
     uint64_t phoff = rd(im.p + 32, 8);
+    err = refuse_dynamic(&im, phoff, plan->phnum, why, ws);
+    if (err)
+        return err;
     bool has_pt_phdr = false;
     unsigned pt_phdr_index = 0;
     struct phdr pt_phdr = {0};
@@ -239,11 +274,6 @@ int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_pla
     for (unsigned i = 0; i < plan->phnum; i++) {
         struct phdr ph = read_phdr(im.p + phoff + (uint64_t)i * ELF_PHDR_SIZE);
         switch (ph.type) {
-        case ELF_PT_INTERP:
-            return refuse(why, ws,
-                          "segment %u asks for a dynamic linker (PT_INTERP): link with "
-                          "-static",
-                          i);
         case ELF_PT_DYNAMIC:
             return refuse(why, ws,
                           "segment %u holds dynamic-linking information (PT_DYNAMIC): link with "

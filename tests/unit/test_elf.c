@@ -155,6 +155,33 @@ static void test_interp_dynamic(void **state)
                         "-static -no-pie");
 }
 
+/*
+ * PT_INTERP holding a path (at 0x800 of the file, NUL included), in a fixed-address and in a
+ * position-independent program (what gcc and musl-gcc make without -static). Expect the path
+ * named either way; a byte outside printable ASCII shown as '?'; a path past the file's end not
+ * read (the sentence without a name).
+ */
+static void test_interp_named(void **state)
+{
+    (void)state;
+    static const char ld[] = "/lib/ld-musl-x86_64.so.1";
+    const char *named = "dynamically linked: it needs the dynamic linker /lib/ld-musl-x86_64.so.1 "
+                        "(segment 3, PT_INTERP); link with -static";
+    good_image(&im);
+    memcpy(im.b + 0x800, ld, sizeof(ld));
+    set_ph(&im, 3, PH_TYPE, ELF_PT_INTERP);
+    set_ph(&im, 3, PH_OFFSET, 0x800);
+    set_ph(&im, 3, PH_FILESZ, sizeof(ld));
+    assert_refused(&im, named);
+    set_eh(&im, 16, 2, ELF_ET_DYN);
+    assert_refused(&im, named);
+    im.b[0x801] = 0x01;
+    assert_refused(&im, "dynamically linked: it needs the dynamic linker /?ib/ld-musl-x86_64.so.1 "
+                        "(segment 3, PT_INTERP); link with -static");
+    set_ph(&im, 3, PH_FILESZ, IMG_SIZE);
+    assert_refused(&im, "segment 3 asks for a dynamic linker (PT_INTERP): link with -static");
+}
+
 /* GNU_STACK RW is fine (good image); RWX asks for an executable stack and is refused. */
 static void test_gnu_stack(void **state)
 {
@@ -261,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_phentsize_phnum),
         cmocka_unit_test(test_phdr_table_in_file),
         cmocka_unit_test(test_interp_dynamic),
+        cmocka_unit_test(test_interp_named),
         cmocka_unit_test(test_gnu_stack),
         cmocka_unit_test(test_tls_and_unknown_ignored),
         cmocka_unit_test(test_no_load),
