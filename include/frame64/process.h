@@ -72,10 +72,11 @@ struct process {
     struct irqlock lock;      /* threads, nthreads */
     struct thread *threads;   /* linked through thread->proc_next */
     unsigned nthreads;
-    uint64_t ended_cpu_ns;       /* CPU time of its threads that ended */
-    struct thread *last;         /* the thread that tore it down: reaped with it */
-    struct thread *waiter;       /* proc_run()'s caller, parked until done */
-    uint32_t done;               /* torn down and, if started by proc_run(), reported (atomic) */
+    uint64_t ended_cpu_ns; /* CPU time of its threads that ended */
+    uint64_t page_faults;  /* page faults from ring 3 resolved (getrusage's ru_minflt; mm_lock) */
+    struct thread *last;   /* the thread that tore it down: reaped with it */
+    struct thread *waiter; /* proc_run()'s caller, parked until done */
+    uint32_t done;         /* torn down and, if started by proc_run(), reported (atomic) */
     struct thread *vfork_parent; /* parked until this child execs or ends (table lock) */
     struct irqlock mm_lock; /* vs and brk: its threads share them (proc_internal.h's mm_lock()) */
     struct vmspace vs;
