@@ -43,22 +43,20 @@ bool vm_huge_allowed(const struct vmspace *s, uint64_t va, const struct vm_area 
 int vm_huge_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
 {
     uint64_t block = ALIGN_DOWN(va, VM_HUGE_SIZE);
-    phys_addr_t pa = vm_huge_alloc(s->env);
-    if (pa == PHYS_NONE)
-        return K_EAGAIN;
+    /* Tables first: if no 2 MiB frame comes, the 4 KiB page the caller maps instead uses them. */
     uint64_t *e;
     int err = pt_huge_slot(s->pml4, block, VM_LINK, vm_table_alloc, s, &e);
+    if (err == K_EINVAL)
+        panic("vmspace: a 1 GiB page covers the user address %lx", block);
     if (err == K_OK && *e != 0)
         panic("vmspace: a 2 MiB page at %lx was to go where %lx is mapped", block, *e);
-    if (err != K_OK) {
-        if (err != K_ENOMEM)
-            panic("vmspace: a 1 GiB page covers the user address %lx", block);
-        vm_huge_free(s->env, pa); /* never mapped: no flush */
+    phys_addr_t pa = err == K_OK ? vm_huge_alloc(s->env) : PHYS_NONE;
+    if (pa == PHYS_NONE) {
         struct vm_gather g;
         vm_gather_init(&g, s);
         pt_prune(s->pml4, block, VM_HUGE_SIZE, vm_table_free, &g);
         vm_gather_finish(&g);
-        return K_ENOMEM;
+        return err == K_OK ? K_EAGAIN : K_ENOMEM;
     }
     memset(phys_to_virt(pa), 0, VM_HUGE_SIZE);
     *e = pa | vm_prot_pte(s->env, a->prot) | PTE_SW_OWNED | PTE_HUGE;

@@ -144,7 +144,7 @@ bool vm_huge_allowed(const struct vmspace *s, uint64_t va, const struct vm_area 
 /*
  * Maps a zeroed 2 MiB frame at the block around va (nothing may be mapped there). Return: K_OK;
  * K_EAGAIN when no 2 MiB frame is free (nothing changed: map a 4 KiB page instead); K_ENOMEM when
- * no frame for a table (nothing changed).
+ * no frame for a table (nothing changed: a 4 KiB page would need the same tables).
  */
 int vm_huge_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a);
 /* Splits the 2 MiB leaf covering va, if there is one. Return: K_OK or K_ENOMEM (unchanged). */

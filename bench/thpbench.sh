@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: 0BSD
+# 2 MiB pages for user memory against 4 KiB ones (issue 20 part 3): tests/programs/thp touches
+# 1 GiB of anonymous memory advised MADV_HUGEPAGE, then MADV_NOHUGEPAGE, alternately, as "exec"
+# modules of one frame64 boot under QEMU TCG (-m 2G), and counts its page faults with the kernel's
+# own counter (getrusage's ru_minflt: every fault from ring 3 the kernel resolved).
+#   bench/thpbench.sh [BUILD_DIR] [--runs N] [--mib M]   (BUILD_DIR: default build, already built)
+# Prints one table: faults per GiB, the leaves (TLB entries) that map the GiB, and the time.
+# TLB misses themselves cannot be counted: TCG has no PMU, and its software TLB is not the
+# hardware's. Each resolved fault maps exactly one leaf, so leaves = faults, and a leaf is what
+# one TLB entry holds: the TLB reach is 512 times larger with 2 MiB leaves.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$here/build runs=3 mib=1024
+while [ $# -gt 0 ]; do
+    case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --mib) mib=$2; shift 2 ;;
+    *) build=$(cd "$1" && pwd); shift ;;
+    esac
+done
+prog=$build/tests/programs/thp
+[ -x "$prog" ] && [ -r "$build/frame64.elf" ] || { echo "thpbench.sh: build $build first (cmake --build)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+modules=()
+for _ in $(seq "$runs"); do
+    modules+=(--module "$prog" "exec thp bench $mib huge" --module "$prog" "exec thp bench $mib small")
+done
+"$here/scripts/mkiso.sh" "$build/frame64.elf" "$work/f.iso" --cmdline none "${modules[@]}" >/dev/null
+
+log=$work/frame64.log
+qemu-system-x86_64 -M pc -accel tcg -cpu max -smp 1 -m 2G -display none -no-reboot -monitor none \
+    -serial "file:$log" -cdrom "$work/f.iso" &
+pid=$! t=0
+while [ "$(grep -c '^exec: [0-9]* programs' "$log" 2>/dev/null || true)" = 0 ] && [ $t -lt 1800 ] &&
+    kill -0 $pid 2>/dev/null; do
+    sleep 1; t=$((t + 1))
+done
+kill $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+tr -d '\r' <"$log" | grep -E '^thp: bench|^exec: [0-9]+ programs' >"$work/lines" || true
+grep -q '^exec: ' "$work/lines" || { echo "thpbench.sh: the boot did not finish; the log:" >&2; tail -20 "$log" >&2; exit 1; }
+
+echo "thp bench: $mib MiB touched once per 4 KiB page, QEMU TCG -cpu max, 1 CPU, 2 GiB; $runs runs each, medians"
+printf '%-26s %12s %14s %14s %10s %10s\n' advice faults faults/GiB "leaves/GiB" "ms" "ms/GiB"
+for mode in huge small; do
+    grep "^thp: bench $mode " "$work/lines" | sed -E 's/.*: ([0-9]+) faults, ([0-9.]+) ms/\1 \2/' |
+        sort -k2 -n | awk -v mode="$mode" -v mib="$mib" '
+        { f[NR] = $1; t[NR] = $2 }
+        END {
+            if (NR == 0) { printf "%-26s %12s\n", mode, "no result"; exit }
+            m = int((NR + 1) / 2)
+            name = mode == "huge" ? "MADV_HUGEPAGE (2 MiB)" : "MADV_NOHUGEPAGE (4 KiB)"
+            printf "%-26s %12d %14.0f %14.0f %10.1f %10.1f\n", name, f[m], f[m] * 1024 / mib,
+                   f[m] * 1024 / mib, t[m], t[m] * 1024 / mib
+        }'
+done
+grep '^exec: ' "$work/lines"
