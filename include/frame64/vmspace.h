@@ -299,24 +299,30 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
  * shared and writable in both. The parent's leaves made read-only are flushed before it returns.
  * Cost: the page tables above the parent's mapped pages, and the frames are shared a page table's
  * worth at a time (frame_ref_share_many()).
+ * The parent's 2 MiB pages are split first (2 MiB leaves are never shared; their pieces are).
  * Return: K_OK; K_EINVAL (another env, child == parent, child not empty); K_ENOMEM (no frame for
  * a table, the area list or the frame_ref table, or a frame at FRAME_REF_MAX owners): then parent
- * is exactly as before and child holds nothing but its PML4 (vmspace_destroy() it, or retry).
+ * is as before but for 2 MiB pages already split (same frames, contents and rights) and child
+ * holds nothing but its PML4 (vmspace_destroy() it, or retry).
  */
 int vmspace_fork(struct vmspace *child, struct vmspace *parent);
 
 /*
  * Removes every area in [va, va + size) (holes are fine, areas are cut at the ends), clears the
  * leaves, prunes the tables that became empty, flushes, then frees what was the space's alone.
+ * A 2 MiB page the range cuts is split first (its frame goes back whole with its last piece).
  * Return: K_OK; K_EINVAL; K_EFAULT; K_ENOMEM if cutting a hole in one area needs an
- * area-list frame the pool does not have (nothing changed).
+ * area-list frame the pool does not have, or a split a table frame (nothing changed but a split
+ * already made, which only the accounting sees).
  */
 int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size);
 
 /*
- * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes.
+ * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes. A 2 MiB
+ * page the range cuts is split first; one wholly inside keeps its 2 MiB leaf.
  * Return: K_OK; K_ENOENT (a hole in the range); K_EINVAL; K_EPERM; K_EFAULT; K_ENOMEM if
- * splitting areas needs an area-list frame the pool does not have (nothing changed).
+ * splitting areas needs an area-list frame the pool does not have, or a split a table frame
+ * (nothing changed but a split already made).
  */
 int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot);
 

@@ -78,6 +78,14 @@ static size_t nhoard;
 static uint64_t base_in_use, base_free;
 static const uint8_t zero[HUGE];
 
+/* FUZZ_VMSPACE_TRACE=1 prints every step (for reading a crash). */
+static bool tracing;
+#define TRACE(...)                                                                                 \
+    do {                                                                                           \
+        if (tracing)                                                                               \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+    } while (0)
+
 struct input {
     const uint8_t *p, *end;
 };
@@ -189,13 +197,17 @@ MODEL static void sync_splits(struct msp *m)
     }
 }
 
-/* Page k of m was faulted in by the kernel: a 2 MiB page or a 4 KiB one, fresh and zeroed. */
-MODEL static void adopt(struct msp *m, unsigned k)
+/*
+ * Page k of m was faulted in by the kernel: a 2 MiB page or a 4 KiB one, fresh and zeroed. A
+ * populate sees only the area it makes (within pages [lo, hi)): it runs before the area merges
+ * with alike neighbours.
+ */
+MODEL static void adopt(struct msp *m, unsigned k, unsigned lo, unsigned hi)
 {
     unsigned b = k / 512;
     int level;
     uint64_t *e = pt_find(m->s.pml4, va_of(k), &level);
-    bool allowed = huge_allowed(m, b);
+    bool allowed = huge_allowed(m, b) && lo <= b * 512 && b * 512 + 512 <= hi;
     if (level == PT_LEVEL_PD) {
         CHECK(allowed && (*e & PTE_HUGE));
         phys_addr_t base = *e & PTE_ADDR_MASK;
@@ -292,6 +304,8 @@ static void step_map(struct msp *m, struct input *in)
             want = K_EEXIST;
     uint64_t free_before = pool_free();
     int err = vmspace_map_anon(&m->s, va_of(r.k0), (uint64_t)(r.k1 - r.k0) * PAGE_SIZE, prot | opt);
+    TRACE("space %d: map [%u, %u) prot %x opt %x: %d (free %lu)\n", (int)(m - sp), r.k0, r.k1, prot,
+          opt, err, free_before);
     if (err == K_ENOMEM && want == K_OK)
         return check_enomem(free_before, (opt & VM_POPULATE) ? r.k1 - r.k0 + 512 : 0);
     CHECK(err == want);
@@ -303,7 +317,7 @@ static void step_map(struct msp *m, struct input *in)
                                 .advice = (opt & VM_HUGE) ? VMSPACE_HUGE : VMSPACE_ADVICE_NONE};
     for (unsigned k = r.k0; (opt & VM_POPULATE) && k < r.k1; k++)
         if (!m->pg[k].present)
-            adopt(m, k);
+            adopt(m, k, r.k0, r.k1);
 }
 
 static void step_write(struct msp *m, struct input *in)
@@ -314,13 +328,15 @@ static void step_write(struct msp *m, struct input *in)
     int want = model_access(&m->pg[k], access);
     uint64_t free_before = pool_free();
     int err = vmspace_fault(&m->s, va_of(k) + (v & 0xff0), access);
+    TRACE("space %d: %s page %u: %d (free %lu)\n", (int)(m - sp), write ? "write" : "read", k, err,
+          free_before);
     if (err == K_ENOMEM && want == K_OK)
         return check_enomem(free_before, 1);
     CHECK(err == want);
     if (err != K_OK)
         return;
     if (!m->pg[k].present)
-        adopt(m, k);
+        adopt(m, k, 0, NPG);
     if (write) {
         sync_cow(m, k);
         CHECK(!m->pg[k].cow);
@@ -334,6 +350,7 @@ static void step_unmap(struct msp *m, struct input *in)
     struct range r = take_range(in);
     uint64_t free_before = pool_free();
     int err = vmspace_unmap(&m->s, va_of(r.k0), (uint64_t)(r.k1 - r.k0) * PAGE_SIZE);
+    TRACE("space %d: unmap [%u, %u): %d\n", (int)(m - sp), r.k0, r.k1, err);
     if (err == K_ENOMEM) {
         sync_splits(m);
         return check_enomem(free_before, 0);
@@ -360,6 +377,8 @@ static void step_change(struct msp *m, struct input *in, bool advise)
     unsigned prot = v == 0 ? 0 : v == 1 ? VM_READ | VM_USER : RW;
     int err = advise ? vmspace_advise(&m->s, va_of(r.k0), size, v)
                      : vmspace_protect(&m->s, va_of(r.k0), size, prot);
+    TRACE("space %d: %s [%u, %u) %u: %d\n", (int)(m - sp), advise ? "advise" : "protect", r.k0,
+          r.k1, advise ? v : prot, err);
     if (err == K_ENOMEM && want == K_OK) {
         sync_splits(m);
         return check_enomem(free_before, 0);
@@ -402,6 +421,7 @@ static void step_fork(struct msp *child, struct msp *parent)
         return;
     uint64_t free_before = pool_free();
     int err = vmspace_fork(&child->s, &parent->s);
+    TRACE("space %d: fork into %d: %d\n", (int)(parent - sp), (int)(child - sp), err);
     if (err == K_ENOMEM) {
         sync_splits(parent);
         return check_enomem(free_before, 16);
@@ -423,6 +443,7 @@ static void step_fork(struct msp *child, struct msp *parent)
 /* Takes single frames until keep are left, or (whole) every free 2 MiB area. */
 static void squeeze(unsigned keep, bool whole)
 {
+    TRACE("squeeze to %u free%s\n", keep, whole ? ", whole areas" : "");
     if (whole) {
         for (phys_addr_t pa; (pa = frame_alloc_huge(&pool)) != PHYS_NONE;)
             hoard[nhoard++] = pa | 1;
@@ -452,25 +473,31 @@ MODEL static void check_space(struct msp *m)
     struct vmspace_stats st;
     vmspace_get_stats(&m->s, &st);
     uint64_t leaf = 0, cow = 0, huge = 0;
-    for (unsigned k = 0; k < NPG; k++) {
-        const struct mpg *p = &m->pg[k];
-        unsigned b = k / 512;
+    for (unsigned b = 0; b < BLOCKS; b++) { /* one walk per block: its PD entry or its PT */
         int level;
-        const uint64_t *e = pt_find(m->s.pml4, va_of(k), &level);
+        const uint64_t *e = pt_find(m->s.pml4, va_of(b * 512), &level);
+        CHECK(level <= PT_LEVEL_PD || *e == 0);
         if (m->huge[b]) {
-            CHECK(level == PT_LEVEL_PD && p->present && !p->cow && !p->piece);
-            if (k % 512 == 0) {
-                CHECK(*e == (p->frame | prot_bits(p->prot) | PTE_SW_OWNED | PTE_HUGE));
-                huge++;
-            }
+            const struct mpg *p = &m->pg[b * 512];
+            CHECK(level == PT_LEVEL_PD);
+            CHECK(*e == (p->frame | prot_bits(p->prot) | PTE_SW_OWNED | PTE_HUGE));
+            huge++;
         } else {
             CHECK(level == PT_LEVEL_PT || *e == 0);
-            CHECK((level == PT_LEVEL_PT ? *e : 0) == expected_leaf(p));
-            leaf += p->present;
-            cow += p->present && p->cow;
         }
-        if (p->present)
-            CHECK(((const uint8_t *)phys_to_virt(p->frame))[8] == p->val);
+        for (unsigned i = 0; i < 512; i++) {
+            const struct mpg *p = &m->pg[b * 512 + i];
+            if (m->huge[b]) {
+                CHECK(p->present && !p->cow && !p->piece &&
+                      p->frame == m->pg[b * 512].frame + i * PAGE_SIZE);
+            } else {
+                CHECK((level == PT_LEVEL_PT ? e[i] : 0) == expected_leaf(p));
+                leaf += p->present;
+                cow += p->present && p->cow;
+            }
+            if (p->present)
+                CHECK(((const uint8_t *)phys_to_virt(p->frame))[8] == p->val);
+        }
     }
     CHECK(st.leaf_huge == huge * 512 && st.leaf == leaf && st.leaf_cow == cow);
 }
@@ -528,7 +555,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = {data, data + size};
+    tracing = getenv("FUZZ_VMSPACE_TRACE") != NULL;
     reset(take(&in));
+    TRACE("policy %u\n", env.thp);
     while (in.p < in.end) {
         unsigned op = take(&in), a = op >> 7;
         struct msp *m = &sp[a];
@@ -570,6 +599,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 12:
             env.thp = take(&in) % 3;
+            TRACE("policy %u\n", env.thp);
             break;
         default: /* a burst of writes */
             for (unsigned i = take(&in) % 16; i > 0; i--)
