@@ -108,7 +108,8 @@ void proc_unload(struct process *p, struct thread *t)
     uint64_t start = arch_cycles();
     vmspace_destroy(&p->vs);
     p->res->teardown_cycles = arch_cycles() - start;
-    p->res->teardown_frames = st.leaf + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
+    p->res->teardown_frames =
+        st.leaf + st.leaf_huge + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
 }
 
 struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg))
