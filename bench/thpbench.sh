@@ -4,18 +4,20 @@
 # 1 GiB of anonymous memory advised MADV_HUGEPAGE, then MADV_NOHUGEPAGE, alternately, as "exec"
 # modules of one frame64 boot under QEMU TCG (-m 2G), and counts its page faults with the kernel's
 # own counter (getrusage's ru_minflt: every fault from ring 3 the kernel resolved).
-#   bench/thpbench.sh [BUILD_DIR] [--runs N] [--mib M]   (BUILD_DIR: default build, already built)
+#   bench/thpbench.sh [BUILD_DIR] [--runs N] [--mib M] [--cmdline WORDS]
+#   (BUILD_DIR: default build, already built; WORDS: the kernel's command line, e.g. thp=never)
 # Prints one table: faults per GiB, the leaves (TLB entries) that map the GiB, and the time.
 # TLB misses themselves cannot be counted: TCG has no PMU, and its software TLB is not the
 # hardware's. Each resolved fault maps exactly one leaf, so leaves = faults, and a leaf is what
 # one TLB entry holds: the TLB reach is 512 times larger with 2 MiB leaves.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-build=$here/build runs=5 mib=1024
+build=$here/build runs=5 mib=1024 cmdline=none
 while [ $# -gt 0 ]; do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
+    --cmdline) cmdline=$2; shift 2 ;;
     *) build=$(cd "$1" && pwd); shift ;;
     esac
 done
@@ -28,7 +30,7 @@ modules=()
 for _ in $(seq "$runs"); do
     modules+=(--module "$prog" "exec thp bench $mib huge" --module "$prog" "exec thp bench $mib small")
 done
-"$here/scripts/mkiso.sh" "$build/frame64.elf" "$work/f.iso" --cmdline none "${modules[@]}" >/dev/null
+"$here/scripts/mkiso.sh" "$build/frame64.elf" "$work/f.iso" --cmdline "$cmdline" "${modules[@]}" >/dev/null
 
 log=$work/frame64.log
 qemu-system-x86_64 -M pc -accel tcg -cpu max -smp 1 -m 2G -display none -no-reboot -monitor none \
@@ -43,7 +45,7 @@ wait $pid 2>/dev/null || true
 tr -d '\r' <"$log" | grep -E '^thp: bench|^exec: [0-9]+ programs' >"$work/lines" || true
 grep -q '^exec: ' "$work/lines" || { echo "thpbench.sh: the boot did not finish; the log:" >&2; tail -20 "$log" >&2; exit 1; }
 
-echo "thp bench: $mib MiB touched once per 4 KiB page, then again; QEMU TCG -cpu max, 1 CPU, 2 GiB; $runs runs each"
+echo "thp bench: $mib MiB touched once per 4 KiB page, then again; QEMU TCG -cpu max, 1 CPU, 2 GiB; $runs runs each; command line: $cmdline"
 printf '%-24s %10s %12s %18s %18s\n' advice faults "leaves/GiB" "touch ms min/med" "again ms min/med"
 for mode in huge small; do
     grep "^thp: bench $mode " "$work/lines" |

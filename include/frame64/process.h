@@ -99,9 +99,11 @@ bool proc_running_on(unsigned cpu);
 
 /*
  * Sets up what every process shares: the address-space environment over the kernel's pool and
- * page tables, and the system-call entry. Return: K_OK or an error (printed).
+ * page tables, and the system-call entry. The command line's thp=always or thp=never changes the
+ * 2 MiB-page policy (default: only where a program asks with madvise). Return: K_OK or an error
+ * (printed).
  */
-int proc_init(void);
+int proc_init(const char *cmdline);
 
 /*
  * Runs image (an ELF file of size bytes) as process name with argv[0..argc), to its end, and
