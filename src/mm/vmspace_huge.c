@@ -50,14 +50,16 @@ int vm_huge_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
         panic("vmspace: a 1 GiB page covers the user address %lx", block);
     if (err == K_OK && *e != 0)
         panic("vmspace: a 2 MiB page at %lx was to go where %lx is mapped", block, *e);
-    phys_addr_t pa = err == K_OK ? vm_huge_alloc(s->env) : PHYS_NONE;
-    if (pa == PHYS_NONE) {
+    if (err != K_OK) { /* no frame for a table: take back the empty ones linked on the way */
         struct vm_gather g;
         vm_gather_init(&g, s);
         pt_prune(s->pml4, block, VM_HUGE_SIZE, vm_table_free, &g);
         vm_gather_finish(&g);
-        return err == K_OK ? K_EAGAIN : K_ENOMEM;
+        return K_ENOMEM;
     }
+    phys_addr_t pa = vm_huge_alloc(s->env);
+    if (pa == PHYS_NONE)
+        return K_EAGAIN; /* the tables stay for the 4 KiB page (or its own prune) */
     memset(phys_to_virt(pa), 0, VM_HUGE_SIZE);
     *e = pa | vm_prot_pte(s->env, a->prot) | PTE_SW_OWNED | PTE_HUGE;
     vm_leaf_account(s, *e, 1);

@@ -104,6 +104,7 @@ void vm_gather_finish(struct vm_gather *g);
 int vm_check_range(uint64_t va, uint64_t size);
 /* Whether areas cover all of [lo, hi). */
 bool vm_covered(const struct vmspace *s, uint64_t lo, uint64_t hi);
+
 #define VM_LINK (PTE_WRITE | PTE_USER) /* tables are permissive: the leaf alone decides */
 
 /* size: PAGE_SIZE, or VM_HUGE_SIZE for a 2 MiB leaf (e is then its PD entry). */
@@ -132,6 +133,7 @@ phys_addr_t vm_ref_alloc(void *env);
 void vm_ref_free(void *env, phys_addr_t pa);
 /* Clears the leaves of [lo, hi) into g; with prune, also the tables that became empty. */
 void vm_clear_range(struct vmspace *s, struct vm_gather *g, uint64_t lo, uint64_t hi, bool prune);
+
 /* --- 2 MiB pages (vmspace_huge.c). --- */
 #define VM_HUGE_SIZE   ((uint64_t)FRAME_HUGE_SIZE)
 #define VM_HUGE_PIECES (VM_HUGE_SIZE / PAGE_SIZE)
@@ -143,8 +145,9 @@ void vm_clear_range(struct vmspace *s, struct vm_gather *g, uint64_t lo, uint64_
 bool vm_huge_allowed(const struct vmspace *s, uint64_t va, const struct vm_area *a);
 /*
  * Maps a zeroed 2 MiB frame at the block around va (nothing may be mapped there). Return: K_OK;
- * K_EAGAIN when no 2 MiB frame is free (nothing changed: map a 4 KiB page instead); K_ENOMEM when
- * no frame for a table (nothing changed: a 4 KiB page would need the same tables).
+ * K_EAGAIN when no 2 MiB frame is free (map a 4 KiB page instead: the tables above it may have
+ * been linked already, empty); K_ENOMEM when no frame for a table (nothing changed: a 4 KiB page
+ * would need the same tables).
  */
 int vm_huge_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a);
 /* Splits the 2 MiB leaf covering va, if there is one. Return: K_OK or K_ENOMEM (unchanged). */
