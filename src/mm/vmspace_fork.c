@@ -134,7 +134,7 @@ static void protect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e,
     *e = (*e & ~PTE_WRITE) | PTE_SW_COW;
     vm_leaf_account(s, *e, 1);
     if (was_writable)
-        vm_gather_leaf(ctx, va, PHYS_NONE); /* a TLB may still allow writes: flush it */
+        vm_gather_range(ctx, va, PAGE_SIZE); /* a TLB may still allow writes: flush it */
 }
 
 static bool empty(const struct vmspace *s)

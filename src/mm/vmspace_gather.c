@@ -103,19 +103,6 @@ static void add_frame(struct vm_gather *g, phys_addr_t pa)
         ((phys_addr_t *)phys_to_virt(g->batch))[g->nbatch++] = pa;
 }
 
-void vm_gather_leaf(struct vm_gather *g, uint64_t va, phys_addr_t pa)
-{
-    add_range(g, va);
-    if (pa != PHYS_NONE)
-        add_frame(g, pa);
-}
-
-void vm_gather_unshare(struct vm_gather *g, uint64_t va, phys_addr_t pa)
-{
-    add_range(g, va);
-    add_frame(g, pa | UNSHARE);
-}
-
 void vm_gather_range(struct vm_gather *g, uint64_t va, uint64_t size)
 {
     add_range(g, va);

@@ -77,21 +77,14 @@ struct vm_gather {
 };
 
 void vm_gather_init(struct vm_gather *g, struct vmspace *s);
-/* The leaf at va was changed or cleared; pa (or PHYS_NONE) is to be freed after the flush. */
-void vm_gather_leaf(struct vm_gather *g, uint64_t va, phys_addr_t pa);
-/*
- * The leaf at va was changed or cleared and held one owner's share of the owned frame pa: after
- * the flush, one owner fewer (frame_ref_unshare()), and pa is freed if none is left. Deferred so
- * that no other owner can take the frame back as its own (and write it) while this space's old
- * translation may still be in a TLB.
- */
-void vm_gather_unshare(struct vm_gather *g, uint64_t va, phys_addr_t pa);
 /* The table pa, which mapped addresses from va on, was unlinked: free it after the flush. */
 void vm_gather_table(struct vm_gather *g, uint64_t va, phys_addr_t pa);
 /*
  * The leaf old, of size bytes at va, was cleared or replaced: flush [va, va + size), then give
- * back what it held: nothing (not owned), one owner (SHARED, COW), a piece of a split 2 MiB
- * frame (PIECE) or the frame itself, 4 KiB or 2 MiB.
+ * back what it held: nothing (not owned), one owner (SHARED, COW: frame_ref_unshare(), the frame
+ * freed if none is left), a piece of a split 2 MiB frame (PIECE) or the frame itself, 4 KiB or
+ * 2 MiB. An owner too is given up only after the flush, so that no other owner can take the frame
+ * back as its own (and write it) while this space's old translation may still be in a TLB.
  */
 void vm_gather_old_leaf(struct vm_gather *g, uint64_t va, uint64_t old, uint64_t size);
 /* The leaves of [va, va + size) were changed (rights only): flush them, free nothing. */
