@@ -104,8 +104,9 @@ uint64_t pt_tables_needed(uint64_t virt, uint64_t size, unsigned page_sizes);
 int pt_link_pdpt(phys_addr_t pml4, uint64_t virt, pt_alloc_fn alloc, void *ctx);
 
 /*
- * Table lifetime, for address spaces that own their tables (src/mm/pagetable_walk.c). Only 4 KiB
- * leaves are created here; tables are linked zeroed, unlinked only once empty (pt_prune) or when
+ * Table lifetime, for address spaces that own their tables (src/mm/pagetable_walk.c). Slots are
+ * found or made here for 4 KiB leaves (pt_leaf_slot) and 2 MiB leaves (pt_huge_slot), which the
+ * caller writes; tables are linked zeroed, unlinked only once empty (pt_prune) or when
  * the whole space goes (pt_free_tables), and handed back through a callback so the caller can
  * flush the TLB before it frees them.
  */
@@ -115,8 +116,9 @@ typedef void (*pt_table_free_fn)(void *ctx, phys_addr_t table, int level, uint64
 
 /*
  * Walks the tables for virt and stops at the first entry that is not a link to a table: a PT
- * entry (*level 0, present or not), or at *level 1..3 an entry that is not present (nothing is
- * mapped in its whole slot) or a huge leaf (levels 1 and 2). Nothing is changed.
+ * entry (*level 0, present or not), or at *level 1..3 an entry that is zero (nothing is mapped in
+ * its whole slot) or a huge leaf (levels 1 and 2; a non-present but non-zero entry is taken for a
+ * huge leaf too: an address space's no-access 2 MiB page keeps its frame). Nothing is changed.
  * Return: a pointer to that entry, or NULL (and *level -1) for a non-canonical virt.
  */
 uint64_t *pt_find(phys_addr_t pml4, uint64_t virt, int *level);
@@ -129,6 +131,16 @@ uint64_t *pt_find(phys_addr_t pml4, uint64_t virt, int *level);
  * link with other bits, or a huge page covering virt (nothing changed).
  */
 int pt_leaf_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_alloc_fn alloc, void *ctx,
+                 uint64_t **slot);
+
+/*
+ * The PD entry for the 2 MiB page at virt (2 MiB aligned), linking zeroed tables above it as
+ * pt_leaf_slot() does. The entry is returned as it is: zero (free for a 2 MiB leaf), a 2 MiB leaf,
+ * or a link to a page table (4 KiB pages are there); the caller decides. Return: K_OK with *slot
+ * set; K_ENOMEM (tables linked so far stay, empty, for pt_prune()); K_EINVAL for a non-canonical
+ * or misaligned virt, a link with other bits, or a 1 GiB page covering virt.
+ */
+int pt_huge_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_alloc_fn alloc, void *ctx,
                  uint64_t **slot);
 
 /*

@@ -72,11 +72,12 @@ struct process {
     struct irqlock lock;      /* threads, nthreads */
     struct thread *threads;   /* linked through thread->proc_next */
     unsigned nthreads;
-    uint64_t ended_cpu_ns;       /* CPU time of its threads that ended */
-    uint64_t reaped_cpu_ns;      /* CPU time of the children it waited for, theirs included */
-    struct thread *last;         /* the thread that tore it down: reaped with it */
-    struct thread *waiter;       /* proc_run()'s caller, parked until done */
-    uint32_t done;               /* torn down and, if started by proc_run(), reported (atomic) */
+    uint64_t ended_cpu_ns;  /* CPU time of its threads that ended */
+    uint64_t reaped_cpu_ns; /* CPU time of the children it waited for, theirs included */
+    uint64_t page_faults;   /* page faults from ring 3 resolved (getrusage's ru_minflt; mm_lock) */
+    struct thread *last;    /* the thread that tore it down: reaped with it */
+    struct thread *waiter;  /* proc_run()'s caller, parked until done */
+    uint32_t done;          /* torn down and, if started by proc_run(), reported (atomic) */
     struct thread *vfork_parent; /* parked until this child execs or ends (table lock) */
     struct irqlock mm_lock; /* vs and brk: its threads share them (proc_internal.h's mm_lock()) */
     struct vmspace vs;
@@ -99,9 +100,11 @@ bool proc_running_on(unsigned cpu);
 
 /*
  * Sets up what every process shares: the address-space environment over the kernel's pool and
- * page tables, and the system-call entry. Return: K_OK or an error (printed).
+ * page tables, and the system-call entry. The command line's thp=always or thp=never changes the
+ * 2 MiB-page policy (default: only where a program asks with madvise). Return: K_OK or an error
+ * (printed).
  */
-int proc_init(void);
+int proc_init(const char *cmdline);
 
 /*
  * Runs image (an ELF file of size bytes) as process name with argv[0..argc), to its end, and

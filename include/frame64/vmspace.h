@@ -14,7 +14,8 @@
  *   - fixed areas have every page mapped when they are made: given physical frames
  *     (vmspace_map_phys(): device memory or memory the caller owns, never freed here) or the
  *     frames of another range (vmspace_share(), in another space or the same one).
- * Leaves are 4 KiB only. Bookkeeping costs frames only for what exists: an untouched
+ * Leaves are 4 KiB, or 2 MiB in anonymous areas that may have them (huge pages, below).
+ * Bookkeeping costs frames only for what exists: an untouched
  * reservation is one area record, however large; page-table frames exist only above mapped
  * pages and are freed as soon as a table becomes empty. A frame with more than one owner (shared
  * by vmspace_share(), or copy-on-write after vmspace_fork()) is counted in the env's frame_ref
@@ -23,6 +24,15 @@
  *
  * fork: vmspace_fork() gives a child the parent's areas and frames; private anonymous frames
  * become copy-on-write (read-only in both, PTE_SW_COW), the first write copies (vmspace_fault()).
+ *
+ * Huge pages (docs/address-spaces.md "Huge pages"): a demand fault in an anonymous area that may
+ * have them (vmspace_advise(), VM_HUGE, or the env's policy VMSPACE_THP_ALWAYS) maps a whole
+ * 2 MiB frame (frame_alloc_huge()) with one PD leaf where the 2 MiB-aligned block around the
+ * address lies inside the area and nothing is mapped in it yet; otherwise, or with no 2 MiB frame
+ * free, a 4 KiB page as always. A 2 MiB leaf is always private: an unmap, protect or advise that
+ * cuts it, a fork and a share break it into 512 4 KiB leaves of the same frame first (a split,
+ * PTE_SW_PIECE on each), and the 2 MiB frame goes back whole (frame_free_huge()) when the last of
+ * its pieces is let go.
  *
  * TLB: every change that removes or reduces a translation is flushed through the env's flush
  * callback before any frame it protected is freed or loses an owner (gather, flush, free;
@@ -68,6 +78,21 @@
 /* Options, or'd into prot: where each is accepted is said at the function. */
 #define VM_POPULATE 0x10u /* vmspace_map_anon(): allocate and zero every page now */
 #define VM_UNCACHED 0x20u /* vmspace_map_phys(): PCD | PWT, for device registers */
+#define VM_HUGE     0x40u /* vmspace_map_anon(): as vmspace_advise(VMSPACE_HUGE) on the new area */
+
+/* Advice of vmspace_advise() (madvise's MADV_HUGEPAGE, MADV_NOHUGEPAGE, and neither). */
+#define VMSPACE_ADVICE_NONE 0u /* the env's policy decides */
+#define VMSPACE_HUGE        1u /* 2 MiB pages wherever they fit */
+#define VMSPACE_NOHUGE      2u /* no new 2 MiB pages (those already there stay, as in Linux) */
+
+/*
+ * The env's huge-page policy (env->thp, may be changed at any time; Linux's
+ * /sys/kernel/mm/transparent_hugepage/enabled): which anonymous areas without advice get 2 MiB
+ * pages. The default is MADVISE: see docs/address-spaces.md "Huge pages" for why.
+ */
+#define VMSPACE_THP_MADVISE 0u /* only areas advised VMSPACE_HUGE (the default) */
+#define VMSPACE_THP_ALWAYS  1u /* every anonymous area not advised VMSPACE_NOHUGE */
+#define VMSPACE_THP_NEVER   2u /* none, whatever the advice */
 
 /* Flags of vmspace_env_init(). */
 #define VMSPACE_NX 0x1u /* EFER.NXE is on: pages without VM_EXEC get PTE_NX */
@@ -84,11 +109,16 @@
  *   COW:      copy-on-write since a fork: never PTE_WRITE; the first write to it (in an area with
  *             VM_WRITE) copies the frame, or just makes it writable if its other owners are gone.
  *             Always with OWNED, never with SHARED.
+ *   PIECE:    (4 KiB leaves) the frame is one of the 512 of a 2 MiB frame that was mapped whole
+ *             and split: when its last owner lets go it is not freed alone but counted off the
+ *             2 MiB frame (env->pieces), which is freed whole with its last piece. With OWNED.
+ * A 2 MiB leaf (PTE_HUGE in a PD entry) is OWNED, never SHARED, COW or PIECE.
  */
 #define PTE_SW_OWNED    ((uint64_t)1 << 9)
 #define PTE_SW_SHARED   ((uint64_t)1 << 10)
 #define PTE_SW_NOACCESS ((uint64_t)1 << 11)
 #define PTE_SW_COW      ((uint64_t)1 << 52)
+#define PTE_SW_PIECE    ((uint64_t)1 << 53)
 
 /*
  * Errors are the kernel's (include/frame64/error.h), meaning here: K_EPERM writable and
@@ -155,14 +185,18 @@ struct vmspace_env {
     uint64_t flush_max_pages; /* ranges longer than this are flushed whole (may be changed) */
     uint64_t frames;          /* every frame the spaces hold from the pool: __atomic, relaxed */
     struct frame_ref refs;    /* owners of every owned frame that has more than one */
+    unsigned thp;             /* VMSPACE_THP_*: which areas get 2 MiB pages (may be changed) */
+    struct frame_ref pieces;  /* per split 2 MiB frame (by its base): its pieces still held */
+    uint64_t pieces_idle;     /* frames of split 2 MiB frames let go, waiting for their siblings:
+                                 __atomic, relaxed */
 };
 
 #define VMSPACE_FLUSH_MAX_PAGES 32 /* the default: Linux's single-page flush ceiling is 33 */
 
 /*
  * Per-space accounting, exact at every return: each category counts frames (except phys and
- * areas). Over an env: env->frames == sum of (leaf + tables + area_frames) over its spaces
- * - (shared_mappings - shared) + share_frames (vmspace_env_get_stats()).
+ * areas). Over an env: env->frames == sum of (leaf + leaf_huge + tables + area_frames) over its
+ * spaces - (shared_mappings - shared) + share_frames + pieces_idle (vmspace_env_get_stats()).
  *
  * The owned leaves by kind, for a per-process listing (leaf == leaf_private + leaf_cow +
  * leaf_shared); the kinds follow the leaf's marks, which a space changes only itself:
@@ -182,6 +216,11 @@ struct vmspace_stats {
     uint64_t areas;        /* areas in it */
     uint64_t leaf_private, leaf_cow, leaf_shared; /* leaf, by kind (above) */
     uint64_t tables;                              /* pt + pd + pdpt + pml4 */
+    uint64_t leaf_huge; /* frames in 2 MiB leaves, 512 each: private, not counted in leaf */
+    /* Counters since the space was made (information; they never go down): */
+    uint64_t faults_4k; /* 4 KiB frames mapped on demand or by VM_POPULATE (not CoW copies) */
+    uint64_t faults_2m; /* 2 MiB frames mapped on demand or by VM_POPULATE */
+    uint64_t splits;    /* 2 MiB leaves broken into 4 KiB leaves */
 };
 
 struct vmspace_env_stats {
@@ -189,6 +228,8 @@ struct vmspace_env_stats {
     uint64_t share_frames;    /* frames holding the frame_ref table */
     uint64_t shared;          /* owned frames with more than one owner (the table's entries) */
     uint64_t shared_mappings; /* their owners (owned leaves mapping them) in all spaces */
+    uint64_t pieces_idle;     /* frames of split 2 MiB frames no leaf holds, freed with the last */
+    uint64_t split_frames;    /* split 2 MiB frames not yet freed (information) */
 };
 
 /* An address space. Fields are private to src/mm/vmspace*.c (here so it can be embedded). */
@@ -258,24 +299,30 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
  * shared and writable in both. The parent's leaves made read-only are flushed before it returns.
  * Cost: the page tables above the parent's mapped pages, and the frames are shared a page table's
  * worth at a time (frame_ref_share_many()).
+ * The parent's 2 MiB pages are split first (2 MiB leaves are never shared; their pieces are).
  * Return: K_OK; K_EINVAL (another env, child == parent, child not empty); K_ENOMEM (no frame for
  * a table, the area list or the frame_ref table, or a frame at FRAME_REF_MAX owners): then parent
- * is exactly as before and child holds nothing but its PML4 (vmspace_destroy() it, or retry).
+ * is as before but for 2 MiB pages already split (same frames, contents and rights) and child
+ * holds nothing but its PML4 (vmspace_destroy() it, or retry).
  */
 int vmspace_fork(struct vmspace *child, struct vmspace *parent);
 
 /*
  * Removes every area in [va, va + size) (holes are fine, areas are cut at the ends), clears the
  * leaves, prunes the tables that became empty, flushes, then frees what was the space's alone.
+ * A 2 MiB page the range cuts is split first (its frame goes back whole with its last piece).
  * Return: K_OK; K_EINVAL; K_EFAULT; K_ENOMEM if cutting a hole in one area needs an
- * area-list frame the pool does not have (nothing changed).
+ * area-list frame the pool does not have, or a split a table frame (nothing changed but a split
+ * already made, which only the accounting sees).
  */
 int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size);
 
 /*
- * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes.
+ * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes. A 2 MiB
+ * page the range cuts is split first; one wholly inside keeps its 2 MiB leaf.
  * Return: K_OK; K_ENOENT (a hole in the range); K_EINVAL; K_EPERM; K_EFAULT; K_ENOMEM if
- * splitting areas needs an area-list frame the pool does not have (nothing changed).
+ * splitting areas needs an area-list frame the pool does not have, or a split a table frame
+ * (nothing changed but a split already made).
  */
 int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot);
 
@@ -316,6 +363,16 @@ int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_
 phys_addr_t vmspace_translate(const struct vmspace *s, uint64_t va, uint64_t *flags);
 
 void vmspace_get_stats(const struct vmspace *s, struct vmspace_stats *st);
+
+/*
+ * madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on [va, va + size), which areas must cover entirely:
+ * advice is VMSPACE_HUGE, VMSPACE_NOHUGE or VMSPACE_ADVICE_NONE. It decides the pages faulted in
+ * from now on; mapped pages stay as they are, except that a 2 MiB page the range cuts is split
+ * (areas differ in advice on either side, as Linux splits at a VMA boundary).
+ * Return: K_OK; K_ENOENT (a hole in the range); K_EINVAL; K_EFAULT; K_ENOMEM (no frame to split
+ * areas or a 2 MiB page: a split already made stays, which nothing can see but the accounting).
+ */
+int vmspace_advise(struct vmspace *s, uint64_t va, uint64_t size, unsigned advice);
 
 /* Whether no area meets [va, va + size) (page aligned, inside the user half). */
 bool vmspace_is_free(const struct vmspace *s, uint64_t va, uint64_t size);

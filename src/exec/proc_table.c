@@ -457,9 +457,10 @@ bool proc_oom_pick(unsigned self, struct oom_victim *v)
         }
         struct vmspace_stats st;
         vmspace_get_stats(&p->vs, &st); /* racy for others' spaces: a choice, not an account */
-        if (p->kill_signal || (found && st.leaf <= v->frames))
+        uint64_t resident = st.leaf + st.leaf_huge; /* 2 MiB pages are 512 frames each */
+        if (p->kill_signal || (found && resident <= v->frames))
             continue;
-        *v = (struct oom_victim){.pid = p->pid, .frames = st.leaf};
+        *v = (struct oom_victim){.pid = p->pid, .frames = resident};
         memcpy(v->name, p->name, sizeof(v->name));
         found = true;
     }

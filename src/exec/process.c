@@ -10,6 +10,7 @@
  * usermode_enter()'s caller through usermode_leave(), abandoning whatever was below.
  */
 #include <frame64/arch.h>
+#include <frame64/cmdline.h>
 #include <frame64/elf.h>
 #include <frame64/error.h>
 #include <frame64/initstack.h>
@@ -52,7 +53,7 @@ static void user_return(struct trap_frame *f);
 
 static const struct usermode_ops ops = {.syscall = syscall_dispatch, .bad_return = bad_return};
 
-int proc_init(void)
+int proc_init(const char *cmdline)
 {
     unsigned flags = boot_cpu.nx ? VMSPACE_NX : 0;
     int err = vmspace_env_init(&env, &kernel_frames, kernel_pml4, flags, flush, NULL);
@@ -60,6 +61,12 @@ int proc_init(void)
         kprintf("exec: address spaces cannot be set up: %s\n", vmspace_strerror(err));
         return K_EINVAL;
     }
+    /* Linux's transparent_hugepage= boot option; the default stays madvise (address-spaces.md). */
+    const char *thp = cmdline_value(cmdline ? cmdline : "", "thp");
+    if (cmdline_value_is(thp, "always"))
+        env.thp = VMSPACE_THP_ALWAYS;
+    else if (cmdline_value_is(thp, "never"))
+        env.thp = VMSPACE_THP_NEVER;
     usermode_init(&boot_cpu, &ops);
     sched_set_user_return(user_return);
     return K_OK;
@@ -108,7 +115,8 @@ void proc_unload(struct process *p, struct thread *t)
     uint64_t start = arch_cycles();
     vmspace_destroy(&p->vs);
     p->res->teardown_cycles = arch_cycles() - start;
-    p->res->teardown_frames = st.leaf + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
+    p->res->teardown_frames =
+        st.leaf + st.leaf_huge + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
 }
 
 struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg))

@@ -38,6 +38,7 @@ enum {
     SYS_uname = 63,
     SYS_gettimeofday = 96,
     SYS_getrlimit = 97,
+    SYS_getrusage = 98,
     SYS_sysinfo = 99,
     SYS_getuid = 102,
     SYS_getgid = 104,
@@ -315,6 +316,28 @@ static long sys_mprotect(struct process *p, uint64_t addr, uint64_t len, long pr
     return vm_errno(vmspace_protect(&p->vs, addr, len, (unsigned)vp));
 }
 
+/*
+ * madvise: MADV_HUGEPAGE and MADV_NOHUGEPAGE set the range's huge-page advice (vmspace_advise());
+ * other advice changes nothing, which is always correct for the advice frame64 does not act on.
+ * A hole in the range is -ENOMEM as in Linux, but nothing is advised then (Linux advises the
+ * mapped parts).
+ */
+static long sys_madvise(struct process *p, uint64_t addr, uint64_t len, long advice)
+{
+    enum { MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15 };
+    if (!IS_ALIGNED(addr, PAGE_SIZE) || len > VMSPACE_USER_END)
+        return -EINVAL;
+    len = ALIGN_UP(len, PAGE_SIZE);
+    if (advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE)
+        return 0;
+    if (!len)
+        return 0;
+    if (!user_range(addr, len))
+        return -ENOMEM;
+    return vm_errno(
+        vmspace_advise(&p->vs, addr, len, advice == MADV_HUGEPAGE ? VMSPACE_HUGE : VMSPACE_NOHUGE));
+}
+
 /* Linux's brk: the new break, or the old one when the request cannot be met. */
 static long sys_brk(struct process *p, uint64_t addr)
 {
@@ -401,6 +424,8 @@ static long dispatch_system(struct process *p, const struct syscall_frame *f)
         return sys_prlimit64(p, (long)f->rdi, (long)f->rsi, f->rdx, f->r10);
     case SYS_sysinfo:
         return sys_sysinfo(p, f->rdi);
+    case SYS_getrusage:
+        return sys_getrusage(p, (long)f->rdi, f->rsi);
     case SYS_getrandom:
         return sys_getrandom(p, f->rdi, f->rsi, (long)f->rdx);
     default:
@@ -437,7 +462,9 @@ void syscall_dispatch(struct syscall_frame *f)
         mm_unlock(p, irq);
         break;
     case SYS_madvise:
-        r = 0; /* advice only: doing nothing is always correct for MADV_FREE/DONTNEED-less use */
+        irq = mm_lock(p);
+        r = sys_madvise(p, f->rdi, f->rsi, (long)f->rdx);
+        mm_unlock(p, irq);
         break;
     case SYS_brk:
         irq = mm_lock(p);

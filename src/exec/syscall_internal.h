@@ -51,6 +51,7 @@ long sys_setgroups(struct process *p, long size, uint64_t list);
 long sys_prlimit64(struct process *p, long pid, long resource, uint64_t new_limit,
                    uint64_t old_limit);
 long sys_sysinfo(struct process *p, uint64_t info);
+long sys_getrusage(struct process *p, long who, uint64_t usage);
 long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t mask);
 long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
 

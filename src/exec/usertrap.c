@@ -131,6 +131,7 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
         kill_fault(va, "the same fault again after it was resolved", rip, 11);
     uint64_t irq = mm_lock(p);
     int err = vmspace_fault(&p->vs, va, access | VM_USER);
+    p->page_faults += err == K_OK;
     mm_unlock(p, irq);
     if (err == K_ENOMEM && out_of_memory(p, va, access))
         return true;

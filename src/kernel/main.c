@@ -110,7 +110,7 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
     vm_check(kernel_pml4, boot_cpu.nx, &vc);
     vm_check_print(&vc);
 
-    if (proc_init() != K_OK)
+    if (proc_init(boot_info.cmdline) != K_OK)
         stop("user processes cannot be set up", K_EINVAL);
     proc_run_modules();
 

@@ -38,7 +38,9 @@ int pt_walk(phys_addr_t pml4, uint64_t virt, int target, const struct pt_grow *g
         if (l == target)
             return K_OK;
         if (!pt_is_link(*e, l, virt)) {
-            if ((*e & PTE_PRESENT) || !grow)
+            /* Non-zero: a huge page, present or not (a no-access one keeps its frame), never
+             * overwritten by a table. */
+            if (*e != 0 || !grow)
                 return K_OK; /* a huge page, or nothing mapped in the whole slot */
             int err = link_table(grow, e, l);
             if (err != K_OK)
@@ -75,6 +77,25 @@ int pt_leaf_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_alloc_fn all
         return err;
     if (level != PT_LEVEL_PT)
         return K_EINVAL; /* a huge page covers virt */
+    *slot = e;
+    return K_OK;
+}
+
+int pt_huge_slot(phys_addr_t pml4, uint64_t virt, uint64_t link, pt_alloc_fn alloc, void *ctx,
+                 uint64_t **slot)
+{
+    pt_check_root(pml4, "pt_huge_slot");
+    if (!pt_canonical(virt) || !IS_ALIGNED(virt, pt_level_size(PT_LEVEL_PD)) ||
+        (link & ~(PTE_WRITE | PTE_USER)))
+        return K_EINVAL;
+    const struct pt_grow grow = {alloc, ctx, link, false, "pt_huge_slot"};
+    uint64_t *e;
+    int level;
+    int err = pt_walk(pml4, virt, PT_LEVEL_PD, &grow, &e, &level);
+    if (err != K_OK)
+        return err;
+    if (level != PT_LEVEL_PD)
+        return K_EINVAL; /* a 1 GiB page covers virt */
     *slot = e;
     return K_OK;
 }

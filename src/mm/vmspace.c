@@ -10,9 +10,11 @@
  *     bits, the frame and the caching bits it was made with;
  *   - no table in the user half is empty (tables go as their last entry goes);
  *   - every frame in use is counted in exactly one category of one space (a frame with several
- *     owners once per owner), or in the frame_ref table's frames (the stats), and in
- *     env->frames;
- *   - an owned leaf marked SHARED or COW holds one of its frame's owners in env->refs.
+ *     owners once per owner), or in the frame_ref tables' frames (the stats), or among the idle
+ *     pieces of split 2 MiB frames, and in env->frames;
+ *   - an owned leaf marked SHARED or COW holds one of its frame's owners in env->refs;
+ *   - a 2 MiB leaf is private and lies inside one area; a split 2 MiB frame's entry in
+ *     env->pieces counts the pieces some leaf still holds.
  */
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
@@ -42,16 +44,21 @@ int vmspace_env_init(struct vmspace_env *env, struct frame_pool *pool, phys_addr
         .flush_max_pages = VMSPACE_FLUSH_MAX_PAGES,
     };
     frame_ref_init(&env->refs, vm_ref_alloc, vm_ref_free, env);
+    frame_ref_init(&env->pieces, vm_ref_alloc, vm_ref_free, env);
     return K_OK;
 }
 
 void vmspace_env_get_stats(struct vmspace_env *env, struct vmspace_env_stats *st)
 {
-    struct frame_ref_stats r = frame_ref_stats(&env->refs);
+    struct frame_ref_stats r = frame_ref_stats(&env->refs), h = frame_ref_stats(&env->pieces);
     st->frames = __atomic_load_n(&env->frames, __ATOMIC_RELAXED);
-    st->share_frames = r.frames;
+    st->share_frames = r.frames + h.frames;
     st->shared = r.shared;
     st->shared_mappings = r.refs;
+    st->pieces_idle = __atomic_load_n(&env->pieces_idle, __ATOMIC_RELAXED);
+    /* A split frame with one piece left has no entry: its 511 idle pieces count it instead. */
+    uint64_t idle_in_entries = h.shared * VM_HUGE_PIECES - h.refs;
+    st->split_frames = h.shared + (st->pieces_idle - idle_in_entries) / (VM_HUGE_PIECES - 1);
 }
 
 void vmspace_get_stats(const struct vmspace *s, struct vmspace_stats *st)
@@ -64,6 +71,10 @@ void vmspace_get_stats(const struct vmspace *s, struct vmspace_stats *st)
 void vm_leaf_account(struct vmspace *s, uint64_t e, int dir)
 {
     uint64_t d = (uint64_t)(int64_t)dir;
+    if (e & PTE_HUGE) { /* 4 KiB leaves never have bit 7 (PAT) here */
+        s->stats.leaf_huge += d * VM_HUGE_PIECES;
+        return;
+    }
     if (!(e & PTE_SW_OWNED)) {
         s->stats.phys += d;
         return;
@@ -123,33 +134,35 @@ void vm_for_each_leaf(struct vmspace *s, uint64_t lo, uint64_t hi, vm_leaf_fn fn
         uint64_t *e = pt_find(s->pml4, va, &level);
         uint64_t span = (uint64_t)1 << (PAGE_SHIFT + 9 * (level == 0 ? 1 : level));
         uint64_t stop = MIN(ALIGN_DOWN(va, span) + span, hi);
-        if (level > 0 && *e != 0)
-            panic("vmspace: a huge page or a corrupt entry %lx covers the user address %lx", *e,
+        if (level == PT_LEVEL_PD && *e != 0) {
+            uint64_t block = ALIGN_DOWN(va, VM_HUGE_SIZE);
+            if (!(*e & PTE_HUGE) || !(*e & (PTE_PRESENT | PTE_SW_NOACCESS)))
+                panic("vmspace: the PD entry for %lx is corrupt (%lx)", va, *e);
+            if (block < lo || block + VM_HUGE_SIZE > hi)
+                panic("vmspace: the 2 MiB page at %lx is only partly inside [%lx, %lx)", block, lo,
+                      hi);
+            fn(s, ctx, block, e, VM_HUGE_SIZE);
+        } else if (level > PT_LEVEL_PD && *e != 0) {
+            panic("vmspace: a 1 GiB page or a corrupt entry %lx covers the user address %lx", *e,
                   va);
+        }
         for (; level == 0 && va < stop; va += PAGE_SIZE, e++) {
             if (*e == 0)
                 continue;
             if (!(*e & (PTE_PRESENT | PTE_SW_NOACCESS)))
                 panic("vmspace: the leaf for %lx is corrupt (%lx)", va, *e);
-            fn(s, ctx, va, e);
+            fn(s, ctx, va, e, PAGE_SIZE);
         }
         va = stop;
     }
 }
 
-static void clear_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e)
+static void clear_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e, uint64_t size)
 {
-    struct vm_gather *g = ctx;
     uint64_t old = *e;
-    phys_addr_t pa = old & PTE_ADDR_MASK;
     *e = 0; /* step 1: unhook */
     vm_leaf_account(s, old, -1);
-    if (!(old & PTE_SW_OWNED))
-        vm_gather_leaf(g, va, PHYS_NONE);
-    else if (old & (PTE_SW_SHARED | PTE_SW_COW))
-        vm_gather_unshare(g, va, pa);
-    else
-        vm_gather_leaf(g, va, pa);
+    vm_gather_old_leaf(ctx, va, old, size);
 }
 
 void vm_clear_range(struct vmspace *s, struct vm_gather *g, uint64_t lo, uint64_t hi, bool prune)
@@ -196,10 +209,11 @@ void vmspace_destroy(struct vmspace *s)
     s->stats.pml4 = 0;
     const struct vmspace_stats *st = &s->stats;
     if (st->leaf | st->phys | st->pt | st->pd | st->pdpt | st->area_frames | st->areas |
-        st->leaf_cow | st->leaf_shared)
-        panic("vmspace_destroy: %lu leaf, %lu phys, %lu PT, %lu PD, %lu PDPT, %lu area-list "
-              "frames left after teardown of %lx",
-              st->leaf, st->phys, st->pt, st->pd, st->pdpt, st->area_frames, s->pml4);
+        st->leaf_cow | st->leaf_shared | st->leaf_huge)
+        panic("vmspace_destroy: %lu leaf, %lu huge-leaf, %lu phys, %lu PT, %lu PD, %lu PDPT, %lu "
+              "area-list frames left after teardown of %lx",
+              st->leaf, st->leaf_huge, st->phys, st->pt, st->pd, st->pdpt, st->area_frames,
+              s->pml4);
     s->env = NULL;
     s->pml4 = PHYS_NONE;
 }

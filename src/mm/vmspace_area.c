@@ -5,7 +5,7 @@
  * one frame at a time and trimmed as soon as a frame is no longer needed, so its cost is exact:
  * ceil(areas / VM_AREAS_PER_FRAME) frames, plus a directory frame past one. Lookups are binary
  * searches. Alike neighbours are always merged, so the list is canonical: its areas are the
- * maximal runs of pages with one kind and protection.
+ * maximal runs of pages with one kind, protection and huge-page advice.
  *
  * Every operation that adds areas reserves its room first, so a failure never leaves the list
  * half-changed.
@@ -100,12 +100,32 @@ void vm_area_split(struct vmspace *s, uint64_t i, uint64_t at)
     vm_area_insert(s, i + 1, &tail);
 }
 
+int vm_area_isolate(struct vmspace *s, uint64_t lo, uint64_t hi, uint64_t *first, uint64_t *last)
+{
+    uint64_t i = vm_area_search(s, lo), j = vm_area_search(s, hi - 1);
+    bool split_head = vm_area_at(s, i)->start < lo;
+    bool split_tail = vm_area_at(s, j)->end > hi;
+    int err = vm_area_reserve(s, split_head + split_tail);
+    if (err != K_OK)
+        return err;
+    if (split_head) {
+        vm_area_split(s, i++, lo);
+        j++;
+    }
+    if (split_tail)
+        vm_area_split(s, j, hi);
+    *first = i;
+    *last = j;
+    return K_OK;
+}
+
 void vm_area_merge(struct vmspace *s, uint64_t lo, uint64_t hi)
 {
     hi = MIN(hi, s->stats.areas);
     for (uint64_t i = lo; i + 1 < hi;) {
         struct vm_area *a = vm_area_at(s, i), *b = vm_area_at(s, i + 1);
-        if (a->end == b->start && a->kind == b->kind && a->prot == b->prot) {
+        if (a->end == b->start && a->kind == b->kind && a->prot == b->prot &&
+            a->advice == b->advice) {
             a->end = b->end;
             vm_area_remove(s, i + 1, 1);
             hi--;

@@ -101,18 +101,25 @@ bool vm_access_ok(const struct vmspace_env *env, unsigned prot, unsigned access)
 
 int vm_fault_in(struct vmspace *s, uint64_t va, const struct vm_area *a)
 {
-    uint64_t *e;
+    int level;
+    uint64_t *e = pt_find(s->pml4, va, &level);
+    if (*e != 0 && level <= PT_LEVEL_PD)
+        return K_OK; /* a 4 KiB leaf, or a 2 MiB one covering va */
+    if (level >= PT_LEVEL_PD && vm_huge_allowed(s, va, a)) {
+        int err = vm_huge_fault_in(s, va, a);
+        if (err != K_EAGAIN)
+            return err;
+    }
     int err = pt_leaf_slot(s->pml4, va, VM_LINK, vm_table_alloc, s, &e);
     if (err == K_EINVAL)
-        panic("vmspace: a huge page covers the user address %lx", va);
+        panic("vmspace: a 1 GiB page covers the user address %lx", va);
     if (err == K_OK) {
-        if (*e != 0)
-            return K_OK;
         phys_addr_t pa = vm_frame_alloc(s->env);
         if (pa != PHYS_NONE) {
             memset(phys_to_virt(pa), 0, PAGE_SIZE);
             *e = pa | vm_prot_pte(s->env, a->prot) | PTE_SW_OWNED;
             s->stats.leaf++;
+            s->stats.faults_4k++;
             return K_OK;
         }
     }
@@ -136,7 +143,7 @@ int vm_cow_break(struct vmspace *s, uint64_t va, uint64_t *e, unsigned prot)
          * entry only faults once more and finds the leaf allows the access.
          */
         vm_leaf_account(s, *e, -1);
-        *e = old | bits | (*e & (PTE_ACCESSED | PTE_DIRTY));
+        *e = old | bits | (*e & (PTE_ACCESSED | PTE_DIRTY | PTE_SW_PIECE));
         vm_leaf_account(s, *e, 1);
         return K_OK;
     }
@@ -144,13 +151,14 @@ int vm_cow_break(struct vmspace *s, uint64_t va, uint64_t *e, unsigned prot)
     if (copy == PHYS_NONE)
         return K_ENOMEM;
     memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
-    vm_leaf_account(s, *e, -1);
+    uint64_t was = *e;
+    vm_leaf_account(s, was, -1);
     *e = copy | bits;
     vm_leaf_account(s, *e, 1);
     /* Flush the old translation, then give up our owner of the old frame (freed if last). */
     struct vm_gather g;
     vm_gather_init(&g, s);
-    vm_gather_unshare(&g, va, old);
+    vm_gather_old_leaf(&g, va, was, PAGE_SIZE);
     vm_gather_finish(&g);
     return K_OK;
 }
@@ -181,6 +189,12 @@ int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access)
     uint64_t page = ALIGN_DOWN(va, PAGE_SIZE);
     int level;
     uint64_t *e = pt_find(s->pml4, page, &level);
+    if (level == PT_LEVEL_PD && *e != 0) { /* a 2 MiB page: private, so never copy-on-write */
+        if (!leaf_allows(s->env, *e, access))
+            panic("vmspace_fault: the 2 MiB leaf %lx for %lx denies an access its area allows", *e,
+                  va);
+        return K_OK;
+    }
     if (level == 0 && *e != 0) {
         if ((access & VM_WRITE) && (*e & PTE_SW_COW))
             return vm_cow_break(s, page, e, a->prot);

@@ -5,7 +5,9 @@
  * become copy-on-write in both spaces, with one owner more in the env's frame_ref table; the
  * first write copies (vm_cow_break(), src/mm/vmspace_fault.c).
  *
- * All or nothing, in two passes so that a failure never has to repair the parent:
+ * First the parent's 2 MiB pages are split (src/mm/vmspace_huge.c: only their 4 KiB pieces are
+ * ever shared); a split is invisible to the program, so one made before a failure stays.
+ * Then all or nothing, in two passes so that a failure never has to repair the parent:
  *   1. (may fail) copy the area list; then for each page table's worth of the parent's leaves,
  *      link the child's table, share the owned frames with one frame_ref_share_many() call, and
  *      write the child's leaves. The parent is only read. On K_ENOMEM the child's leaves are
@@ -97,10 +99,11 @@ static int copy_range(struct vmspace *child, struct vmspace *parent, uint64_t lo
 }
 
 /* Undo of pass 1, for each child leaf: the owner it added goes (the parent still holds one). */
-static void undo_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e)
+static void undo_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e, uint64_t size)
 {
     (void)ctx;
     (void)va;
+    (void)size; /* the child has 4 KiB leaves only */
     if (*e & PTE_SW_OWNED)
         frame_ref_unshare_shared(&s->env->refs, *e & PTE_ADDR_MASK);
     vm_leaf_account(s, *e, -1);
@@ -120,8 +123,10 @@ static void undo_child(struct vmspace *child)
 }
 
 /* Pass 2, for each parent leaf. */
-static void protect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e)
+static void protect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e, uint64_t size)
 {
+    if (size != PAGE_SIZE)
+        panic("vmspace_fork: the 2 MiB page at %lx was not split", va);
     if (!private_leaf(*e))
         return;
     bool was_writable = (*e & PTE_WRITE) != 0;
@@ -129,7 +134,7 @@ static void protect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e)
     *e = (*e & ~PTE_WRITE) | PTE_SW_COW;
     vm_leaf_account(s, *e, 1);
     if (was_writable)
-        vm_gather_leaf(ctx, va, PHYS_NONE); /* a TLB may still allow writes: flush it */
+        vm_gather_range(ctx, va, PAGE_SIZE); /* a TLB may still allow writes: flush it */
 }
 
 static bool empty(const struct vmspace *s)
@@ -146,6 +151,12 @@ int vmspace_fork(struct vmspace *child, struct vmspace *parent)
     uint64_t n = parent->stats.areas;
     if (n == 0)
         return K_OK;
+    /* 2 MiB pages are never shared (vmspace_huge.c): their 4 KiB pieces are. */
+    for (uint64_t i = 0; i < n; i++) {
+        const struct vm_area *a = vm_area_at(parent, i);
+        if (vm_huge_split_range(parent, a->start, a->end) != K_OK)
+            return K_ENOMEM; /* the splits made stay: same frames, contents and rights */
+    }
     if (vm_area_reserve(child, n) != K_OK) {
         vm_area_trim(child);
         return K_ENOMEM;

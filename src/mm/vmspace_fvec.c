@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * Frames from the pool as the address spaces take them (every one counted in env->frames, the
- * frame_ref table's storage included), and the frame-backed array the area lists live in. The pool
- * hands out single frames only, so an array of more than one frame is reached through a directory
- * frame holding the addresses of its data frames; an array of one frame needs none, which keeps the
- * usual small area list at one frame.
+ * frame_ref tables' storage and 2 MiB frames, 512 each, included), and the frame-backed array the
+ * area lists live in. The pool hands out single frames only, so an array of more than one frame is
+ * reached through a directory frame holding the addresses of its data frames; an array of one frame
+ * needs none, which keeps the usual small area list at one frame.
  */
 #include <frame64/kstring.h>
 #include <frame64/panic.h>
@@ -26,6 +26,22 @@ void vm_frame_free(struct vmspace_env *env, phys_addr_t pa)
     if (__atomic_fetch_sub(&env->frames, 1, __ATOMIC_RELAXED) == 0)
         panic("vmspace: freeing %lx, but the address spaces hold no frame", pa);
     frame_free(env->pool, pa);
+}
+
+phys_addr_t vm_huge_alloc(struct vmspace_env *env)
+{
+    phys_addr_t pa = frame_alloc_huge(env->pool);
+    if (pa != PHYS_NONE)
+        __atomic_fetch_add(&env->frames, FRAME_HUGE_SIZE / PAGE_SIZE, __ATOMIC_RELAXED);
+    return pa;
+}
+
+void vm_huge_free(struct vmspace_env *env, phys_addr_t pa)
+{
+    const uint64_t n = FRAME_HUGE_SIZE / PAGE_SIZE;
+    if (__atomic_fetch_sub(&env->frames, n, __ATOMIC_RELAXED) < n)
+        panic("vmspace: freeing the 2 MiB frame %lx, but the address spaces hold fewer frames", pa);
+    frame_free_huge(env->pool, pa);
 }
 
 phys_addr_t vm_ref_alloc(void *env)

@@ -22,14 +22,24 @@
 #include "vmspace_internal.h"
 
 #define BATCH_MAX (PAGE_SIZE / sizeof(phys_addr_t))
-#define UNSHARE   ((phys_addr_t)1) /* in a gathered address: unshare it, free it only if last */
+/* Marks in the low bits of a gathered (page-aligned) address: how to give it back. */
+#define UNSHARE ((phys_addr_t)1) /* one owner fewer; given back only if that was the last */
+#define PIECE   ((phys_addr_t)2) /* a piece of a split 2 MiB frame: counted off it */
+#define HUGE    ((phys_addr_t)4) /* a whole 2 MiB frame */
+#define MARKS   (UNSHARE | PIECE | HUGE)
 
 /* Step 3 for one gathered frame. */
-static void release(struct vmspace_env *env, phys_addr_t pa)
+static void release(struct vmspace_env *env, phys_addr_t tagged)
 {
-    if ((pa & UNSHARE) && frame_ref_unshare(&env->refs, pa & ~UNSHARE) != 0)
+    phys_addr_t pa = tagged & ~MARKS;
+    if ((tagged & UNSHARE) && frame_ref_unshare(&env->refs, pa) != 0)
         return; /* other owners keep it */
-    vm_frame_free(env, pa & ~UNSHARE);
+    if (tagged & HUGE)
+        vm_huge_free(env, pa);
+    else if (tagged & PIECE)
+        vm_piece_release(env, pa);
+    else
+        vm_frame_free(env, pa);
 }
 
 void vm_gather_init(struct vm_gather *g, struct vmspace *s)
@@ -93,17 +103,25 @@ static void add_frame(struct vm_gather *g, phys_addr_t pa)
         ((phys_addr_t *)phys_to_virt(g->batch))[g->nbatch++] = pa;
 }
 
-void vm_gather_leaf(struct vm_gather *g, uint64_t va, phys_addr_t pa)
+void vm_gather_range(struct vm_gather *g, uint64_t va, uint64_t size)
 {
     add_range(g, va);
-    if (pa != PHYS_NONE)
-        add_frame(g, pa);
+    add_range(g, va + size - PAGE_SIZE);
 }
 
-void vm_gather_unshare(struct vm_gather *g, uint64_t va, phys_addr_t pa)
+void vm_gather_old_leaf(struct vm_gather *g, uint64_t va, uint64_t old, uint64_t size)
 {
-    add_range(g, va);
-    add_frame(g, pa | UNSHARE);
+    vm_gather_range(g, va, size);
+    if (!(old & PTE_SW_OWNED))
+        return; /* not the space's frame: never freed here */
+    phys_addr_t pa = old & PTE_ADDR_MASK;
+    if (size != PAGE_SIZE)
+        pa |= HUGE;
+    else if (old & PTE_SW_PIECE)
+        pa |= PIECE;
+    if (old & (PTE_SW_SHARED | PTE_SW_COW))
+        pa |= UNSHARE;
+    add_frame(g, pa);
 }
 
 void vm_gather_table(struct vm_gather *g, uint64_t va, phys_addr_t pa)

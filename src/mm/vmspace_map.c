@@ -13,8 +13,8 @@
 
 /* What a protection change keeps of a leaf. */
 #define KEEP_BITS                                                                                  \
-    (PTE_ADDR_MASK | PTE_SW_OWNED | PTE_SW_SHARED | PTE_SW_COW | PTE_PWT | PTE_PCD |               \
-     PTE_ACCESSED | PTE_DIRTY)
+    (PTE_ADDR_MASK | PTE_SW_OWNED | PTE_SW_SHARED | PTE_SW_COW | PTE_SW_PIECE | PTE_PWT |          \
+     PTE_PCD | PTE_ACCESSED | PTE_DIRTY | PTE_HUGE)
 
 /* Checks prot (plus the options allowed) and normalises it into *out. */
 static int check_prot(unsigned prot, unsigned options, unsigned *out)
@@ -29,7 +29,7 @@ static int check_prot(unsigned prot, unsigned options, unsigned *out)
     return K_OK;
 }
 
-static int check_range(uint64_t va, uint64_t size)
+int vm_check_range(uint64_t va, uint64_t size)
 {
     if (size == 0 || !IS_ALIGNED(va | size, PAGE_SIZE))
         return K_EINVAL;
@@ -43,7 +43,7 @@ struct reprotect {
     uint64_t bits;
 };
 
-static void reprotect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e)
+static void reprotect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *e, uint64_t size)
 {
     (void)s;
     struct reprotect *r = ctx;
@@ -52,7 +52,7 @@ static void reprotect_leaf(struct vmspace *s, void *ctx, uint64_t va, uint64_t *
         now &= ~PTE_WRITE; /* stays read-only until its write fault copies it */
     if (now != *e) {
         *e = now;
-        vm_gather_leaf(r->g, va, PHYS_NONE);
+        vm_gather_range(r->g, va, size);
     }
 }
 
@@ -63,8 +63,7 @@ static bool overlaps(const struct vmspace *s, uint64_t lo, uint64_t hi)
     return i < s->stats.areas && vm_area_at(s, i)->start < hi;
 }
 
-/* Whether areas cover all of [lo, hi). */
-static bool covered(const struct vmspace *s, uint64_t lo, uint64_t hi)
+bool vm_covered(const struct vmspace *s, uint64_t lo, uint64_t hi)
 {
     for (uint64_t i = vm_area_search(s, lo); lo < hi; i++) {
         if (i == s->stats.areas || vm_area_at(s, i)->start > lo)
@@ -99,8 +98,8 @@ int vmspace_find_free(const struct vmspace *s, uint64_t lo, uint64_t hi, uint64_
 }
 
 /* Inserts the area [va, va + size) (which must be free) at *index. Return: K_OK or an error. */
-static int new_area(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot, uint32_t kind,
-                    uint64_t *index)
+static int new_area(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot, uint16_t kind,
+                    uint16_t advice, uint64_t *index)
 {
     if (overlaps(s, va, va + size))
         return K_EEXIST;
@@ -108,7 +107,7 @@ static int new_area(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot
     if (err != K_OK)
         return err;
     *index = vm_area_search(s, va);
-    vm_area_insert(s, *index, &(struct vm_area){va, va + size, prot, kind});
+    vm_area_insert(s, *index, &(struct vm_area){va, va + size, prot, kind, advice});
     return K_OK;
 }
 
@@ -148,11 +147,12 @@ int vmspace_map_anon(struct vmspace *s, uint64_t va, uint64_t size, unsigned pro
 {
     unsigned p;
     uint64_t i;
-    int err = check_range(va, size);
+    int err = vm_check_range(va, size);
     if (err == K_OK)
-        err = check_prot(prot, VM_POPULATE, &p);
+        err = check_prot(prot, VM_POPULATE | VM_HUGE, &p);
     if (err == K_OK)
-        err = new_area(s, va, size, p, VM_AREA_ANON, &i);
+        err = new_area(s, va, size, p, VM_AREA_ANON,
+                       (prot & VM_HUGE) ? VMSPACE_HUGE : VMSPACE_ADVICE_NONE, &i);
     if (err != K_OK)
         return err;
     if (prot & VM_POPULATE) {
@@ -173,14 +173,14 @@ int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t 
     const uint64_t phys_limit = (uint64_t)1 << 52;
     unsigned p;
     uint64_t i;
-    int err = check_range(va, size);
+    int err = vm_check_range(va, size);
     if (err == K_OK)
         err = check_prot(prot, VM_UNCACHED, &p);
     if (err == K_OK &&
         (!IS_ALIGNED(phys, PAGE_SIZE) || phys >= phys_limit || size > phys_limit - phys))
         err = K_EINVAL;
     if (err == K_OK)
-        err = new_area(s, va, size, p, VM_AREA_FIXED, &i);
+        err = new_area(s, va, size, p, VM_AREA_FIXED, VMSPACE_ADVICE_NONE, &i);
     if (err != K_OK)
         return err;
     uint64_t bits = vm_prot_pte(s->env, p) | ((prot & VM_UNCACHED) ? PTE_PCD | PTE_PWT : 0);
@@ -208,9 +208,10 @@ static uint64_t *source_leaf(struct vmspace *src, uint64_t va)
 }
 
 /*
- * Faults in every demand-zero page of [lo, hi) (which areas cover) and gives every copy-on-write
- * one its own frame: a shared mapping of a frame that a fork's other side still reads would let
- * writes through it reach that side.
+ * Faults in every demand-zero page of [lo, hi) (which areas cover), splits its 2 MiB pages (a
+ * shared frame is shared as 4 KiB pieces, vmspace_huge.c) and gives every copy-on-write page its
+ * own frame: a shared mapping of a frame that a fork's other side still reads would let writes
+ * through it reach that side.
  */
 static int populate(struct vmspace *s, uint64_t lo, uint64_t hi)
 {
@@ -221,6 +222,8 @@ static int populate(struct vmspace *s, uint64_t lo, uint64_t hi)
         for (uint64_t va = MAX(a.start, lo); a.kind == VM_AREA_ANON && va < MIN(a.end, hi);
              va += PAGE_SIZE) {
             int err = vm_fault_in(s, va, &a);
+            if (err == K_OK)
+                err = vm_huge_split(s, va);
             uint64_t *e = err == K_OK ? source_leaf(s, va) : NULL;
             if (e && (*e & PTE_SW_COW))
                 err = vm_cow_break(s, va, e, a.prot);
@@ -236,21 +239,21 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
 {
     unsigned p;
     uint64_t i;
-    int err = check_range(dst_va, size);
+    int err = vm_check_range(dst_va, size);
     if (err == K_OK)
-        err = check_range(src_va, size);
+        err = vm_check_range(src_va, size);
     if (err == K_OK)
         err = check_prot(prot, 0, &p);
     if (err == K_OK && dst->env != src->env)
         err = K_EINVAL;
-    if (err == K_OK && !covered(src, src_va, src_va + size))
+    if (err == K_OK && !vm_covered(src, src_va, src_va + size))
         err = K_ENOENT;
     if (err == K_OK && overlaps(dst, dst_va, dst_va + size))
         err = K_EEXIST;
     if (err == K_OK)
         err = populate(src, src_va, src_va + size);
     if (err == K_OK)
-        err = new_area(dst, dst_va, size, p, VM_AREA_FIXED, &i);
+        err = new_area(dst, dst_va, size, p, VM_AREA_FIXED, VMSPACE_ADVICE_NONE, &i);
     if (err != K_OK)
         return err;
 
@@ -264,7 +267,7 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
             drop_area(dst, i); /* also gives back the owners it added */
             return K_ENOMEM;
         }
-        uint64_t keep = *e & (PTE_ADDR_MASK | PTE_PCD | PTE_PWT);
+        uint64_t keep = *e & (PTE_ADDR_MASK | PTE_PCD | PTE_PWT | PTE_SW_PIECE);
         if (*e & PTE_SW_OWNED) {
             if (!(*e & PTE_SW_SHARED)) {
                 vm_leaf_account(src, *e, -1);
@@ -283,7 +286,7 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
 
 int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size)
 {
-    int err = check_range(va, size);
+    int err = vm_check_range(va, size);
     if (err != K_OK)
         return err;
     uint64_t end = va + size;
@@ -292,6 +295,9 @@ int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size)
         last++;
     if (first == last)
         return K_OK;
+    /* A 2 MiB page the range cuts becomes 4 KiB pages first: only its part inside goes. */
+    if ((err = vm_huge_split_at(s, va)) != K_OK || (err = vm_huge_split_at(s, end)) != K_OK)
+        return err;
     struct vm_area *head = vm_area_at(s, first);
     bool hole = last - first == 1 && head->start < va && head->end > end;
     if (hole && (err = vm_area_reserve(s, 1)) != K_OK)
@@ -321,25 +327,20 @@ int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size)
 int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot)
 {
     unsigned p;
-    int err = check_range(va, size);
+    int err = vm_check_range(va, size);
     if (err == K_OK)
         err = check_prot(prot, 0, &p);
-    if (err == K_OK && !covered(s, va, va + size))
+    if (err == K_OK && !vm_covered(s, va, va + size))
         err = K_ENOENT;
     if (err != K_OK)
         return err;
     uint64_t end = va + size;
-    uint64_t i = vm_area_search(s, va), j = vm_area_search(s, end - 1);
-    bool split_head = vm_area_at(s, i)->start<va, split_tail = vm_area_at(s, j)->end> end;
-    err = vm_area_reserve(s, split_head + split_tail);
-    if (err != K_OK)
+    /* One leaf has one protection: a 2 MiB page the range cuts becomes 4 KiB pages first. */
+    if ((err = vm_huge_split_at(s, va)) != K_OK || (err = vm_huge_split_at(s, end)) != K_OK)
         return err;
-    if (split_head) {
-        vm_area_split(s, i++, va);
-        j++;
-    }
-    if (split_tail)
-        vm_area_split(s, j, end);
+    uint64_t i, j;
+    if ((err = vm_area_isolate(s, va, end, &i, &j)) != K_OK)
+        return err;
     for (uint64_t k = i; k <= j; k++)
         vm_area_at(s, k)->prot = p;
 

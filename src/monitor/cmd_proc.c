@@ -55,26 +55,27 @@ static void print_one(const struct process *p, void *ctx)
         ksnprintf(where, sizeof(where), "%d", cpu);
     unsigned ppid = p->parent ? p->parent->pid : 0;
     if (p->state == PROC_ZOMBIE) {
-        kprintf("%6u %6u %-6s %3s %7s %7s %7s %7s  %s\n", p->pid, ppid, state, where, "-", "-", "-",
-                "-", p->name);
+        kprintf("%6u %6u %-6s %3s %7s %7s %7s %7s %7s  %s\n", p->pid, ppid, state, where, "-", "-",
+                "-", "-", "-", p->name);
         return;
     }
     struct vmspace_stats st;
     vmspace_get_stats(&p->vs, &st);
-    kprintf("%6u %6u %-6s %3s %7llu %7llu %7llu %7llu  %s\n", p->pid, ppid, state, where,
+    kprintf("%6u %6u %-6s %3s %7llu %7llu %7llu %7llu %7llu  %s\n", p->pid, ppid, state, where,
             (unsigned long long)st.leaf_private, (unsigned long long)st.leaf_cow,
-            (unsigned long long)st.leaf_shared, (unsigned long long)(st.tables + st.area_frames),
-            p->name);
+            (unsigned long long)st.leaf_shared, (unsigned long long)st.leaf_huge,
+            (unsigned long long)(st.tables + st.area_frames), p->name);
 }
 
 MONITOR_COMMAND(ps, "ps", 0, 0, "every process: id, parent, state, CPU, frames by kind",
                 "Frames are 4 KiB: private (this process alone), cow (shared copy-on-write with\n"
-                "a parent or child since fork), shared (shared mappings), tables (page tables\n"
-                "and the area list). CPU is where it runs or last ran.")
+                "a parent or child since fork), shared (shared mappings), huge (in 2 MiB pages,\n"
+                "512 each, private), tables (page tables and the area list). CPU is where it\n"
+                "runs or last ran.")
 {
     (void)argc, (void)argv;
-    kprintf("%6s %6s %-6s %3s %7s %7s %7s %7s  %s\n", "PID", "PPID", "STATE", "CPU", "PRIVATE",
-            "COW", "SHARED", "TABLES", "NAME");
+    kprintf("%6s %6s %-6s %3s %7s %7s %7s %7s %7s  %s\n", "PID", "PPID", "STATE", "CPU", "PRIVATE",
+            "COW", "SHARED", "HUGE", "TABLES", "NAME");
     unsigned n = proc_for_each(print_one, NULL);
     kprintf("ps: %u processes, %llu threads (each CPU's boot and idle threads among them)\n", n,
             (unsigned long long)thread_count());

@@ -254,9 +254,10 @@ static inline void expect_identity(struct vmspace *const *spaces, size_t n)
     vmspace_env_get_stats(&env, &e);
     for (size_t i = 0; i < n; i++) {
         struct vmspace_stats st = stats_of(spaces[i]);
-        sum += st.leaf + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
+        sum += st.leaf + st.leaf_huge + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
     }
-    assert_int_equal(e.frames, sum - (e.shared_mappings - e.shared) + e.share_frames);
+    assert_int_equal(e.frames,
+                     sum - (e.shared_mappings - e.shared) + e.share_frames + e.pieces_idle);
     assert_int_equal(pool_in_use() - in_use0, e.frames);
 }
 
@@ -269,6 +270,8 @@ static inline void expect_pool_back(void)
     assert_int_equal(e.share_frames, 0);
     assert_int_equal(e.shared, 0);
     assert_int_equal(e.shared_mappings, 0);
+    assert_int_equal(e.pieces_idle, 0);
+    assert_int_equal(e.split_frames, 0);
     assert_int_equal(pool_in_use(), in_use0);
     assert_int_equal(pool_free(), free0);
 }
