@@ -14,14 +14,6 @@
 #define WALL       0x40000000
 #define WCLONE     0x80000000u
 
-/* struct rusage on x86-64: two timevals, then fourteen longs (maxrss, faults, switches...). */
-struct linux_rusage {
-    int64_t utime_sec, utime_usec;
-    int64_t stime_sec, stime_usec;
-    int64_t rest[14];
-};
-_Static_assert(sizeof(struct linux_rusage) == 144, "struct rusage is 144 bytes on x86-64");
-
 static const char *const names[32] = {
     [1] = "SIGHUP",     [2] = "SIGINT",   [3] = "SIGQUIT",   [4] = "SIGILL",   [5] = "SIGTRAP",
     [6] = "SIGABRT",    [7] = "SIGBUS",   [8] = "SIGFPE",    [9] = "SIGKILL",  [10] = "SIGUSR1",
@@ -53,17 +45,8 @@ long sys_wait4(struct process *p, long pid, uint64_t wstatus, long options, uint
         return r;
     if (wstatus && copy_to_user(p, wstatus, &status, sizeof(status)))
         return -EFAULT;
-    if (rusage) {
-        /*
-         * A thread's CPU time is counted whole, ring 3 and the kernel's work for it together:
-         * it is reported as user time. The counts frame64 does not keep (peak resident set,
-         * faults, switches) are 0, as Linux reports the ones it does not keep.
-         */
-        struct linux_rusage ru = {.utime_sec = (int64_t)(cpu_ns / 1000000000),
-                                  .utime_usec = (int64_t)(cpu_ns % 1000000000 / 1000)};
-        if (copy_to_user(p, rusage, &ru, sizeof(ru)))
-            return -EFAULT;
-    }
+    if (rusage && put_rusage(p, rusage, cpu_ns, 0))
+        return -EFAULT; /* its faults are not kept once it is reaped: ru_minflt 0 */
     return r;
 }
 

@@ -151,31 +151,36 @@ long sys_sysinfo(struct process *p, uint64_t info)
     return copy_to_user(p, info, &si, sizeof(si));
 }
 
-/*
- * getrusage: RUSAGE_SELF gives the process's CPU time (all of it as user time: frame64 does not
- * tell user from kernel time) and its page faults (ru_minflt: every fault from ring 3 the kernel
- * resolved; none is major, nothing is read from a disk); RUSAGE_THREAD the same for the process,
- * RUSAGE_CHILDREN zeroes (waited-for children are not summed). The rest is 0.
- */
-long sys_getrusage(struct process *p, long who, uint64_t usage)
+long put_rusage(struct process *p, uint64_t usage, uint64_t cpu_ns, uint64_t minflt)
 {
-    enum { RUSAGE_CHILDREN = -1, RUSAGE_SELF = 0, RUSAGE_THREAD = 1 };
     struct {
         int64_t utime[2], stime[2]; /* struct timeval: seconds, microseconds */
         int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd,
             msgrcv, nsignals, nvcsw, nivcsw;
     } ru;
+    _Static_assert(sizeof(ru) == 144, "struct rusage is 144 bytes on x86-64");
+    memset(&ru, 0, sizeof(ru));
+    ru.utime[0] = (int64_t)(cpu_ns / 1000000000);
+    ru.utime[1] = (int64_t)(cpu_ns % 1000000000 / 1000);
+    ru.minflt = (int64_t)minflt;
+    return copy_to_user(p, usage, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
+/*
+ * getrusage: RUSAGE_SELF gives the process's CPU time (all of it as user time) and its page
+ * faults (ru_minflt: every fault from ring 3 the kernel resolved; none is major, nothing is read
+ * from a disk); RUSAGE_THREAD the same for the process; RUSAGE_CHILDREN the CPU time of the
+ * children it waited for (theirs included, as Linux; their faults are not kept). The rest is 0.
+ */
+long sys_getrusage(struct process *p, long who, uint64_t usage)
+{
+    enum { RUSAGE_CHILDREN = -1, RUSAGE_SELF = 0, RUSAGE_THREAD = 1 };
     if (who != RUSAGE_SELF && who != RUSAGE_THREAD && who != RUSAGE_CHILDREN)
         return -EINVAL;
-    memset(&ru, 0, sizeof(ru));
-    if (who != RUSAGE_CHILDREN) {
-        uint64_t us = proc_cpu_ns(p) / 1000;
-        ru.utime[0] = (int64_t)(us / 1000000);
-        ru.utime[1] = (int64_t)(us % 1000000);
-        /* its threads count under mm_lock; a word read alone needs no lock to be whole */
-        ru.minflt = (int64_t)__atomic_load_n(&p->page_faults, __ATOMIC_RELAXED);
-    }
-    return copy_to_user(p, usage, &ru, sizeof(ru));
+    if (who == RUSAGE_CHILDREN)
+        return put_rusage(p, usage, __atomic_load_n(&p->reaped_cpu_ns, __ATOMIC_RELAXED), 0);
+    /* its threads count faults under mm_lock; a word read alone needs no lock to be whole */
+    return put_rusage(p, usage, proc_cpu_ns(p), __atomic_load_n(&p->page_faults, __ATOMIC_RELAXED));
 }
 
 long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t mask)

@@ -52,6 +52,11 @@ long sys_prlimit64(struct process *p, long pid, long resource, uint64_t new_limi
                    uint64_t old_limit);
 long sys_sysinfo(struct process *p, uint64_t info);
 long sys_getrusage(struct process *p, long who, uint64_t usage);
+/*
+ * Writes a struct rusage (x86-64: 144 bytes) to usage: cpu_ns as user time (frame64 does not
+ * tell user from kernel time), minflt as ru_minflt, the rest 0. Return: 0 or -EFAULT.
+ */
+long put_rusage(struct process *p, uint64_t usage, uint64_t cpu_ns, uint64_t minflt);
 long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t mask);
 long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
 

@@ -141,6 +141,12 @@ static int phase_wait(void)
     long cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec +
                   ru.ru_stime.tv_usec;
     check(24, cpu_us >= 30000 && cpu_us < 10000000, "the child's 30 ms of CPU time in rusage");
+    check(25,
+          getrusage(RUSAGE_CHILDREN, &ru) == 0 &&
+              ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1000000L +
+                      ru.ru_stime.tv_usec >=
+                  30000,
+          "getrusage(RUSAGE_CHILDREN) counts the waited-for child");
     c = vfork();
     check(20, c >= 0, "vfork");
     if (c == 0)
