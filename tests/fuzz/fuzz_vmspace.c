@@ -290,21 +290,9 @@ static void unsqueeze(void)
 
 static void reset(unsigned cfg)
 {
-    static bool arena_ready;
-    if (!arena_ready) {
-        arena_create(ARENA);
-        arena_ready = true;
-    }
-    region_init(&list, "fuzz", storage, REGION_STATIC_CAPACITY);
-    CHECK(region_set(&list, 0, 1 * MiB, REGION_LOWMEM) == K_OK);
-    CHECK(region_set(&list, 1 * MiB, POOL_BASE, REGION_KERNEL) == K_OK);
-    CHECK(region_set(&list, POOL_BASE, ARENA, REGION_FREE) == K_OK);
-    CHECK(frame_init(&pool, &list, FRAME_CHECK | FRAME_POISON) == K_OK);
-    uint64_t *k = phys_to_virt(TEMPLATE);
-    for (unsigned i = 0; i < 512; i++)
-        k[i] = i < VMSPACE_KERNEL_FIRST ? 0 : (TEMPLATE + (i - 255) * PAGE_SIZE) | PTE_PRESENT;
     nx = cfg & 1;
-    CHECK(vmspace_env_init(&env, &pool, TEMPLATE, nx ? VMSPACE_NX : 0, fake_flush, &env) == K_OK);
+    fuzz_vmspace_env_reset(&list, storage, &pool, &env, ARENA, TEMPLATE, POOL_BASE,
+                           nx ? VMSPACE_NX : 0, fake_flush);
     env.flush_max_pages = (cfg >> 1) % 64;
     memset(mrefs, 0, sizeof(mrefs));
     memset(mval, 0, sizeof(mval));

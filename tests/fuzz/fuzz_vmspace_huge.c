@@ -78,13 +78,7 @@ static size_t nhoard;
 static uint64_t base_in_use, base_free;
 static const uint8_t zero[HUGE];
 
-/* FUZZ_VMSPACE_TRACE=1 prints every step (for reading a crash). */
-static bool tracing;
-#define TRACE(...)                                                                                 \
-    do {                                                                                           \
-        if (tracing)                                                                               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-    } while (0)
+#include "fuzz_vmspace_env.h"
 
 struct input {
     const uint8_t *p, *end;
@@ -526,20 +520,8 @@ MODEL static void check_global(void)
 
 static void reset(unsigned cfg)
 {
-    static bool arena_ready;
-    if (!arena_ready) {
-        arena_create(ARENA);
-        arena_ready = true;
-    }
-    region_init(&list, "fuzz", storage, REGION_STATIC_CAPACITY);
-    CHECK(region_set(&list, 0, 1 * MiB, REGION_LOWMEM) == K_OK);
-    CHECK(region_set(&list, 1 * MiB, POOL_BASE, REGION_KERNEL) == K_OK);
-    CHECK(region_set(&list, POOL_BASE, ARENA, REGION_FREE) == K_OK);
-    CHECK(frame_init(&pool, &list, FRAME_CHECK | FRAME_POISON) == K_OK);
-    uint64_t *k = phys_to_virt(TEMPLATE);
-    for (unsigned i = 0; i < 512; i++)
-        k[i] = i < VMSPACE_KERNEL_FIRST ? 0 : (TEMPLATE + (i - 255) * PAGE_SIZE) | PTE_PRESENT;
-    CHECK(vmspace_env_init(&env, &pool, TEMPLATE, VMSPACE_NX, fake_flush, &env) == K_OK);
+    fuzz_vmspace_env_reset(&list, storage, &pool, &env, ARENA, TEMPLATE, POOL_BASE, VMSPACE_NX,
+                           fake_flush);
     env.thp = cfg % 3;
     memset(mrefs, 0, sizeof(mrefs));
     memset(alive, 0, sizeof(alive));

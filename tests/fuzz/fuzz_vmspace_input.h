@@ -7,20 +7,14 @@
 #define TEST_FUZZ_VMSPACE_INPUT_H
 
 #include "fuzz_vmspace_model.h"
+/* after the model: it defines CHECK() */
+#include "fuzz_vmspace_env.h"
 
 #define RW_USER (VM_READ | VM_WRITE | VM_USER)
 
 struct input {
     const uint8_t *p, *end;
 };
-
-/* FUZZ_VMSPACE_TRACE=1 prints every step (for reading a crash). */
-static bool tracing;
-#define TRACE(...)                                                                                 \
-    do {                                                                                           \
-        if (tracing)                                                                               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-    } while (0)
 
 static unsigned take(struct input *in)
 {
