@@ -7,26 +7,9 @@
 #ifndef FRAME64_EXEC_SYSCALL_INTERNAL_H
 #define FRAME64_EXEC_SYSCALL_INTERNAL_H
 
+#include <frame64/errno.h>
 #include <frame64/process.h>
 
-enum {
-    EPERM = 1,
-    ESRCH = 3,
-    EINTR = 4,
-    EBADF = 9,
-    ECHILD = 10,
-    EAGAIN = 11,
-    ENOMEM = 12,
-    EACCES = 13,
-    EFAULT = 14,
-    EEXIST = 17,
-    ENODEV = 19,
-    EINVAL = 22,
-    ENOTTY = 25,
-    ENOSYS = 38,
-    EOPNOTSUPP = 95,
-    ETIMEDOUT = 110,
-};
 
 /* Copies n bytes from user address src (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
 long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n);
