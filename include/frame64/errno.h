@@ -51,4 +51,7 @@ enum {
     ETIMEDOUT = 110,
 };
 
+/* The C library's sentence for err (negated or not), as strerror() (src/lib/errno_str.c). */
+const char *errno_str(int err);
+
 #endif

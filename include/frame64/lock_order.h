@@ -11,11 +11,15 @@
 enum lock_rank {
     LOCK_RANK_PROC_TABLE = 4,     /* src/exec/proc_table.c: processes, parents and children */
     LOCK_RANK_PROC = 6,           /* src/exec/proc_table.c: one process's threads */
+    LOCK_RANK_FDTABLE = 7,        /* src/exec/fdtable.c: one table of file descriptors */
     LOCK_RANK_MM = 8,             /* src/exec: one process's address space (its threads share it) */
+    LOCK_RANK_FS = 9,             /* src/kernel/rootfs.c: the in-memory file system */
+    LOCK_RANK_PIPE = 9,           /* src/exec/pipe.c: one pipe (never held with the fs lock) */
     LOCK_RANK_KSTACK_SLOTS = 10,  /* src/kernel/kstack.c: the slot table */
     LOCK_RANK_KSTACK_TABLES = 20, /* src/kernel/kstack.c: the stack area's page tables */
     LOCK_RANK_KMAP = 30,          /* src/kernel/kmap.c: the device window */
     LOCK_RANK_SHOOTDOWN = 40,     /* src/kernel/smp.c: one TLB shootdown at a time */
+    LOCK_RANK_KMALLOC = 44,       /* src/kernel/kmalloc.c: small kernel objects */
     LOCK_RANK_FRAME_REF = 45,     /* src/mm/frame_ref.c: shared frames (grows with frame_alloc) */
     LOCK_RANK_FRAME_COLLECT = 50, /* src/mm/frame_cache.c: one collector of per-CPU caches */
     LOCK_RANK_FRAME_POOL = 60,    /* src/mm/frame.c: a pool and the region list under it */

@@ -15,6 +15,9 @@
 #include <frame64/vmspace.h>
 #include <frame64/waitq.h>
 
+struct fdtable;
+struct ramfs_node;
+
 /* Where a process's memory goes (all below VMSPACE_USER_END). */
 #define PROC_STACK_TOP VMSPACE_USER_END /* the initial stack ends here */
 #define PROC_STACK_MAX (8 * MiB)        /* demand-zero, then the guard page */
@@ -93,6 +96,9 @@ struct process {
     struct proc_result *res; /* proc_run()'s, or own */
     bool report;             /* proc_spawn()'s: prints its end line itself */
     struct proc_result own;
+    struct fdtable *files;  /* its file descriptors (src/exec/fdtable.c), shared by its threads */
+    struct ramfs_node *cwd; /* its working directory, held (NULL: the root) */
+    uint32_t umask;
 };
 
 /* Whether a process is running on CPU cpu now (for sysinfo's count). */

@@ -24,6 +24,7 @@
 #include <frame64/phys.h>
 #include <frame64/process.h>
 #include <frame64/sched.h>
+#include "file.h"
 #include "proc_internal.h"
 #include "syscall_internal.h"
 
@@ -153,6 +154,7 @@ void proc_discard(struct process *p)
     uint64_t irq = irqlock_acquire(&table_lock);
     unlink(p);
     irqlock_release(&table_lock, irq);
+    proc_files_release(p); /* a process that never ran still holds its descriptors */
     free_zombie(p);
 }
 

@@ -23,6 +23,7 @@
 #include <frame64/process.h>
 #include <frame64/sched.h>
 #include <frame64/smp.h>
+#include "file.h"
 #include "proc_internal.h"
 
 /*
@@ -115,6 +116,7 @@ void proc_unload(struct process *p, struct thread *t)
     uint64_t start = arch_cycles();
     vmspace_destroy(&p->vs);
     p->res->teardown_cycles = arch_cycles() - start;
+    proc_files_release(p); /* closed as the last thread ends: a pipe's reader sees the end now */
     p->res->teardown_frames =
         st.leaf + st.leaf_huge + st.pt + st.pd + st.pdpt + st.pml4 + st.area_frames;
 }
@@ -151,6 +153,12 @@ static struct process *create(const char *name, const void *image, size_t size, 
     }
     p->opt = opt ? opt : &none;
     p->res = res;
+    if (proc_files_init(p, NULL) != K_OK) {
+        ksnprintf(res->why, sizeof(res->why), "no memory for its file descriptors");
+        proc_discard(p);
+        *err = K_ENOMEM;
+        return NULL;
+    }
     *err = proc_load(p, image, size, argc, argv, res->why);
     if (*err == K_OK && !(*t = proc_new_thread(p, user_main))) {
         vmspace_destroy(&p->vs);

@@ -12,23 +12,25 @@
 #include <frame64/interrupts.h>
 #include <frame64/kernel.h>
 #include <frame64/kstring.h>
+#include <frame64/phys.h>
+#include <frame64/rootfs.h>
 #include <frame64/sched.h>
 #include <frame64/smp.h>
+#include "file.h"
 #include "proc_internal.h"
 #include "syscall_internal.h"
 
-#define EXEC_STRINGS (6 * KiB) /* arguments and environment, NULs included (the start stack's) */
-#define EXEC_ARGS    256       /* each of argv and envp, at most */
-#define PATH_MAX     4096
-#define E2BIG        7
-#define ENOENT       2
-#define ENOEXEC      8
-#define ENAMETOOLONG 36
+#define EXEC_STRINGS       (6 * KiB) /* arguments and environment, NULs included (the start stack's) */
+#define EXEC_ARGS          256       /* each of argv and envp, at most */
+#define PATH_MAX           4096
+#define EXEC_SHEBANG_WORDS 8 /* "#!" lines nest 4 deep (Linux), each adding two words */
+#define EXEC_SHEBANG_DEPTH 4
+#define EXEC_LINE_MAX      256 /* how much of a "#!" line is read: Linux's BINPRM_BUF_SIZE */
 
 /* Per CPU: from the copy-in to the load nothing sleeps, and the kernel is not preempted. */
 static struct exec_buf {
     char strings[EXEC_STRINGS];
-    const char *ptrs[2 * EXEC_ARGS];
+    const char *ptrs[EXEC_SHEBANG_WORDS + 2 * EXEC_ARGS];
     char path[PATH_MAX];
 } bufs[CPU_MAX];
 
@@ -90,6 +92,142 @@ static long be_the_only_thread(struct process *p)
     return 0;
 }
 
+/* A program's bytes: a GRUB module's, or a copy of a file's in a run of frames. */
+struct exec_image {
+    const void *image;
+    size_t size;
+    phys_addr_t run; /* PHYS_NONE: a module (nothing to give back) */
+    uint64_t frames;
+};
+
+static void exec_close(struct exec_image *img)
+{
+    if (img->run != PHYS_NONE)
+        frame_free_run(&kernel_frames, img->run, img->frames);
+    img->run = PHYS_NONE;
+}
+
+/*
+ * Copies regular file n (held) into a run of frames: the ELF loader reads the image as one range.
+ * Copied a piece at a time, so the fs lock is never held long. Return: 0, -ENOMEM.
+ */
+static long exec_copy(struct ramfs_node *n, struct exec_image *img)
+{
+    uint64_t irq = fs_lock();
+    uint64_t size = n->size;
+    fs_unlock(irq);
+    img->frames = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+    img->run = img->frames ? frame_alloc_run(&kernel_frames, img->frames, 1, 0, 0) : PHYS_NONE;
+    if (img->run == PHYS_NONE)
+        return size ? -ENOMEM : -ENOEXEC;
+    uint8_t *dst = phys_to_virt(img->run);
+    size_t done = 0;
+    while (done < size) {
+        irq = fs_lock();
+        size_t got = ramfs_read(&rootfs, n, done, dst + done, (size_t)MIN(size - done, 64 * KiB));
+        fs_unlock(irq);
+        if (!got)
+            break; /* truncated meanwhile: the loader checks what is there */
+        done += got;
+    }
+    img->image = dst;
+    img->size = done;
+    return 0;
+}
+
+/*
+ * The interpreter of a "#!" line in [s, s + n): *interp and *arg (NULL: none) point into dst,
+ * where the words are copied. Return: 0, or -ENOEXEC (no interpreter named).
+ */
+static long shebang(const char *s, size_t n, char *dst, const char **interp, const char **arg)
+{
+    size_t len = 0;
+    while (len < n && len < EXEC_LINE_MAX && s[len] != '\n')
+        len++;
+    size_t i = 2;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    size_t w = i;
+    while (i < len && s[i] != ' ' && s[i] != '\t')
+        i++;
+    if (i == w)
+        return -ENOEXEC;
+    memcpy(dst, s + w, i - w);
+    dst[i - w] = 0;
+    *interp = dst;
+    dst += i - w + 1;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    size_t end = len;
+    while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+        end--;
+    *arg = NULL;
+    if (end > i) { /* the rest of the line, inner blanks kept, is one argument (Linux) */
+        memcpy(dst, s + i, end - i);
+        dst[end - i] = 0;
+        *arg = dst;
+    }
+    return 0;
+}
+
+/*
+ * execve's lookup in the file system: b->path, through up to EXEC_SHEBANG_DEPTH "#!" lines,
+ * each making its interpreter the program and putting its name, its argument and the script's
+ * path before the script's argv[1..] (*args moves down into the room b->ptrs keeps). Return: 1
+ * with *img set; 0 when the path names nothing in the file system (the caller tries the GRUB
+ * modules); or the negated errno (EACCES: not a regular file with an x bit, ENOEXEC, ELOOP).
+ */
+static long exec_open(struct process *p, struct exec_buf *b, size_t used, const char ***args,
+                      long *argc, struct exec_image *img)
+{
+    const char *path = b->path;
+    img->run = PHYS_NONE;
+    for (unsigned depth = 0;; depth++) {
+        struct at_lookup l;
+        long err = at_walk(p, AT_FDCWD, path, PATH_FOLLOW, &l);
+        if (err)
+            return err == -ENOENT && depth == 0 ? 0 : err;
+        struct ramfs_node *n = l.r.node;
+        if (!S_ISREG(n->mode) || !(n->mode & 0111))
+            err = -EACCES;
+        else
+            ramfs_get(n);
+        at_done(&l);
+        if (err)
+            return err;
+        err = exec_copy(n, img);
+        uint64_t irq = fs_lock();
+        ramfs_put(&rootfs, n);
+        fs_unlock(irq);
+        if (err)
+            return err;
+        const char *bytes = img->image;
+        if (img->size < 2 || bytes[0] != '#' || bytes[1] != '!')
+            return 1;
+        const char *interp, *arg;
+        if (depth == EXEC_SHEBANG_DEPTH)
+            err = -ELOOP;
+        else if (used + 2 * EXEC_LINE_MAX > EXEC_STRINGS)
+            err = -E2BIG;
+        else
+            err = shebang(bytes, img->size, b->strings + used, &interp, &arg);
+        exec_close(img);
+        if (err)
+            return err;
+        used += strlen(interp) + 1 + (arg ? strlen(arg) + 1 : 0);
+        /* argv[0] gives way to the script's path; the interpreter (and its argument) go first. */
+        if (*argc == 0)
+            *argc = 1;
+        (*args)[0] = path;
+        *args -= arg ? 2 : 1;
+        *argc += arg ? 2 : 1;
+        (*args)[0] = interp;
+        if (arg)
+            (*args)[1] = arg;
+        path = interp;
+    }
+}
+
 long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint64_t uargv,
                 uint64_t uenvp)
 {
@@ -101,26 +239,31 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     if (len < 0)
         return len == -E2BIG ? -ENAMETOOLONG : len;
     size_t used = 0;
-    long argc = copy_strings(p, b, uargv, b->ptrs, &used);
+    const char **args = b->ptrs + EXEC_SHEBANG_WORDS; /* "#!" lines put words before argv */
+    long argc = copy_strings(p, b, uargv, args, &used);
     if (argc < 0)
         return argc;
-    long envc = copy_strings(p, b, uenvp, b->ptrs + argc, &used);
+    const char **envp = args + argc;
+    long envc = copy_strings(p, b, uenvp, envp, &used);
     if (envc < 0)
         return envc;
     const char *name = b->path;
     for (const char *c = b->path; *c; c++)
         if (*c == '/')
             name = c + 1;
-    const void *image;
-    size_t size;
-    if (!*name || !proc_find_module(name, &image, &size))
+    struct exec_image img;
+    long found = exec_open(p, b, used, &args, &argc, &img);
+    if (found < 0)
+        return found;
+    if (!found && (!*name || !proc_find_module(name, &img.image, &img.size)))
         return -ENOENT;
 
     struct vmspace fresh;
     struct proc_start st;
     char why[PROC_WHY_MAX];
-    int err = proc_load_space(&fresh, p->pid, image, size, (unsigned)argc, b->ptrs, (unsigned)envc,
-                              b->ptrs + argc, &st, why);
+    int err = proc_load_space(&fresh, p->pid, img.image, img.size, (unsigned)argc, args,
+                              (unsigned)envc, envp, &st, why);
+    exec_close(&img);
     if (err != K_OK)
         return err == K_ENOMEM ? -ENOMEM : -ENOEXEC;
 
@@ -144,6 +287,7 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     usermode_set_fs_base(0);
     arch_fpu_init(t->fpu);
     arch_fpu_load(t->fpu);
+    fdtable_exec(p->files);
     proc_release_vfork(p);
     *f = (struct syscall_frame){.rip = st.entry, .rsp = st.rsp, .rflags = 0x202};
     return 0;

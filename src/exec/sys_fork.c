@@ -11,6 +11,7 @@
 #include <frame64/arch.h>
 #include <frame64/kstring.h>
 #include <frame64/sched.h>
+#include "file.h"
 #include "proc_internal.h"
 #include "syscall_internal.h"
 
@@ -92,7 +93,7 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
     c->brk = p->brk;
     c->opt = p->opt;
     struct thread *t = NULL;
-    if (vmspace_create(&c->vs, proc_env()) != K_OK) {
+    if (proc_files_init(c, p) != K_OK || vmspace_create(&c->vs, proc_env()) != K_OK) {
         proc_discard(c);
         return -ENOMEM;
     }

@@ -17,13 +17,10 @@
 #include "syscall_internal.h"
 
 enum {
-    SYS_write = 1,
     SYS_mmap = 9,
     SYS_mprotect = 10,
     SYS_munmap = 11,
     SYS_brk = 12,
-    SYS_ioctl = 16,
-    SYS_writev = 20,
     SYS_sched_yield = 24,
     SYS_madvise = 28,
     SYS_nanosleep = 35,
@@ -89,9 +86,6 @@ enum {
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
-#define IOV_MAX      1024
-#define MAX_RW_COUNT 0x7ffff000ull /* Linux's limit of one read or write: INT_MAX, page-aligned */
-
 /* The negative errno for a vmspace error. */
 static long vm_errno(int err)
 {
@@ -143,93 +137,6 @@ long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
     }
     mm_unlock(p, irq);
     return r;
-}
-
-/*
- * Sends what the program wrote to the console (unless quiet), keeping its first line. Through
- * console_write(), under the console's lock: programs run on every CPU, and a line of theirs
- * must not interleave with another CPU's.
- */
-static void emit(struct process *p, const char *s, uint64_t n)
-{
-    struct proc_result *r = p->res;
-    for (uint64_t i = 0; i < n; i++) {
-        size_t have = strlen(r->first_line);
-        if (r->output + i == have && s[i] != '\n' && have + 1 < sizeof(r->first_line))
-            r->first_line[have] = s[i]; /* still on the first line: the buffer is zeroed */
-    }
-    if (!p->opt->quiet)
-        console_write(s, n);
-    r->output += n;
-}
-
-/*
- * Linux's access_ok(): [buf, buf + len) lies below the top of the user half. It is checked even
- * for len 0, so write(1, kernel_address, 0) is -EFAULT as on Linux.
- */
-static bool user_buffer(uint64_t buf, uint64_t len)
-{
-    return len <= VMSPACE_USER_END && buf <= VMSPACE_USER_END - len;
-}
-
-static long sys_write(struct process *p, long fd, uint64_t buf, uint64_t count)
-{
-    char chunk[256];
-    if (fd != 1 && fd != 2)
-        return -EBADF;
-    if (!user_buffer(buf, count))
-        return -EFAULT;
-    if (count > MAX_RW_COUNT)
-        count = MAX_RW_COUNT;
-    uint64_t irq = mm_lock(p);
-    int err = vmspace_check_user(&p->vs, buf, count, VM_READ);
-    mm_unlock(p, irq);
-    if (err != K_OK)
-        return -EFAULT;
-    for (uint64_t done = 0; done < count;) {
-        uint64_t n = MIN(count - done, sizeof(chunk));
-        if (copy_from_user(p, chunk, buf + done, n))
-            return done ? (long)done : -EFAULT;
-        emit(p, chunk, n);
-        done += n;
-    }
-    return (long)count;
-}
-
-struct iovec_user {
-    uint64_t base, len;
-};
-
-/*
- * Linux's import_iovec(): every element is read and checked before anything is written: a
- * negative length is -EINVAL, a range outside the user half -EFAULT, the whole call at most
- * MAX_RW_COUNT bytes. A page that is unmapped (but in the user half) ends the write there.
- */
-static long sys_writev(struct process *p, long fd, uint64_t iov, uint64_t iovcnt)
-{
-    struct iovec_user v;
-    uint64_t total = 0;
-    if (fd != 1 && fd != 2)
-        return -EBADF;
-    if (iovcnt > IOV_MAX)
-        return -EINVAL;
-    for (uint64_t i = 0; i < iovcnt; i++) {
-        if (copy_from_user(p, &v, iov + i * sizeof(v), sizeof(v)))
-            return -EFAULT;
-        if ((int64_t)v.len < 0)
-            return -EINVAL;
-        if (!user_buffer(v.base, v.len))
-            return -EFAULT;
-    }
-    for (uint64_t i = 0; i < iovcnt && total < MAX_RW_COUNT; i++) {
-        if (copy_from_user(p, &v, iov + i * sizeof(v), sizeof(v)))
-            return total ? (long)total : -EFAULT;
-        long r = sys_write(p, fd, v.base, MIN(v.len, MAX_RW_COUNT - total));
-        if (r < 0)
-            return total ? (long)total : r;
-        total += (uint64_t)r;
-    }
-    return (long)total;
 }
 
 /* The vmspace protection for mmap/mprotect's prot, or -1 for one that is refused. */
@@ -440,12 +347,6 @@ void syscall_dispatch(struct syscall_frame *f)
     long r;
     p->last_fault.repeats = 0; /* a fault that comes back after a call is a new one (fork) */
     switch (f->rax) {
-    case SYS_write:
-        r = sys_write(p, (long)f->rdi, f->rsi, f->rdx);
-        break;
-    case SYS_writev:
-        r = sys_writev(p, (long)f->rdi, f->rsi, f->rdx);
-        break;
     case SYS_mmap:
         irq = mm_lock(p);
         r = sys_mmap(p, f->rdi, f->rsi, (long)f->rdx, (long)f->r10, (long)f->r8);
@@ -470,9 +371,6 @@ void syscall_dispatch(struct syscall_frame *f)
         irq = mm_lock(p);
         r = sys_brk(p, f->rdi);
         mm_unlock(p, irq);
-        break;
-    case SYS_ioctl:
-        r = -ENOTTY; /* no terminals: isatty() is false, stdio buffers fully */
         break;
     case SYS_arch_prctl:
         r = sys_arch_prctl(p, (long)f->rdi, f->rsi);
@@ -520,7 +418,11 @@ void syscall_dispatch(struct syscall_frame *f)
         r = sys_tgkill(p, (long)f->rdi, (long)f->rsi, (long)f->rdx);
         break;
     default:
-        r = dispatch_system(p, f);
+        r = dispatch_file(p, f);
+        if (r == SYSCALL_UNKNOWN)
+            r = dispatch_path(p, f);
+        if (r == SYSCALL_UNKNOWN)
+            r = dispatch_system(p, f);
         break;
     case SYS_exit:
         proc_exit_thread((int)(f->rdi & 0xFF));

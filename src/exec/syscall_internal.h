@@ -10,12 +10,18 @@
 #include <frame64/errno.h>
 #include <frame64/process.h>
 
-
 /* Copies n bytes from user address src (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
 long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n);
 
 /* Copies n bytes to user address dst (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
 long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n);
+
+/* What a group's dispatcher returns for a number that is not one of its calls. */
+#define SYSCALL_UNKNOWN INT64_MIN
+
+/* sys_file.c: the calls on descriptors; sys_path.c: the calls on paths. */
+long dispatch_file(struct process *p, const struct syscall_frame *f);
+long dispatch_path(struct process *p, const struct syscall_frame *f);
 
 /* sys_time.c */
 long sys_clock_gettime(struct process *p, long clk, uint64_t tp);

@@ -20,6 +20,7 @@
 #include <frame64/monitor.h>
 #include <frame64/phys.h>
 #include <frame64/process.h>
+#include <frame64/rootfs.h>
 #include <frame64/smp.h>
 #include <frame64/vmcheck.h>
 
@@ -112,6 +113,8 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
 
     if (proc_init(boot_info.cmdline) != K_OK)
         stop("user processes cannot be set up", K_EINVAL);
+    if (rootfs_init() != K_OK)
+        stop("the root file system cannot be set up", K_ENOMEM);
     proc_run_modules();
 
     ktest_crash_if_asked(boot_info.cmdline);

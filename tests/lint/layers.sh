@@ -61,7 +61,7 @@ declare -A class=(
     # kernel glue: the kernel's globals and services built on them
     [frame64/bootmem.h]=kernel [frame64/embedded.h]=kernel [frame64/fault.h]=kernel
     [frame64/frame_bench.h]=kernel [frame64/interrupts.h]=kernel [frame64/kernel.h]=kernel [frame64/kmap.h]=kernel
-    [frame64/kstack.h]=kernel [frame64/ktest.h]=kernel [frame64/monitor.h]=kernel
+    [frame64/kstack.h]=kernel [frame64/kmalloc.h]=kernel [frame64/rootfs.h]=kernel [frame64/ktest.h]=kernel [frame64/monitor.h]=kernel
     [frame64/power.h]=kernel [frame64/process.h]=kernel [frame64/smp.h]=kernel
     [frame64/sched.h]=kernel [frame64/waitq.h]=kernel
     [frame64/vmcheck.h]=kernel
