@@ -66,6 +66,18 @@ struct file {
     void *priv;              /* the kind's own (a pipe's end) */
 };
 
+/* poll()'s events (Linux's values). */
+#define POLLIN   0x001
+#define POLLPRI  0x002
+#define POLLOUT  0x004
+#define POLLERR  0x008
+#define POLLHUP  0x010
+#define POLLNVAL 0x020
+/* Something a poll() may wait for changed (a pipe, the terminal): the pollers look again. */
+void poll_wake(void);
+/* pipe2(2) (pipe(2) is flags 0). */
+long sys_pipe2(struct process *p, uint64_t ufds, long flags);
+
 /* A new description of node (held here: ramfs_get()) or of nothing. Return: it, or NULL. */
 struct file *file_new(const struct file_ops *ops, uint32_t flags, struct ramfs_node *node);
 void file_get(struct file *f);

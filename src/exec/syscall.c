@@ -422,6 +422,8 @@ void syscall_dispatch(struct syscall_frame *f)
         if (r == SYSCALL_UNKNOWN)
             r = dispatch_path(p, f);
         if (r == SYSCALL_UNKNOWN)
+            r = dispatch_poll(p, f);
+        if (r == SYSCALL_UNKNOWN)
             r = dispatch_system(p, f);
         break;
     case SYS_exit:

@@ -22,6 +22,8 @@ long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n);
 /* sys_file.c: the calls on descriptors; sys_path.c: the calls on paths. */
 long dispatch_file(struct process *p, const struct syscall_frame *f);
 long dispatch_path(struct process *p, const struct syscall_frame *f);
+/* sys_poll.c: poll, select and pipes. */
+long dispatch_poll(struct process *p, const struct syscall_frame *f);
 
 /* sys_time.c */
 long sys_clock_gettime(struct process *p, long clk, uint64_t tp);

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: 0BSD */
+/*
+ * pipes: pipe(2), pipe2(2), poll(2) and select(2) as a shell's pipelines use them, each answer
+ * printed for the line-by-line comparison with the same program on Linux: bytes through a pipe
+ * between two processes (more than the pipe holds, so both sides wait), end of file when the
+ * last writer closes, EAGAIN with O_NONBLOCK, EPIPE and SIGPIPE with no reader, readiness.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+
+#include "progs.h"
+
+#define TOTAL (1 << 20)
+
+/* A child writes TOTAL bytes of a pattern; the parent reads and checks them all. */
+static void stream(void)
+{
+    int fd[2];
+    if (pipe(fd))
+        return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        static unsigned char buf[3000];
+        for (long sent = 0; sent < TOTAL;) {
+            long n = TOTAL - sent < (long)sizeof(buf) ? TOTAL - sent : (long)sizeof(buf);
+            for (long i = 0; i < n; i++)
+                buf[i] = (unsigned char)((sent + i) * 7);
+            long w = write(fd[1], buf, (size_t)n);
+            if (w <= 0)
+                _exit(1);
+            sent += w;
+        }
+        _exit(0);
+    }
+    close(fd[1]);
+    static unsigned char in[5000];
+    long got = 0, bad = 0, n;
+    while ((n = read(fd[0], in, sizeof(in))) > 0) {
+        for (long i = 0; i < n; i++)
+            bad += in[i] != (unsigned char)((got + i) * 7);
+        got += n;
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    say("pipes: %ld bytes through a pipe, %ld wrong, last read %ld, writer exit %d", got, bad, n,
+        WEXITSTATUS(st));
+    close(fd[0]);
+}
+
+static void readiness(void)
+{
+    int fd[2];
+    pipe2(fd, O_NONBLOCK | O_CLOEXEC);
+    char c;
+    errno = 0;
+    long r = read(fd[0], &c, 1);
+    say("pipes: empty O_NONBLOCK read %ld %s, cloexec %d", r, errno == EAGAIN ? "EAGAIN" : "?",
+        fcntl(fd[0], F_GETFD));
+    struct pollfd p[2] = {{fd[0], POLLIN, 0}, {fd[1], POLLOUT, 0}};
+    int ready = poll(p, 2, 0);
+    say("pipes: poll: %d ready, read end %#x, write end %#x", ready, p[0].revents, p[1].revents);
+    write(fd[1], "x", 1);
+    p[0].revents = 0;
+    ready = poll(p, 1, 100);
+    say("pipes: after a write poll says %d, read end %#x", ready, p[0].revents);
+    fd_set rs;
+    FD_ZERO(&rs);
+    FD_SET(fd[0], &rs);
+    struct timeval tv = {0, 0};
+    ready = select(fd[0] + 1, &rs, NULL, NULL, &tv);
+    say("pipes: select says %d, read end set %d", ready, FD_ISSET(fd[0], &rs));
+    long fill = 0;
+    while (write(fd[1], "yyyyyyyyyyyyyyyy", 16) == 16)
+        fill += 16;
+    say("pipes: a full pipe: write says %s, it held at least 4096: %d",
+        errno == EAGAIN ? "EAGAIN" : "?", fill + 1 >= 4096);
+    close(fd[1]);
+    while (read(fd[0], &c, 1) == 1)
+        ;
+    p[0].revents = 0;
+    poll(p, 1, 0);
+    say("pipes: writer gone: read end POLLHUP %d, read %ld", !!(p[0].revents & POLLHUP),
+        (long)read(fd[0], &c, 1));
+    close(fd[0]);
+    struct pollfd bad = {99, POLLIN, 0};
+    ready = poll(&bad, 1, 0);
+    say("pipes: poll of a closed fd: %d, POLLNVAL %d", ready, bad.revents == POLLNVAL);
+}
+
+/* A writer with no reader: SIGPIPE ends it (the default action); ignored, it sees EPIPE. */
+static void broken(void)
+{
+    int fd[2];
+    pipe(fd);
+    close(fd[0]);
+    pid_t pid = fork();
+    if (pid == 0) {
+        write(fd[1], "z", 1);
+        _exit(0);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    say("pipes: writing to a pipe with no reader: killed by signal %d",
+        WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    close(fd[1]);
+}
+
+int main(void)
+{
+    say("pipes: pipes, poll and select");
+    stream();
+    readiness();
+    broken();
+    return 0;
+}
