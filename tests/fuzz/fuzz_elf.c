@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * libFuzzer harness: elf_plan() against a reference model of the rules in <frame64/elf.h>.
+ * libFuzzer harness: elf_plan() and, for what it accepts, elf_pie_base() and elf_plan_place()
+ * against a reference model of the rules in <frame64/elf.h> (fixed-address and static-PIE).
  *
  * The first input byte picks how the rest is used (and, for raw, the user limit):
  *   raw        the bytes are the module;
@@ -55,8 +56,11 @@ static bool model(const uint8_t *b, size_t size, uint64_t limit, struct elf_plan
 {
     if (size < 64 || memcmp(b, "\177ELF", 4) != 0 || b[4] != 2 || b[5] != 1 || b[6] != 1)
         return false;
-    if (le(b + 20, 4) != 1 || le(b + 16, 2) != 2 || le(b + 18, 2) != 62 || le(b + 54, 2) != 56)
+    uint64_t type = le(b + 16, 2);
+    if (le(b + 20, 4) != 1 || (type != 2 && type != 3) || le(b + 18, 2) != 62 ||
+        le(b + 54, 2) != 56)
         return false;
+    bool pie = type == 3;
     uint64_t phnum = le(b + 56, 2), phoff = le(b + 32, 8);
     if (phnum == 0 || phnum == 0xffff || (u128)phoff + phnum * 56 > size)
         return false;
@@ -65,13 +69,15 @@ static bool model(const uint8_t *b, size_t size, uint64_t limit, struct elf_plan
     out->entry = le(b + 24, 8);
     out->phent = 56;
     out->phnum = (uint16_t)phnum;
+    out->pie = pie;
+    out->align = 4096;
     const struct m_ph *pt_phdr = NULL;
     static struct m_ph ph[0xffff];
     for (uint64_t i = 0; i < phnum; i++)
         memcpy(&ph[i], b + phoff + i * 56, 56);
     for (uint64_t i = 0; i < phnum; i++) {
         const struct m_ph *p = &ph[i];
-        if (p->type == 3 || p->type == 2)
+        if (p->type == 3 || (p->type == 2 && !pie))
             return false;
         if (p->type == 0x6474e551 && (p->flags & 1))
             return false;
@@ -89,7 +95,11 @@ static bool model(const uint8_t *b, size_t size, uint64_t limit, struct elf_plan
             return false;
         if (p->align > 4096 && p->vaddr % p->align != p->offset % p->align)
             return false;
-        if (p->vaddr < 0x10000 || end > limit || (w && x) || out->nseg == 16)
+        if (!pie && (p->vaddr < 0x10000 || end > limit))
+            return false;
+        if (pie && end > ELF_PIE_SPAN_MAX)
+            return false;
+        if ((w && x) || out->nseg == 16)
             return false;
         u128 lo = p->vaddr / 4096, hi = (end + 4095) / 4096;
         for (unsigned k = 0; k < out->nseg; k++) {
@@ -108,6 +118,8 @@ static bool model(const uint8_t *b, size_t size, uint64_t limit, struct elf_plan
         };
         if ((uint64_t)(hi * 4096) > out->brk_start)
             out->brk_start = (uint64_t)(hi * 4096);
+        if (p->align > out->align)
+            out->align = p->align;
     }
     if (out->nseg == 0)
         return false;
@@ -129,6 +141,25 @@ static bool model(const uint8_t *b, size_t size, uint64_t limit, struct elf_plan
         }
     }
     return entry_ok && phdr_ok;
+}
+
+/* The model of elf_plan_place(): true with *p moved, or false. */
+static bool model_place(struct elf_plan *p, uint64_t base, uint64_t limit)
+{
+    limit &= ~(uint64_t)4095;
+    if (base % p->align != 0 || (base != 0 && !p->pie))
+        return false;
+    for (unsigned k = 0; k < p->nseg; k++) {
+        u128 v = (u128)p->seg[k].vaddr + base;
+        if (v < 0x10000 || v + p->seg[k].memsz > limit)
+            return false;
+        p->seg[k].vaddr = (uint64_t)v;
+    }
+    p->base = base;
+    p->entry += base;
+    p->phdr_vaddr += base;
+    p->brk_start += base;
+    return true;
 }
 
 /* ---- generated images ---- */
@@ -184,7 +215,7 @@ static size_t scattered(struct in *in, uint8_t *img, uint64_t *limit)
     unsigned nph = 1 + take(in, 1) % S_PH_MAX;
     uint64_t phoff = take(in, 1) % 4 == 0 ? take(in, 2) % size : 64;
     memcpy(img, "\177ELF\2\1\1", 7);
-    uint16_t h16[] = {2, 62};
+    uint16_t h16[] = {take(in, 1) % 2 ? 2 : 3, 62};
     memcpy(img + 16, h16, 4);
     uint32_t one = 1;
     memcpy(img + 20, &one, 4);
@@ -242,8 +273,9 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
     unsigned nload = 1 + take(in, 1) % 6;
     bool with_phdr = take(in, 1) % 2;
     unsigned nph = nload + 2 + with_phdr;
-    uint64_t base = take(in, 1) % 8 == 0 ? 0x10000 : 0x400000;
-    if (*limit < 0x800000000000 && take(in, 1) % 4 == 0)
+    bool pie = take(in, 1) % 3 == 0; /* a static PIE, linked at 0 */
+    uint64_t base = pie ? 0 : take(in, 1) % 8 == 0 ? 0x10000 : 0x400000;
+    if (!pie && *limit < 0x800000000000 && take(in, 1) % 4 == 0)
         base = ALIGN_DOWN(*limit, 0x1000) - 0x10000;
     uint64_t va = base, file = 0, rx = take(in, 1) % nload, entry = 0;
     uint8_t ph[S_PH_MAX][56];
@@ -274,11 +306,11 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
     size_t size = MIN(f_end + take(in, 1) % 64, (uint64_t)S_SIZE_MAX);
     memset(img, 0, size);
     memcpy(img, "\177ELF\2\1\1", 7);
-    uint16_t h16[] = {2, 62};
+    uint16_t h16[] = {pie ? 3 : 2, 62};
     memcpy(img + 16, h16, 4);
     uint32_t one = 1;
-    memcpy(img + 20, &one, 4);
     memcpy(img + 24, &entry, 8);
+    memcpy(img + 20, &one, 4);
     uint64_t phoff = 64;
     memcpy(img + 32, &phoff, 8);
     uint16_t ph_sizes[] = {64, 56, (uint16_t)nph};
@@ -301,6 +333,8 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
             v = take(in, 8);
         else if (f < 2)
             v = f == 0 ? (uint32_t[]){1, 2, 3, 6, 7, 0x6474e551}[how % 6] : (uint32_t)how % 8;
+        else if (f == 6 && how % 8 == 1)
+            v = 0x200000; /* a 2 MiB alignment the base must keep */
         else
             v += (uint64_t)deltas[how % ARRAY_SIZE(deltas)];
         memcpy(p, &v, w);
@@ -310,7 +344,7 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
 
 /* ---- the comparison ---- */
 
-static void compare(const uint8_t *img, size_t size, uint64_t limit)
+static void compare(const uint8_t *img, size_t size, uint64_t limit, uint64_t seed)
 {
     struct elf_plan got, want;
     char why[ELF_WHY_SIZE];
@@ -329,8 +363,42 @@ static void compare(const uint8_t *img, size_t size, uint64_t limit)
     CHECK(got.phent == want.phent && got.phnum == want.phnum, "phent/phnum differ");
     CHECK(got.brk_start == want.brk_start, "brk 0x%lx, the model 0x%lx", got.brk_start,
           want.brk_start);
+    CHECK(got.pie == want.pie && got.align == want.align && got.base == 0, "pie/align differ");
     for (unsigned k = 0; k < got.nseg; k++)
         CHECK(memcmp(&got.seg[k], &want.seg[k], sizeof(got.seg[k])) == 0, "segment %u differs", k);
+
+    /* Placement: where the kernel would put it, or a base one page off, or near the limit. */
+    uint64_t base = got.pie ? elf_pie_base(&got, seed) : 0;
+    u128 want_base =
+        got.pie ? ((u128)0x555555554000 + (seed % (1ull << 28)) * 4096) & ~(u128)(got.align - 1)
+                : 0;
+    CHECK(base == want_base, "elf_pie_base 0x%lx, the model 0x%lx", base, (uint64_t)want_base);
+    switch (seed >> 60) {
+    case 0:
+        base += 0x1000;
+        break;
+    case 1:
+        base = ALIGN_DOWN(limit, 0x1000) - (seed >> 32) % 0x10 * 0x1000;
+        break;
+    case 2:
+        base = seed << 12;
+        break;
+    default:
+        break;
+    }
+    bool place_ok = model_place(&want, base, limit);
+    int perr = elf_plan_place(&got, base, limit, why, sizeof(why));
+    CHECK((perr == K_OK) == place_ok, "elf_plan_place %s at 0x%lx, the model %s (%s)",
+          perr ? "refused" : "accepted", base, place_ok ? "accepts" : "refuses", perr ? why : "");
+    if (!place_ok) {
+        CHECK(why[0] != '\0' && strlen(why) < sizeof(why) - 1, "refusal without a whole sentence");
+        return;
+    }
+    CHECK(got.entry == want.entry && got.phdr_vaddr == want.phdr_vaddr &&
+              got.brk_start == want.brk_start && got.base == want.base,
+          "placed entry/AT_PHDR/brk/base differ");
+    for (unsigned k = 0; k < got.nseg; k++)
+        CHECK(got.seg[k].vaddr == want.seg[k].vaddr, "placed segment %u differs", k);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -342,16 +410,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* raw: exactly the bytes, in their own allocation */
         uint8_t *img = malloc(in.n ? in.n : 1);
         memcpy(img, in.p, in.n);
-        compare(img, in.n, limits[data[0] / 4 % ARRAY_SIZE(limits)]);
+        uint64_t seed = 0;
+        memcpy(&seed, in.p, MIN(in.n, sizeof(seed)));
+        compare(img, in.n, limits[data[0] / 4 % ARRAY_SIZE(limits)], seed * 0x9e3779b97f4a7c15ull);
         free(img);
         return 0;
     }
     static uint8_t scratch[S_SIZE_MAX];
     uint64_t limit;
     size_t n = data[0] % 4 == 1 ? scattered(&in, scratch, &limit) : template(&in, scratch, &limit);
+    uint64_t seed = take(&in, 8);
     uint8_t *img = malloc(n);
     memcpy(img, scratch, n);
-    compare(img, n, limit);
+    compare(img, n, limit, seed);
     free(img);
     return 0;
 }
