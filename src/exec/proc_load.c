@@ -100,7 +100,7 @@ static int build_stack(struct vmspace *vs, unsigned pid, const struct elf_plan *
     uint8_t rnd[16];
     struct initstack st;
     random_bytes(pid, rnd);
-    int r = initstack_build_env(plan, PROC_STACK_TOP, argc, argv, envc, envp, rnd, buf,
+    int r = initstack_build_env(plan, PROC_STACK_TOP, argc, argv, envc, envp, 0, rnd, buf,
                                 sizeof(bufs[0]), &st, why, PROC_WHY_MAX);
     if (r != K_OK)
         return r;
