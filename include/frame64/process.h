@@ -83,6 +83,7 @@ struct process {
     struct vmspace vs;
     uint64_t entry, user_rsp; /* where its first thread starts in ring 3 */
     uint64_t brk_start, brk;
+    uint64_t vdso;          /* its vDSO's clock page, the vDSO a page above (0: none; vdso.c) */
     uint64_t start_ns;      /* time_ns() when it was made */
     uint64_t rlimit[16][2]; /* getrlimit/setrlimit/prlimit64: current and maximum */
     struct {

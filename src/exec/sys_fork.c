@@ -90,6 +90,7 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
     memcpy(c->rlimit, p->rlimit, sizeof(c->rlimit));
     c->brk_start = p->brk_start;
     c->brk = p->brk;
+    c->vdso = p->vdso;
     c->opt = p->opt;
     struct thread *t = NULL;
     if (vmspace_create(&c->vs, proc_env()) != K_OK) {
