@@ -137,6 +137,13 @@ struct process *proc_current(void);
  * return).
  */
 bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address);
+/*
+ * A page fault from ring 3 at va in the legacy vsyscall page (src/exec/vsyscall.c): a call to one
+ * of its entries is emulated (f moved on, true); anything else there ends the process. Return:
+ * false if va is not in that page.
+ */
+struct trap_frame;
+bool proc_vsyscall(struct trap_frame *f, uint64_t va);
 
 /*
  * Ends the running process (exit, exit_group, or a kill with why); does not return. status is
