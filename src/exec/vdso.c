@@ -22,7 +22,7 @@ extern const uint8_t vdso_image[], vdso_image_end[];
 
 static uint64_t vdso_size(void)
 {
-    return (uint64_t)(vdso_image_end - vdso_image);
+    return (uintptr_t)vdso_image_end - (uintptr_t)vdso_image; /* whole pages (vdso_image.asm) */
 }
 
 int vdso_map(struct vmspace *vs, uint64_t random, uint64_t *clock_page)

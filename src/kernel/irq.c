@@ -136,12 +136,12 @@ void irq_init(void)
         return;
     }
     uint64_t hz = arch_tsc_hz();
-    struct vclock *c = &vclock_page.clock;
-    vclock_write_begin(c);
-    __atomic_store_n(&c->mult, (1000000000ull << 32) / hz, __ATOMIC_RELAXED);
-    __atomic_store_n(&c->tsc0, arch_cycles(), __ATOMIC_RELAXED);
-    __atomic_store_n(&c->mode, VCLOCK_TSC, __ATOMIC_RELAXED);
-    vclock_write_end(c);
+    struct vclock *vc = &vclock_page.clock;
+    vclock_write_begin(vc);
+    __atomic_store_n(&vc->mult, (1000000000ull << 32) / hz, __ATOMIC_RELAXED);
+    __atomic_store_n(&vc->tsc0, arch_cycles(), __ATOMIC_RELAXED);
+    __atomic_store_n(&vc->mode, VCLOCK_TSC, __ATOMIC_RELAXED);
+    vclock_write_end(vc);
     arch_irq_set_handler(dispatch);
     map_ioapics(m);
     route_lines(m);
