@@ -14,9 +14,10 @@
  * Every image is copied into an allocation exactly its size, so ASan sees any read past it.
  * The model (fuzz_elf_model.h) decodes with memcpy and decides with 128-bit arithmetic (nothing
  * can wrap) and "any rule broken" rather than the validator's first-broken-rule order. It must
- * accept exactly
- * what elf_plan() accepts and, when both accept, produce the same plan; a refusal must come with
- * a sentence. Any disagreement aborts.
+ * accept exactly what elf_plan() accepts and, when both accept, produce the same plan; a refusal
+ * must come with a sentence. Then the plan is placed (where the kernel would put it, a page off,
+ * near the limit or anywhere) and elf_plan_place() must agree with the model. Any disagreement
+ * aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
