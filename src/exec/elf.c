@@ -333,7 +333,9 @@ int elf_plan_place(struct elf_plan *plan, uint64_t base, uint64_t user_limit, ch
 {
     if (ws > 0)
         why[0] = '\0';
-    if (base % plan->align || (base && !plan->pie))
+    /* A PIE's link-time addresses are below 2^40 (ELF_PIE_SPAN_MAX), an ET_EXEC's base is 0:
+     * below this no address can wrap. */
+    if (base % plan->align || (base && !plan->pie) || base > UINT64_MAX - ELF_PIE_SPAN_MAX)
         return refuse(why, ws, "cannot be loaded at 0x%lx", base);
     user_limit = ALIGN_DOWN(user_limit, PAGE_SIZE);
     plan->base = base;
@@ -342,10 +344,6 @@ int elf_plan_place(struct elf_plan *plan, uint64_t base, uint64_t user_limit, ch
     plan->brk_start += base;
     for (unsigned k = 0; k < plan->nseg; k++) {
         struct elf_segment *s = &plan->seg[k];
-        /* The link-time range is below 2^40 (ELF_PIE_SPAN_MAX) or checked already: no wrap
-         * unless base itself is absurd, which the checks below see. */
-        if (base > UINT64_MAX - ELF_PIE_SPAN_MAX)
-            return refuse(why, ws, "cannot be loaded at 0x%lx", base);
         s->vaddr += base;
         if (s->vaddr < ELF_USER_MIN)
             return refuse(why, ws,

@@ -61,9 +61,9 @@ static void test_pie_place(void **state)
 }
 
 /*
- * Where it may not go: a base not a multiple of its alignment (here 2 MiB), so low that a page is
- * inside the first 64 KiB, so high that the last page passes the user limit; an ET_EXEC anywhere
- * but where it was linked.
+ * Where it may not go: a base not a multiple of its alignment (here 2 MiB), so high that an
+ * address could wrap, so low that a page is inside the first 64 KiB, so high that the last page
+ * passes the user limit; an ET_EXEC anywhere but where it was linked.
  */
 static void test_pie_place_refused(void **state)
 {
@@ -76,6 +76,10 @@ static void test_pie_place_refused(void **state)
     assert_int_equal(elf_plan_place(&im.plan, 0x1000, USER_LIMIT, im.why, sizeof(im.why)),
                      K_EINVAL);
     assert_string_equal(im.why, "cannot be loaded at 0x1000");
+    im.plan = saved;
+    assert_int_equal(
+        elf_plan_place(&im.plan, 0xffffff0000000000, USER_LIMIT, im.why, sizeof(im.why)), K_EINVAL);
+    assert_string_equal(im.why, "cannot be loaded at 0xffffff0000000000");
     im.plan = saved;
     assert_int_equal(elf_plan_place(&im.plan, 0, USER_LIMIT, im.why, sizeof(im.why)), K_EINVAL);
     assert_string_equal(im.why, "segment 0 starts at 0x0, inside the never-mapped first 64 KiB");
