@@ -8,6 +8,7 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-resource-dir
                 OUTPUT_VARIABLE CLANG_RESOURCE_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)
 
 file(GLOB_RECURSE KERNEL_C_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/*.c)
+list(FILTER KERNEL_C_SOURCES EXCLUDE REGEX "/src/vdso/") # user code: the vDSO, below
 file(GLOB KERNEL_ASM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/boot/*.asm)
 set(LINKER_SCRIPT ${CMAKE_SOURCE_DIR}/boot/linker.ld)
 
@@ -24,6 +25,29 @@ add_custom_command(
   COMMENT "Generating layout.inc and layout.ld from include/frame64/layout.h")
 # Every .asm may %include layout.inc: each waits for it (NASM's depfile then tracks the rest).
 set_source_files_properties(${KERNEL_ASM_SOURCES} PROPERTIES OBJECT_DEPENDS ${LAYOUT_DIR}/layout.inc)
+
+# The vDSO (src/vdso/, docs/processes.md): user code, position-independent, no libc, linked into
+# a shared object with no relocations at all, which boot/vdso_image.asm embeds (incbin from
+# LAYOUT_DIR) and src/exec/vdso.c maps into every process.
+set(VDSO_DIR ${CMAKE_SOURCE_DIR}/src/vdso)
+set(VDSO_SO ${LAYOUT_DIR}/vdso.so)
+add_custom_command(
+  OUTPUT ${VDSO_SO}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${LAYOUT_DIR}
+  COMMAND ${CMAKE_C_COMPILER} --target=x86_64-linux-gnu -O2 -fPIC -ffreestanding -nostdinc
+          -isystem ${CLANG_RESOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/include
+          -fno-stack-protector -fno-asynchronous-unwind-tables -Wall -Wextra -Werror
+          -c ${VDSO_DIR}/vdso.c -o ${LAYOUT_DIR}/vdso.o
+  COMMAND ld.lld -shared -soname linux-vdso.so.1 --hash-style=both
+          --version-script ${VDSO_DIR}/vdso.ver -T ${VDSO_DIR}/vdso.lds -z max-page-size=4096
+          --no-undefined --build-id=none -o ${VDSO_SO} ${LAYOUT_DIR}/vdso.o
+  COMMAND sh -c "! llvm-readelf -r \"$1\" | grep -q 'Relocation section'" sh ${VDSO_SO}
+  DEPENDS ${VDSO_DIR}/vdso.c ${VDSO_DIR}/vdso.ver ${VDSO_DIR}/vdso.lds
+          ${CMAKE_SOURCE_DIR}/include/frame64/vclock.h ${CMAKE_SOURCE_DIR}/include/frame64/types.h
+  COMMENT "Building the vDSO"
+  VERBATIM)
+set_source_files_properties(${CMAKE_SOURCE_DIR}/boot/vdso_image.asm PROPERTIES OBJECT_DEPENDS
+                            "${LAYOUT_DIR}/layout.inc;${VDSO_SO}")
 
 add_executable(frame64.elf ${KERNEL_ASM_SOURCES} ${KERNEL_C_SOURCES} ${LAYOUT_FILES})
 target_include_directories(frame64.elf PRIVATE

@@ -2,11 +2,15 @@
 /*
  * Checking an ELF64 x86-64 static executable (a GRUB module) and turning it into a loading plan
  * before anything is mapped. The kernel maps exactly what the plan says, so every rule a user
- * program could break is checked here, on the file's bytes alone.
+ * program could break is checked here, on the file's bytes alone. A static-PIE program (ET_DYN
+ * without PT_INTERP: `gcc -static-pie`) is planned at its link-time addresses and then placed at
+ * a base the kernel draws (elf_pie_base(), elf_plan_place()); it relocates itself.
  *
  *   struct elf_plan plan;
  *   char why[ELF_WHY_SIZE];
- *   if (elf_plan(mod, mod_size, USER_HALF_END, &plan, why, sizeof(why)) != K_OK)
+ *   if (elf_plan(mod, mod_size, USER_HALF_END, &plan, why, sizeof(why)) != K_OK ||
+ *       elf_plan_place(&plan, plan.pie ? elf_pie_base(&plan, rnd) : 0, USER_HALF_END, why,
+ *                      sizeof(why)) != K_OK)
  *       kprintf("exec %s: refused: %s\n", name, why);
  *
  * Segment numbers in messages ("segment 2 overlaps segment 1") are program-header indexes,
@@ -24,6 +28,16 @@
 
 /* Loadable segments a plan holds; static musl and glibc programs have 4 or 5. */
 #define ELF_MAX_SEGMENTS 16
+
+/*
+ * Static PIE: its segments' link-time addresses must lie in [0, ELF_PIE_SPAN_MAX); it is loaded
+ * at ELF_ET_DYN_BASE plus a random number of pages below ELF_PIE_RANDOM_PAGES (Linux's
+ * ELF_ET_DYN_BASE, two thirds of the 47-bit user half, and its 28 bits of mmap randomness), so
+ * the whole image stays far below the mmap area and the stack.
+ */
+#define ELF_PIE_SPAN_MAX     (1ull << 40)
+#define ELF_ET_DYN_BASE      0x555555554000ull
+#define ELF_PIE_RANDOM_PAGES (1ull << 28)
 
 /* A buffer this large always holds the whole refusal sentence. */
 #define ELF_WHY_SIZE 160
@@ -77,19 +91,28 @@ struct elf_plan {
     uint16_t phnum;
     /* The first page above every segment: where brk starts. */
     uint64_t brk_start;
+    /* ET_DYN (static PIE): every address above is the link-time one until elf_plan_place() adds
+     * the base; align is the largest p_align of its PT_LOADs (at least a page), which the base
+     * must be a multiple of. */
+    bool pie;
+    uint64_t align;
+    uint64_t base; /* what elf_plan_place() added (0 for ET_EXEC) */
 };
 
 /*
  * Checks image[0..size) as an ELF64 x86-64 static executable whose pages must all lie in
  * [ELF_USER_MIN, user_limit) (user_limit: the end of the user half, page aligned) and fills
  * *plan. Nothing is read outside image[0..size); the image needs no particular alignment.
+ * A static PIE (ET_DYN) is checked at its link-time addresses, which must lie in
+ * [0, ELF_PIE_SPAN_MAX) instead; elf_plan_place() then checks where it lands.
  *
  * The rules, in the order they are checked (the first broken one is reported):
  *   ELF header: at least 64 bytes; magic; class 64; little-endian; version 1 (both fields);
- *   type ET_EXEC (ET_DYN, i.e. PIE, gets its own sentence); machine x86-64; e_phentsize 56;
- *   e_phnum 1..0xfffe; the program-header table inside the file.
+ *   type ET_EXEC or ET_DYN; machine x86-64; e_phentsize 56; e_phnum 1..0xfffe; the
+ *   program-header table inside the file.
+ *   Any PT_INTERP: refused, naming the dynamic linker (the program is not static).
  *   Each program header, in order:
- *     PT_INTERP, PT_DYNAMIC: refused (the program is not static);
+ *     PT_DYNAMIC: refused in an ET_EXEC (not static); a static PIE relocates itself with it;
  *     PT_GNU_STACK: refused if it asks for an executable stack (PF_X); the stack is always
  *       read-write, never executable;
  *     PT_TLS: accepted and otherwise ignored: libc finds it through AT_PHDR and sets its thread
@@ -97,7 +120,8 @@ struct elf_plan {
  *     PT_PHDR: remembered (checked below);
  *     PT_LOAD: p_memsz > 0; p_filesz <= p_memsz; file bytes inside the file; p_align 0, 1 or a
  *       power of two; p_vaddr == p_offset modulo the page size and modulo p_align when larger;
- *       page-rounded range inside [ELF_USER_MIN, user_limit) without overflow; not both PF_W
+ *       page-rounded range inside [ELF_USER_MIN, user_limit) (a PIE: [0, ELF_PIE_SPAN_MAX))
+ *       without overflow; not both PF_W
  *       and PF_X; at most ELF_MAX_SEGMENTS of them; its page-rounded range shares no page with
  *       an earlier PT_LOAD's;
  *     any other type: ignored.
@@ -111,5 +135,20 @@ struct elf_plan {
  */
 int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_plan *plan, char *why,
              size_t why_size);
+
+/*
+ * Where a static PIE planned by elf_plan() goes: ELF_ET_DYN_BASE plus (random modulo
+ * ELF_PIE_RANDOM_PAGES) pages, rounded down to plan->align.
+ */
+uint64_t elf_pie_base(const struct elf_plan *plan, uint64_t random);
+
+/*
+ * Moves a plan by base (0 for ET_EXEC, a multiple of plan->align for a PIE): the entry point,
+ * AT_PHDR, brk and every segment's address, and sets plan->base. Then every segment's pages
+ * must lie in [ELF_USER_MIN, user_limit).
+ * Return: K_OK, or K_EINVAL with why set as elf_plan() sets it (the plan is then undefined).
+ */
+int elf_plan_place(struct elf_plan *plan, uint64_t base, uint64_t user_limit, char *why,
+                   size_t why_size);
 
 #endif

@@ -7,7 +7,8 @@
  *           argv[0] .. argv[argc-1], NULL
  *           envp[0] .. envp[envc-1], NULL
 
- *           AT_PAGESZ 4096, AT_RANDOM &bytes, AT_ENTRY, AT_PHDR, AT_PHENT, AT_PHNUM, AT_NULL 0
+ *           [AT_SYSINFO_EHDR vdso], AT_PAGESZ 4096, AT_RANDOM &bytes, AT_ENTRY, AT_PHDR,
+ *           AT_PHENT, AT_PHNUM, AT_BASE 0 (no interpreter), AT_NULL 0
  *           zero padding
  *           argv strings, then envp strings, NUL-terminated, argv[0] first
  *           16 AT_RANDOM bytes           (ending at stack_top)
@@ -21,16 +22,19 @@
 #include <frame64/types.h>
 
 /* Auxiliary-vector keys (Linux's numbers). */
-#define AT_NULL   0
-#define AT_PHDR   3
-#define AT_PHENT  4
-#define AT_PHNUM  5
-#define AT_PAGESZ 6
-#define AT_ENTRY  9
-#define AT_RANDOM 25
+#define AT_NULL         0
+#define AT_PHDR         3
+#define AT_PHENT        4
+#define AT_PHNUM        5
+#define AT_PAGESZ       6
+#define AT_BASE         7
+#define AT_ENTRY        9
+#define AT_RANDOM       25
+#define AT_SYSINFO_EHDR 33
 
-/* The auxiliary-vector entries initstack_build() writes, AT_NULL included. */
-#define INITSTACK_AUXV_ENTRIES 7
+/* The auxiliary-vector entries initstack_build() writes, AT_NULL included (one more with a vDSO).
+ */
+#define INITSTACK_AUXV_ENTRIES 8
 
 struct initstack {
     uint64_t rsp;         /* the initial rsp: the user address of argc */
@@ -51,10 +55,13 @@ struct initstack {
 int initstack_build(const struct elf_plan *plan, uint64_t stack_top, unsigned argc,
                     const char *const *argv, const uint8_t random[16], void *buf, size_t buf_size,
                     struct initstack *out, char *why, size_t why_size);
-/* As initstack_build(), with the environment envp[0..envc) (initstack_build(): none). */
+/*
+ * As initstack_build(), with the environment envp[0..envc) (initstack_build(): none) and, when
+ * vdso is not 0, AT_SYSINFO_EHDR vdso first in the auxiliary vector (initstack_build(): none).
+ */
 int initstack_build_env(const struct elf_plan *plan, uint64_t stack_top, unsigned argc,
                         const char *const *argv, unsigned envc, const char *const *envp,
-                        const uint8_t random[16], void *buf, size_t buf_size, struct initstack *out,
-                        char *why, size_t why_size);
+                        uint64_t vdso, const uint8_t random[16], void *buf, size_t buf_size,
+                        struct initstack *out, char *why, size_t why_size);
 
 #endif

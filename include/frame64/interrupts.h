@@ -28,6 +28,8 @@ uint64_t irq_ticks(unsigned cpu);
 
 /* Nanoseconds since irq_init(), from the TSC (0 before); monotonic on each CPU. */
 uint64_t time_ns(void);
+/* time_ns()'s and wallclock_ns()'s numbers (<frame64/vclock.h>), in a page of their own. */
+extern union vclock_page vclock_page;
 
 /*
  * Reads the CMOS real-time clock (src/kernel/wallclock.c), after irq_init(), and prints a "clock:"

@@ -86,6 +86,7 @@ struct process {
     struct vmspace vs;
     uint64_t entry, user_rsp; /* where its first thread starts in ring 3 */
     uint64_t brk_start, brk;
+    uint64_t vdso;          /* its vDSO's clock page, the vDSO a page above (0: none; vdso.c) */
     uint64_t start_ns;      /* time_ns() when it was made */
     uint64_t rlimit[16][2]; /* getrlimit/setrlimit/prlimit64: current and maximum */
     struct {
@@ -142,6 +143,13 @@ struct process *proc_current(void);
  * return).
  */
 bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address);
+/*
+ * A page fault from ring 3 at va in the legacy vsyscall page (src/exec/vsyscall.c): a call to one
+ * of its entries is emulated (f moved on, true); anything else there ends the process. Return:
+ * false if va is not in that page.
+ */
+struct trap_frame;
+bool proc_vsyscall(struct trap_frame *f, uint64_t va);
 
 /*
  * Ends the running process (exit, exit_group, or a kill with why); does not return. status is

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * ELF64 static-executable validation and the loading plan (see <frame64/elf.h> for the rules).
+ * ELF64 static-executable validation, the loading plan and where a static PIE is placed (see
+ * <frame64/elf.h> for the rules).
  * Fields are read byte by byte, little-endian, through bounds-checked helpers: the module is
  * untrusted, may be any length and need not be aligned.
  */
@@ -87,7 +88,7 @@ static int check_header(const struct image *im, char *why, size_t ws)
     if (e[6] != 1 || version != 1)
         return refuse(why, ws, "unknown ELF version %u", e[6] != 1 ? e[6] : version);
     uint16_t type = (uint16_t)rd(e + 16, 2);
-    if (type != ELF_ET_EXEC && type != ELF_ET_DYN) /* ET_DYN: refused in elf_plan(), later */
+    if (type != ELF_ET_EXEC && type != ELF_ET_DYN)
         return refuse(why, ws, "not an executable file (ELF type %u)", type);
     uint16_t machine = (uint16_t)rd(e + 18, 2);
     if (machine != ELF_EM_X86_64)
@@ -138,10 +139,15 @@ static int check_load(const struct image *im, uint64_t user_limit, unsigned i,
                       "segment %u's address 0x%lx and file offset 0x%lx differ modulo its "
                       "alignment 0x%lx",
                       i, ph->vaddr, ph->offset, ph->align);
-    if (ph->vaddr < ELF_USER_MIN)
+    if (ph->vaddr < ELF_USER_MIN && !plan->pie)
         return refuse(why, ws, "segment %u starts at 0x%lx, inside the never-mapped first 64 KiB",
                       i, ph->vaddr);
-    if (ph->vaddr > user_limit || ph->memsz > user_limit - ph->vaddr)
+    if (plan->pie && (ph->vaddr >= ELF_PIE_SPAN_MAX || ph->memsz > ELF_PIE_SPAN_MAX - ph->vaddr))
+        return refuse(why, ws,
+                      "segment %u (0x%lx bytes at 0x%lx) does not fit in a position-independent "
+                      "program's 1 TiB",
+                      i, ph->memsz, ph->vaddr);
+    if (!plan->pie && (ph->vaddr > user_limit || ph->memsz > user_limit - ph->vaddr))
         return refuse(why, ws,
                       "segment %u (0x%lx bytes at 0x%lx) does not fit in the user half (below "
                       "0x%lx)",
@@ -152,7 +158,8 @@ static int check_load(const struct image *im, uint64_t user_limit, unsigned i,
     if (plan->nseg == ELF_MAX_SEGMENTS)
         return refuse(why, ws, "more than %u loadable segments (segment %u is one too many)",
                       ELF_MAX_SEGMENTS, i);
-    /* user_limit is page aligned and the end is below it, so rounding up cannot overflow. */
+    /* user_limit is page aligned (a PIE's limit too) and the end is below it, so rounding up
+     * cannot overflow. */
     uint64_t lo = ALIGN_DOWN(ph->vaddr, PAGE_SIZE);
     uint64_t hi = ALIGN_UP(ph->vaddr + ph->memsz, PAGE_SIZE);
     for (unsigned k = 0; k < plan->nseg; k++) {
@@ -171,6 +178,7 @@ static int check_load(const struct image *im, uint64_t user_limit, unsigned i,
         .phindex = i,
     };
     plan->brk_start = MAX(plan->brk_start, hi);
+    plan->align = MAX(plan->align, ph->align);
     return K_OK;
 }
 
@@ -214,7 +222,7 @@ static int find_phdrs(const struct elf_plan *plan, uint64_t phoff, const struct 
 
 /*
  * A program that asks for a dynamic linker is refused naming it (what a person needs to know: the
- * program was linked dynamically), or, a position-independent one without any, as what it is.
+ * program was linked dynamically). A position-independent one without any is a static PIE.
  */
 static int refuse_dynamic(const struct image *im, uint64_t phoff, uint16_t phnum, char *why,
                           size_t ws)
@@ -241,10 +249,6 @@ static int refuse_dynamic(const struct image *im, uint64_t phoff, uint16_t phnum
                       "link with -static",
                       name, i);
     }
-    if ((uint16_t)rd(im->p + 16, 2) == ELF_ET_DYN)
-        return refuse(why, ws,
-                      "position-independent executable or shared library (ET_DYN): link "
-                      "with -static -no-pie");
     return K_OK;
 }
 
@@ -262,6 +266,8 @@ int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_pla
         .entry = rd(im.p + 24, 8),
         .phent = ELF_PHDR_SIZE,
         .phnum = (uint16_t)rd(im.p + 56, 2),
+        .pie = (uint16_t)rd(im.p + 16, 2) == ELF_ET_DYN,
+        .align = PAGE_SIZE,
     };
     uint64_t phoff = rd(im.p + 32, 8);
     err = refuse_dynamic(&im, phoff, plan->phnum, why, ws);
@@ -275,6 +281,8 @@ int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_pla
         struct phdr ph = read_phdr(im.p + phoff + (uint64_t)i * ELF_PHDR_SIZE);
         switch (ph.type) {
         case ELF_PT_DYNAMIC:
+            if (plan->pie)
+                break; /* a static PIE's own relocations */
             return refuse(why, ws,
                           "segment %u holds dynamic-linking information (PT_DYNAMIC): link with "
                           "-static -no-pie",
@@ -314,4 +322,38 @@ int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_pla
                       plan->entry);
     return find_phdrs(plan, phoff, has_pt_phdr ? &pt_phdr : NULL, pt_phdr_index, why, ws,
                       &plan->phdr_vaddr);
+}
+
+uint64_t elf_pie_base(const struct elf_plan *plan, uint64_t random)
+{
+    return ALIGN_DOWN(ELF_ET_DYN_BASE + random % ELF_PIE_RANDOM_PAGES * PAGE_SIZE, plan->align);
+}
+
+int elf_plan_place(struct elf_plan *plan, uint64_t base, uint64_t user_limit, char *why, size_t ws)
+{
+    if (ws > 0)
+        why[0] = '\0';
+    /* A PIE's link-time addresses are below 2^40 (ELF_PIE_SPAN_MAX), an ET_EXEC's base is 0:
+     * below this no address can wrap. */
+    if (base % plan->align || (base && !plan->pie) || base > UINT64_MAX - ELF_PIE_SPAN_MAX)
+        return refuse(why, ws, "cannot be loaded at 0x%lx", base);
+    user_limit = ALIGN_DOWN(user_limit, PAGE_SIZE);
+    plan->base = base;
+    plan->entry += base;
+    plan->phdr_vaddr += base;
+    plan->brk_start += base;
+    for (unsigned k = 0; k < plan->nseg; k++) {
+        struct elf_segment *s = &plan->seg[k];
+        s->vaddr += base;
+        if (s->vaddr < ELF_USER_MIN)
+            return refuse(why, ws,
+                          "segment %u starts at 0x%lx, inside the never-mapped first 64 KiB",
+                          s->phindex, s->vaddr);
+        if (s->vaddr > user_limit || s->memsz > user_limit - s->vaddr)
+            return refuse(why, ws,
+                          "segment %u (0x%lx bytes at 0x%lx) does not fit in the user half "
+                          "(below 0x%lx)",
+                          s->phindex, s->memsz, s->vaddr, user_limit);
+    }
+    return K_OK;
 }

@@ -10,9 +10,9 @@
 #define RANDOM_BYTES 16
 
 /* Words from argc to AT_NULL's value: argc, argv[], NULL, envp[], NULL, the auxv pairs. */
-static uint64_t table_words(unsigned argc, unsigned envc)
+static uint64_t table_words(unsigned argc, unsigned envc, bool vdso)
 {
-    return 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * INITSTACK_AUXV_ENTRIES;
+    return 1 + (uint64_t)argc + 1 + (uint64_t)envc + 1 + 2 * (INITSTACK_AUXV_ENTRIES + vdso);
 }
 
 static void put64(uint8_t *p, uint64_t v)
@@ -37,7 +37,7 @@ int initstack_build(const struct elf_plan *plan, uint64_t stack_top, unsigned ar
                     const char *const *argv, const uint8_t random[16], void *buf, size_t buf_size,
                     struct initstack *out, char *why, size_t ws)
 {
-    return initstack_build_env(plan, stack_top, argc, argv, 0, NULL, random, buf, buf_size, out,
+    return initstack_build_env(plan, stack_top, argc, argv, 0, NULL, 0, random, buf, buf_size, out,
                                why, ws);
 }
 
@@ -50,8 +50,8 @@ static const char *string_at(unsigned i, unsigned argc, const char *const *argv,
 
 int initstack_build_env(const struct elf_plan *plan, uint64_t stack_top, unsigned argc,
                         const char *const *argv, unsigned envc, const char *const *envp,
-                        const uint8_t random[16], void *buf, size_t buf_size, struct initstack *out,
-                        char *why, size_t ws)
+                        uint64_t vdso, const uint8_t random[16], void *buf, size_t buf_size,
+                        struct initstack *out, char *why, size_t ws)
 {
     if (ws > 0)
         why[0] = '\0';
@@ -66,7 +66,7 @@ int initstack_build_env(const struct elf_plan *plan, uint64_t stack_top, unsigne
             return fail(K_ENOMEM, why, ws, "the arguments do not fit in the %zu-byte initial stack",
                         buf_size);
     }
-    uint64_t words = table_words(argc, envc);
+    uint64_t words = table_words(argc, envc, vdso != 0);
     if (words > buf_size / 8)
         return fail(K_ENOMEM, why, ws, "the arguments do not fit in the %zu-byte initial stack",
                     buf_size);
@@ -105,6 +105,11 @@ int initstack_build_env(const struct elf_plan *plan, uint64_t stack_top, unsigne
             w += 8; /* argv's NULL */
     }
     w += 8; /* envp's NULL */
+    if (vdso) {
+        put64(w, AT_SYSINFO_EHDR);
+        put64(w + 8, vdso);
+        w += 16;
+    }
     const uint64_t auxv[INITSTACK_AUXV_ENTRIES][2] = {
         {AT_PAGESZ, PAGE_SIZE},
         {AT_RANDOM, rsp + (uint64_t)(rnd - img)},
@@ -112,6 +117,7 @@ int initstack_build_env(const struct elf_plan *plan, uint64_t stack_top, unsigne
         {AT_PHDR, plan->phdr_vaddr},
         {AT_PHENT, plan->phent},
         {AT_PHNUM, plan->phnum},
+        {AT_BASE, 0}, /* no interpreter: a static PIE relocates itself */
         {AT_NULL, 0},
     };
     for (unsigned i = 0; i < INITSTACK_AUXV_ENTRIES; i++) {

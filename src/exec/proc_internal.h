@@ -38,7 +38,16 @@ struct vmspace_env *proc_env(void);
 /* Where a loaded program starts. */
 struct proc_start {
     uint64_t entry, rsp, brk;
+    uint64_t vdso; /* its vDSO's clock page (vdso_map()) */
 };
+/*
+ * vdso.c: maps the clock page at a page of the gap below the stack that random picks and the
+ * vDSO just above it, into vs, and sets *clock_page. Return: K_OK, or vmspace_map_phys()'s error
+ * (K_ENOMEM).
+ */
+int vdso_map(struct vmspace *vs, uint64_t random, uint64_t *clock_page);
+/* Whether mprotect may give [addr, addr + len) prot: never write to p's vDSO or clock page. */
+bool vdso_protect_ok(const struct process *p, uint64_t addr, uint64_t len, unsigned prot);
 /*
  * Loads the ELF image (size bytes) into a new space *vs with argv[0..argc) and envp[0..envc) on its
  * start stack (pid seeds AT_RANDOM). Return: K_OK with *out set; K_EINVAL (refused: why says why)

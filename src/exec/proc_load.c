@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * A static ELF program into a fresh address space (proc_internal.h): elf_plan() checked the
- * header and every program header before this runs; each segment's pages that hold file bytes are
+ * header and every program header before this runs, and a static PIE is placed at a random base
+ * (elf_pie_base(), elf_plan_place()); each segment's pages that hold file bytes are
  * populated and filled through the direct map (so read-only text needs no writable window), the
  * rest of the segment (bss) is demand-zero; then an 8 MiB demand-zero stack with a no-access
- * guard page below it, and the System V start stack (initstack_build()) copied to its top.
+ * guard page below it, the vDSO (vdso.c), and the System V start stack (initstack_build())
+ * copied to its top.
  */
 #include <frame64/arch.h>
 #include <frame64/elf.h>
@@ -70,11 +72,14 @@ static int load_segments(struct vmspace *vs, const uint8_t *image, const struct 
     return K_OK;
 }
 
-/* Some unpredictability for AT_RANDOM (there is no entropy source yet: the cycle counter). */
-static void random_bytes(unsigned pid, uint8_t out[16])
+/*
+ * Some unpredictability for AT_RANDOM, where a static PIE and the vDSO go (there is no entropy
+ * source yet: the cycle counter).
+ */
+static void random_bytes(unsigned pid, uint8_t *out, unsigned n)
 {
     uint64_t x = arch_cycles() ^ ((uint64_t)cpu_index() << 40) ^ ((uint64_t)pid << 32);
-    for (int i = 0; i < 16; i++) {
+    for (unsigned i = 0; i < n; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -83,9 +88,9 @@ static void random_bytes(unsigned pid, uint8_t out[16])
 }
 
 /* The stack area, its guard page and the start stack. Return: K_OK, or an error with why set. */
-static int build_stack(struct vmspace *vs, unsigned pid, const struct elf_plan *plan, unsigned argc,
-                       const char *const *argv, unsigned envc, const char *const *envp,
-                       uint64_t *rsp, char *why)
+static int build_stack(struct vmspace *vs, const uint8_t rnd[16], const struct elf_plan *plan,
+                       uint64_t vdso, unsigned argc, const char *const *argv, unsigned envc,
+                       const char *const *envp, uint64_t *rsp, char *why)
 {
     static uint8_t bufs[CPU_MAX][8 * KiB]; /* per CPU: loading never sleeps, is never preempted */
     uint8_t *buf = bufs[cpu_index()];
@@ -97,10 +102,8 @@ static int build_stack(struct vmspace *vs, unsigned pid, const struct elf_plan *
         ksnprintf(why, PROC_WHY_MAX, "its stack cannot be mapped: %s", vmspace_strerror(err));
         return err;
     }
-    uint8_t rnd[16];
     struct initstack st;
-    random_bytes(pid, rnd);
-    int r = initstack_build_env(plan, PROC_STACK_TOP, argc, argv, envc, envp, rnd, buf,
+    int r = initstack_build_env(plan, PROC_STACK_TOP, argc, argv, envc, envp, vdso, rnd, buf,
                                 sizeof(bufs[0]), &st, why, PROC_WHY_MAX);
     if (r != K_OK)
         return r;
@@ -122,21 +125,29 @@ int proc_load_space(struct vmspace *vs, unsigned pid, const void *image, size_t 
                     struct proc_start *out, char *why)
 {
     struct elf_plan plan;
-    uint64_t rsp = 0;
-    if (elf_plan(image, size, VMSPACE_USER_END, &plan, why, PROC_WHY_MAX) != K_OK)
+    uint64_t rsp = 0, vdso = 0;
+    uint64_t rnd[4]; /* AT_RANDOM's 16 bytes, where a PIE goes, where the vDSO goes */
+    random_bytes(pid, (uint8_t *)rnd, sizeof(rnd));
+    if (elf_plan(image, size, VMSPACE_USER_END, &plan, why, PROC_WHY_MAX) != K_OK ||
+        elf_plan_place(&plan, plan.pie ? elf_pie_base(&plan, rnd[2]) : 0, VMSPACE_USER_END, why,
+                       PROC_WHY_MAX) != K_OK)
         return K_EINVAL;
     if (vmspace_create(vs, proc_env()) != K_OK) {
         ksnprintf(why, PROC_WHY_MAX, "no memory for its address space");
         return K_ENOMEM;
     }
     int err = load_segments(vs, image, &plan, why);
+    if (err == K_OK && (err = vdso_map(vs, rnd[3], &vdso)) != K_OK)
+        ksnprintf(why, PROC_WHY_MAX, "its vDSO cannot be mapped: %s", vmspace_strerror(err));
     if (err == K_OK)
-        err = build_stack(vs, pid, &plan, argc, argv, envc, envp, &rsp, why);
+        err = build_stack(vs, (const uint8_t *)rnd, &plan, vdso + PAGE_SIZE, argc, argv, envc, envp,
+                          &rsp, why);
     if (err != K_OK) {
         vmspace_destroy(vs);
         return err == K_ENOMEM ? K_ENOMEM : K_EINVAL;
     }
-    *out = (struct proc_start){.entry = plan.entry, .rsp = rsp, .brk = plan.brk_start};
+    *out =
+        (struct proc_start){.entry = plan.entry, .rsp = rsp, .brk = plan.brk_start, .vdso = vdso};
     return K_OK;
 }
 
@@ -148,6 +159,7 @@ int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
     if (err != K_OK)
         return err;
     p->brk_start = p->brk = st.brk;
+    p->vdso = st.vdso;
     p->entry = st.entry;
     p->user_rsp = st.rsp;
     return K_OK;

@@ -276,6 +276,7 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     smp_note_page_tables(t->pml4);
     arch_load_page_tables(t->pml4);
     p->brk_start = p->brk = st.brk;
+    p->vdso = st.vdso;
     mm_unlock(p, irq);
     vmspace_destroy(&old);
     size_t n = MIN(strlen(name), sizeof(p->name) - 1);

@@ -91,6 +91,7 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
     memcpy(c->rlimit, p->rlimit, sizeof(c->rlimit));
     c->brk_start = p->brk_start;
     c->brk = p->brk;
+    c->vdso = p->vdso;
     c->opt = p->opt;
     struct thread *t = NULL;
     if (proc_files_init(c, p) != K_OK || vmspace_create(&c->vs, proc_env()) != K_OK) {

@@ -241,3 +241,14 @@ long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags)
     }
     return (long)len;
 }
+
+/* getcpu: the CPU the thread runs on now (it may be moved the next moment), NUMA node 0. */
+long sys_getcpu(struct process *p, uint64_t cpu, uint64_t node)
+{
+    uint32_t c = cpu_index(), n = 0;
+    if (cpu && copy_to_user(p, cpu, &c, sizeof(c)))
+        return -EFAULT;
+    if (node && copy_to_user(p, node, &n, sizeof(n)))
+        return -EFAULT;
+    return 0;
+}

@@ -69,6 +69,7 @@ enum {
     SYS_rseq = 334,
     SYS_prlimit64 = 302,
     SYS_getrandom = 318,
+    SYS_getcpu = 309,
 };
 
 #define PROT_READ  0x1
@@ -220,6 +221,8 @@ static long sys_mprotect(struct process *p, uint64_t addr, uint64_t len, long pr
     len = ALIGN_UP(len, PAGE_SIZE);
     if (!user_range(addr, len))
         return -ENOMEM;
+    if (!vdso_protect_ok(p, addr, len, (unsigned)vp))
+        return -EACCES; /* the vDSO's frames are the kernel's, shared by every process */
     return vm_errno(vmspace_protect(&p->vs, addr, len, (unsigned)vp));
 }
 
@@ -335,6 +338,8 @@ static long dispatch_system(struct process *p, const struct syscall_frame *f)
         return sys_getrusage(p, (long)f->rdi, f->rsi);
     case SYS_getrandom:
         return sys_getrandom(p, f->rdi, f->rsi, (long)f->rdx);
+    case SYS_getcpu:
+        return sys_getcpu(p, f->rdi, f->rsi);
     default:
         return -ENOSYS;
     }

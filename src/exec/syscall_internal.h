@@ -50,6 +50,7 @@ long sys_getrusage(struct process *p, long who, uint64_t usage);
 long put_rusage(struct process *p, uint64_t usage, uint64_t cpu_ns, uint64_t minflt);
 long sys_sched_getaffinity(struct process *p, long pid, uint64_t len, uint64_t mask);
 long sys_getrandom(struct process *p, uint64_t buf, uint64_t len, long flags);
+long sys_getcpu(struct process *p, uint64_t cpu, uint64_t node);
 
 /* sys_fork.c */
 long sys_fork(struct process *p, const struct syscall_frame *f, bool vfork);

@@ -6,9 +6,10 @@
  * layer hands every interrupt to dispatch() and acknowledges it afterwards.
  *
  * Time is the TSC scaled by its measured rate (a 32.32 fixed-point multiplier: no division in the
- * hot path); the ticks are per CPU, for what a tick drives (later: preemption). The TSC is only
- * as monotonic across CPUs as the machine keeps them in step (QEMU and invariant-TSC machines
- * do); on each CPU it is monotonic.
+ * hot path), with its numbers in vclock_page (<frame64/vclock.h>), which the vDSO maps into every
+ * process so programs compute the very same time without a system call; the ticks are per CPU, for
+ * what a tick drives (later: preemption). The TSC is only as monotonic across CPUs as the machine
+ * keeps them in step (QEMU and invariant-TSC machines do); on each CPU it is monotonic.
  */
 #include <frame64/acpi.h>
 #include <frame64/arch.h>
@@ -21,6 +22,7 @@
 #include <frame64/sched.h>
 #include <frame64/smp.h>
 #include <frame64/trap.h>
+#include <frame64/vclock.h>
 
 #define ISA_IRQS 16
 
@@ -33,7 +35,7 @@ static uint64_t stray[CPU_MAX]; /* interrupts on vectors nobody routed */
 static void (*tick_hook)(unsigned cpu);
 static unsigned timer_hz;
 static uint64_t timer_started[CPU_MAX];
-static uint64_t tsc0, ns_mult; /* ns = (tsc - tsc0) * ns_mult >> 32 */
+union vclock_page vclock_page __attribute__((aligned(PAGE_SIZE)));
 
 static void dispatch(struct trap_frame *f)
 {
@@ -134,8 +136,12 @@ void irq_init(void)
         return;
     }
     uint64_t hz = arch_tsc_hz();
-    ns_mult = (1000000000ull << 32) / hz;
-    tsc0 = arch_cycles();
+    struct vclock *vc = &vclock_page.clock;
+    vclock_write_begin(vc);
+    __atomic_store_n(&vc->mult, (1000000000ull << 32) / hz, __ATOMIC_RELAXED);
+    __atomic_store_n(&vc->tsc0, arch_cycles(), __ATOMIC_RELAXED);
+    __atomic_store_n(&vc->mode, VCLOCK_TSC, __ATOMIC_RELAXED);
+    vclock_write_end(vc);
     arch_irq_set_handler(dispatch);
     map_ioapics(m);
     route_lines(m);
@@ -163,9 +169,7 @@ uint64_t irq_ticks(unsigned cpu)
 
 uint64_t time_ns(void)
 {
-    if (!ns_mult)
-        return 0;
-    return (uint64_t)(((unsigned __int128)(arch_cycles() - tsc0) * ns_mult) >> 32);
+    return vclock_mono_ns(&vclock_page.clock, arch_cycles());
 }
 
 void irq_set_tick_hook(void (*fn)(unsigned cpu))

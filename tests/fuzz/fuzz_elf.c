@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * libFuzzer harness: elf_plan() against a reference model of the rules in <frame64/elf.h>.
+ * libFuzzer harness: elf_plan() and, for what it accepts, elf_pie_base() and elf_plan_place()
+ * against a reference model of the rules in <frame64/elf.h> (fixed-address and static-PIE).
  *
  * The first input byte picks how the rest is used (and, for raw, the user limit):
  *   raw        the bytes are the module;
@@ -11,16 +12,19 @@
  *              acceptance and the rules' exact edges (one byte, one page) are reached often,
  *              which raw bytes almost never do.
  * Every image is copied into an allocation exactly its size, so ASan sees any read past it.
- * The model decodes with memcpy and decides with 128-bit arithmetic (nothing can wrap) and
- * "any rule broken" rather than the validator's first-broken-rule order. It must accept exactly
- * what elf_plan() accepts and, when both accept, produce the same plan; a refusal must come with
- * a sentence. Any disagreement aborts.
+ * The model (fuzz_elf_model.h) decodes with memcpy and decides with 128-bit arithmetic (nothing
+ * can wrap) and "any rule broken" rather than the validator's first-broken-rule order. It must
+ * accept exactly what elf_plan() accepts and, when both accept, produce the same plan; a refusal
+ * must come with a sentence. Then the plan is placed (where the kernel would put it, a page off,
+ * near the limit or anywhere) and elf_plan_place() must agree with the model. Any disagreement
+ * aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_elf_model.h"
 #include "fuzz_input.h"
 #include <frame64/elf.h>
 #include <frame64/error.h>
@@ -33,103 +37,6 @@
             abort();                                                                               \
         }                                                                                          \
     } while (0)
-
-typedef unsigned __int128 u128;
-
-/* ---- the reference model ---- */
-
-struct m_ph {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    memcpy(&v, p, n); /* the host is little-endian, like the format */
-    return v;
-}
-
-/* Accepts or refuses; when accepting, fills *out as elf_plan() should. */
-static bool model(const uint8_t *b, size_t size, uint64_t limit, struct elf_plan *out)
-{
-    if (size < 64 || memcmp(b, "\177ELF", 4) != 0 || b[4] != 2 || b[5] != 1 || b[6] != 1)
-        return false;
-    if (le(b + 20, 4) != 1 || le(b + 16, 2) != 2 || le(b + 18, 2) != 62 || le(b + 54, 2) != 56)
-        return false;
-    uint64_t phnum = le(b + 56, 2), phoff = le(b + 32, 8);
-    if (phnum == 0 || phnum == 0xffff || (u128)phoff + phnum * 56 > size)
-        return false;
-    limit &= ~(uint64_t)4095;
-    memset(out, 0, sizeof(*out));
-    out->entry = le(b + 24, 8);
-    out->phent = 56;
-    out->phnum = (uint16_t)phnum;
-    const struct m_ph *pt_phdr = NULL;
-    static struct m_ph ph[0xffff];
-    for (uint64_t i = 0; i < phnum; i++)
-        memcpy(&ph[i], b + phoff + i * 56, 56);
-    for (uint64_t i = 0; i < phnum; i++) {
-        const struct m_ph *p = &ph[i];
-        if (p->type == 3 || p->type == 2)
-            return false;
-        if (p->type == 0x6474e551 && (p->flags & 1))
-            return false;
-        if (p->type == 6 && !pt_phdr)
-            pt_phdr = p;
-        if (p->type != 1)
-            continue;
-        u128 end = (u128)p->vaddr + p->memsz;
-        bool w = p->flags & 2, x = p->flags & 1;
-        if (p->memsz == 0 || p->filesz > p->memsz || (u128)p->offset + p->filesz > size)
-            return false;
-        if (p->align != 0 && __builtin_popcountll(p->align) != 1)
-            return false;
-        if (p->vaddr % 4096 != p->offset % 4096)
-            return false;
-        if (p->align > 4096 && p->vaddr % p->align != p->offset % p->align)
-            return false;
-        if (p->vaddr < 0x10000 || end > limit || (w && x) || out->nseg == 16)
-            return false;
-        u128 lo = p->vaddr / 4096, hi = (end + 4095) / 4096;
-        for (unsigned k = 0; k < out->nseg; k++) {
-            const struct elf_segment *s = &out->seg[k];
-            u128 slo = s->vaddr / 4096, shi = ((u128)s->vaddr + s->memsz + 4095) / 4096;
-            if (!(hi <= slo || shi <= lo))
-                return false;
-        }
-        out->seg[out->nseg++] = (struct elf_segment){
-            .vaddr = p->vaddr,
-            .memsz = p->memsz,
-            .offset = p->offset,
-            .filesz = p->filesz,
-            .perm = (p->flags & 4 ? ELF_SEG_R : 0) | (w ? ELF_SEG_W : 0) | (x ? ELF_SEG_X : 0),
-            .phindex = (unsigned)i,
-        };
-        if ((uint64_t)(hi * 4096) > out->brk_start)
-            out->brk_start = (uint64_t)(hi * 4096);
-    }
-    if (out->nseg == 0)
-        return false;
-    bool entry_ok = false, phdr_ok = false;
-    for (unsigned k = 0; k < out->nseg; k++) {
-        const struct elf_segment *s = &out->seg[k];
-        if ((s->perm & ELF_SEG_X) && out->entry >= s->vaddr &&
-            (u128)out->entry < (u128)s->vaddr + s->memsz)
-            entry_ok = true;
-    }
-    for (unsigned k = 0; k < out->nseg && !phdr_ok; k++) {
-        const struct elf_segment *s = &out->seg[k];
-        if (phoff < s->offset || (u128)phoff + phnum * 56 > (u128)s->offset + s->filesz)
-            continue;
-        uint64_t at = s->vaddr + (phoff - s->offset);
-        if (!pt_phdr || (pt_phdr->offset == phoff && pt_phdr->vaddr == at)) {
-            out->phdr_vaddr = at;
-            phdr_ok = true;
-        }
-    }
-    return entry_ok && phdr_ok;
-}
 
 /* ---- generated images ---- */
 
@@ -184,7 +91,7 @@ static size_t scattered(struct in *in, uint8_t *img, uint64_t *limit)
     unsigned nph = 1 + take(in, 1) % S_PH_MAX;
     uint64_t phoff = take(in, 1) % 4 == 0 ? take(in, 2) % size : 64;
     memcpy(img, "\177ELF\2\1\1", 7);
-    uint16_t h16[] = {2, 62};
+    uint16_t h16[] = {take(in, 1) % 2 ? 2 : 3, 62};
     memcpy(img + 16, h16, 4);
     uint32_t one = 1;
     memcpy(img + 20, &one, 4);
@@ -242,8 +149,9 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
     unsigned nload = 1 + take(in, 1) % 6;
     bool with_phdr = take(in, 1) % 2;
     unsigned nph = nload + 2 + with_phdr;
-    uint64_t base = take(in, 1) % 8 == 0 ? 0x10000 : 0x400000;
-    if (*limit < 0x800000000000 && take(in, 1) % 4 == 0)
+    bool pie = take(in, 1) % 3 == 0; /* a static PIE, linked at 0 */
+    uint64_t base = pie ? 0 : take(in, 1) % 8 == 0 ? 0x10000 : 0x400000;
+    if (!pie && *limit < 0x800000000000 && take(in, 1) % 4 == 0)
         base = ALIGN_DOWN(*limit, 0x1000) - 0x10000;
     uint64_t va = base, file = 0, rx = take(in, 1) % nload, entry = 0;
     uint8_t ph[S_PH_MAX][56];
@@ -274,11 +182,11 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
     size_t size = MIN(f_end + take(in, 1) % 64, (uint64_t)S_SIZE_MAX);
     memset(img, 0, size);
     memcpy(img, "\177ELF\2\1\1", 7);
-    uint16_t h16[] = {2, 62};
+    uint16_t h16[] = {pie ? 3 : 2, 62};
     memcpy(img + 16, h16, 4);
     uint32_t one = 1;
-    memcpy(img + 20, &one, 4);
     memcpy(img + 24, &entry, 8);
+    memcpy(img + 20, &one, 4);
     uint64_t phoff = 64;
     memcpy(img + 32, &phoff, 8);
     uint16_t ph_sizes[] = {64, 56, (uint16_t)nph};
@@ -301,6 +209,8 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
             v = take(in, 8);
         else if (f < 2)
             v = f == 0 ? (uint32_t[]){1, 2, 3, 6, 7, 0x6474e551}[how % 6] : (uint32_t)how % 8;
+        else if (f == 6 && how % 8 == 1)
+            v = 0x200000; /* a 2 MiB alignment the base must keep */
         else
             v += (uint64_t)deltas[how % ARRAY_SIZE(deltas)];
         memcpy(p, &v, w);
@@ -310,7 +220,7 @@ static size_t template(struct in *in, uint8_t *img, uint64_t *limit)
 
 /* ---- the comparison ---- */
 
-static void compare(const uint8_t *img, size_t size, uint64_t limit)
+static void compare(const uint8_t *img, size_t size, uint64_t limit, uint64_t seed)
 {
     struct elf_plan got, want;
     char why[ELF_WHY_SIZE];
@@ -329,8 +239,42 @@ static void compare(const uint8_t *img, size_t size, uint64_t limit)
     CHECK(got.phent == want.phent && got.phnum == want.phnum, "phent/phnum differ");
     CHECK(got.brk_start == want.brk_start, "brk 0x%lx, the model 0x%lx", got.brk_start,
           want.brk_start);
+    CHECK(got.pie == want.pie && got.align == want.align && got.base == 0, "pie/align differ");
     for (unsigned k = 0; k < got.nseg; k++)
         CHECK(memcmp(&got.seg[k], &want.seg[k], sizeof(got.seg[k])) == 0, "segment %u differs", k);
+
+    /* Placement: where the kernel would put it, or a base one page off, or near the limit. */
+    uint64_t base = got.pie ? elf_pie_base(&got, seed) : 0;
+    u128 want_base =
+        got.pie ? ((u128)0x555555554000 + (seed % (1ull << 28)) * 4096) & ~(u128)(got.align - 1)
+                : 0;
+    CHECK(base == want_base, "elf_pie_base 0x%lx, the model 0x%lx", base, (uint64_t)want_base);
+    switch (seed >> 60) {
+    case 0:
+        base += 0x1000;
+        break;
+    case 1:
+        base = ALIGN_DOWN(limit, 0x1000) - (seed >> 32) % 0x10 * 0x1000;
+        break;
+    case 2:
+        base = seed << 12;
+        break;
+    default:
+        break;
+    }
+    bool place_ok = model_place(&want, base, limit);
+    int perr = elf_plan_place(&got, base, limit, why, sizeof(why));
+    CHECK((perr == K_OK) == place_ok, "elf_plan_place %s at 0x%lx, the model %s (%s)",
+          perr ? "refused" : "accepted", base, place_ok ? "accepts" : "refuses", perr ? why : "");
+    if (!place_ok) {
+        CHECK(why[0] != '\0' && strlen(why) < sizeof(why) - 1, "refusal without a whole sentence");
+        return;
+    }
+    CHECK(got.entry == want.entry && got.phdr_vaddr == want.phdr_vaddr &&
+              got.brk_start == want.brk_start && got.base == want.base,
+          "placed entry/AT_PHDR/brk/base differ");
+    for (unsigned k = 0; k < got.nseg; k++)
+        CHECK(got.seg[k].vaddr == want.seg[k].vaddr, "placed segment %u differs", k);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -342,16 +286,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* raw: exactly the bytes, in their own allocation */
         uint8_t *img = malloc(in.n ? in.n : 1);
         memcpy(img, in.p, in.n);
-        compare(img, in.n, limits[data[0] / 4 % ARRAY_SIZE(limits)]);
+        uint64_t seed = 0;
+        memcpy(&seed, in.p, MIN(in.n, sizeof(seed)));
+        compare(img, in.n, limits[data[0] / 4 % ARRAY_SIZE(limits)], seed * 0x9e3779b97f4a7c15ull);
         free(img);
         return 0;
     }
     static uint8_t scratch[S_SIZE_MAX];
     uint64_t limit;
     size_t n = data[0] % 4 == 1 ? scattered(&in, scratch, &limit) : template(&in, scratch, &limit);
+    uint64_t seed = take(&in, 8);
     uint8_t *img = malloc(n);
     memcpy(img, scratch, n);
-    compare(img, n, limit);
+    compare(img, n, limit, seed);
     free(img);
     return 0;
 }

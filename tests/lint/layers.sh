@@ -11,6 +11,7 @@
 #   arch    the CPU (src/arch/x86_64): std, lib, service, arch
 #   dev     device drivers (src/dev): std, lib, service, devif, and <arch/cpu.h> (port I/O) only
 #   kernel  glue, processes, monitor, ktests: everything
+#   user    code that runs in ring 3, the vDSO (src/vdso): std, lib only
 # Header classes: "service" is what any layer may call (panic, kprintf, the per-CPU seam of
 # <arch/cpu_local.h> through irqlock.h, phys_to_virt); "devif" is the interface drivers register
 # through (console.h, irq.h) or are called by (devices.h, ioapic.h); "arch" what the CPU layer
@@ -27,6 +28,7 @@ layer_of() {
     src/arch/*) echo arch ;;
     src/dev/*) echo dev ;;
     src/kernel/* | src/exec/* | src/monitor/* | src/ktest/*) echo kernel ;;
+    src/vdso/*) echo user ;;
     *) echo unknown ;;
     esac
 }
@@ -41,7 +43,7 @@ declare -A class=(
     [frame64/dma.h]=lib [frame64/elf.h]=lib [frame64/error.h]=lib [frame64/fb.h]=lib
     [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib [frame64/frame_config.h]=lib
     [frame64/frame_ref.h]=lib
-    [frame64/frame_whereis.h]=lib [frame64/initstack.h]=lib [frame64/kbd.h]=lib
+    [frame64/frame_whereis.h]=lib [frame64/initstack.h]=lib [frame64/vclock.h]=lib [frame64/kbd.h]=lib
     [frame64/kstring.h]=lib [frame64/layout.h]=lib [frame64/lineedit.h]=lib
     [frame64/mapview.h]=lib [frame64/memmap.h]=lib [frame64/multiboot2.h]=lib
     [frame64/pagetable.h]=lib [frame64/ptaudit.h]=lib [frame64/region.h]=lib [frame64/ring.h]=lib
@@ -69,6 +71,7 @@ declare -A class=(
 
 allowed() { # layer class
     case "$1:$2" in
+    user:service) return 1 ;;
     *:std | *:lib | *:service) return 0 ;;
     arch:arch | dev:devif | kernel:*) return 0 ;;
     *) return 1 ;;

@@ -37,6 +37,8 @@ tree dev-kernel src/dev/a.c frame64/kernel.h
 tree dev-percpu src/dev/a.c arch/percpu.h
 tree arch-console src/arch/x86_64/a.c frame64/console.h
 tree arch-kernel src/arch/x86_64/a.c frame64/kmap.h
+tree good-user src/vdso/a.c frame64/vclock.h
+tree user-service src/vdso/a.c frame64/kprintf.h
 tree unclassified src/lib/a.c frame64/nothing.h
 tree nowhere src/newdir/a.c frame64/types.h
 expect pass good-lib "every one allowed"
@@ -48,6 +50,8 @@ expect fail dev-kernel "src/dev/a.c:3: the dev layer includes <frame64/kernel.h>
 expect fail dev-percpu "src/dev/a.c:3: the dev layer includes <arch/percpu.h> (arch)"
 expect fail arch-console "src/arch/x86_64/a.c:3: the arch layer includes <frame64/console.h> (devif)"
 expect fail arch-kernel "src/arch/x86_64/a.c:3: the arch layer includes <frame64/kmap.h> (kernel)"
+expect pass good-user "every one allowed"
+expect fail user-service "src/vdso/a.c:3: the user layer includes <frame64/kprintf.h> (service)"
 expect fail unclassified "src/lib/a.c:3: <frame64/nothing.h> has no class"
 expect fail nowhere "src/newdir/a.c: in no layer"
 if [ "$failures" -gt 0 ]; then

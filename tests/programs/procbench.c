@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * What processes cost (bench/procbench.sh runs it on frame64 and on Debian's Linux under the
- * same QEMU): fork+exit+wait, a copy-on-write fault, a futex wake-up round trip between two
- * threads (two switches), and a switch between two processes that yield to each other. Each
- * figure is the median of several runs of many operations, in microseconds. As PID 1 of a Linux
- * initramfs it powers the machine off when done.
+ * same QEMU): a null system call, clock_gettime through the C library (the vDSO where the kernel
+ * offers one) and as a system call, fork+exit+wait, a copy-on-write fault, a futex wake-up round
+ * trip between two threads (two switches), and a switch between two processes that yield to each
+ * other. Each figure is the median of several runs of many operations, in microseconds. As PID 1 of
+ * a Linux initramfs it powers the machine off when done.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -118,6 +119,20 @@ static double null_call(void)
     return (double)(now_ns() - t0) / N / 1000;
 }
 
+/* CLOCK_MONOTONIC through musl's clock_gettime (the vDSO), or as the system call itself. */
+static double clock_read(bool syscall)
+{
+    enum { N = 2000 };
+    struct timespec t;
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < N; i++)
+        if (syscall)
+            raw6(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&t, 0, 0, 0, 0);
+        else
+            clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(now_ns() - t0) / N / 1000;
+}
+
 static double yield_switch(void)
 {
     enum { N = 1000 };
@@ -141,6 +156,12 @@ int main(void)
     for (int r = 0; r < RUNS; r++)
         v[r] = null_call();
     say("procbench: getpid system call    %10.2f", median(v));
+    for (int r = 0; r < RUNS; r++)
+        v[r] = clock_read(false);
+    say("procbench: clock_gettime, vDSO  %10.3f", median(v));
+    for (int r = 0; r < RUNS; r++)
+        v[r] = clock_read(true);
+    say("procbench: clock_gettime, syscall %9.2f", median(v));
     for (int r = 0; r < RUNS; r++)
         v[r] = fork_exit_wait();
     say("procbench: fork+exit+wait        %10.1f", median(v));

@@ -76,7 +76,7 @@ static void check_round_trip(unsigned argc, const char *const *argv)
     a += 8;
     const uint64_t want[][2] = {
         {AT_PAGESZ, 4096}, {AT_RANDOM, 0}, {AT_ENTRY, 0x401234}, {AT_PHDR, 0x400040},
-        {AT_PHENT, 56},    {AT_PHNUM, 6},  {AT_NULL, 0},
+        {AT_PHENT, 56},    {AT_PHNUM, 6},  {AT_BASE, 0},         {AT_NULL, 0},
     };
     for (unsigned i = 0; i < ARRAY_SIZE(want); i++, a += 16) {
         assert_int_equal(word(&st, a), want[i][0]);
@@ -106,8 +106,8 @@ static void test_round_trip(void **state)
 }
 
 /*
- * argc 1 with an 11-byte string: 16 random + 11 string bytes + 18 words (144) = 171,
- * rounded to 176 bytes.
+ * argc 1 with an 11-byte string: 16 random + 11 string bytes + 20 words (160) = 187,
+ * rounded to 192 bytes.
  */
 static void test_exact_size(void **state)
 {
@@ -116,21 +116,21 @@ static void test_exact_size(void **state)
     struct initstack st;
     assert_int_equal(
         initstack_build(&plan, TOP, 1, argv, rnd, buf, sizeof(buf), &st, why, sizeof(why)), K_OK);
-    assert_int_equal(st.len, 176);
-    assert_int_equal(st.rsp, TOP - 176);
+    assert_int_equal(st.len, 192);
+    assert_int_equal(st.rsp, TOP - 192);
 }
 
-/* A 176-byte image does not fit in 175 bytes; 0 bytes and a huge argc neither. */
+/* A 192-byte image does not fit in 191 bytes; 0 bytes and a huge argc neither. */
 static void test_does_not_fit(void **state)
 {
     (void)state;
     const char *argv[] = {"0123456789"};
     struct initstack st;
     memset(buf, GUARD, sizeof(buf));
-    assert_int_equal(initstack_build(&plan, TOP, 1, argv, rnd, buf, 175, &st, why, sizeof(why)),
+    assert_int_equal(initstack_build(&plan, TOP, 1, argv, rnd, buf, 191, &st, why, sizeof(why)),
                      K_ENOMEM);
-    assert_string_equal(why, "the arguments do not fit in the 175-byte initial stack");
-    assert_int_equal(initstack_build(&plan, TOP, 1, argv, rnd, buf, 176, &st, why, sizeof(why)),
+    assert_string_equal(why, "the arguments do not fit in the 191-byte initial stack");
+    assert_int_equal(initstack_build(&plan, TOP, 1, argv, rnd, buf, 192, &st, why, sizeof(why)),
                      K_OK);
     assert_int_equal(initstack_build(&plan, TOP, 1, argv, rnd, buf, 0, &st, why, sizeof(why)),
                      K_ENOMEM);
@@ -155,7 +155,7 @@ static void test_bad_top(void **state)
     assert_int_equal(
         initstack_build(&plan, 0x80, 1, argv, rnd, buf, sizeof(buf), &st, why, sizeof(why)),
         K_EINVAL);
-    assert_string_equal(why, "stack top 0x80 is too low for a 176-byte initial stack");
+    assert_string_equal(why, "stack top 0x80 is too low for a 192-byte initial stack");
 }
 
 /*
@@ -169,8 +169,8 @@ static void test_envp(void **state)
     (void)state;
     const char *argv[] = {"prog", "-x"}, *envp[] = {"HOME=/", "TERM=vt100"};
     struct initstack st;
-    assert_int_equal(initstack_build_env(&plan, TOP, 2, argv, 2, envp, rnd, buf, sizeof(buf), &st,
-                                         why, sizeof(why)),
+    assert_int_equal(initstack_build_env(&plan, TOP, 2, argv, 2, envp, 0, rnd, buf, sizeof(buf),
+                                         &st, why, sizeof(why)),
                      K_OK);
     uint64_t a = st.rsp;
     assert_int_equal(word(&st, a), 2);
@@ -181,8 +181,8 @@ static void test_envp(void **state)
     assert_string_equal((const char *)at(&st, word(&st, a + 40)), "TERM=vt100");
     assert_int_equal(word(&st, a + 48), 0);
     assert_int_equal(word(&st, a + 56), AT_PAGESZ);
-    assert_int_equal(initstack_build_env(&plan, TOP, 0, argv, 1, envp, rnd, buf, sizeof(buf), &st,
-                                         why, sizeof(why)),
+    assert_int_equal(initstack_build_env(&plan, TOP, 0, argv, 1, envp, 0, rnd, buf, sizeof(buf),
+                                         &st, why, sizeof(why)),
                      K_OK);
     a = st.rsp;
     assert_int_equal(word(&st, a), 0);
@@ -192,12 +192,34 @@ static void test_envp(void **state)
     assert_int_equal(word(&st, a + 32), AT_PAGESZ);
 }
 
+/*
+ * With a vDSO at 0x7fffc0001000: AT_SYSINFO_EHDR first, right after envp's NULL, then the rest as
+ * without one, AT_BASE 0 last before AT_NULL; the image is one auxv pair (16 bytes) longer.
+ */
+static void test_vdso(void **state)
+{
+    (void)state;
+    const char *argv[] = {"0123456789"};
+    struct initstack st;
+    assert_int_equal(initstack_build_env(&plan, TOP, 1, argv, 0, NULL, 0x7fffc0001000, rnd, buf,
+                                         sizeof(buf), &st, why, sizeof(why)),
+                     K_OK);
+    assert_int_equal(st.len, 208);
+    uint64_t a = st.rsp + 32;
+    assert_int_equal(word(&st, a), AT_SYSINFO_EHDR);
+    assert_int_equal(word(&st, a + 8), 0x7fffc0001000);
+    assert_int_equal(word(&st, a + 16), AT_PAGESZ);
+    assert_int_equal(word(&st, a + 16 * 7), AT_BASE);
+    assert_int_equal(word(&st, a + 16 * 7 + 8), 0);
+    assert_int_equal(word(&st, a + 16 * 8), AT_NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_envp),       cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_exact_size), cmocka_unit_test(test_does_not_fit),
-        cmocka_unit_test(test_bad_top),
+        cmocka_unit_test(test_bad_top),    cmocka_unit_test(test_vdso),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
