@@ -81,6 +81,7 @@ struct process {
     struct thread *vfork_parent; /* parked until this child execs or ends (table lock) */
     struct irqlock mm_lock; /* vs and brk: its threads share them (proc_internal.h's mm_lock()) */
     struct vmspace vs;
+    struct proc_sigs *sigs;   /* dispositions, process-wide pending signals (signal.c): a frame */
     uint64_t entry, user_rsp; /* where its first thread starts in ring 3 */
     uint64_t brk_start, brk;
     uint64_t start_ns;      /* time_ns() when it was made */
@@ -130,12 +131,13 @@ bool proc_find_module(const char *name, const void **image, size_t *size);
 /* The running process, or NULL in the kernel's own context. */
 struct process *proc_current(void);
 
+struct trap_frame;
 /*
  * A trap from ring 3 that is not a system call (src/kernel/fault.c calls this): resolves a demand
- * page fault and returns true, or ends the process with a line saying what it did (does not
- * return).
+ * page fault, or moves f to the program's handler for the fault's signal, and returns true; or
+ * ends the process with a line saying what it did (does not return).
  */
-bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address);
+bool proc_user_trap(struct trap_frame *f, uint64_t fault_address);
 
 /*
  * Ends the running process (exit, exit_group, or a kill with why); does not return. status is

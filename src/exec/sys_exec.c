@@ -144,6 +144,7 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     usermode_set_fs_base(0);
     arch_fpu_init(t->fpu);
     arch_fpu_load(t->fpu);
+    proc_sigs_exec(p); /* handlers are gone with the old program; the mask and pending stay */
     proc_release_vfork(p);
     *f = (struct syscall_frame){.rip = st.entry, .rsp = st.rsp, .rflags = 0x202};
     return 0;

@@ -105,6 +105,7 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
         return -ENOMEM;
     }
     long pid = c->pid;
+    proc_sigs_fork(c, t, p); /* dispositions, mask and alternate stack; nothing pending */
     start_like_caller(p, t, f, flags, stack, parent_tid, child_tid, tls, pid);
     if (flags & CLONE_VFORK)
         c->vfork_parent = thread_current();
@@ -134,6 +135,7 @@ static long new_thread(struct process *p, const struct syscall_frame *f, uint64_
     if (!t)
         return -ENOMEM;
     long tid = t->utid;
+    t->sig_mask = thread_current()->sig_mask; /* the creator's mask; no alternate stack */
     start_like_caller(p, t, f, flags, stack, parent_tid, child_tid, tls, tid);
     thread_start(t, cpu_index(), false);
     return tid;
