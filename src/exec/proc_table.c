@@ -166,6 +166,12 @@ void proc_discard(struct process *p)
 void proc_add_thread(struct process *p, struct thread *t)
 {
     uint64_t irq = irqlock_acquire(&p->lock);
+    /*
+     * A thread joining a process that is being killed or is in exit_group ends with it: the kill
+     * (proc_end_threads(), under this lock) may have looked at the threads before this one came.
+     */
+    if (p->kill_signal || p->group_exit)
+        __atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
     t->proc = p;
     t->proc_next = p->threads;
     p->threads = t;

@@ -87,6 +87,14 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
     struct process *c = proc_alloc(p->name, p, &err);
     if (!c)
         return err == K_EAGAIN ? -EAGAIN : -ENOMEM;
+    /*
+     * Killed before the child was in the table (a group kill looked for it there, under the
+     * table lock proc_alloc() took since): no child, or it would outlive the kill.
+     */
+    if (__atomic_load_n(&thread_current()->killed, __ATOMIC_ACQUIRE)) {
+        proc_discard(c);
+        return -EINTR;
+    }
     memcpy(c->rlimit, p->rlimit, sizeof(c->rlimit));
     c->brk_start = p->brk_start;
     c->brk = p->brk;
