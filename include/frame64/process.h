@@ -151,8 +151,9 @@ unsigned proc_for_each(void (*fn)(const struct process *p, void *ctx), void *ctx
 unsigned proc_count(void);
 /*
  * Sends signal sig to process pid (the monitor's kill), and to every process it started if it
- * leads its process group, as a shell kills a job: its default action, which ends it unless sig
- * is one Linux ignores or stops with. Return: 0, or -3 (ESRCH: no such living process).
+ * leads its process group, as a shell kills a job: its handler runs if it has one, else its
+ * default action ends it unless sig is one Linux ignores or stops with. Return: 0, or -3 (ESRCH:
+ * no such living process).
  */
 long proc_kill_pid(unsigned pid, int sig);
 
