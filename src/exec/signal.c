@@ -182,7 +182,8 @@ static int dequeue(struct thread *t, struct process *p, struct sig_info *info,
             continue;
         if (act->handler == SIG_DFL) {
             proc_signal_locked(p, sig);
-            proc_check_killed(); /* does not return */
+            proc_check_killed(); /* ends it here: proc_signal() marked this thread */
+            return 0;
         }
         return sig;
     }
@@ -230,6 +231,7 @@ static void from_syscall(struct trap_frame *t, const struct syscall_frame *f)
         .rcx = f->rip,
         .rbx = f->rbx,
         .rax = f->rax,
+        .vector = (uint64_t)-1, /* no fault: err and trapno 0 in the handler's context */
         .rip = f->rip,
         .cs = USERMODE_CS,
         .rflags = f->rflags,

@@ -7,7 +7,8 @@
  *           r11: only a full register restore gives rcx and r11 back) and returns;
  *   sending: kill to itself (SI_USER, si_pid), raise (SI_TKILL), a blocked signal pending and
  *           delivered once when unblocked, sa_mask, SA_RESETHAND, SA_NODEFER, the x87/SSE state
- *           clean in the handler and back after it;
+ *           clean in the handler and back after it; a process and a thread spinning in ring 3
+ *           without system calls (kill, pthread_kill: delivered on an interrupt's return);
  *   stacks: sigaltstack with a handler for a real stack overflow; without one the frame cannot be
  *           written and the child ends by SIGSEGV;
  *   waits:  SIGCHLD's handler (CLD_EXITED, si_pid, si_status) from rt_sigsuspend, nanosleep cut
@@ -19,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fenv.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -37,6 +39,8 @@ static void check(int n, bool ok, const char *what)
     say("signals: check %d failed: %s (errno %d)", n, what, errno);
     exit(n);
 }
+
+static int child_status(pid_t c);
 
 static void nap_ms(long ms)
 {
@@ -237,6 +241,57 @@ static void sending(void)
     say("signals: the handler starts with a clean MXCSR and the program's comes back");
 }
 
+/* Code in ring 3 that makes no system call: the signal comes through an interrupt's return. */
+static volatile int spin_flag;
+static volatile pid_t spin_tid;
+static void stop_spinning(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig, (void)ctx;
+    spin_tid = (pid_t)syscall(SYS_gettid);
+    got.code = si->si_code;
+    spin_flag = 1;
+}
+
+static void *spin_thread(void *arg)
+{
+    *(volatile pid_t *)arg = (pid_t)syscall(SYS_gettid);
+    while (!spin_flag)
+        ;
+    return NULL;
+}
+
+static void spinners(void)
+{
+    on(SIGUSR1, stop_spinning, 0, NULL);
+    spin_flag = 0;
+    pid_t c = fork();
+    if (c == 0) {
+        while (!spin_flag)
+            ;
+        _exit(9);
+    }
+    nap_ms(50);
+    check(31, kill(c, SIGUSR1) == 0, "kill the spinner");
+    int st = child_status(c);
+    check(32, WIFEXITED(st) && WEXITSTATUS(st) == 9,
+          "a process spinning in ring 3 ran its handler");
+
+    pthread_t th;
+    volatile pid_t tid = 0;
+    spin_flag = 0;
+    spin_tid = 0;
+    check(33, pthread_create(&th, NULL, spin_thread, (void *)&tid) == 0, "pthread_create");
+    while (!tid)
+        nap_ms(1);
+    check(34, pthread_kill(th, SIGUSR1) == 0, "pthread_kill");
+    pthread_join(th, NULL);
+    check(35, spin_tid == tid && got.code == SI_TKILL,
+          "pthread_kill: the handler ran in that thread, SI_TKILL");
+    dfl(SIGUSR1);
+    say("signals: a process and a thread spinning in ring 3 ran their handlers (kill, "
+        "pthread_kill)");
+}
+
 static char alt[64 * 1024] __attribute__((aligned(16)));
 
 static void on_alt(int sig, siginfo_t *si, void *ctx)
@@ -406,6 +461,7 @@ int main(void)
     faults_fpe();
     faults_ill();
     sending();
+    spinners();
     stacks();
     waits();
     forge(0xffffffff80100000ull, 0x08, 0xfffffeffull, false);
