@@ -240,8 +240,12 @@ bool proc_user_trap(struct trap_frame *f, uint64_t fault_address)
     if (!p)
         panic("a trap (vector %llu) from user mode with no process running",
               (unsigned long long)vector);
-    if (vector == 14)
-        return page_fault(p, f, fault_address);
+    if (vector == 14) {
+        bool resumed = page_fault(p, f, fault_address);
+        proc_check_killed(); /* the way back to ring 3: a kill or a signal takes effect here too */
+        signal_deliver(f);
+        return resumed;
+    }
     int code = exception_code(vector, rip, &addr);
     if (signal_fault(f, exception_signal(vector), code, addr))
         return true;
