@@ -422,6 +422,61 @@ static void waits(void)
     say("signals: wait4 under SA_RESTART went on after the handlers and returned the child");
 }
 
+/* The calls' answers at their edges, raw (the C libraries check some arguments themselves). */
+static void edges(void)
+{
+    /* struct k_sigaction for x86-64: handler, flags, restorer, mask */
+    uint64_t ka[4] = {(uint64_t)SIG_IGN, 0x04000000, 0, 0}, old[4], set, kern = 0xffffffff80000000;
+    check(36,
+          raw6(SYS_rt_sigaction, SIGKILL, (long)ka, 0, 8, 0, 0) == -EINVAL &&
+              raw6(SYS_rt_sigaction, SIGSTOP, (long)ka, 0, 8, 0, 0) == -EINVAL &&
+              raw6(SYS_rt_sigaction, SIGKILL, 0, (long)old, 8, 0, 0) == 0,
+          "rt_sigaction: SIGKILL and SIGSTOP cannot be caught, but can be asked about");
+    check(37,
+          raw6(SYS_rt_sigaction, 0, 0, (long)old, 8, 0, 0) == -EINVAL &&
+              raw6(SYS_rt_sigaction, 65, 0, (long)old, 8, 0, 0) == -EINVAL &&
+              raw6(SYS_rt_sigaction, SIGUSR1, 0, (long)old, 4, 0, 0) == -EINVAL,
+          "rt_sigaction: signal 0, 65, a sigset of 4 bytes: EINVAL");
+    check(38,
+          raw6(SYS_rt_sigaction, SIGUSR1, 1, 0, 8, 0, 0) == -EFAULT &&
+              raw6(SYS_rt_sigaction, SIGUSR1, (long)ka, (long)kern, 8, 0, 0) == -EFAULT &&
+              raw6(SYS_rt_sigaction, SIGUSR1, 0, (long)old, 8, 0, 0) == 0 &&
+              old[0] == (uint64_t)SIG_IGN,
+          "rt_sigaction: bad pointers EFAULT; the new action is in even when oact is bad");
+    dfl(SIGUSR1);
+    check(39,
+          raw6(SYS_rt_sigprocmask, 7, (long)&set, 0, 8, 0, 0) == -EINVAL &&
+              raw6(SYS_rt_sigprocmask, 7, 0, (long)&set, 8, 0, 0) == 0 &&
+              raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, 0, 16, 0, 0) == -EINVAL &&
+              raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)kern, 0, 8, 0, 0) == -EFAULT,
+          "rt_sigprocmask: a bad how (only with a set), size 16, a kernel pointer");
+    set = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)) | (1ull << (SIGUSR1 - 1));
+    raw6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, 8, 0, 0);
+    raw6(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&set, 8, 0, 0);
+    check(40, set == 1ull << (SIGUSR1 - 1), "SIGKILL and SIGSTOP are never blocked");
+    raw6(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 0, 8, 0, 0);
+    check(41,
+          raw6(SYS_rt_sigpending, (long)&set, 16, 0, 0, 0, 0) == -EINVAL &&
+              raw6(SYS_rt_sigpending, (long)kern, 8, 0, 0, 0, 0) == -EFAULT &&
+              raw6(SYS_rt_sigsuspend, (long)&set, 4, 0, 0, 0, 0) == -EINVAL,
+          "rt_sigpending and rt_sigsuspend: sizes and pointers");
+    stack_t ss = {.ss_sp = alt, .ss_flags = 5, .ss_size = sizeof(alt)}, got_ss;
+    check(42, raw6(SYS_sigaltstack, (long)&ss, 0, 0, 0, 0, 0) == -EINVAL, "sigaltstack: flags 5");
+    ss.ss_flags = 0;
+    ss.ss_size = 100;
+    check(43, raw6(SYS_sigaltstack, (long)&ss, 0, 0, 0, 0, 0) == -ENOMEM,
+          "sigaltstack: below MINSIGSTKSZ");
+    ss.ss_flags = SS_DISABLE;
+    check(44,
+          raw6(SYS_sigaltstack, (long)&ss, (long)&got_ss, 0, 0, 0, 0) == 0 &&
+              raw6(SYS_sigaltstack, 0, (long)&got_ss, 0, 0, 0, 0) == 0 &&
+              got_ss.ss_flags == SS_DISABLE &&
+              raw6(SYS_sigaltstack, (long)kern, 0, 0, 0, 0, 0) == -EFAULT,
+          "sigaltstack: SS_DISABLE, a kernel pointer");
+    say("signals: rt_sigaction, rt_sigprocmask, rt_sigpending, rt_sigsuspend and sigaltstack "
+        "answer bad arguments as Linux");
+}
+
 /* A child that calls rt_sigreturn on a frame of its own making. */
 static void forge(uint64_t rip, uint64_t cs, uint64_t flags, bool no_frame)
 {
@@ -448,14 +503,83 @@ static void forge(uint64_t rip, uint64_t cs, uint64_t flags, bool no_frame)
     check(30, WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "a forged frame: SIGSEGV");
 }
 
+/* fuzz: where a forged frame's rip may lead: exit(0) with no stack and no x87/SSE use. */
+extern char exit_now[];
+__asm__(".globl exit_now\nexit_now:\n\tmov $60, %eax\n\txor %edi, %edi\n\tsyscall\n\tud2");
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/*
+ * rounds children each call rt_sigreturn on a frame of random words (flags, selectors, mask,
+ * alternate stack, the x87/SSE image with any MXCSR) whose rip, fpstate and place are chosen:
+ * one that returns to exit_now with a readable (or no) fpstate must exit 0, or end by SIGTRAP
+ * when its flags hold TF; any other (a wild rip, a wild fpstate, no frame) ends by SIGSEGV. The
+ * kernel must take them all (frame64 only: Linux keeps the frame's cs, and dies differently).
+ */
+static int fuzz(unsigned rounds)
+{
+    static uint64_t frame[64] __attribute__((aligned(16)));
+    static uint8_t fx[512] __attribute__((aligned(16)));
+    say("signals: fuzz: %u forged rt_sigreturn frames of random words", rounds);
+    for (unsigned i = 0; i < rounds; i++) {
+        for (unsigned w = 0; w < 64; w++)
+            frame[w] = next();
+        for (unsigned b = 0; b < sizeof(fx); b += 8) {
+            uint64_t v = next();
+            memcpy(fx + b, &v, 8);
+        }
+        uint64_t *gregs = frame + 1 + 5, rip_kind = next() % 4, fp_kind = next() % 3;
+        bool no_frame = next() % 8 == 0;
+        gregs[REG_RIP] = rip_kind == 0   ? (uint64_t)exit_now
+                         : rip_kind == 1 ? next() | 0x8000000000000000ull /* kernel or wild */
+                         : rip_kind == 2 ? next() & 0x7fffffffffffull
+                                         : (uint64_t)exit_now;
+        gregs[23] = fp_kind == 0 ? 0 : fp_kind == 1 ? (uint64_t)fx : next();
+        bool fine = gregs[REG_RIP] == (uint64_t)exit_now && fp_kind != 2 && !no_frame;
+        bool tf = gregs[REG_EFL] & 0x100;
+        if (!fine && rip_kind == 2 && (gregs[REG_RIP] >> 26) == 0)
+            gregs[REG_RIP] |= 1ull << 40; /* never into the program's own text */
+        pid_t c = fork();
+        if (c == 0) {
+            uint64_t sp = no_frame ? next() : (uint64_t)(frame + 1);
+            __asm__ volatile("mov %0, %%rsp\n\tmov $15, %%eax\n\tsyscall\n\tud2"
+                             :
+                             : "r"(sp)
+                             : "memory");
+            _exit(46);
+        }
+        int st = child_status(c);
+        bool ok = fine ? (tf ? WIFSIGNALED(st) && WTERMSIG(st) == SIGTRAP
+                             : WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                       : WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
+        if (!ok) {
+            say("signals: fuzz: round %u: rip 0x%lx fpstate 0x%lx flags 0x%lx%s: status 0x%x", i,
+                (unsigned long)gregs[REG_RIP], (unsigned long)gregs[23],
+                (unsigned long)gregs[REG_EFL], no_frame ? " (no frame)" : "", st);
+            return 50;
+        }
+    }
+    say("signals: fuzz: every child ended as its frame said");
+    return 0;
+}
+
 static void privileged(void)
 {
     __asm__ volatile("cli"); /* needs IOPL 3: #GP unless the forged flags got through */
     _exit(47);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "fuzz"))
+        return fuzz(argc > 2 ? (unsigned)atoi(argv[2]) : 200);
     say("signals: handlers, masks, stacks and waits, answered as Linux answers");
     faults_segv();
     faults_fpe();
@@ -464,6 +588,7 @@ int main(void)
     spinners();
     stacks();
     waits();
+    edges();
     forge(0xffffffff80100000ull, 0x08, 0xfffffeffull, false);
     forge((uint64_t)privileged, 0x08, 0x3202, false);
     forge(0x8000000000000000ull, 0x33, 0x202, false);
