@@ -121,7 +121,10 @@ void proc_end_threads(struct process *p);
 __attribute__((noreturn)) void proc_exit_thread(int status);
 /* tgkill()/tkill() from self: thread tid of process tgid (-1: any). Return: 0, -PROC_ESRCH. */
 long proc_kill_thread(struct process *self, long tgid, long tid, int sig);
-/* Marks p as ended by signal sig and asks each of its threads to end. Under the table lock. */
+/*
+ * Marks p as ended by signal sig (unless a signal already decided) and asks each of its threads
+ * to end. p must stay alive meanwhile: the caller holds the table lock, or is one of p's threads.
+ */
 void proc_signal(struct process *p, int sig);
 /* Whether sig's default action ends a process (every signal but the ignored and stopping ones). */
 static inline bool proc_signal_is_fatal(int sig)

@@ -340,8 +340,9 @@ void proc_end_threads(struct process *p)
 
 void proc_signal(struct process *p, int sig)
 {
-    if (!p->kill_signal)
-        p->kill_signal = sig;
+    int none = 0; /* the first signal decides, even without the table lock (a SIGPIPE) */
+    __atomic_compare_exchange_n(&p->kill_signal, &none, sig, false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_ACQUIRE);
     proc_end_threads(p);
     if (p == proc_current())
         __atomic_store_n(&thread_current()->killed, 1, __ATOMIC_RELEASE);
