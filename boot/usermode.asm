@@ -153,3 +153,29 @@ usermode_leave:
     mov rsp, [rdi + 48]
     mov rax, rsi
     ret
+
+; void usermode_return(const struct trap_frame *f): back to ring 3 with every register of f (a
+; struct trap_frame, include/frame64/trap.h), through iretq: rt_sigreturn gives a program back
+; registers sysret cannot (rcx, r11). The caller has made f safe (user selectors, user flags, a
+; canonical rip); the kernel stack below f is abandoned, as after sysret.
+global usermode_return
+usermode_return:
+    mov rsp, rdi
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16                         ; vector and error code
+    swapgs
+    iretq

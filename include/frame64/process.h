@@ -84,6 +84,7 @@ struct process {
     struct thread *vfork_parent; /* parked until this child execs or ends (table lock) */
     struct irqlock mm_lock; /* vs and brk: its threads share them (proc_internal.h's mm_lock()) */
     struct vmspace vs;
+    struct proc_sigs *sigs;   /* dispositions, process-wide pending signals (signal.c): a frame */
     uint64_t entry, user_rsp; /* where its first thread starts in ring 3 */
     uint64_t brk_start, brk;
     uint64_t vdso;          /* its vDSO's clock page, the vDSO a page above (0: none; vdso.c) */
@@ -137,18 +138,18 @@ bool proc_find_module(const char *name, const void **image, size_t *size);
 /* The running process, or NULL in the kernel's own context. */
 struct process *proc_current(void);
 
+struct trap_frame;
 /*
  * A trap from ring 3 that is not a system call (src/kernel/fault.c calls this): resolves a demand
- * page fault and returns true, or ends the process with a line saying what it did (does not
- * return).
+ * page fault, or moves f to the program's handler for the fault's signal, and returns true; or
+ * ends the process with a line saying what it did (does not return).
  */
-bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address);
+bool proc_user_trap(struct trap_frame *f, uint64_t fault_address);
 /*
  * A page fault from ring 3 at va in the legacy vsyscall page (src/exec/vsyscall.c): a call to one
  * of its entries is emulated (f moved on, true); anything else there ends the process. Return:
  * false if va is not in that page.
  */
-struct trap_frame;
 bool proc_vsyscall(struct trap_frame *f, uint64_t va);
 
 /*
@@ -163,8 +164,9 @@ unsigned proc_for_each(void (*fn)(const struct process *p, void *ctx), void *ctx
 unsigned proc_count(void);
 /*
  * Sends signal sig to process pid (the monitor's kill), and to every process it started if it
- * leads its process group, as a shell kills a job: its default action, which ends it unless sig
- * is one Linux ignores or stops with. Return: 0, or -3 (ESRCH: no such living process).
+ * leads its process group, as a shell kills a job: its handler runs if it has one, else its
+ * default action ends it unless sig is one Linux ignores or stops with. Return: 0, or -3 (ESRCH:
+ * no such living process).
  */
 long proc_kill_pid(unsigned pid, int sig);
 

@@ -34,6 +34,13 @@ enum thread_state {
 
 struct process;
 
+/* What a pending signal carries to its handler's siginfo (src/exec/signal.c). */
+struct sig_info {
+    int32_t code;   /* si_code: SI_USER, SI_TKILL, CLD_EXITED, ... */
+    uint32_t pid;   /* si_pid: who sent it, or the child that ended */
+    int32_t status; /* si_status (SIGCHLD) */
+};
+
 /*
  * A thread, in one frame of its own (so its memory follows the threads that exist). The fields
  * above the line belong to the scheduler; the ones below to the code that runs programs
@@ -75,6 +82,13 @@ struct thread {
     struct syscall_frame start; /* a forked thread's registers in ring 3 at its start */
     uint32_t killed;          /* asked to end (exit_group, a kill): checked on the way to ring 3 */
     struct thread *proc_next; /* the process's list of threads (its lock) */
+    /* Signals (src/exec/signal.c), under the process's lock; the mask is changed by it alone. */
+    uint64_t sig_mask;                   /* blocked: bit sig - 1 */
+    uint64_t sig_pending;                /* sent to this thread (tkill, tgkill) */
+    uint64_t sig_saved_mask;             /* rt_sigsuspend's caller's, back once a handler ran */
+    bool sig_restore_mask;               /* sig_saved_mask is to be restored */
+    uint64_t altstack_sp, altstack_size; /* sigaltstack (size 0: none) */
+    struct sig_info sig_info[64];        /* what each pending one of sig_pending carries */
     uint8_t fpu[ARCH_FPU_BYTES] __attribute__((aligned(ARCH_FPU_ALIGN)));
 };
 

@@ -11,6 +11,10 @@
 #include <frame64/arch.h>
 #include <frame64/types.h>
 
+/* Ring 3's selectors (boot/usermode.asm, the GDT): code, and stack and data. */
+#define USERMODE_CS 0x23
+#define USERMODE_SS 0x1b
+
 /* What a system call brings, laid out by the entry stub: number and arguments, where it came from.
  */
 struct syscall_frame {
@@ -56,6 +60,14 @@ uint64_t usermode_enter(struct kernel_context *k, uint64_t kstack_top, uint64_t 
  */
 uint64_t usermode_enter_frame(struct kernel_context *k, uint64_t kstack_top,
                               const struct syscall_frame *f);
+
+struct trap_frame;
+/*
+ * Returns to ring 3 with every register of f (rt_sigreturn), abandoning the kernel stack the
+ * caller runs on. f's cs, ss and rflags must already be a user's (the caller sanitises them) and
+ * its rip canonical.
+ */
+__attribute__((noreturn)) void usermode_return(const struct trap_frame *f);
 
 /* Abandons the user code (and the kernel stack it was using) and returns from usermode_enter(). */
 __attribute__((noreturn)) void usermode_leave(struct kernel_context *k, uint64_t value);

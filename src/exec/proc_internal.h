@@ -8,6 +8,8 @@
 #define FRAME64_EXEC_PROC_INTERNAL_H
 
 #include <frame64/process.h>
+#include <frame64/sched.h>
+#include <frame64/trap.h>
 
 #define PROC_PID_MAX 4194304 /* Linux's pid_max on 64-bit machines */
 #define PROC_SIG_MAX 64
@@ -17,6 +19,11 @@
 #define PROC_EINTR  4
 #define PROC_ECHILD 10
 #define PROC_EINVAL 22
+/* Linux's restart codes: never seen by a program (signal_syscall_return() turns them). */
+#define PROC_ERESTARTSYS           512 /* restart if the handler has SA_RESTART, else EINTR */
+#define PROC_ERESTARTNOINTR        513 /* always restart */
+#define PROC_ERESTARTNOHAND        514 /* EINTR if a handler ran, else restart */
+#define PROC_ERESTART_RESTARTBLOCK 516 /* EINTR if a handler ran, else restart */
 
 /* A process's address space is shared by its threads: every change and user copy holds this. */
 static inline uint64_t mm_lock(struct process *p) ACQUIRE(p->mm_lock)
@@ -92,7 +99,8 @@ void proc_unload(struct process *p, struct thread *t);
  * wait4()'s core: a child of self matching pid (Linux's rules: > 0 that one, -1 any, 0 self's
  * group, < -1 group -pid) that ended is freed, its wait status stored in *status and its CPU
  * time (its reaped children's included) in *cpu_ns and added to self's reaped time. Return: its
- * PID; 0 (PROC_WNOHANG and none ended yet); -PROC_ECHILD; -PROC_EINTR (self was killed).
+ * PID; 0 (PROC_WNOHANG and none ended yet); -PROC_ECHILD; -PROC_EINTR (self was killed);
+ * -PROC_ERESTARTSYS (a signal's handler is to run).
  */
 long proc_wait(struct process *self, long pid, int options, int *status, uint64_t *cpu_ns);
 /*
@@ -120,9 +128,12 @@ void proc_release_vfork(struct process *p);
 void proc_end_threads(struct process *p);
 /* exit(): the calling thread ends; the process with it if it was the last. Does not return. */
 __attribute__((noreturn)) void proc_exit_thread(int status);
-/* tgkill()/tkill(): thread tid of process tgid (-1: any). Return: 0, -PROC_ESRCH. */
-long proc_kill_thread(long tgid, long tid, int sig);
-/* Marks p as ended by signal sig and asks each of its threads to end. Under the table lock. */
+/* tgkill()/tkill() from self: thread tid of process tgid (-1: any). Return: 0, -PROC_ESRCH. */
+long proc_kill_thread(struct process *self, long tgid, long tid, int sig);
+/*
+ * Marks p as ended by signal sig (unless a signal already decided) and asks each of its threads
+ * to end. p must stay alive meanwhile: the caller holds the table lock, or is one of p's threads.
+ */
 void proc_signal(struct process *p, int sig);
 /* Whether sig's default action ends a process (every signal but the ignored and stopping ones). */
 static inline bool proc_signal_is_fatal(int sig)
@@ -141,5 +152,88 @@ unsigned proc_end_group(unsigned pgid);
 uint64_t proc_cpu_ns(struct process *p);
 /* The parent's PID, 0 when it has none. */
 unsigned proc_parent_pid(const struct process *p);
+
+/* ---- signals (signal.c; docs/processes.md, "Signals") ---- */
+#define SIG_DFL    0
+#define SIG_IGN    1
+#define SIGKILL    9
+#define SIGSEGV    11
+#define SIGCHLD    17
+#define SIGSTOP    19
+#define SI_USER    0
+#define SI_KERNEL  0x80
+#define SI_TKILL   (-6)
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+/* Bit of signal sig in a Linux sigset (64 signals in one word on x86-64). */
+#define SIG_BIT(sig) (1ull << ((sig)-1))
+/* A signal's disposition, as the kernel's struct sigaction for x86-64 lays it out. */
+struct k_sigaction {
+    uint64_t handler, flags, restorer, mask;
+};
+/* A process's dispositions, shared by its threads, and its process-wide pending signals. */
+struct proc_sigs {
+    struct k_sigaction action[PROC_SIG_MAX]; /* [sig - 1] */
+    uint64_t pending;                        /* kill(): for any thread that does not block it */
+    struct sig_info info[PROC_SIG_MAX];      /* what each of pending carries */
+};
+/* A zeroed dispositions frame for p (every signal at its default). Return: K_OK, K_ENOMEM. */
+int proc_sigs_alloc(struct process *p);
+/* Gives p's dispositions frame back (with the process's own frame). */
+void proc_sigs_free(struct process *p);
+/* fork: child c gets parent's dispositions; the calling thread's mask goes to c's thread t. */
+void proc_sigs_fork(struct process *c, struct thread *t, struct process *parent);
+/* execve: handled signals back to their default (ignored stay ignored), no alternate stack. */
+void proc_sigs_exec(struct process *p);
+/*
+ * Sends sig (1..64) to process p with info: its default action (a fatal one ends p with today's
+ * kill line, an ignored one is dropped), or pending for a thread that does not block it, which
+ * is woken (and kicked out of ring 3 on another CPU) to run the handler. SIGKILL always ends p.
+ * p must stay alive meanwhile (the caller holds the table lock, or is p). For the kernel's own
+ * signals too: SIGCHLD, and SIGPIPE from the pipes (code SI_USER, pid the sender's or 0).
+ */
+void proc_send_signal(struct process *p, int sig, const struct sig_info *info);
+/* As proc_send_signal(), but to thread t of its process (tkill, tgkill). */
+void proc_signal_thread(struct thread *t, int sig, const struct sig_info *info);
+/*
+ * Whether the calling thread's blocking wait must end now: it was killed, or a signal it does not
+ * block is pending (a handler to run). Every wait a signal may cut short loops on this, then
+ * returns -PROC_EINTR if killed, else its restart code (-PROC_ERESTARTSYS for wait4 and futex).
+ */
+bool thread_interrupted(void);
+/* At a return to ring 3 from an interrupt or fault: runs the next pending signal's action on f. */
+void signal_deliver(struct trap_frame *f);
+/*
+ * At the end of every system call nr (f->rax its result): restarts it or makes it -EINTR when
+ * its result is a restart code (Linux's rules), and runs the next pending signal's action.
+ */
+void signal_syscall_return(struct syscall_frame *f, uint64_t nr);
+/*
+ * A fault from ring 3 that raises sig (code, addr: its siginfo): if the program has a handler
+ * for it and the thread does not block it, moves f to the handler and returns true (a frame
+ * that cannot be written ends the process with SIGSEGV). Return: false (the caller kills).
+ */
+bool signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr);
+/* Linux's siginfo_t (128 bytes): signo, errno, code, then the union (si_pid or si_addr first). */
+struct siginfo_k {
+    int32_t signo, err, code, pad;
+    uint32_t f[28];
+};
+#define SA_SIGINFO   0x00000004u
+#define SA_RESTORER  0x04000000u
+#define SA_ONSTACK   0x08000000u
+#define SA_RESTART   0x10000000u
+#define SA_NODEFER   0x40000000u
+#define SA_RESETHAND 0x80000000u
+/*
+ * Moves f (ring 3's registers) to the handler act of sig: Linux's struct rt_sigframe (the
+ * restorer, the ucontext with f's registers, the fxsave image and the mask, si) on the stack
+ * (or the alternate stack), the mask widened, a clean x87/SSE state. cr2 goes to the context.
+ * A frame that cannot be written ends the process with SIGSEGV. Return: true (sys_signal.c).
+ */
+bool signal_frame_push(struct trap_frame *f, int sig, const struct k_sigaction *act,
+                       const struct siginfo_k *si, uint64_t cr2);
+/* Ends p by signal sig (its default action), with the table lock taken. */
+void proc_signal_locked(struct process *p, int sig);
 
 #endif

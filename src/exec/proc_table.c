@@ -90,6 +90,11 @@ struct process *proc_alloc(const char *name, struct process *parent, int *err)
     }
     struct process *p = phys_to_virt(pa);
     memset(p, 0, PAGE_SIZE); /* the whole frame, not only *p: see kstack_create() */
+    if (proc_sigs_alloc(p) != K_OK) {
+        frame_free(&kernel_frames, pa);
+        *err = K_ENOMEM;
+        return NULL;
+    }
     size_t n = strlen(name);
     n = n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1;
     memcpy(p->name, name, n);
@@ -102,6 +107,7 @@ struct process *proc_alloc(const char *name, struct process *parent, int *err)
     uint64_t irq = irqlock_acquire(&table_lock);
     if (nprocs >= max) {
         irqlock_release(&table_lock, irq);
+        proc_sigs_free(p);
         frame_free(&kernel_frames, pa);
         *err = K_EAGAIN;
         return NULL;
@@ -146,6 +152,7 @@ static void free_zombie(struct process *p)
 {
     if (p->last)
         thread_reap(p->last);
+    proc_sigs_free(p);
     frame_free(&kernel_frames, virt_to_phys(p));
 }
 
@@ -161,6 +168,12 @@ void proc_discard(struct process *p)
 void proc_add_thread(struct process *p, struct thread *t)
 {
     uint64_t irq = irqlock_acquire(&p->lock);
+    /*
+     * A thread joining a process that is being killed or is in exit_group ends with it: the kill
+     * (proc_end_threads(), under this lock) may have looked at the threads before this one came.
+     */
+    if (p->kill_signal || p->group_exit)
+        __atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
     t->proc = p;
     t->proc_next = p->threads;
     p->threads = t;
@@ -227,9 +240,14 @@ void proc_thread_end(void)
     struct thread *vfork_parent = p->vfork_parent, *waiter = p->waiter;
     p->vfork_parent = NULL;
     t->joinable = waited;
-    if (p->parent)
+    if (p->parent) {
+        int ws = p->wait_status;
+        struct sig_info info = {.code = (ws & 0x7F) ? CLD_KILLED : CLD_EXITED,
+                                .pid = p->pid,
+                                .status = (ws & 0x7F) ? ws & 0x7F : (ws >> 8) & 0xFF};
+        proc_send_signal(p->parent, SIGCHLD, &info); /* ignored unless it has a handler */
         waitq_wake_all(&p->parent->child_wait);
-    else if (!waiter)
+    } else if (!waiter)
         unlink(p);
     if (vfork_parent)
         unpark(vfork_parent);
@@ -245,6 +263,7 @@ void proc_thread_end(void)
         __atomic_store_n(&p->done, 1, __ATOMIC_RELEASE); /* p may be gone after this */
         unpark(waiter);
     } else if (!waited) {
+        proc_sigs_free(p);
         frame_free(&kernel_frames, virt_to_phys(p)); /* nobody will wait: t is freed on its own */
     }
     thread_exit();
@@ -296,8 +315,8 @@ long proc_wait(struct process *self, long pid, int options, int *status, uint64_
             r = 0;
             break;
         }
-        if (thread_current()->killed) {
-            r = -PROC_EINTR;
+        if (thread_interrupted()) { /* killed: EINTR; a handler: restarted or EINTR after it */
+            r = thread_current()->killed ? -PROC_EINTR : -PROC_ERESTARTSYS;
             break;
         }
         park();
@@ -323,11 +342,19 @@ void proc_end_threads(struct process *p)
 
 void proc_signal(struct process *p, int sig)
 {
-    if (!p->kill_signal)
-        p->kill_signal = sig;
+    int none = 0; /* the first signal decides, even without the table lock (a SIGPIPE) */
+    __atomic_compare_exchange_n(&p->kill_signal, &none, sig, false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_ACQUIRE);
     proc_end_threads(p);
     if (p == proc_current())
         __atomic_store_n(&thread_current()->killed, 1, __ATOMIC_RELEASE);
+}
+
+void proc_signal_locked(struct process *p, int sig)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    proc_signal(p, sig);
+    irqlock_release(&table_lock, irq);
 }
 
 long proc_kill(struct process *self, long pid, int sig)
@@ -335,6 +362,7 @@ long proc_kill(struct process *self, long pid, int sig)
     if (sig < 0 || sig > PROC_SIG_MAX)
         return -PROC_EINVAL;
     unsigned hit = 0;
+    const struct sig_info info = {.code = SI_USER, .pid = self->pid};
     uint64_t irq = irqlock_acquire(&table_lock);
     for (struct process *p = all; p; p = p->next_all) {
         bool match = pid > 0     ? p->pid == (unsigned long)pid
@@ -344,8 +372,8 @@ long proc_kill(struct process *self, long pid, int sig)
         if (!match || p->state != PROC_ALIVE)
             continue;
         hit++;
-        if (sig && proc_signal_is_fatal(sig))
-            proc_signal(p, sig);
+        if (sig)
+            proc_send_signal(p, sig, &info); /* its handler, or its default action */
     }
     irqlock_release(&table_lock, irq);
     return hit ? 0 : -PROC_ESRCH;
@@ -361,27 +389,30 @@ long proc_kill_pid(unsigned pid, int sig)
             group = p->pgid == p->pid ? p->pgid : 0, r = 0;
     for (struct process *p = all; p && r == 0; p = p->next_all) {
         bool hit = group ? p->pgid == group : p->pid == pid;
-        if (hit && p->state == PROC_ALIVE && proc_signal_is_fatal(sig))
-            proc_signal(p, sig);
+        const struct sig_info info = {.code = SI_USER}; /* from the kernel's monitor: pid 0 */
+        if (hit && p->state == PROC_ALIVE && sig)
+            proc_send_signal(p, sig, &info);
     }
     irqlock_release(&table_lock, irq);
     return r;
 }
 
-long proc_kill_thread(long tgid, long tid, int sig)
+long proc_kill_thread(struct process *self, long tgid, long tid, int sig)
 {
     long r = -PROC_ESRCH;
+    const struct sig_info info = {.code = SI_TKILL, .pid = self->pid};
     uint64_t irq = irqlock_acquire(&table_lock);
     for (struct process *p = all; p && r; p = p->next_all) {
         if ((tgid != -1 && p->pid != (unsigned long)tgid) || p->state != PROC_ALIVE)
             continue;
         uint64_t pirq = irqlock_acquire(&p->lock);
+        struct thread *target = NULL;
         for (struct thread *t = p->threads; t && r; t = t->proc_next)
             if (t->utid == (unsigned long)tid)
-                r = 0;
+                r = 0, target = t;
         irqlock_release(&p->lock, pirq);
-        if (!r && sig && proc_signal_is_fatal(sig))
-            proc_signal(p, sig); /* a fatal default action ends the whole process */
+        if (target && sig) /* a fatal default action ends the whole process */
+            proc_signal_thread(target, sig, &info);
     }
     irqlock_release(&table_lock, irq);
     return r;

@@ -249,11 +249,11 @@ void proc_exit_thread(int status)
     usermode_leave(&thread_current()->kctx, 0);
 }
 
-/* At every return to ring 3 from an interrupt: a killed thread ends there. */
+/* At every return to ring 3 from an interrupt: a killed thread ends there, signals run. */
 static void user_return(struct trap_frame *f)
 {
-    (void)f;
     proc_check_killed();
+    signal_deliver(f); /* a handler runs from here, or a fatal default action ends it */
 }
 
 void proc_check_killed(void)

@@ -88,6 +88,14 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
     struct process *c = proc_alloc(p->name, p, &err);
     if (!c)
         return err == K_EAGAIN ? -EAGAIN : -ENOMEM;
+    /*
+     * Killed before the child was in the table (a group kill looked for it there, under the
+     * table lock proc_alloc() took since): no child, or it would outlive the kill.
+     */
+    if (__atomic_load_n(&thread_current()->killed, __ATOMIC_ACQUIRE)) {
+        proc_discard(c);
+        return -EINTR;
+    }
     memcpy(c->rlimit, p->rlimit, sizeof(c->rlimit));
     c->brk_start = p->brk_start;
     c->brk = p->brk;
@@ -107,6 +115,7 @@ static long do_fork(struct process *p, const struct syscall_frame *f, uint64_t f
         return -ENOMEM;
     }
     long pid = c->pid;
+    proc_sigs_fork(c, t, p); /* dispositions, mask and alternate stack; nothing pending */
     start_like_caller(p, t, f, flags, stack, parent_tid, child_tid, tls, pid);
     if (flags & CLONE_VFORK)
         c->vfork_parent = thread_current();
@@ -136,6 +145,7 @@ static long new_thread(struct process *p, const struct syscall_frame *f, uint64_
     if (!t)
         return -ENOMEM;
     long tid = t->utid;
+    t->sig_mask = thread_current()->sig_mask; /* the creator's mask; no alternate stack */
     start_like_caller(p, t, f, flags, stack, parent_tid, child_tid, tls, tid);
     thread_start(t, cpu_index(), false);
     return tid;

@@ -135,8 +135,8 @@ static long futex_wait(struct process *p, uint64_t uaddr, uint32_t val, uint64_t
     for (;;) {
         if (__atomic_load_n(&w.woken, __ATOMIC_ACQUIRE))
             break;
-        if (__atomic_load_n(&w.thread->killed, __ATOMIC_ACQUIRE))
-            return leave(b, &w) ? 0 : -EINTR;
+        if (thread_interrupted()) /* killed, or a handler to run: restarted if it may be */
+            return leave(b, &w) ? 0 : w.thread->killed || deadline ? -EINTR : -PROC_ERESTARTSYS;
         if (deadline && time_ns() >= deadline)
             return leave(b, &w) ? 0 : -ETIMEDOUT;
         if (deadline)

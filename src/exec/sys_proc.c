@@ -59,15 +59,14 @@ long sys_kill(struct process *p, long pid, long sig)
     return r;
 }
 
-/* tkill (tgid -1) and tgkill: a fatal signal's default action ends the thread's whole process. */
+/* tkill (tgid -1) and tgkill: to the thread's handler; a fatal default action ends its process. */
 long sys_tgkill(struct process *p, long tgid, long tid, long sig)
 {
-    (void)p;
     if ((int)tid <= 0 || (tgid != -1 && (int)tgid <= 0))
         return -EINVAL;
     if (sig < 0 || sig > PROC_SIG_MAX)
         return -EINVAL;
-    long r = proc_kill_thread(tgid, (int)tid, (int)sig);
+    long r = proc_kill_thread(p, tgid, (int)tid, (int)sig);
     proc_check_killed();
     return r;
 }

@@ -120,7 +120,7 @@ long sys_time(struct process *p, uint64_t tloc)
 static void sleep_until(struct process *p, long clk, uint64_t deadline)
 {
     uint64_t now;
-    while (clock_now(p, clk, &now) && now < deadline && !thread_current()->killed)
+    while (clock_now(p, clk, &now) && now < deadline && !thread_interrupted())
         sched_sleep_until(time_ns() + (deadline - now));
 }
 
@@ -137,7 +137,11 @@ static long get_timespec(struct process *p, uint64_t src, uint64_t *ns)
     return 0;
 }
 
-static long sleep_for(struct process *p, long clk, uint64_t ns, bool absolute)
+/*
+ * Sleeps ns on clock clk (until it reads ns if absolute). A signal with a handler cuts it short:
+ * -EINTR, and a relative sleep writes what was left to rem (if not 0), as Linux does.
+ */
+static long sleep_for(struct process *p, long clk, uint64_t ns, bool absolute, uint64_t rem)
 {
     if (!irq_timer_hz())
         return -EOPNOTSUPP; /* no timer interrupt to wake the CPU (no local APIC) */
@@ -145,20 +149,27 @@ static long sleep_for(struct process *p, long clk, uint64_t ns, bool absolute)
     clock_now(p, clk, &now);
     uint64_t deadline = absolute ? ns : (ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
     sleep_until(p, clk, deadline);
-    return 0;
+    clock_now(p, clk, &now);
+    if (now >= deadline)
+        return 0;
+    if (!absolute && rem) {
+        uint64_t left = deadline - now;
+        struct timespec64 ts = {(int64_t)(left / NSEC), (int64_t)(left % NSEC)};
+        if (copy_to_user(p, rem, &ts, sizeof(ts)))
+            return -EFAULT;
+    }
+    return -EINTR;
 }
 
 long sys_nanosleep(struct process *p, uint64_t req, uint64_t rem)
 {
-    (void)rem; /* only a signal could cut a sleep short */
     uint64_t ns;
     long err = get_timespec(p, req, &ns);
-    return err ? err : sleep_for(p, CLOCK_MONOTONIC, ns, false);
+    return err ? err : sleep_for(p, CLOCK_MONOTONIC, ns, false, rem);
 }
 
 long sys_clock_nanosleep(struct process *p, long clk, long flags, uint64_t req, uint64_t rem)
 {
-    (void)rem;
     switch (clk) {
     case CLOCK_REALTIME:
     case CLOCK_MONOTONIC:
@@ -173,5 +184,5 @@ long sys_clock_nanosleep(struct process *p, long clk, long flags, uint64_t req, 
     }
     uint64_t ns;
     long err = get_timespec(p, req, &ns);
-    return err ? err : sleep_for(p, clk, ns, flags & TIMER_ABSTIME);
+    return err ? err : sleep_for(p, clk, ns, flags & TIMER_ABSTIME, rem);
 }

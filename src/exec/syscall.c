@@ -21,6 +21,7 @@ enum {
     SYS_mprotect = 10,
     SYS_munmap = 11,
     SYS_brk = 12,
+    SYS_rt_sigreturn = 15,
     SYS_sched_yield = 24,
     SYS_madvise = 28,
     SYS_nanosleep = 35,
@@ -341,14 +342,14 @@ static long dispatch_system(struct process *p, const struct syscall_frame *f)
     case SYS_getcpu:
         return sys_getcpu(p, f->rdi, f->rsi);
     default:
-        return -ENOSYS;
+        return sys_signal_dispatch(p, f);
     }
 }
 
 void syscall_dispatch(struct syscall_frame *f)
 {
     struct process *p = proc_current();
-    uint64_t irq;
+    uint64_t irq, nr = f->rax;
     long r;
     p->last_fault.repeats = 0; /* a fault that comes back after a call is a new one (fork) */
     switch (f->rax) {
@@ -435,7 +436,10 @@ void syscall_dispatch(struct syscall_frame *f)
         proc_exit_thread((int)(f->rdi & 0xFF));
     case SYS_exit_group:
         proc_exit(PROC_EXITED, (int)(f->rdi & 0xFF), NULL);
+    case SYS_rt_sigreturn:
+        sys_rt_sigreturn(p, f); /* to ring 3 with the frame's registers */
     }
     f->rax = (uint64_t)r;
-    proc_check_killed(); /* a kill that came during the call takes effect before ring 3 */
+    proc_check_killed();          /* a kill that came during the call takes effect before ring 3 */
+    signal_syscall_return(f, nr); /* restart or EINTR; a handler runs before ring 3 */
 }

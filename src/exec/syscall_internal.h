@@ -67,4 +67,8 @@ long sys_wait4(struct process *p, long pid, uint64_t wstatus, long options, uint
 long sys_kill(struct process *p, long pid, long sig);
 long sys_tgkill(struct process *p, long tgid, long tid, long sig);
 long sys_getppid(struct process *p);
+/* sys_signal.c: the signal calls but rt_sigreturn (-ENOSYS for any other number) */
+long sys_signal_dispatch(struct process *p, const struct syscall_frame *f);
+/* rt_sigreturn: back to ring 3 with the registers of the frame at f->rsp - 8; does not return. */
+__attribute__((noreturn)) void sys_rt_sigreturn(struct process *p, struct syscall_frame *f);
 #endif

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * Traps from ring 3 (proc_user_trap()): a page fault on a demand-zero page is resolved; anything
- * else ends the process with one line saying what it did, in the words a person debugging the
- * program wants: the address, the kind of access, what was wrong with it, and where.
+ * else raises Linux's signal for it, which runs the program's handler if it has one for it and
+ * does not block it (signal.c), or else ends the process with one line saying what it did, in
+ * the words a person debugging the program wants: the address, the kind of access, what was
+ * wrong with it, and where.
  */
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
@@ -17,6 +19,13 @@
 #define PF_WRITE   (1u << 1)
 #define PF_USER    (1u << 2)
 #define PF_FETCH   (1u << 4)
+
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define ILL_ILLOPN  2
+#define FPE_INTDIV  1
+#define BUS_ADRALN  1
+#define TRAP_TRACE  2
 
 /* The byte at user address va (read through the direct map), or -1 if it is not mapped. */
 static int user_byte(struct process *p, uint64_t va)
@@ -116,8 +125,17 @@ static bool out_of_memory(struct process *p, uint64_t va, unsigned access)
     return false;
 }
 
-static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t va)
+/* SIGSEGV (code) for the fault at va to the handler, if there is one; else the kill line. */
+static bool segv(struct trap_frame *f, uint64_t va, const char *what, int code)
 {
+    if (signal_fault(f, SIGSEGV, code, va))
+        return true;
+    kill_fault(va, what, f->rip, SIGSEGV);
+}
+
+static bool page_fault(struct process *p, struct trap_frame *f, uint64_t va)
+{
+    uint64_t error = f->error, rip = f->rip;
     unsigned access = (error & PF_FETCH) ? VM_EXEC : (error & PF_WRITE) ? VM_WRITE : VM_READ;
     /*
      * A protection fault on a supervisor-mode access made from ring 3 is the CPU touching a user
@@ -125,8 +143,8 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
      * protection) forbids it: nothing to resolve, and retrying would fault again for ever.
      */
     if ((error & PF_PRESENT) && !(error & PF_USER))
-        kill_fault(va, "a kernel-mode access the CPU made for the instruction, refused by SMAP",
-                   rip, 11);
+        return segv(f, va, "a kernel-mode access the CPU made for the instruction, refused by SMAP",
+                    SEGV_ACCERR);
     if (fault_repeats(p, va, rip, error))
         kill_fault(va, "the same fault again after it was resolved", rip, 11);
     uint64_t irq = mm_lock(p);
@@ -139,9 +157,12 @@ static bool page_fault(struct process *p, uint64_t error, uint64_t rip, uint64_t
         return true;
     uint64_t guard = PROC_STACK_TOP - PROC_STACK_MAX - PAGE_SIZE;
     if (va >= guard && va < guard + PAGE_SIZE)
-        kill_fault(va, "stack overflow into its guard page", rip, 11);
+        return segv(f, va, "stack overflow into its guard page", SEGV_MAPERR);
     /* Out of memory ends a program with SIGKILL, as Linux's OOM killer does; faults SIGSEGV. */
-    kill_fault(va, vmspace_fault_reason_in(&p->vs, err, access, va), rip, err == K_ENOMEM ? 9 : 11);
+    if (err == K_ENOMEM)
+        kill_fault(va, vmspace_fault_reason_in(&p->vs, err, access, va), rip, 9);
+    return segv(f, va, vmspace_fault_reason_in(&p->vs, err, access, va),
+                err == K_EACCES ? SEGV_ACCERR : SEGV_MAPERR);
 }
 
 /* What each exception from ring 3 is called in a kill line; NULL: "CPU exception N". */
@@ -191,15 +212,43 @@ static bool has_error_code(uint64_t v)
     return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
 }
 
-bool proc_user_trap(uint64_t vector, uint64_t error, uint64_t rip, uint64_t fault_address)
+/* Linux's si_code and si_addr for exception v at rip (the ones that are not page faults). */
+static int exception_code(uint64_t v, uint64_t rip, uint64_t *addr)
+{
+    *addr = rip;
+    switch (v) {
+    case 0:
+        return FPE_INTDIV;
+    case 6:
+        return ILL_ILLOPN;
+    case 1:
+        return TRAP_TRACE;
+    case 17:
+        *addr = 0;
+        return BUS_ADRALN;
+    default: /* #GP, int3 and the rest: force_sig()'s SI_KERNEL, no address */
+        *addr = 0;
+        return SI_KERNEL;
+    }
+}
+
+bool proc_user_trap(struct trap_frame *f, uint64_t fault_address)
 {
     struct process *p = proc_current();
+    uint64_t vector = f->vector, error = f->error, rip = f->rip, addr;
     char why[PROC_WHY_MAX];
     if (!p)
         panic("a trap (vector %llu) from user mode with no process running",
               (unsigned long long)vector);
-    if (vector == 14)
-        return page_fault(p, error, rip, fault_address);
+    if (vector == 14) {
+        bool resumed = page_fault(p, f, fault_address);
+        proc_check_killed(); /* the way back to ring 3: a kill or a signal takes effect here too */
+        signal_deliver(f);
+        return resumed;
+    }
+    int code = exception_code(vector, rip, &addr);
+    if (signal_fault(f, exception_signal(vector), code, addr))
+        return true;
     const char *insn = vector == 13 ? privileged_at(p, rip) : NULL;
     const char *words = vector < 32 ? exception_words[vector] : NULL;
     if (insn)

@@ -45,7 +45,7 @@ static bool page_fault(struct trap_frame *f)
 {
     uint64_t va = arch_fault_address(), rip = f->rip;
     if (usermode_trap(f->cs))
-        return proc_vsyscall(f, va) || proc_user_trap(f->vector, f->error, f->rip, va);
+        return proc_vsyscall(f, va) || proc_user_trap(f, va);
     if (trap_fixup(f)) {
         describe(va, rip, f->error);
         probes_caught++;
@@ -79,7 +79,7 @@ static bool other_exception(struct trap_frame *f)
 {
     if (!usermode_trap(f->cs))
         return false;
-    return proc_user_trap(f->vector, f->error, f->rip, 0);
+    return proc_user_trap(f, 0);
 }
 
 /* On the way down: the console's lock may be held by the code that died; stop the other CPUs. */
