@@ -6,7 +6,8 @@
  * writer is left, then takes what is there (end of file once no writer is left); a write waits
  * for room and gives PIPE_BUF (4,096 bytes) or fewer at once, so small writes from several
  * processes never interleave; a write with no reader left is EPIPE and SIGPIPE. O_NONBLOCK makes
- * the waits EAGAIN, and a kill makes them EINTR. Bytes pass through a buffer on the kernel
+ * the waits EAGAIN; a signal with a handler cuts them short (restarted under SA_RESTART, as
+ * Linux), a kill makes them EINTR. Bytes pass through a buffer on the kernel
  * stack: user memory is never touched under the pipe's lock. Every change wakes the waiters of
  * the pipe and of poll() (src/exec/sys_poll.c).
  */
@@ -60,10 +61,11 @@ static bool have_pages(struct pipe *pp, uint64_t pos, uint64_t n)
     return true;
 }
 
-/* Whether the calling thread was asked to end (a kill): its waits give up. */
-static bool interrupted(void)
+/* A wait cut short: EINTR if the thread was killed, else a restart as Linux's pipes do. */
+static long interrupted_code(void)
 {
-    return __atomic_load_n(&thread_current()->killed, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&thread_current()->killed, __ATOMIC_ACQUIRE) ? -EINTR
+                                                                        : -PROC_ERESTARTSYS;
 }
 
 static long pipe_read(struct file *f, struct process *p, uint64_t buf, uint64_t n, uint64_t *pos)
@@ -86,9 +88,9 @@ static long pipe_read(struct file *f, struct process *p, uint64_t buf, uint64_t 
                 waitq_remove(&pp->readable, &e);
                 return -EAGAIN;
             }
-            if (interrupted()) {
+            if (thread_interrupted()) {
                 waitq_remove(&pp->readable, &e);
-                return -EINTR;
+                return interrupted_code();
             }
             park();
             continue;
@@ -128,7 +130,8 @@ static long pipe_write(struct file *f, struct process *p, uint64_t buf, uint64_t
             if (!pp->readers) {
                 irqlock_release(&pp->lock, irq);
                 waitq_remove(&pp->writable, &e);
-                proc_kill(p, p->pid, SIGPIPE);
+                struct sig_info info = {.code = 0 /* SI_USER */, .pid = p->pid};
+                proc_signal_thread(thread_current(), SIGPIPE, &info);
                 return done ? (long)done : -EPIPE;
             }
             uint64_t room = PIPE_SIZE - (pp->head - pp->tail);
@@ -157,11 +160,11 @@ static long pipe_write(struct file *f, struct process *p, uint64_t buf, uint64_t
                 break;
             }
             irqlock_release(&pp->lock, irq);
-            if ((f->flags & O_NONBLOCK) || interrupted()) {
+            if ((f->flags & O_NONBLOCK) || thread_interrupted()) {
                 waitq_remove(&pp->writable, &e);
                 if (done)
                     return (long)done;
-                return (f->flags & O_NONBLOCK) ? -EAGAIN : -EINTR;
+                return (f->flags & O_NONBLOCK) ? -EAGAIN : interrupted_code();
             }
             park();
         }

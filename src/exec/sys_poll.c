@@ -6,7 +6,7 @@
  * a poll may wait for (src/exec/pipe.c, the terminal) wakes one queue of all pollers, who look
  * again -- simple, and enough for a shell and its pipelines; a server with thousands of
  * descriptors would want per-file queues. The signal mask of ppoll and pselect6 is not applied
- * (there are no signal handlers to mask yet).
+ * yet: a signal it would block can cut the wait short.
  */
 #include <frame64/errno.h>
 #include <frame64/interrupts.h>
@@ -59,9 +59,9 @@ static long wait_ready(long (*check)(void *ctx), void *ctx, uint64_t deadline)
             waitq_remove(&pollers, &e);
             return n;
         }
-        if (__atomic_load_n(&thread_current()->killed, __ATOMIC_ACQUIRE)) {
+        if (thread_interrupted()) {
             waitq_remove(&pollers, &e);
-            return -EINTR;
+            return -EINTR; /* a handler runs, and poll is not restarted (Linux's) */
         }
         if (deadline)
             sched_sleep_until(deadline);
