@@ -39,7 +39,7 @@ declare -A class=(
     # pure libraries: what they declare takes everything it needs by pointer or callback
     [frame64/acpi.h]=lib [frame64/args.h]=lib [frame64/grub_args.h]=lib [frame64/civil_time.h]=lib [frame64/cmdline.h]=lib
     [frame64/cpio.h]=lib [frame64/crc32.h]=lib [frame64/errno.h]=lib [frame64/fspath.h]=lib
-    [frame64/kmem.h]=lib [frame64/ramfs.h]=lib
+    [frame64/kmem.h]=lib [frame64/ramfs.h]=lib [frame64/ldisc.h]=lib
     [frame64/dma.h]=lib [frame64/elf.h]=lib [frame64/error.h]=lib [frame64/fb.h]=lib
     [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib [frame64/frame_config.h]=lib
     [frame64/frame_ref.h]=lib
