@@ -45,7 +45,8 @@ struct proc_result {
 };
 
 struct proc_options {
-    bool quiet; /* drop its output (ktests that run thousands) but keep first_line */
+    bool quiet;    /* drop its output (ktests that run thousands) but keep first_line */
+    bool terminal; /* 0, 1 and 2 are the console terminal (init), not the plain console */
 };
 
 enum proc_state {
@@ -61,7 +62,7 @@ enum proc_state {
  */
 struct process {
     char name[PROC_NAME_MAX];
-    unsigned pid, pgid;
+    unsigned pid, pgid, sid; /* its ID, process group and session */
     enum proc_state state;
     struct process *parent;   /* NULL: started by the kernel, or its parent ended */
     struct process *children; /* its children, linked through sibling */
@@ -169,6 +170,14 @@ unsigned proc_count(void);
  * no such living process).
  */
 long proc_kill_pid(unsigned pid, int sig);
+
+/*
+ * Runs the program at path in the root file system (a "#!" script's interpreter with it) as the
+ * first process of a session, its 0, 1 and 2 the console terminal, until it ends; prints its end
+ * line as proc_report() does. Return: K_OK (it ran), K_ENOENT (no such file), K_EINVAL (it
+ * cannot run: said why), K_ENOMEM.
+ */
+int proc_run_init(const char *path);
 
 /* Says what address spaces and kernel stacks still hold (after a leak was found). */
 void proc_print_holdings(void);

@@ -62,10 +62,10 @@ static unsigned limit(struct process *p)
     return soft < FD_MAX ? (unsigned)soft : FD_MAX;
 }
 
-struct fdtable *fdtable_new_console(void)
+struct fdtable *fdtable_new_console(bool tty)
 {
     struct fdtable *t = table_new();
-    struct file *con = file_console();
+    struct file *con = tty ? file_new(&tty_ops, O_RDWR, NULL) : file_console();
     struct file **s = t && con ? slot(t, 0, true) : NULL;
     if (!s) {
         if (con)

@@ -4,8 +4,9 @@
  * and write the in-memory file system's pages at the description's offset, directories refuse
  * read and write (EISDIR) and are listed by getdents64, and the device nodes of /dev behave as
  * Linux's: null swallows and ends, zero reads zeros, urandom random bytes, console and tty show
- * what is written on the console (a program's output, as fd 1 and 2 always did). Reading the
- * console ends at once (end of file) until the terminal has an input queue.
+ * what is written on the console, and read what is typed there (the terminal of tty.c). The
+ * programs the kernel runs from GRUB modules have a plain console instead as 0, 1 and 2: it
+ * writes as fd 1 and 2 always did, and reads as end of file.
  *
  * File bytes pass through a small buffer on the kernel stack: the file system's lock is held
  * while a page is read or written, never while user memory is touched (a copy may fault a page
@@ -212,7 +213,7 @@ long file_open_node(struct ramfs_node *node, uint32_t flags, struct file **out)
             break;
         case DEV_TTY:
         case DEV_CONSOLE:
-            ops = &console_ops;
+            ops = &tty_ops;
             break;
         default:
             return -ENXIO;

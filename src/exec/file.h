@@ -87,10 +87,15 @@ long file_open_node(struct ramfs_node *node, uint32_t flags, struct file **out);
 /* The console's description (what a process the kernel starts has as 0, 1 and 2). */
 struct file *file_console(void);
 
+/* The console terminal (tty.c): its kind of file, started for a session leader, given back. */
+extern const struct file_ops tty_ops;
+void tty_start(struct process *p);
+void tty_release(void);
+
 /* A table of descriptors, shared by a process's threads. */
 struct fdtable;
-/* A table with 0, 1 and 2 on the console. Return: it, or NULL. */
-struct fdtable *fdtable_new_console(void);
+/* A table with 0, 1 and 2 on the console (the terminal if tty). Return: it, or NULL. */
+struct fdtable *fdtable_new_console(bool tty);
 /* fork(): a copy sharing every description. Return: it, or NULL. */
 struct fdtable *fdtable_copy(struct fdtable *t);
 /* Drops the table (its process ended): every descriptor is closed. */

@@ -15,6 +15,7 @@
 #define PROC_SIG_MAX 64
 #define PROC_WNOHANG 1
 /* Linux errno values the table returns (negated). */
+#define PROC_EPERM  1
 #define PROC_ESRCH  3
 #define PROC_EINTR  4
 #define PROC_ECHILD 10
@@ -235,5 +236,17 @@ bool signal_frame_push(struct trap_frame *f, int sig, const struct k_sigaction *
                        const struct siginfo_k *si, uint64_t cr2);
 /* Ends p by signal sig (its default action), with the table lock taken. */
 void proc_signal_locked(struct process *p, int sig);
+
+/* Signal sig from the kernel (the terminal's Ctrl-C) to every living process of group pgid.
+ * Return: 0, -PROC_ESRCH. */
+long proc_kill_group(unsigned pgid, int sig);
+/* setpgid(2): Linux's rules (self or a child of self, in self's session, not a session leader,
+ * into self's own group or one of its session). Return: 0, -PROC_ESRCH, -PROC_EPERM, -PROC_EINVAL.
+ */
+long proc_setpgid(struct process *self, long pid, long pgid);
+/* getpgid(2), or getsid(2) when session. Return: the ID or -PROC_ESRCH. */
+long proc_getpgid(struct process *self, long pid, bool session);
+/* setsid(2). Return: the new session's ID, -PROC_EPERM (self leads a process group). */
+long proc_setsid(struct process *self);
 
 #endif

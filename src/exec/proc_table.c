@@ -114,6 +114,7 @@ struct process *proc_alloc(const char *name, struct process *parent, int *err)
     }
     p->pid = next_free_pid();
     p->pgid = parent ? parent->pgid : p->pid;
+    p->sid = parent ? parent->sid : p->pid;
     p->parent = parent;
     if (parent) {
         p->sibling = parent->children;
@@ -517,4 +518,80 @@ bool proc_alive(unsigned pid)
         alive |= p->pid == pid && p->state == PROC_ALIVE;
     irqlock_release(&table_lock, irq);
     return alive;
+}
+
+long proc_kill_group(unsigned pgid, int sig)
+{
+    const struct sig_info info = {.code = SI_KERNEL, .pid = 0};
+    unsigned hit = 0;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    for (struct process *p = all; p; p = p->next_all) {
+        if (p->pgid != pgid || p->state != PROC_ALIVE)
+            continue;
+        hit++;
+        proc_send_signal(p, sig, &info);
+    }
+    irqlock_release(&table_lock, irq);
+    return hit ? 0 : -PROC_ESRCH;
+}
+
+/* The living process pid that self may see (self itself for 0), under the table lock. */
+static struct process *find_alive(struct process *self, long pid) REQUIRES(table_lock);
+static struct process *find_alive(struct process *self, long pid)
+{
+    if (pid == 0)
+        return self;
+    for (struct process *p = all; p; p = p->next_all)
+        if (p->pid == (unsigned long)pid && p->state == PROC_ALIVE)
+            return p;
+    return NULL;
+}
+
+long proc_setpgid(struct process *self, long pid, long pgid)
+{
+    if (pid < 0 || pgid < 0)
+        return -PROC_EINVAL;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    struct process *p = find_alive(self, pid);
+    long r = 0;
+    if (!p || (p != self && p->parent != self)) {
+        r = -PROC_ESRCH;
+    } else if (p->sid != self->sid || p->sid == p->pid) {
+        r = -PROC_EPERM; /* another session, or a session leader */
+    } else {
+        unsigned want = pgid ? (unsigned)pgid : p->pid;
+        bool exists = want == p->pid;
+        for (struct process *q = all; q && !exists; q = q->next_all)
+            exists = q->pgid == want && q->sid == self->sid && q->state == PROC_ALIVE;
+        if (!exists)
+            r = -PROC_EPERM;
+        else
+            p->pgid = want;
+    }
+    irqlock_release(&table_lock, irq);
+    return r;
+}
+
+long proc_getpgid(struct process *self, long pid, bool session)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    struct process *p = pid < 0 ? NULL : find_alive(self, pid);
+    long r = !p ? -PROC_ESRCH : session ? (long)p->sid : (long)p->pgid;
+    irqlock_release(&table_lock, irq);
+    return r;
+}
+
+long proc_setsid(struct process *self)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    long r = -PROC_EPERM; /* a group leader may not (its group would span two sessions) */
+    bool leader = false;
+    for (struct process *q = all; q; q = q->next_all)
+        leader |= q->pgid == self->pid && q->state == PROC_ALIVE;
+    if (!leader) {
+        self->sid = self->pgid = self->pid;
+        r = self->pid;
+    }
+    irqlock_release(&table_lock, irq);
+    return r;
 }

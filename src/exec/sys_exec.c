@@ -17,6 +17,7 @@
 #include <frame64/sched.h>
 #include <frame64/smp.h>
 #include "file.h"
+#include <frame64/kprintf.h>
 #include "proc_internal.h"
 #include "syscall_internal.h"
 
@@ -293,4 +294,35 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     proc_release_vfork(p);
     *f = (struct syscall_frame){.rip = st.entry, .rsp = st.rsp, .rflags = 0x202};
     return 0;
+}
+
+int proc_run_init(const char *path)
+{
+    struct exec_buf *b = &bufs[cpu_index()];
+    size_t len = strlen(path);
+    if (len >= sizeof(b->path))
+        return K_EINVAL;
+    memcpy(b->path, path, len + 1);
+    const char **args = b->ptrs + EXEC_SHEBANG_WORDS;
+    long argc = 1;
+    args[0] = b->path;
+    struct exec_image img;
+    long found = exec_open(NULL, b, 0, &args, &argc, &img);
+    if (found <= 0) {
+        if (found < 0)
+            kprintf("init: %s cannot run: %s\n", path, errno_str((int)found));
+        return found ? K_EINVAL : K_ENOENT;
+    }
+    static const struct proc_options opt = {.terminal = true};
+    struct proc_result res;
+    const char *name = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '/')
+            name = c + 1;
+    int err = proc_run(name, img.image, img.size, (unsigned)argc, args, &opt, &res);
+    exec_close(&img);
+    tty_release();
+    if (err == K_OK)
+        proc_report(name, &res);
+    return err;
 }

@@ -36,12 +36,13 @@ long copy_path(struct process *p, char *dst, uint64_t src)
 struct path_ctx proc_path_ctx(struct process *p)
 {
     return (struct path_ctx){
-        .fs = &rootfs, .root = rootfs.root, .cwd = p->cwd ? p->cwd : rootfs.root};
+        .fs = &rootfs, .root = rootfs.root, .cwd = p && p->cwd ? p->cwd : rootfs.root};
 }
 
 int proc_files_init(struct process *p, struct process *parent)
 {
-    p->files = parent ? fdtable_copy(parent->files) : fdtable_new_console();
+    bool terminal = !parent && p->opt && p->opt->terminal;
+    p->files = parent ? fdtable_copy(parent->files) : fdtable_new_console(terminal);
     if (!p->files)
         return K_ENOMEM;
     uint64_t irq = fs_lock();
@@ -50,6 +51,8 @@ int proc_files_init(struct process *p, struct process *parent)
         ramfs_get(p->cwd);
     fs_unlock(irq);
     p->umask = parent ? parent->umask : 022;
+    if (terminal)
+        tty_start(p);
     return K_OK;
 }
 

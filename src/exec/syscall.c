@@ -398,6 +398,21 @@ void syscall_dispatch(struct syscall_frame *f)
     case SYS_rseq:
         r = -ENOSYS; /* declined, as a Linux without them declines: see sys_futex.c */
         break;
+    case 109: /* setpgid */
+        r = proc_setpgid(p, (long)f->rdi, (long)f->rsi);
+        break;
+    case 121: /* getpgid */
+        r = proc_getpgid(p, (long)f->rdi, false);
+        break;
+    case 111: /* getpgrp */
+        r = proc_getpgid(p, 0, false);
+        break;
+    case 112: /* setsid */
+        r = proc_setsid(p);
+        break;
+    case 124: /* getsid */
+        r = proc_getpgid(p, (long)f->rdi, true);
+        break;
     case SYS_getppid:
         r = sys_getppid(p);
         break;

@@ -117,6 +117,20 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
         stop("the root file system cannot be set up", K_ENOMEM);
     proc_run_modules();
 
+    /* The initramfs's /init, as Linux runs it, unless the monitor is asked for (or ktest). */
+    if (!cmdline_has_word(boot_info.cmdline, "ktest") &&
+        !cmdline_has_word(boot_info.cmdline, "monitor")) {
+        char init[128] = "/init";
+        const char *v = cmdline_value(boot_info.cmdline, "rdinit");
+        for (size_t n = 0; v && n < sizeof(init) - 1; n++) {
+            init[n] = v[n] == ' ' ? '\0' : v[n];
+            if (!init[n])
+                break;
+            init[n + 1] = '\0';
+        }
+        proc_run_init(init);
+    }
+
     ktest_crash_if_asked(boot_info.cmdline);
     if (cmdline_has_word(boot_info.cmdline, "ktest"))
         ktest_run_all();
