@@ -75,11 +75,21 @@ set_target_properties(frame64.elf PROPERTIES
   LINK_DEPENDS "${LINKER_SCRIPT};${LAYOUT_DIR}/layout.ld"
   RUNTIME_OUTPUT_DIRECTORY ${FRAME64_OUT})
 
+# The initramfs: Debian's busybox-static and initramfs/ (scripts/mkinitramfs.sh); the image
+# carries it, so the first menu entry boots to a shell.
+file(GLOB_RECURSE FRAME64_INITRAMFS_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/initramfs/*)
+add_custom_command(
+  OUTPUT ${FRAME64_OUT}/initramfs.cpio
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/mkinitramfs.sh ${FRAME64_OUT}/initramfs.cpio
+  DEPENDS ${CMAKE_SOURCE_DIR}/scripts/mkinitramfs.sh ${FRAME64_INITRAMFS_FILES}
+  COMMENT "Building the initramfs (busybox) initramfs.cpio")
 add_custom_command(
   OUTPUT ${FRAME64_OUT}/frame64.iso
   COMMAND grub-file --is-x86-multiboot2 ${FRAME64_OUT}/frame64.elf
   COMMAND ${CMAKE_SOURCE_DIR}/scripts/mkiso.sh ${FRAME64_OUT}/frame64.elf ${FRAME64_OUT}/frame64.iso
+          --module ${FRAME64_OUT}/initramfs.cpio initramfs
   DEPENDS frame64.elf ${CMAKE_SOURCE_DIR}/iso/grub.cfg ${CMAKE_SOURCE_DIR}/scripts/mkiso.sh
+          ${FRAME64_OUT}/initramfs.cpio
   COMMENT "Building the hybrid BIOS/UEFI image frame64.iso")
 add_custom_target(iso ALL DEPENDS ${FRAME64_OUT}/frame64.iso)
 

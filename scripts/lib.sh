@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: 0BSD
 # Shared by scripts/run.sh, scripts/test.sh and the boot tests: dependencies and QEMU choices.
 
-FRAME64_DEB_PACKAGES="nasm xorriso mtools grub-pc-bin grub-efi-amd64-bin grub-common qemu-system-x86 ovmf bochs bochsbios vgabios libcmocka-dev cmake make clang lld llvm libclang-rt-14-dev cppcheck clang-format console-setup-linux musl-tools gcc libc6-dev gdb busybox-static cpio"
+FRAME64_DEB_PACKAGES="nasm xorriso mtools grub-pc-bin grub-efi-amd64-bin grub-common qemu-system-x86 ovmf bochs bochsbios vgabios libcmocka-dev cmake make clang lld llvm libclang-rt-14-dev cppcheck clang-format console-setup-linux musl-tools gcc libc6-dev gdb busybox-static cpio linux-image-amd64"
 
 # Installs whatever of FRAME64_DEB_PACKAGES is missing (apt; root or sudo).
 frame64_install_deps() {

@@ -3,7 +3,9 @@
 # The initramfs of frame64's image: Debian's busybox-static (the busybox-static package, which
 # scripts/lib.sh installs) with a link for each of its applets where busybox --install would put
 # them, and the small /init and /etc of initramfs/ in the source tree, as a newc cpio archive
-# (GNU cpio) with every file owned by root.
+# (GNU cpio) with every file owned by root. The device nodes of /dev come first, in a small
+# archive of their own written here (newc headers are text): making them on disk would need root,
+# and Linux, booted with the same image for comparison, opens /dev/console for init.
 #   scripts/mkinitramfs.sh OUT.cpio [BUSYBOX]
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: mkinitramfs.sh OUT.cpio [BUSYBOX]" >&2; exit 2; }
@@ -20,5 +22,23 @@ cp "$busybox" "$stage/bin/busybox"
     [ "$path" = bin/busybox ] || ln -sf /bin/busybox "$stage/$path"
 done
 cp -R "$top/initramfs/." "$stage/"
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
+# One newc entry without data: name, mode (octal), device major and minor, time.
+entry() {
+    local name=$1 mode=$2 major=$3 minor=$4 now=$5 len=$((${#1} + 1))
+    printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+        "$((ino++))" "$((8#$mode))" 0 0 1 "$now" 0 0 0 "$major" "$minor" "$len" 0 "$name"
+    local pad=$(( (4 - (110 + len) % 4) % 4 ))
+    [ "$pad" -eq 0 ] || head -c "$pad" /dev/zero
+}
+ino=1000000
+now=$(stat -c %Y "$top/initramfs/init")
+{
+    entry dev 040755 0 0 "$now"
+    entry dev/console 020600 5 1 "$now"
+    entry dev/tty 020666 5 0 "$now"
+    entry dev/null 020666 1 3 "$now"
+    entry dev/zero 020666 1 5 "$now"
+    entry dev/urandom 020666 1 9 "$now"
+    (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
+} >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -16,11 +16,11 @@
 
 #include <frame64/types.h>
 
-#define RAMFS_PAGE     4096u
-#define RAMFS_NAME_MAX 255
-#define RAMFS_LINK_MAX 4095         /* a symbolic link's target, without its NUL */
-#define RAMFS_SIZE_MAX (1ull << 39) /* a file's largest size: three levels of index */
-#define RAMFS_DIR_SIZE 4096         /* st_size of a directory (tmpfs says its entries) */
+#define RAMFS_PAGE        4096u
+#define RAMFS_NAME_MAX    255
+#define RAMFS_LINK_MAX    4095         /* a symbolic link's target, without its NUL */
+#define RAMFS_SIZE_MAX    (1ull << 39) /* a file's largest size: three levels of index */
+#define RAMFS_DIRENT_SIZE 20 /* a directory's st_size: 20 per entry, "." and ".." too (tmpfs) */
 
 /* Linux's st_mode bits. */
 #define S_IFMT     0170000u

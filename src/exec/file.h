@@ -90,6 +90,8 @@ struct file *file_console(void);
 /* The console terminal (tty.c): its kind of file, started for a session leader, given back. */
 extern const struct file_ops tty_ops;
 void tty_start(struct process *p);
+/* Makes the terminal's input thread and state once (tty_start() does it if needed). */
+void tty_init(void);
 void tty_release(void);
 
 /* A table of descriptors, shared by a process's threads. */

@@ -17,6 +17,7 @@
 #include <frame64/sched.h>
 #include <frame64/smp.h>
 #include "file.h"
+#include <frame64/kmalloc.h>
 #include <frame64/kprintf.h>
 #include "proc_internal.h"
 #include "syscall_internal.h"
@@ -296,6 +297,17 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     return 0;
 }
 
+/* Frames the files hold: their pages and the small objects of their nodes and names. */
+static uint64_t file_frames(void)
+{
+    uint64_t kframes, objects;
+    kmalloc_stats(&kframes, &objects);
+    uint64_t irq = fs_lock();
+    uint64_t pages = rootfs.data_pages + rootfs.index_pages;
+    fs_unlock(irq);
+    return pages + kframes;
+}
+
 int proc_run_init(const char *path)
 {
     struct exec_buf *b = &bufs[cpu_index()];
@@ -306,6 +318,10 @@ int proc_run_init(const char *path)
     const char **args = b->ptrs + EXEC_SHEBANG_WORDS;
     long argc = 1;
     args[0] = b->path;
+    struct frame_stats before, after;
+    tty_init(); /* its thread stays: made before the count */
+    frame_get_stats(&kernel_frames, &before);
+    uint64_t tables = kernel_table_bytes(), files = file_frames();
     struct exec_image img;
     long found = exec_open(NULL, b, 0, &args, &argc, &img);
     if (found <= 0) {
@@ -315,6 +331,7 @@ int proc_run_init(const char *path)
     }
     static const struct proc_options opt = {.terminal = true};
     struct proc_result res;
+
     const char *name = path;
     for (const char *c = path; *c; c++)
         if (*c == '/')
@@ -322,7 +339,19 @@ int proc_run_init(const char *path)
     int err = proc_run(name, img.image, img.size, (unsigned)argc, args, &opt, &res);
     exec_close(&img);
     tty_release();
-    if (err == K_OK)
-        proc_report(name, &res);
-    return err;
+    if (err != K_OK)
+        return err;
+    proc_report(name, &res);
+    /* What the files now hold is theirs, not a leak; everything else must be back. */
+    frame_get_stats(&kernel_frames, &after);
+    int64_t kept = (int64_t)file_frames() - (int64_t)files;
+    int64_t leaked =
+        ((int64_t)(after.in_use - before.in_use) - (int64_t)(kernel_table_bytes() - tables)) /
+            (int64_t)PAGE_SIZE -
+        kept;
+    kprintf("init: frames leaked: %lld (the files hold %lld frames more than before)\n",
+            (long long)leaked, (long long)kept);
+    if (leaked)
+        proc_print_holdings();
+    return K_OK;
 }

@@ -242,32 +242,32 @@ long dispatch_file(struct process *p, const struct syscall_frame *f)
     long r;
     switch (f->rax) {
     case 0: /* read */
-        return rw(p, (long)f->rdi, false, f->rsi, f->rdx);
+        return rw(p, (int)f->rdi, false, f->rsi, f->rdx);
     case 1: /* write */
-        return rw(p, (long)f->rdi, true, f->rsi, f->rdx);
+        return rw(p, (int)f->rdi, true, f->rsi, f->rdx);
     case 3: /* close */
-        return fd_close(p, (long)f->rdi);
+        return fd_close(p, (int)f->rdi);
     case 5: /* fstat */
-        fl = fd_get(p, (long)f->rdi);
+        fl = fd_get(p, (int)f->rdi);
         if (!fl)
             return -EBADF;
         r = fs_stat_file(p, fl, f->rsi);
         file_put(fl);
         return r;
     case 8: /* lseek */
-        return sys_lseek(p, (long)f->rdi, (int64_t)f->rsi, (long)f->rdx);
+        return sys_lseek(p, (int)f->rdi, (int64_t)f->rsi, (int)f->rdx);
     case 16: /* ioctl */
-        return sys_ioctl(p, (long)f->rdi, f->rsi, f->rdx);
+        return sys_ioctl(p, (int)f->rdi, (uint32_t)f->rsi, f->rdx);
     case 17: /* pread64 */
-        return prw(p, (long)f->rdi, false, f->rsi, f->rdx, (int64_t)f->r10);
+        return prw(p, (int)f->rdi, false, f->rsi, f->rdx, (int64_t)f->r10);
     case 18: /* pwrite64 */
-        return prw(p, (long)f->rdi, true, f->rsi, f->rdx, (int64_t)f->r10);
+        return prw(p, (int)f->rdi, true, f->rsi, f->rdx, (int64_t)f->r10);
     case 19: /* readv */
-        return rwv(p, (long)f->rdi, false, f->rsi, f->rdx);
+        return rwv(p, (int)f->rdi, false, f->rsi, f->rdx);
     case 20: /* writev */
-        return rwv(p, (long)f->rdi, true, f->rsi, f->rdx);
+        return rwv(p, (int)f->rdi, true, f->rsi, f->rdx);
     case 32: /* dup */
-        fl = fd_get(p, (long)f->rdi);
+        fl = fd_get(p, (int)f->rdi);
         if (!fl)
             return -EBADF;
         r = fd_install(p, fl, 0, false);
@@ -275,13 +275,13 @@ long dispatch_file(struct process *p, const struct syscall_frame *f)
             file_put(fl);
         return r;
     case 33: /* dup2 */
-        return sys_dup3(p, (long)f->rdi, (long)f->rsi, 0, true);
+        return sys_dup3(p, (int)f->rdi, (int)f->rsi, 0, true);
     case 292: /* dup3 */
-        return sys_dup3(p, (long)f->rdi, (long)f->rsi, (long)f->rdx, false);
+        return sys_dup3(p, (int)f->rdi, (int)f->rsi, (int)f->rdx, false);
     case 72: /* fcntl */
-        return sys_fcntl(p, (long)f->rdi, (long)f->rsi, f->rdx);
+        return sys_fcntl(p, (int)f->rdi, (int)f->rsi, f->rdx);
     case 77: /* ftruncate */
-        return sys_ftruncate(p, (long)f->rdi, (int64_t)f->rsi);
+        return sys_ftruncate(p, (int)f->rdi, (int64_t)f->rsi);
     default:
         return SYSCALL_UNKNOWN;
     }

@@ -283,11 +283,11 @@ long dispatch_namei(struct process *p, const struct syscall_frame *f)
     case 83: /* mkdir */
         return do_make(p, AT_FDCWD, f->rdi, S_IFDIR | ((uint32_t)f->rsi & 07777), 0);
     case 258: /* mkdirat */
-        return do_make(p, (long)f->rdi, f->rsi, S_IFDIR | ((uint32_t)f->rdx & 07777), 0);
+        return do_make(p, (int)f->rdi, f->rsi, S_IFDIR | ((uint32_t)f->rdx & 07777), 0);
     case 133: /* mknod */
         return do_mknod(p, AT_FDCWD, f->rdi, (uint32_t)f->rsi, f->rdx);
     case 259: /* mknodat */
-        return do_mknod(p, (long)f->rdi, f->rsi, (uint32_t)f->rdx, f->r10);
+        return do_mknod(p, (int)f->rdi, f->rsi, (uint32_t)f->rdx, f->r10);
     case 84: /* rmdir */
         return do_remove(p, AT_FDCWD, f->rdi, true);
     case 87: /* unlink */
@@ -295,28 +295,28 @@ long dispatch_namei(struct process *p, const struct syscall_frame *f)
     case 263: /* unlinkat */
         if (f->rdx & ~(uint64_t)AT_REMOVEDIR)
             return -EINVAL;
-        return do_remove(p, (long)f->rdi, f->rsi, f->rdx & AT_REMOVEDIR);
+        return do_remove(p, (int)f->rdi, f->rsi, f->rdx & AT_REMOVEDIR);
     case 82: /* rename */
         return do_rename(p, AT_FDCWD, f->rdi, AT_FDCWD, f->rsi, 0);
     case 264: /* renameat */
-        return do_rename(p, (long)f->rdi, f->rsi, (long)f->rdx, f->r10, 0);
+        return do_rename(p, (int)f->rdi, f->rsi, (int)f->rdx, f->r10, 0);
     case 316: /* renameat2 */
-        return do_rename(p, (long)f->rdi, f->rsi, (long)f->rdx, f->r10, (long)f->r8);
+        return do_rename(p, (int)f->rdi, f->rsi, (int)f->rdx, f->r10, (int)f->r8);
     case 86: /* link */
         return do_link(p, AT_FDCWD, f->rdi, AT_FDCWD, f->rsi, 0);
     case 265: /* linkat */
-        return do_link(p, (long)f->rdi, f->rsi, (long)f->rdx, f->r10, (long)f->r8);
+        return do_link(p, (int)f->rdi, f->rsi, (int)f->rdx, f->r10, (int)f->r8);
     case 88: /* symlink */
         return do_symlink(p, f->rdi, AT_FDCWD, f->rsi);
     case 266: /* symlinkat */
-        return do_symlink(p, f->rdi, (long)f->rsi, f->rdx);
+        return do_symlink(p, f->rdi, (int)f->rsi, f->rdx);
     case 90:  /* chmod */
     case 268: /* fchmodat */
     case 91:  /* fchmod */
         a.mode = (uint32_t)(f->rax == 268 ? f->rdx : f->rsi);
-        return f->rax == 91   ? change(p, (long)f->rdi, 0, true, ATTR_MODE, &a)
+        return f->rax == 91   ? change(p, (int)f->rdi, 0, true, ATTR_MODE, &a)
                : f->rax == 90 ? change(p, AT_FDCWD, f->rdi, true, ATTR_MODE, &a)
-                              : change(p, (long)f->rdi, f->rsi, true, ATTR_MODE, &a);
+                              : change(p, (int)f->rdi, f->rsi, true, ATTR_MODE, &a);
     case 92:  /* chown */
     case 94:  /* lchown */
     case 93:  /* fchown */
@@ -324,12 +324,12 @@ long dispatch_namei(struct process *p, const struct syscall_frame *f)
         a.uid = (int32_t)(f->rax == 260 ? f->rdx : f->rsi);
         a.gid = (int32_t)(f->rax == 260 ? f->r10 : f->rdx);
         if (f->rax == 93)
-            return change(p, (long)f->rdi, 0, true, ATTR_OWNER, &a);
+            return change(p, (int)f->rdi, 0, true, ATTR_OWNER, &a);
         if (f->rax == 260)
-            return change(p, (long)f->rdi, f->rsi, !(f->r8 & AT_SYMLINK_NOFOLLOW), ATTR_OWNER, &a);
+            return change(p, (int)f->rdi, f->rsi, !(f->r8 & AT_SYMLINK_NOFOLLOW), ATTR_OWNER, &a);
         return change(p, AT_FDCWD, f->rdi, f->rax == 92, ATTR_OWNER, &a);
     case 280: /* utimensat */
-        return do_utimensat(p, (long)f->rdi, f->rsi, f->rdx, (long)f->r10);
+        return do_utimensat(p, (int)f->rdi, f->rsi, f->rdx, (int)f->r10);
     default:
         return SYSCALL_UNKNOWN;
     }

@@ -591,33 +591,33 @@ long dispatch_path(struct process *p, const struct syscall_frame *f)
     long r;
     switch (f->rax) {
     case 2: /* open */
-        return do_open(p, AT_FDCWD, f->rdi, (long)f->rsi, (long)f->rdx);
+        return do_open(p, AT_FDCWD, f->rdi, (int)f->rsi, (int)f->rdx);
     case 257: /* openat */
-        return do_open(p, (long)f->rdi, f->rsi, (long)f->rdx, (long)f->r10);
+        return do_open(p, (int)f->rdi, f->rsi, (int)f->rdx, (int)f->r10);
     case 85: /* creat */
-        return do_open(p, AT_FDCWD, f->rdi, O_CREAT | O_WRONLY | O_TRUNC, (long)f->rsi);
+        return do_open(p, AT_FDCWD, f->rdi, O_CREAT | O_WRONLY | O_TRUNC, (int)f->rsi);
     case 4: /* stat */
         return do_stat(p, AT_FDCWD, f->rdi, f->rsi, 0);
     case 6: /* lstat */
         return do_stat(p, AT_FDCWD, f->rdi, f->rsi, AT_SYMLINK_NOFOLLOW);
     case 262: /* newfstatat */
-        return do_stat(p, (long)f->rdi, f->rsi, f->rdx, (long)f->r10);
+        return do_stat(p, (int)f->rdi, f->rsi, f->rdx, (int)f->r10);
     case 332: /* statx */
-        return do_statx(p, (long)f->rdi, f->rsi, (long)f->rdx, f->r8);
+        return do_statx(p, (int)f->rdi, f->rsi, (int)f->rdx, f->r8);
     case 21: /* access */
-        return do_access(p, AT_FDCWD, f->rdi, (long)f->rsi, 0);
+        return do_access(p, AT_FDCWD, f->rdi, (int)f->rsi, 0);
     case 269: /* faccessat */
-        return do_access(p, (long)f->rdi, f->rsi, (long)f->rdx, 0);
+        return do_access(p, (int)f->rdi, f->rsi, (int)f->rdx, 0);
     case 439: /* faccessat2 */
-        return do_access(p, (long)f->rdi, f->rsi, (long)f->rdx, (long)f->r10);
+        return do_access(p, (int)f->rdi, f->rsi, (int)f->rdx, (int)f->r10);
     case 89: /* readlink */
-        return do_readlink(p, AT_FDCWD, f->rdi, f->rsi, (long)f->rdx);
+        return do_readlink(p, AT_FDCWD, f->rdi, f->rsi, (int)f->rdx);
     case 267: /* readlinkat */
-        return do_readlink(p, (long)f->rdi, f->rsi, f->rdx, (long)f->r10);
+        return do_readlink(p, (int)f->rdi, f->rsi, f->rdx, (int)f->r10);
     case 80: /* chdir */
         return do_chdir(p, f->rdi);
     case 81: /* fchdir */
-        return do_fchdir(p, (long)f->rdi);
+        return do_fchdir(p, (int)f->rdi);
     case 79: /* getcwd */
         return do_getcwd(p, f->rdi, f->rsi);
     case 95: /* umask */
@@ -625,7 +625,7 @@ long dispatch_path(struct process *p, const struct syscall_frame *f)
         p->umask = (uint32_t)f->rdi & 0777;
         return r;
     case 217: /* getdents64 */
-        return do_getdents(p, (long)f->rdi, f->rsi, f->rdx);
+        return do_getdents(p, (int)f->rdi, f->rsi, f->rdx);
     case 76: /* truncate */
         return do_truncate(p, f->rdi, (int64_t)f->rsi);
     default:

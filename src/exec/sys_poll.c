@@ -210,18 +210,18 @@ long dispatch_poll(struct process *p, const struct syscall_frame *f)
         const uint64_t sets[3] = {f->rsi, f->rdx, f->r10};
         if ((r = deadline_of(p, f->r8, true, &deadline)))
             return r;
-        return do_select(p, (long)f->rdi, sets, deadline);
+        return do_select(p, (int)f->rdi, sets, deadline);
     }
     case 270: { /* pselect6 */
         const uint64_t sets[3] = {f->rsi, f->rdx, f->r10};
         if ((r = deadline_of(p, f->r8, false, &deadline)))
             return r;
-        return do_select(p, (long)f->rdi, sets, deadline);
+        return do_select(p, (int)f->rdi, sets, deadline);
     }
     case 22: /* pipe */
         return sys_pipe2(p, f->rdi, 0);
     case 293: /* pipe2 */
-        return sys_pipe2(p, f->rdi, (long)f->rsi);
+        return sys_pipe2(p, f->rdi, (int)f->rsi);
     default:
         return SYSCALL_UNKNOWN;
     }

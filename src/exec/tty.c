@@ -163,8 +163,7 @@ static void input_main(void *arg)
     }
 }
 
-/* Starts the terminal for session leader p (init): inputs, line discipline, the input thread. */
-void tty_start(struct process *p)
+void tty_init(void)
 {
     if (!tty.ready) {
         ldisc_init(&tty.ld, &ldisc_ops, NULL);
@@ -180,6 +179,12 @@ void tty_start(struct process *p)
             thread_start(t, 0, true);
         tty.ready = true;
     }
+}
+
+/* Starts the terminal for session leader p (init): inputs, line discipline, the input thread. */
+void tty_start(struct process *p)
+{
+    tty_init();
     uint64_t irq = irqlock_acquire(&tty.lock);
     ldisc_flush(&tty.ld);
     tty.sid = p->sid;

@@ -31,7 +31,7 @@ static struct ramfs_node *node_new(struct ramfs *fs, uint32_t mode)
     n->atime_ns = n->mtime_ns = n->ctime_ns = fs->ops->now_ns(fs->ctx);
     if (S_ISDIR(mode)) {
         n->u.dir.next_seq = 2;
-        n->size = RAMFS_DIR_SIZE;
+        n->size = 2 * RAMFS_DIRENT_SIZE;
     }
     fs->nodes++;
     return n;
@@ -98,6 +98,7 @@ static void destroy_tree(struct ramfs *fs, struct ramfs_node *dir)
         obj_free(fs, e);
         dir->u.dir.first = next;
         dir->u.dir.entries--;
+        dir->size -= RAMFS_DIRENT_SIZE;
         node_maybe_free(fs, n);
         e = next;
     }
@@ -194,6 +195,7 @@ static int add_entry(struct ramfs *fs, struct ramfs_node *dir, const char *name,
         dir->u.dir.first = e;
     dir->u.dir.last = e;
     dir->u.dir.entries++;
+    dir->size += RAMFS_DIRENT_SIZE;
     dir->mtime_ns = dir->ctime_ns = fs->ops->now_ns(fs->ctx);
     return 0;
 }
@@ -209,6 +211,7 @@ static void drop_entry(struct ramfs *fs, struct ramfs_node *dir, struct ramfs_di
     if (dir->u.dir.last == e)
         dir->u.dir.last = prev;
     dir->u.dir.entries--;
+    dir->size -= RAMFS_DIRENT_SIZE;
     dir->mtime_ns = dir->ctime_ns = fs->ops->now_ns(fs->ctx);
     obj_free(fs, e);
 }

@@ -92,7 +92,11 @@ static int unpack_one(const struct cpio_entry *e)
             return -ENAMETOOLONG;
         memcpy(target, e->data, e->size);
         target[e->size] = 0;
-        return ramfs_symlink(&rootfs, r.dir, r.last, r.last_len, target);
+        int made = ramfs_symlink(&rootfs, r.dir, r.last, r.last_len, target);
+        struct ramfs_node *l;
+        if (!made && !ramfs_lookup(&rootfs, r.dir, r.last, r.last_len, &l))
+            l->mtime_ns = l->atime_ns = (int64_t)e->mtime * 1000000000;
+        return made;
     }
     uint32_t rdev = (e->rdev_major << 8) | (e->rdev_minor & 0xff);
     struct ramfs_node *n;
@@ -102,12 +106,12 @@ static int unpack_one(const struct cpio_entry *e)
         return err;
     n->uid = e->uid;
     n->gid = e->gid;
-    n->mtime_ns = (int64_t)e->mtime * 1000000000;
     if (type == S_IFREG && e->size) {
         long w = ramfs_write(&rootfs, n, 0, e->data, e->size);
         if (w != (long)e->size)
             return w < 0 ? (int)w : -ENOSPC;
     }
+    n->mtime_ns = n->atime_ns = (int64_t)e->mtime * 1000000000; /* after the write, as Linux */
     return 0;
 }
 
@@ -120,21 +124,48 @@ static void ensure(const char *path, uint32_t mode, uint32_t rdev)
     ramfs_create(&rootfs, r.dir, r.last, r.last_len, mode, rdev, NULL);
 }
 
+/* Directories get the archive's time stamps last: making their entries changed them (Linux's
+ * initramfs unpacker defers them the same way). */
+static void dir_times(const void *image, size_t size)
+{
+    struct cpio_entry e;
+    size_t at = 0, before;
+    char err[CPIO_ERR_SIZE];
+    int r;
+    do {
+        before = at;
+        while ((r = cpio_next(image, size, &at, &e, err, sizeof(err))) > 0) {
+            struct path_result pr;
+            if ((e.mode & S_IFMT) == S_IFDIR && !parent_of(e.name, &pr) && pr.node &&
+                S_ISDIR(pr.node->mode))
+                pr.node->mtime_ns = (int64_t)e.mtime * 1000000000;
+        }
+    } while (r == 0 && at < size && at != before);
+}
+
+/*
+ * Unpacks every archive in the module: like Linux, archives may follow one another (each with
+ * its trailer), as when a second archive adds device nodes.
+ */
 static void unpack(const void *image, size_t size)
 {
     struct cpio_entry e;
-    size_t at = 0;
+    size_t at = 0, before;
     char err[CPIO_ERR_SIZE];
     unsigned files = 0, skipped = 0;
     int r;
-    while ((r = cpio_next(image, size, &at, &e, err, sizeof(err))) > 0) {
-        int made = unpack_one(&e);
-        if (made && skipped++ < 8)
-            kprintf("initramfs: skipped \"%s\": %s\n", e.name, errno_str(made));
-        files += !made;
-    }
+    do {
+        before = at;
+        while ((r = cpio_next(image, size, &at, &e, err, sizeof(err))) > 0) {
+            int made = unpack_one(&e);
+            if (made && skipped++ < 8)
+                kprintf("initramfs: skipped \"%s\": %s\n", e.name, errno_str(made));
+            files += !made;
+        }
+    } while (r == 0 && at < size && at != before);
     if (r < 0)
         kprintf("initramfs: stopped: %s\n", err);
+    dir_times(image, size);
     char bytes[16];
     kformat_size(bytes, sizeof(bytes), (rootfs.data_pages + rootfs.index_pages) * RAMFS_PAGE);
     kprintf("initramfs: %u entries, %s in %llu frames%s\n", files, bytes,

@@ -120,6 +120,8 @@ static void test_names(void **state)
     assert_int_equal(a->nlink, 1);
     assert_int_equal(d->nlink, 2);
     assert_int_equal(fs.root->nlink, 3);
+    assert_int_equal(fs.root->size, 4 * RAMFS_DIRENT_SIZE); /* ".", "..", a, d: tmpfs's count */
+    assert_int_equal(d->size, 2 * RAMFS_DIRENT_SIZE);
     char long_name[300];
     memset(long_name, 'x', sizeof(long_name));
     assert_int_equal(ramfs_create(&fs, fs.root, long_name, 256, S_IFREG, 0, NULL), -ENAMETOOLONG);
