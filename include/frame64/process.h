@@ -102,6 +102,7 @@ struct process {
     struct fdtable *files;  /* its file descriptors (src/exec/fdtable.c), shared by its threads */
     struct ramfs_node *cwd; /* its working directory, held (NULL: the root) */
     uint32_t umask;
+    char *exe; /* the path of its program (kmalloc()ed; /proc/self/exe), NULL if none */
 };
 
 /* Whether a process is running on CPU cpu now (for sysinfo's count). */

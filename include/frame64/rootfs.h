@@ -20,6 +20,14 @@
 #define DEV_TTY     0x500 /* 5, 0 */
 #define DEV_CONSOLE 0x501 /* 5, 1 */
 
+/* The dyn numbers of /proc's nodes (src/exec/procfs.c writes what they hold). */
+enum {
+    ROOTFS_DYN_MEMINFO = 1, /* /proc/meminfo */
+    ROOTFS_DYN_FRAMES,      /* /proc/frames */
+    ROOTFS_DYN_MAPS,        /* /proc/self/maps */
+    ROOTFS_DYN_EXE,         /* /proc/self/exe, a link */
+};
+
 extern struct irqlock rootfs_lock;
 extern struct ramfs rootfs;
 

@@ -377,4 +377,11 @@ int vmspace_advise(struct vmspace *s, uint64_t va, uint64_t size, unsigned advic
 /* Whether no area meets [va, va + size) (page aligned, inside the user half). */
 bool vmspace_is_free(const struct vmspace *s, uint64_t va, uint64_t size);
 
+/*
+ * The i-th area of s in address order (for /proc/PID/maps): its range and protection. Return:
+ * false past the last one.
+ */
+bool vmspace_area_get(const struct vmspace *s, uint64_t i, uint64_t *start, uint64_t *end,
+                      unsigned *prot);
+
 #endif

@@ -192,6 +192,8 @@ struct file *file_console(void)
 long file_open_node(struct ramfs_node *node, uint32_t flags, struct file **out)
 {
     const struct file_ops *ops;
+    if (S_ISREG(node->mode) && node->dyn)
+        return procfs_open(node, flags, out);
     switch (node->mode & S_IFMT) {
     case S_IFREG:
         ops = &reg_ops;

@@ -94,6 +94,12 @@ void tty_start(struct process *p);
 void tty_init(void);
 void tty_release(void);
 
+/* procfs.c: a /proc file's description, its bytes written now; the target of a /proc link. */
+long procfs_open(struct ramfs_node *node, uint32_t flags, struct file **out);
+const char *procfs_link_target(void *ctx, const struct ramfs_node *n);
+/* Sets the program path /proc/self/exe names (copied; NULL: none). */
+void proc_set_exe(struct process *p, const char *path);
+
 /* A table of descriptors, shared by a process's threads. */
 struct fdtable;
 /* A table with 0, 1 and 2 on the console (the terminal if tty). Return: it, or NULL. */

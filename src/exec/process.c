@@ -159,6 +159,7 @@ static struct process *create(const char *name, const void *image, size_t size, 
         *err = K_ENOMEM;
         return NULL;
     }
+    proc_set_exe(p, argv[0]); /* a module's name, or init's path */
     *err = proc_load(p, image, size, argc, argv, res->why);
     if (*err == K_OK && !(*t = proc_new_thread(p, user_main))) {
         vmspace_destroy(&p->vs);

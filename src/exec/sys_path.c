@@ -35,8 +35,11 @@ long copy_path(struct process *p, char *dst, uint64_t src)
 
 struct path_ctx proc_path_ctx(struct process *p)
 {
-    return (struct path_ctx){
-        .fs = &rootfs, .root = rootfs.root, .cwd = p && p->cwd ? p->cwd : rootfs.root};
+    return (struct path_ctx){.fs = &rootfs,
+                             .root = rootfs.root,
+                             .cwd = p && p->cwd ? p->cwd : rootfs.root,
+                             .dyn_target = procfs_link_target,
+                             .ctx = p};
 }
 
 int proc_files_init(struct process *p, struct process *parent)
@@ -51,6 +54,8 @@ int proc_files_init(struct process *p, struct process *parent)
         ramfs_get(p->cwd);
     fs_unlock(irq);
     p->umask = parent ? parent->umask : 022;
+    if (parent)
+        proc_set_exe(p, parent->exe);
     if (terminal)
         tty_start(p);
     return K_OK;
@@ -58,6 +63,7 @@ int proc_files_init(struct process *p, struct process *parent)
 
 void proc_files_release(struct process *p)
 {
+    proc_set_exe(p, NULL);
     struct fdtable *t = p->files;
     p->files = NULL;
     fdtable_put(t);

@@ -32,7 +32,9 @@ bool proc_vsyscall(struct trap_frame *f, uint64_t va)
     if (va < VSYSCALL_PAGE || va - VSYSCALL_PAGE >= PAGE_SIZE)
         return false;
     struct process *p = proc_current();
-    if (!(f->error & PF_FETCH))
+    /* Without NX (EFER.NXE off) a fetch sets no PF_FETCH bit: a fault at rip itself is one. */
+    bool fetch = (f->error & PF_FETCH) || (!(f->error & 2) && va == f->rip);
+    if (!fetch)
         refuse(va, f->rip, (f->error & 2) ? "write to" : "read of");
     unsigned nr = (unsigned)(va - VSYSCALL_PAGE) / 0x400;
     if (va != f->rip || (va & 0x3ff) || nr > 2)

@@ -143,6 +143,31 @@ static void dir_times(const void *image, size_t size)
     } while (r == 0 && at < size && at != before);
 }
 
+/* /proc's files, whose bytes src/exec/procfs.c writes when they are opened. */
+static void proc_nodes(void)
+{
+    static const struct {
+        const char *path;
+        uint32_t dyn;
+    } files[] = {{"/proc/meminfo", ROOTFS_DYN_MEMINFO},
+                 {"/proc/frames", ROOTFS_DYN_FRAMES},
+                 {"/proc/self/maps", ROOTFS_DYN_MAPS}};
+    struct path_result r;
+    ensure("/proc/self", S_IFDIR | 0555, 0);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        struct ramfs_node *n;
+        if (parent_of(files[i].path, &r) || r.node ||
+            ramfs_create(&rootfs, r.dir, r.last, r.last_len, S_IFREG | 0444, 0, &n))
+            continue;
+        n->dyn = files[i].dyn;
+    }
+    struct ramfs_node *exe;
+    if (!parent_of("/proc/self/exe", &r) && !r.node &&
+        !ramfs_symlink(&rootfs, r.dir, r.last, r.last_len, "/") &&
+        !ramfs_lookup(&rootfs, r.dir, r.last, r.last_len, &exe))
+        exe->dyn = ROOTFS_DYN_EXE;
+}
+
 /*
  * Unpacks every archive in the module: like Linux, archives may follow one another (each with
  * its trailer), as when a second archive adds device nodes.
@@ -200,6 +225,7 @@ int rootfs_init(void)
     ensure("/dev/console", S_IFCHR | 0600, DEV_CONSOLE);
     ensure("/tmp", S_IFDIR | 01777, 0);
     ensure("/proc", S_IFDIR | 0555, 0);
+    proc_nodes();
     fs_unlock(irq);
     return K_OK;
 }

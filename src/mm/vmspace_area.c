@@ -143,3 +143,15 @@ bool vmspace_is_free(const struct vmspace *s, uint64_t va, uint64_t size)
     uint64_t i = vm_area_search(s, va);
     return i == s->stats.areas || vm_area_at(s, i)->start >= va + size;
 }
+
+bool vmspace_area_get(const struct vmspace *s, uint64_t i, uint64_t *start, uint64_t *end,
+                      unsigned *prot)
+{
+    if (i >= s->stats.areas)
+        return false;
+    const struct vm_area *a = vm_area_at(s, i);
+    *start = a->start;
+    *end = a->end;
+    *prot = a->prot;
+    return true;
+}
