@@ -97,7 +97,10 @@ void tty_release(void);
 /* procfs.c: a /proc file's description, its bytes written now; the target of a /proc link. */
 long procfs_open(struct ramfs_node *node, uint32_t flags, struct file **out);
 const char *procfs_link_target(void *ctx, const struct ramfs_node *n);
-/* Sets the program path /proc/self/exe names (copied; NULL: none). */
+/* The working directory's path at the end of buf (PATH_MAX_LEN bytes). Return: where it starts,
+ * or -ENOENT (removed), -ENAMETOOLONG. */
+long cwd_path(struct process *p, char *buf);
+/* Sets the program path /proc/self/exe names (made absolute, copied; NULL: none). */
 void proc_set_exe(struct process *p, const char *path);
 
 /* A table of descriptors, shared by a process's threads. */
@@ -142,6 +145,12 @@ struct at_lookup {
 long at_walk(struct process *p, long dirfd, const char *path, unsigned flags, struct at_lookup *l)
     TRY_ACQUIRE(0, rootfs_lock);
 void at_done(struct at_lookup *l) RELEASE(rootfs_lock);
+/*
+ * path_get() and at_walk() in one: the user path upath looked up from dirfd. With keep, the copy
+ * stays for the caller (l->r.last points into it: path_put() it after at_done()).
+ */
+long at_walk_user(struct process *p, long dirfd, uint64_t upath, unsigned flags,
+                  struct at_lookup *l, char **keep) TRY_ACQUIRE(0, rootfs_lock);
 /* A user path copied into a frame of its own. Return: it (path_put() it), or NULL with *err. */
 char *path_get(struct process *p, uint64_t upath, long *err);
 void path_put(char *path);

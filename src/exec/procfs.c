@@ -173,11 +173,33 @@ void proc_set_exe(struct process *p, const char *path)
     p->exe = NULL;
     if (!path)
         return;
-    size_t n = MIN(strlen(path), (size_t)KMEM_MAX - 1);
-    if ((p->exe = kmalloc(n + 1))) {
-        memcpy(p->exe, path, n);
-        p->exe[n] = 0;
+    /* Always absolute, as Linux's: glibc's static start code asserts it (_dl_get_origin). A
+     * relative path is taken from the working directory; a GRUB module's name from the root. */
+    phys_addr_t pa = frame_alloc(&kernel_frames);
+    if (pa == PHYS_NONE)
+        return;
+    char *buf = phys_to_virt(pa);
+    const char *dir = "";
+    size_t dlen = 0;
+    long at = path[0] == '/' ? -1 : cwd_path(p, buf);
+    if (at >= 0) {
+        dir = buf + at;
+        dlen = PATH_MAX_LEN - 1 - (size_t)at;
     }
+    bool slash = path[0] != '/' && (!dlen || dir[dlen - 1] != '/');
+    size_t n = MIN(dlen + slash + strlen(path), (size_t)KMEM_MAX - 1);
+    char *o = p->exe = kmalloc(n + 1);
+    if (o) {
+        size_t room = n, k = MIN(dlen, room);
+        memcpy(o, dir, k);
+        o += k, room -= k;
+        if (slash && room)
+            *o++ = '/', room--;
+        k = MIN(strlen(path), room);
+        memcpy(o, path, k);
+        o[k] = '\0';
+    }
+    frame_free(&kernel_frames, pa);
 }
 
 const char *procfs_link_target(void *ctx, const struct ramfs_node *n)

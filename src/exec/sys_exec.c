@@ -37,25 +37,6 @@ static struct exec_buf {
 } bufs[CPU_MAX];
 
 /*
- * Copies the NUL-terminated string at src into dst (at most max bytes with its NUL), a page's
- * worth at a time. Return: its length, -EFAULT, or -E2BIG when it does not fit.
- */
-static long copy_string(struct process *p, char *dst, uint64_t src, size_t max)
-{
-    size_t done = 0;
-    while (done < max) {
-        size_t n = MIN(max - done, PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1)));
-        if (copy_from_user(p, dst + done, src + done, n))
-            return -EFAULT;
-        for (size_t i = 0; i < n; i++)
-            if (!dst[done + i])
-                return (long)(done + i);
-        done += n;
-    }
-    return -E2BIG;
-}
-
-/*
  * Copies the NULL-terminated array of strings at uptr (NULL: none) into b from *used on, their
  * pointers into ptrs. Return: how many, -EFAULT or -E2BIG.
  */
@@ -71,7 +52,7 @@ static long copy_strings(struct process *p, struct exec_buf *b, uint64_t uptr, c
             break;
         if (n == EXEC_ARGS)
             return -E2BIG;
-        long len = copy_string(p, b->strings + *used, s, EXEC_STRINGS - *used);
+        long len = copy_string_from_user(p, b->strings + *used, s, EXEC_STRINGS - *used);
         if (len < 0)
             return len;
         ptrs[n] = b->strings + *used;
@@ -237,7 +218,7 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     if (r)
         return r;
     struct exec_buf *b = &bufs[cpu_index()];
-    long len = copy_string(p, b->path, upath, sizeof(b->path));
+    long len = copy_string_from_user(p, b->path, upath, sizeof(b->path));
     if (len < 0)
         return len == -E2BIG ? -ENAMETOOLONG : len;
     size_t used = 0;

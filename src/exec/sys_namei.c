@@ -19,16 +19,11 @@
 /* mkdir and mknod: a new node at path (its parent must exist, the name must not). */
 static long do_make(struct process *p, long dirfd, uint64_t upath, uint32_t mode, uint32_t rdev)
 {
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     struct at_lookup l;
-    err = at_walk(p, dirfd, path, PATH_PARENT, &l);
-    if (err) {
-        path_put(path);
+    char *path;
+    long err = at_walk_user(p, dirfd, upath, PATH_PARENT, &l, &path);
+    if (err)
         return err;
-    }
     if (l.r.node)
         err = -EEXIST;
     else if (l.r.slash && !S_ISDIR(mode))
@@ -55,16 +50,11 @@ static long do_mknod(struct process *p, long dirfd, uint64_t upath, uint32_t mod
 
 static long do_remove(struct process *p, long dirfd, uint64_t upath, bool dir)
 {
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     struct at_lookup l;
-    err = at_walk(p, dirfd, path, 0, &l);
-    if (err) {
-        path_put(path);
+    char *path;
+    long err = at_walk_user(p, dirfd, upath, 0, &l, &path);
+    if (err)
         return err;
-    }
     if (!l.r.last_len)
         err = dir ? -EBUSY : -EISDIR; /* "/" */
     else if (dir)
@@ -236,13 +226,8 @@ static long change(struct process *p, long dirfd, uint64_t upath, bool follow, i
             return err;
         }
     }
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     struct at_lookup l;
-    err = at_walk(p, dirfd, path, follow ? PATH_FOLLOW : 0, &l);
-    path_put(path);
+    long err = at_walk_user(p, dirfd, upath, follow ? PATH_FOLLOW : 0, &l, NULL);
     if (err)
         return err;
     apply(l.r.node, what, a);

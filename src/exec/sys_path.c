@@ -20,17 +20,8 @@
 
 long copy_path(struct process *p, char *dst, uint64_t src)
 {
-    size_t done = 0;
-    while (done < PATH_MAX_LEN) {
-        size_t n = MIN(PATH_MAX_LEN - done, PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1)));
-        if (copy_from_user(p, dst + done, src + done, n))
-            return -EFAULT;
-        for (size_t i = 0; i < n; i++)
-            if (!dst[done + i])
-                return (long)(done + i);
-        done += n;
-    }
-    return -ENAMETOOLONG;
+    long n = copy_string_from_user(p, dst, src, PATH_MAX_LEN);
+    return n == -E2BIG ? -ENAMETOOLONG : n;
 }
 
 struct path_ctx proc_path_ctx(struct process *p)
@@ -135,6 +126,23 @@ void at_done(struct at_lookup *l)
         ramfs_put(&rootfs, l->hold);
     l->hold = NULL;
     fs_unlock(l->irq);
+}
+
+long at_walk_user(struct process *p, long dirfd, uint64_t upath, unsigned flags,
+                  struct at_lookup *l, char **keep) NO_THREAD_SAFETY_ANALYSIS
+{
+    long err;
+    char *path = path_get(p, upath, &err);
+    if (keep)
+        *keep = NULL;
+    if (!path)
+        return err;
+    err = at_walk(p, dirfd, path, flags, l);
+    if (!err && keep)
+        *keep = path;
+    else
+        path_put(path);
+    return err;
 }
 
 /* Linux's struct stat (x86-64). */
@@ -313,19 +321,14 @@ static long do_open(struct process *p, long dirfd, uint64_t upath, long flags, l
 {
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return -EOPNOTSUPP;
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     unsigned walk = (flags & O_CREAT) ? PATH_PARENT : 0;
     if (!(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL)))
         walk |= PATH_FOLLOW;
     struct at_lookup l;
-    err = at_walk(p, dirfd, path, walk, &l);
-    if (err) {
-        path_put(path);
+    char *path;
+    long err = at_walk_user(p, dirfd, upath, walk, &l, &path);
+    if (err)
         return err;
-    }
     struct ramfs_node *n = l.r.node;
     uint32_t acc = (uint32_t)flags & O_ACCMODE;
     if ((flags & O_CREAT) && !n) {
@@ -370,13 +373,9 @@ static long do_access(struct process *p, long dirfd, uint64_t upath, long amode,
         return -EINVAL;
     if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */))
         return -EINVAL;
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     struct at_lookup l;
-    err = at_walk(p, dirfd, path, flags & AT_SYMLINK_NOFOLLOW ? 0 : PATH_FOLLOW, &l);
-    path_put(path);
+    long err =
+        at_walk_user(p, dirfd, upath, flags & AT_SYMLINK_NOFOLLOW ? 0 : PATH_FOLLOW, &l, NULL);
     if (err)
         return err;
     /* Root may read and write anything; it may execute what has an x bit, and directories. */
@@ -390,16 +389,11 @@ static long do_readlink(struct process *p, long dirfd, uint64_t upath, uint64_t 
 {
     if (size <= 0)
         return -EINVAL;
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     struct at_lookup l;
-    err = at_walk(p, dirfd, path, 0, &l);
-    if (err) {
-        path_put(path);
+    char *path;
+    long err = at_walk_user(p, dirfd, upath, 0, &l, &path);
+    if (err)
         return err;
-    }
     struct path_ctx c = proc_path_ctx(p);
     size_t len = 0;
     if (!S_ISLNK(l.r.node->mode)) {
@@ -428,13 +422,8 @@ static void set_cwd(struct process *p, struct ramfs_node *n)
 
 static long do_chdir(struct process *p, uint64_t upath)
 {
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     struct at_lookup l;
-    err = at_walk(p, AT_FDCWD, path, PATH_FOLLOW, &l);
-    path_put(path);
+    long err = at_walk_user(p, AT_FDCWD, upath, PATH_FOLLOW, &l, NULL);
     if (err)
         return err;
     if (S_ISDIR(l.r.node->mode))
@@ -462,19 +451,20 @@ static long do_fchdir(struct process *p, long fd)
 }
 
 /* getcwd: the names from the working directory up to the root, built from the end. */
-static long do_getcwd(struct process *p, uint64_t ubuf, uint64_t size)
+/*
+ * The working directory of p as a path, built from the end of buf (PATH_MAX_LEN bytes): the
+ * names from it up to the root. Return: where it starts in buf, or the negated errno (ENOENT:
+ * the directory was removed, as Linux says; ENAMETOOLONG).
+ */
+long cwd_path(struct process *p, char *buf)
 {
-    phys_addr_t pa = frame_alloc(&kernel_frames);
-    if (pa == PHYS_NONE)
-        return -ENOMEM;
-    char *buf = phys_to_virt(pa);
     size_t at = PATH_MAX_LEN - 1;
     buf[at] = 0;
     long err = 0;
     uint64_t irq = fs_lock();
-    struct ramfs_node *n = p->cwd ? p->cwd : rootfs.root;
+    struct ramfs_node *n = p && p->cwd ? p->cwd : rootfs.root;
     if (!n->nlink)
-        err = -ENOENT; /* removed: Linux says so too */
+        err = -ENOENT;
     while (!err && n != rootfs.root) {
         struct ramfs_node *up = n->u.dir.parent;
         const struct ramfs_dirent *e = up->u.dir.first;
@@ -492,7 +482,18 @@ static long do_getcwd(struct process *p, uint64_t ubuf, uint64_t size)
     fs_unlock(irq);
     if (!err && at == PATH_MAX_LEN - 1)
         buf[--at] = '/';
-    size_t len = PATH_MAX_LEN - at; /* with the NUL */
+    return err ? err : (long)at;
+}
+
+static long do_getcwd(struct process *p, uint64_t ubuf, uint64_t size)
+{
+    phys_addr_t pa = frame_alloc(&kernel_frames);
+    if (pa == PHYS_NONE)
+        return -ENOMEM;
+    char *buf = phys_to_virt(pa);
+    long at = cwd_path(p, buf);
+    long err = at < 0 ? at : 0;
+    size_t len = at < 0 ? 0 : PATH_MAX_LEN - (size_t)at; /* with the NUL */
     if (!err && size < len)
         err = -ERANGE;
     if (!err)
@@ -573,13 +574,8 @@ static long do_truncate(struct process *p, uint64_t upath, int64_t len)
 {
     if (len < 0)
         return -EINVAL;
-    long err;
-    char *path = path_get(p, upath, &err);
-    if (!path)
-        return err;
     struct at_lookup l;
-    err = at_walk(p, AT_FDCWD, path, PATH_FOLLOW, &l);
-    path_put(path);
+    long err = at_walk_user(p, AT_FDCWD, upath, PATH_FOLLOW, &l, NULL);
     if (err)
         return err;
     if (S_ISDIR(l.r.node->mode))

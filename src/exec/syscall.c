@@ -127,6 +127,22 @@ long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n)
     return r;
 }
 
+/* A page's worth at a time: a string that ends just before an unmapped page is still read. */
+long copy_string_from_user(struct process *p, char *dst, uint64_t src, size_t max)
+{
+    size_t done = 0;
+    while (done < max) {
+        size_t n = MIN(max - done, PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1)));
+        if (copy_from_user(p, dst + done, src + done, n))
+            return -EFAULT;
+        for (size_t i = 0; i < n; i++)
+            if (!dst[done + i])
+                return (long)(done + i);
+        done += n;
+    }
+    return -E2BIG;
+}
+
 long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
 {
     uint64_t irq = mm_lock(p);

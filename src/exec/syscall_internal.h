@@ -13,6 +13,12 @@
 /* Copies n bytes from user address src (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
 long copy_from_user(struct process *p, void *dst, uint64_t src, uint64_t n);
 
+/*
+ * Copies the NUL-terminated string at user address src into dst (at most max bytes with its
+ * NUL). Return: its length, -EFAULT, or -E2BIG when it does not fit.
+ */
+long copy_string_from_user(struct process *p, char *dst, uint64_t src, size_t max);
+
 /* Copies n bytes to user address dst (checked, faulted in, SMAP opened). Return: 0, -EFAULT. */
 long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n);
 
