@@ -353,9 +353,35 @@ static void test_is_free(void **state)
     assert_false(vmspace_is_free(&a, VMSPACE_USER_END, 4 * KiB));
 }
 
+/*
+ *   [4M, 4M+64K) RW   [8M, 8M+4K) R   [16M, 16M+8K) R   (the last two not merged: a gap)
+ * Expect vmspace_area_get() (/proc/PID/maps) to give the three in address order, each with its
+ * range and protection, then false.
+ */
+static void test_area_get(void **state)
+{
+    (void)state;
+    assert_int_equal(vmspace_map_anon(&a, 16 * MiB, 8 * KiB, VM_USER | VM_READ), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 4 * MiB, 64 * KiB, RW), K_OK);
+    assert_int_equal(vmspace_map_anon(&a, 8 * MiB, 4 * KiB, VM_USER | VM_READ), K_OK);
+    uint64_t start, end;
+    unsigned prot;
+    const uint64_t want[3][2] = {{4 * MiB, 4 * MiB + 64 * KiB},
+                                 {8 * MiB, 8 * MiB + 4 * KiB},
+                                 {16 * MiB, 16 * MiB + 8 * KiB}};
+    for (unsigned i = 0; i < 3; i++) {
+        assert_true(vmspace_area_get(&a, i, &start, &end, &prot));
+        assert_int_equal(start, want[i][0]);
+        assert_int_equal(end, want[i][1]);
+        assert_int_equal(!!(prot & VM_WRITE), i == 0);
+    }
+    assert_false(vmspace_area_get(&a, 3, &start, &end, &prot));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_area_get, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_demand_zero, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_is_free, setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_populate, setup, arena_teardown),
