@@ -31,7 +31,7 @@ entry() {
     [ "$pad" -eq 0 ] || head -c "$pad" /dev/zero
 }
 ino=1000000
-now=$(stat -c %Y "$top/initramfs/init")
+now=$(stat -c %Y "$stage/dev") # the dev entry of the main archive has the same time
 {
     entry dev 040755 0 0 "$now"
     entry dev/console 020600 5 1 "$now"
