@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: 0BSD
 # The page-frame manager against a model of what the caller holds, on top of the region list.
-frame64_fuzz_test(frame SECONDS 20 SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_quiet.c
+frame64_fuzz_test(frame SECONDS 15 SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_quiet.c
                                            ${FRAME64_FRAME_SOURCES})
 # Optimised, without comparison tracing, and with quiet messages (fuzz_quiet.c): at -O0, with
 # every comparison reported to libFuzzer and kprintf() looking up an environment variable per
