@@ -15,6 +15,7 @@ enum lock_rank {
     LOCK_RANK_MM = 8,             /* src/exec: one process's address space (its threads share it) */
     LOCK_RANK_FS = 9,             /* src/kernel/rootfs.c: the in-memory file system */
     LOCK_RANK_PIPE = 9,           /* src/exec/pipe.c: one pipe (never held with the fs lock) */
+    LOCK_RANK_TTY = 9,            /* src/exec/tty.c: the console terminal (alone, as a pipe's) */
     LOCK_RANK_KSTACK_SLOTS = 10,  /* src/kernel/kstack.c: the slot table */
     LOCK_RANK_KSTACK_TABLES = 20, /* src/kernel/kstack.c: the stack area's page tables */
     LOCK_RANK_KMAP = 30,          /* src/kernel/kmap.c: the device window */

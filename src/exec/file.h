@@ -100,6 +100,9 @@ const char *procfs_link_target(void *ctx, const struct ramfs_node *n);
 /* The working directory's path at the end of buf (PATH_MAX_LEN bytes). Return: where it starts,
  * or -ENOENT (removed), -ENAMETOOLONG. */
 long cwd_path(struct process *p, char *buf);
+/* What the files hold: data and index pages, and kmalloc's frames and objects (nodes, names,
+ * open files). */
+void fs_frames_held(uint64_t *pages, uint64_t *objframes, uint64_t *objects);
 /* Sets the program path /proc/self/exe names (made absolute, copied; NULL: none). */
 void proc_set_exe(struct process *p, const char *path);
 

@@ -37,8 +37,7 @@ __attribute__((format(printf, 2, 3))) static void add(struct text *t, const char
         t->len = (uint32_t)MIN(t->len + (uint32_t)n, TEXT_MAX - 1);
 }
 
-/* Frames the files hold: data and index pages, and kmalloc's frames (nodes, names, files). */
-static void file_pages(uint64_t *pages, uint64_t *objframes, uint64_t *objects)
+void fs_frames_held(uint64_t *pages, uint64_t *objframes, uint64_t *objects)
 {
     kmalloc_stats(objframes, objects);
     uint64_t irq = fs_lock();
@@ -51,7 +50,7 @@ static void meminfo(struct text *t)
     struct frame_stats s;
     uint64_t pages, objframes, objects;
     frame_get_stats(&kernel_frames, &s);
-    file_pages(&pages, &objframes, &objects);
+    fs_frames_held(&pages, &objframes, &objects);
     uint64_t total = (s.total - s.reserved) / KiB, free = (s.stacked + s.unseeded) / KiB;
     uint64_t files = pages * (PAGE_SIZE / KiB);
     add(t, "MemTotal:       %8llu kB\n", (unsigned long long)total);
@@ -75,7 +74,7 @@ static void frames(struct text *t)
     struct frame_stats s;
     uint64_t pages, objframes, objects;
     frame_get_stats(&kernel_frames, &s);
-    file_pages(&pages, &objframes, &objects);
+    fs_frames_held(&pages, &objframes, &objects);
     add(t,
         "pool: total %llu KiB, free %llu KiB (stacked %llu, unseeded %llu), reserved %llu KiB, "
         "in use %llu KiB\n",

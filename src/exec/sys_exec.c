@@ -17,7 +17,6 @@
 #include <frame64/sched.h>
 #include <frame64/smp.h>
 #include "file.h"
-#include <frame64/kmalloc.h>
 #include <frame64/kprintf.h>
 #include "proc_internal.h"
 #include "syscall_internal.h"
@@ -279,15 +278,12 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     return 0;
 }
 
-/* Frames the files hold: their pages and the small objects of their nodes and names. */
+/* Frames the files hold: their pages and kmalloc's (nodes, names, open files). */
 static uint64_t file_frames(void)
 {
-    uint64_t kframes, objects;
-    kmalloc_stats(&kframes, &objects);
-    uint64_t irq = fs_lock();
-    uint64_t pages = rootfs.data_pages + rootfs.index_pages;
-    fs_unlock(irq);
-    return pages + kframes;
+    uint64_t pages, objframes, objects;
+    fs_frames_held(&pages, &objframes, &objects);
+    return pages + objframes;
 }
 
 int proc_run_init(const char *path)

@@ -60,7 +60,7 @@ static struct tty {
     uint32_t live; /* inputs that answered */
     bool running;  /* the input thread reads */
     bool ready;
-} tty = {.lock = IRQLOCK_INIT("tty", LOCK_RANK_PIPE), .readers = WAITQ_INIT};
+} tty = {.lock = IRQLOCK_INIT("tty", LOCK_RANK_TTY), .readers = WAITQ_INIT};
 
 static void tty_echo(void *ctx, const char *s, size_t n)
 {
