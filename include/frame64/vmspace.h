@@ -79,6 +79,7 @@
 #define VM_POPULATE 0x10u /* vmspace_map_anon(): allocate and zero every page now */
 #define VM_UNCACHED 0x20u /* vmspace_map_phys(): PCD | PWT, for device registers */
 #define VM_HUGE     0x40u /* vmspace_map_anon(): as vmspace_advise(VMSPACE_HUGE) on the new area */
+#define VM_NO_WRITE 0x80u /* vmspace_map_file(): the area may never be made writable */
 
 /* Advice of vmspace_advise() (madvise's MADV_HUGEPAGE, MADV_NOHUGEPAGE, and neither). */
 #define VMSPACE_ADVICE_NONE 0u /* the env's policy decides */
@@ -308,6 +309,52 @@ int vmspace_share(struct vmspace *dst, uint64_t dst_va, struct vmspace *src, uin
 int vmspace_fork(struct vmspace *child, struct vmspace *parent);
 
 /*
+ * Frames of an outside owner (the in-memory file system's pages), mapped without a copy: mmap of
+ * a file, and exec's text. The outside owner is one of the frame's owners in env->refs like any
+ * leaf, so a frame lives until the last of the file and every mapping lets go, whatever the order:
+ *   1. vmspace_env_hold(): one owner more for a leaf about to be placed (under the outside
+ *      owner's lock, so the frame cannot go meanwhile);
+ *   2. vmspace_place(): the leaves, into an area made for them: an anonymous one (a private
+ *      mapping: copy-on-write leaves, the first write copies; the file's later writes show
+ *      through until then, as in Linux) or a file area from vmspace_map_file() (shared leaves:
+ *      writes reach the file's frame);
+ *   3. the outside owner lets go of a frame with vmspace_env_disown() instead of freeing it.
+ * Accounting: a frame the outside owner holds is not in env->frames (it is the owner's); its
+ * leaves count in leaf and its owners in shared_mappings, so the env's sum holds. When the outside
+ * owner lets go while leaves remain, vmspace_env_disown() counts the frame into env->frames; the
+ * last leaf frees it.
+ */
+
+/* Step 1. Return: K_OK; K_ENOMEM (the frame_ref table cannot grow, or the frame has
+ * FRAME_REF_MAX owners): nothing changed. */
+int vmspace_env_hold(struct vmspace_env *env, phys_addr_t pa);
+/* Gives back a hold that was never placed (freed if every other owner has gone). */
+void vmspace_env_unhold(struct vmspace_env *env, phys_addr_t pa);
+/*
+ * Step 3: the outside owner lets go of pa. Return: true when it was the last owner (the caller
+ * frees the frame, as it would without mappings); false when leaves keep it (they free it).
+ */
+bool vmspace_env_disown(struct vmspace_env *env, phys_addr_t pa);
+
+/*
+ * A shared file mapping's area [va, va + size) with prot (| VM_NO_WRITE: vmspace_protect() then
+ * refuses VM_WRITE with K_EACCES, for a file opened read-only), empty: vmspace_place() fills it.
+ * A page left without a leaf lies past the file's end: vmspace_fault() answers K_ERANGE there
+ * (SIGBUS in Linux). Return: as vmspace_map_anon().
+ */
+int vmspace_map_file(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot);
+
+/*
+ * Step 2: maps pa[i] at va + i pages for i < n (PHYS_NONE: leave that page), each with a hold
+ * from vmspace_env_hold() that becomes the leaf's owner. The pages must lie in one anonymous or
+ * file area and have no leaf. In an anonymous area the leaves are copy-on-write, in a file area
+ * shared with the area's rights. Return: K_OK; K_EINVAL (misaligned, not one such area, a page
+ * already mapped), K_ENOMEM (no frame for a table): then the holds of pages not placed are given
+ * back, and the pages placed stay (the caller unmaps the area).
+ */
+int vmspace_place(struct vmspace *s, uint64_t va, const phys_addr_t *pa, uint64_t n);
+
+/*
  * Removes every area in [va, va + size) (holes are fine, areas are cut at the ends), clears the
  * leaves, prunes the tables that became empty, flushes, then frees what was the space's alone.
  * A 2 MiB page the range cuts is split first (its frame goes back whole with its last piece).
@@ -318,7 +365,8 @@ int vmspace_fork(struct vmspace *child, struct vmspace *parent);
 int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size);
 
 /*
- * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes. A 2 MiB
+ * Gives [va, va + size), which areas must cover entirely, protection prot, and flushes. K_EACCES
+ * for VM_WRITE on an area of vmspace_map_file(VM_NO_WRITE) (nothing changed). A 2 MiB
  * page the range cuts is split first; one wholly inside keeps its 2 MiB leaf.
  * Return: K_OK; K_ENOENT (a hole in the range); K_EINVAL; K_EPERM; K_EFAULT; K_ENOMEM if
  * splitting areas needs an area-list frame the pool does not have, or a split a table frame
@@ -333,7 +381,8 @@ int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot
  * owner is left (frame_ref_count() == 1), makes it writable as it is; a fault on a page that
  * is already mapped with the access allowed (a stale TLB entry) is resolved as it is.
  * Return: K_OK (resolved: retry the access); K_EFAULT (not a user address), K_ENOENT,
- * K_EACCES, K_ENOMEM (nothing changed), K_EINVAL (bad access). vmspace_fault_reason() words
+ * K_EACCES, K_ENOMEM (nothing changed), K_EINVAL (bad access), K_ERANGE (a page of a shared file
+ * mapping past the file's end). vmspace_fault_reason() words
  * each for a kill line.
  */
 int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access);

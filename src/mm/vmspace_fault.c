@@ -29,6 +29,8 @@ const char *vmspace_strerror(int err)
         return "the address is not in the user half [0, 0x7ffffffff000)";
     case K_EEXIST:
         return "the range overlaps an existing mapping";
+    case K_ERANGE:
+        return "the page lies past the end of the file the mapping shows";
     case K_EINVAL:
         return "invalid argument: an empty or misaligned range, unknown flags or access, or "
                "spaces of different envs";
@@ -62,6 +64,9 @@ const char *vmspace_fault_reason(int err, unsigned access, uint64_t va)
                                          "execute of a page that is not executable"};
     static const char *const kernel[] = {"read of a kernel address", "write to a kernel address",
                                          "execute of a kernel address"};
+    static const char *const past[] = {"read past the end of a mapped file",
+                                       "write past the end of a mapped file",
+                                       "execute past the end of a mapped file"};
     static const char *const top[] = {
         "read of the last page below 2^47, never mapped for programs",
         "write to the last page below 2^47, never mapped for programs",
@@ -73,6 +78,8 @@ const char *vmspace_fault_reason(int err, unsigned access, uint64_t va)
         return unmapped[kind];
     if (kind < 3 && err == K_EACCES)
         return denied[kind];
+    if (kind < 3 && err == K_ERANGE)
+        return past[kind];
     if (kind < 3 && err == K_EFAULT)
         return va < ((uint64_t)1 << 47) ? top[kind] : kernel[kind];
     return vmspace_strerror(err);
@@ -202,6 +209,8 @@ int vmspace_fault(struct vmspace *s, uint64_t va, unsigned access)
             panic("vmspace_fault: the leaf %lx for %lx denies an access its area allows", *e, va);
         return K_OK; /* a stale TLB entry: the fault itself dropped it, retrying succeeds */
     }
+    if (a->kind == VM_AREA_FILE || a->kind == VM_AREA_FILE_RO)
+        return K_ERANGE; /* past the end of the file it maps */
     if (a->kind != VM_AREA_ANON)
         panic("vmspace_fault: %lx lies in a fixed area [%lx, %lx) but has no leaf", va, a->start,
               a->end);

@@ -28,8 +28,11 @@ int vm_fvec_resize(struct vmspace_env *env, struct vm_fvec *v, uint64_t frames);
 
 /* --- The area list (vmspace_area.c), sorted by start, never overlapping. --- */
 enum vm_area_kind {
-    VM_AREA_ANON = 1,  /* demand-zero: pages get frames on first touch */
-    VM_AREA_FIXED = 2, /* every page mapped when the area was made */
+    VM_AREA_ANON = 1,    /* demand-zero: pages get frames on first touch */
+    VM_AREA_FIXED = 2,   /* every page mapped when the area was made */
+    VM_AREA_FILE = 3,    /* a shared file mapping (vmspace_map_file()): a page without a leaf lies
+                            past the file's end */
+    VM_AREA_FILE_RO = 4, /* the same, of a file that may not be written: never VM_WRITE */
 };
 
 struct vm_area {

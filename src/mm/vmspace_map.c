@@ -197,6 +197,24 @@ int vmspace_map_phys(struct vmspace *s, uint64_t va, phys_addr_t phys, uint64_t 
     return K_OK;
 }
 
+int vmspace_map_file(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot)
+{
+    unsigned p;
+    uint64_t i;
+    int err = vm_check_range(va, size);
+    if (err == K_OK)
+        err = check_prot(prot, VM_NO_WRITE, &p);
+    if (err == K_OK && (prot & VM_NO_WRITE) && (p & VM_WRITE))
+        err = K_EACCES;
+    if (err == K_OK)
+        err = new_area(s, va, size, p, (prot & VM_NO_WRITE) ? VM_AREA_FILE_RO : VM_AREA_FILE,
+                       VMSPACE_ADVICE_NONE, &i);
+    if (err != K_OK)
+        return err;
+    settle_area(s, i);
+    return K_OK;
+}
+
 /* The leaf of a populated page of src. */
 static uint64_t *source_leaf(struct vmspace *src, uint64_t va)
 {
@@ -219,11 +237,15 @@ static int populate(struct vmspace *s, uint64_t lo, uint64_t hi)
         struct vm_area a = *vm_area_at(s, i);
         if (a.start >= hi)
             break;
-        for (uint64_t va = MAX(a.start, lo); a.kind == VM_AREA_ANON && va < MIN(a.end, hi);
-             va += PAGE_SIZE) {
-            int err = vm_fault_in(s, va, &a);
+        for (uint64_t va = MAX(a.start, lo); va < MIN(a.end, hi); va += PAGE_SIZE) {
+            int level, err = K_OK;
+            if (a.kind == VM_AREA_ANON)
+                err = vm_fault_in(s, va, &a);
             if (err == K_OK)
                 err = vm_huge_split(s, va);
+            /* A page of a file area past the file's end has nothing to share. */
+            if (err == K_OK && a.kind != VM_AREA_ANON && *pt_find(s->pml4, va, &level) == 0)
+                err = K_ENOENT;
             uint64_t *e = err == K_OK ? source_leaf(s, va) : NULL;
             if (e && (*e & PTE_SW_COW))
                 err = vm_cow_break(s, va, e, a.prot);
@@ -332,6 +354,11 @@ int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot
         err = check_prot(prot, 0, &p);
     if (err == K_OK && !vm_covered(s, va, va + size))
         err = K_ENOENT;
+    for (uint64_t k = vm_area_search(s, va);
+         err == K_OK && (p & VM_WRITE) && k < s->stats.areas && vm_area_at(s, k)->start < va + size;
+         k++)
+        if (vm_area_at(s, k)->kind == VM_AREA_FILE_RO)
+            err = K_EACCES; /* a file opened read-only stays so (Linux: EACCES) */
     if (err != K_OK)
         return err;
     uint64_t end = va + size;
