@@ -140,6 +140,9 @@ bool proc_find_module(const char *name, const void **image, size_t *size);
 /* The running process, or NULL in the kernel's own context. */
 struct process *proc_current(void);
 
+/* The env of every process's address space (frames a file lends to mappings are held in it). */
+struct vmspace_env *proc_env(void);
+
 struct trap_frame;
 /*
  * A trap from ring 3 that is not a system call (src/kernel/fault.c calls this): resolves a demand

@@ -42,7 +42,6 @@ unsigned proc_alloc_tid(void);
 long futex_wake(struct process *p, uint64_t uaddr, long n, bool private, uint32_t bitset);
 
 /* The env every process's space is in. */
-struct vmspace_env *proc_env(void);
 /* Where a loaded program starts. */
 struct proc_start {
     uint64_t entry, rsp, brk;

@@ -17,13 +17,8 @@
 #include "syscall_internal.h"
 
 enum {
-    SYS_mmap = 9,
-    SYS_mprotect = 10,
-    SYS_munmap = 11,
-    SYS_brk = 12,
     SYS_rt_sigreturn = 15,
     SYS_sched_yield = 24,
-    SYS_madvise = 28,
     SYS_nanosleep = 35,
     SYS_getpid = 39,
     SYS_clone = 56,
@@ -73,41 +68,8 @@ enum {
     SYS_getcpu = 309,
 };
 
-#define PROT_READ  0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC  0x4
-
-#define MAP_SHARED          0x01
-#define MAP_PRIVATE         0x02
-#define MAP_TYPE            0x0f
-#define MAP_FIXED           0x10
-#define MAP_ANONYMOUS       0x20
-#define MAP_POPULATE        0x8000
-#define MAP_FIXED_NOREPLACE 0x100000
-
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
-
-/* The negative errno for a vmspace error. */
-static long vm_errno(int err)
-{
-    switch (err) {
-    case K_OK:
-        return 0;
-    case K_ENOMEM:
-    case K_ENOENT:
-        return -ENOMEM;
-    case K_EACCES:
-    case K_EPERM:
-        return -EACCES;
-    case K_EEXIST:
-        return -EEXIST;
-    case K_EFAULT:
-        return -EFAULT;
-    default:
-        return -EINVAL;
-    }
-}
 
 /*
  * Under the space's lock: another thread of the process cannot unmap the pages between the check
@@ -155,130 +117,6 @@ long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n)
     }
     mm_unlock(p, irq);
     return r;
-}
-
-/* The vmspace protection for mmap/mprotect's prot, or -1 for one that is refused. */
-static long vm_prot(long prot)
-{
-    if (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC))
-        return -EINVAL;
-    if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
-        return -EACCES; /* W^X holds for user pages too */
-    return VM_USER | (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
-           (prot & PROT_EXEC ? VM_EXEC : 0);
-}
-
-/* Whether [va, va + len) is a user range (len a page multiple, va page aligned). */
-static bool user_range(uint64_t va, uint64_t len)
-{
-    return va >= USER_MIN && va < VMSPACE_USER_END && len <= VMSPACE_USER_END - va;
-}
-
-static long sys_mmap(struct process *p, uint64_t addr, uint64_t len, long prot, long flags, long fd)
-{
-    if (!(flags & MAP_ANONYMOUS))
-        return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF; /* no files to map */
-    if ((flags & MAP_TYPE) != MAP_PRIVATE)
-        return -EINVAL; /* processes share no memory */
-    if (!len)
-        return -EINVAL;
-    if (len > VMSPACE_USER_END)
-        return -ENOMEM;
-    len = ALIGN_UP(len, PAGE_SIZE);
-    long vp = vm_prot(prot);
-    if (vp < 0)
-        return vp;
-    if (flags & MAP_POPULATE)
-        vp |= VM_POPULATE;
-    uint64_t va = addr;
-    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-        if (!IS_ALIGNED(addr, PAGE_SIZE))
-            return -EINVAL;
-        if (!user_range(addr, len))
-            return addr < USER_MIN ? -EPERM : -ENOMEM;
-        /* Both flags: MAP_FIXED_NOREPLACE wins (Linux), an overlap is -EEXIST. */
-        if (!(flags & MAP_FIXED_NOREPLACE)) {
-            int err = vmspace_unmap(&p->vs, addr, len);
-            if (err != K_OK)
-                return vm_errno(err);
-        }
-    } else {
-        /* A free hint is taken; else the highest gap below the mmap top. */
-        addr = ALIGN_DOWN(addr, PAGE_SIZE);
-        if (addr && user_range(addr, len) && vmspace_is_free(&p->vs, addr, len))
-            va = addr;
-        else if (vmspace_find_free(&p->vs, USER_MIN, PROC_MMAP_TOP, len, &va) != K_OK)
-            return -ENOMEM;
-    }
-    int err = vmspace_map_anon(&p->vs, va, len, (unsigned)vp);
-    return err == K_OK ? (long)va : vm_errno(err);
-}
-
-static long sys_munmap(struct process *p, uint64_t addr, uint64_t len)
-{
-    if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || len > VMSPACE_USER_END)
-        return -EINVAL;
-    len = ALIGN_UP(len, PAGE_SIZE);
-    if (!user_range(addr, len))
-        return -EINVAL;
-    return vm_errno(vmspace_unmap(&p->vs, addr, len));
-}
-
-static long sys_mprotect(struct process *p, uint64_t addr, uint64_t len, long prot)
-{
-    if (!IS_ALIGNED(addr, PAGE_SIZE))
-        return -EINVAL;
-    long vp = vm_prot(prot);
-    if (vp < 0)
-        return vp;
-    if (!len)
-        return 0;
-    if (len > VMSPACE_USER_END)
-        return -ENOMEM;
-    len = ALIGN_UP(len, PAGE_SIZE);
-    if (!user_range(addr, len))
-        return -ENOMEM;
-    if (!vdso_protect_ok(p, addr, len, (unsigned)vp))
-        return -EACCES; /* the vDSO's frames are the kernel's, shared by every process */
-    return vm_errno(vmspace_protect(&p->vs, addr, len, (unsigned)vp));
-}
-
-/*
- * madvise: MADV_HUGEPAGE and MADV_NOHUGEPAGE set the range's huge-page advice (vmspace_advise());
- * other advice changes nothing, which is always correct for the advice frame64 does not act on.
- * A hole in the range is -ENOMEM as in Linux, but nothing is advised then (Linux advises the
- * mapped parts).
- */
-static long sys_madvise(struct process *p, uint64_t addr, uint64_t len, long advice)
-{
-    enum { MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15 };
-    if (!IS_ALIGNED(addr, PAGE_SIZE) || len > VMSPACE_USER_END)
-        return -EINVAL;
-    len = ALIGN_UP(len, PAGE_SIZE);
-    if (advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE)
-        return 0;
-    if (!len)
-        return 0;
-    if (!user_range(addr, len))
-        return -ENOMEM;
-    return vm_errno(
-        vmspace_advise(&p->vs, addr, len, advice == MADV_HUGEPAGE ? VMSPACE_HUGE : VMSPACE_NOHUGE));
-}
-
-/* Linux's brk: the new break, or the old one when the request cannot be met. */
-static long sys_brk(struct process *p, uint64_t addr)
-{
-    if (addr < p->brk_start || addr > p->brk_start + PROC_BRK_MAX)
-        return (long)p->brk;
-    uint64_t old_end = ALIGN_UP(p->brk, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
-    int err = K_OK;
-    if (new_end > old_end)
-        err = vmspace_map_anon(&p->vs, old_end, new_end - old_end, VM_USER | VM_READ | VM_WRITE);
-    else if (new_end < old_end)
-        err = vmspace_unmap(&p->vs, new_end, old_end - new_end);
-    if (err == K_OK)
-        p->brk = addr;
-    return (long)p->brk;
 }
 
 static long sys_arch_prctl(struct process *p, long code, uint64_t addr)
@@ -365,35 +203,10 @@ static long dispatch_system(struct process *p, const struct syscall_frame *f)
 void syscall_dispatch(struct syscall_frame *f)
 {
     struct process *p = proc_current();
-    uint64_t irq, nr = f->rax;
+    uint64_t nr = f->rax;
     long r;
     p->last_fault.repeats = 0; /* a fault that comes back after a call is a new one (fork) */
     switch (f->rax) {
-    case SYS_mmap:
-        irq = mm_lock(p);
-        r = sys_mmap(p, f->rdi, f->rsi, (long)f->rdx, (long)f->r10, (long)f->r8);
-        mm_unlock(p, irq);
-        break;
-    case SYS_munmap:
-        irq = mm_lock(p);
-        r = sys_munmap(p, f->rdi, f->rsi);
-        mm_unlock(p, irq);
-        break;
-    case SYS_mprotect:
-        irq = mm_lock(p);
-        r = sys_mprotect(p, f->rdi, f->rsi, (long)f->rdx);
-        mm_unlock(p, irq);
-        break;
-    case SYS_madvise:
-        irq = mm_lock(p);
-        r = sys_madvise(p, f->rdi, f->rsi, (long)f->rdx);
-        mm_unlock(p, irq);
-        break;
-    case SYS_brk:
-        irq = mm_lock(p);
-        r = sys_brk(p, f->rdi);
-        mm_unlock(p, irq);
-        break;
     case SYS_arch_prctl:
         r = sys_arch_prctl(p, (long)f->rdi, f->rsi);
         break;
@@ -455,7 +268,9 @@ void syscall_dispatch(struct syscall_frame *f)
         r = sys_tgkill(p, (long)f->rdi, (long)f->rsi, (long)f->rdx);
         break;
     default:
-        r = dispatch_file(p, f);
+        r = dispatch_mm(p, f);
+        if (r == SYSCALL_UNKNOWN)
+            r = dispatch_file(p, f);
         if (r == SYSCALL_UNKNOWN)
             r = dispatch_path(p, f);
         if (r == SYSCALL_UNKNOWN)

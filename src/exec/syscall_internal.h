@@ -25,6 +25,8 @@ long copy_to_user(struct process *p, uint64_t dst, const void *src, uint64_t n);
 /* What a group's dispatcher returns for a number that is not one of its calls. */
 #define SYSCALL_UNKNOWN INT64_MIN
 
+/* sys_mm.c: mmap, munmap, mprotect, madvise, brk (SYSCALL_UNKNOWN for any other number). */
+long dispatch_mm(struct process *p, const struct syscall_frame *f);
 /* sys_file.c: the calls on descriptors; sys_path.c: the calls on paths. */
 long dispatch_file(struct process *p, const struct syscall_frame *f);
 long dispatch_path(struct process *p, const struct syscall_frame *f);

@@ -25,6 +25,8 @@
 #define ILL_ILLOPN  2
 #define FPE_INTDIV  1
 #define BUS_ADRALN  1
+#define BUS_ADRERR  2
+#define SIGBUS      7
 #define TRAP_TRACE  2
 
 /* The byte at user address va (read through the direct map), or -1 if it is not mapped. */
@@ -161,6 +163,11 @@ static bool page_fault(struct process *p, struct trap_frame *f, uint64_t va)
     /* Out of memory ends a program with SIGKILL, as Linux's OOM killer does; faults SIGSEGV. */
     if (err == K_ENOMEM)
         kill_fault(va, vmspace_fault_reason_in(&p->vs, err, access, va), rip, 9);
+    if (err == K_ERANGE) { /* a shared file mapping past the file's end: SIGBUS, as Linux */
+        if (signal_fault(f, SIGBUS, BUS_ADRERR, va))
+            return true;
+        kill_fault(va, vmspace_fault_reason(err, access, va), rip, SIGBUS);
+    }
     return segv(f, va, vmspace_fault_reason_in(&p->vs, err, access, va),
                 err == K_EACCES ? SEGV_ACCERR : SEGV_MAPERR);
 }

@@ -16,7 +16,9 @@
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
 #include <frame64/phys.h>
+#include <frame64/process.h>
 #include <frame64/rootfs.h>
+#include <frame64/vmspace.h>
 
 struct irqlock rootfs_lock = IRQLOCK_INIT("rootfs", LOCK_RANK_FS);
 struct ramfs rootfs;
@@ -31,10 +33,13 @@ static void *page_alloc(void *ctx)
     return pa == PHYS_NONE ? NULL : phys_to_virt(pa);
 }
 
+/* A page some program maps (mmap, exec) is freed by the last of its mappings instead. */
 static void page_free(void *ctx, void *page)
 {
     (void)ctx;
-    frame_free(&kernel_frames, virt_to_phys(page));
+    phys_addr_t pa = virt_to_phys(page);
+    if (vmspace_env_disown(proc_env(), pa))
+        frame_free(&kernel_frames, pa);
 }
 
 static void *obj_alloc(void *ctx, size_t size)
