@@ -131,7 +131,7 @@ static long check_file(const struct file *f, long flags, long prot, bool *zero, 
     if (*zero && (flags & MAP_TYPE) != MAP_PRIVATE)
         return -ENODEV;
     if (mode == O_WRONLY)
-        return -EACCES; /* every mapping reads */
+        return -EACCES;         /* every mapping reads */
     *writable = mode == O_RDWR; /* O_APPEND too: Linux refuses only an append-only inode */
     if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && !*writable)
         return -EACCES;
