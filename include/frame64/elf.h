@@ -137,6 +137,14 @@ int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_pla
              size_t why_size);
 
 /*
+ * elf_plan() of a file of size bytes given only its first avail bytes at head (a loader that
+ * maps the segments from the file instead of reading it whole): the program headers must lie
+ * in them, and a PT_INTERP name is quoted only from them. Every other check is elf_plan()'s.
+ */
+int elf_plan_head(const void *head, size_t avail, size_t size, uint64_t user_limit,
+                  struct elf_plan *plan, char *why, size_t why_size);
+
+/*
  * Where a static PIE planned by elf_plan() goes: ELF_ET_DYN_BASE plus (random modulo
  * ELF_PIE_RANDOM_PAGES) pages, rounded down to plan->align.
  */

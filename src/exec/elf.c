@@ -13,7 +13,8 @@
 
 struct image {
     const uint8_t *p;
-    size_t size;
+    size_t size;  /* the file's */
+    size_t avail; /* bytes at p: the whole file, or its head (elf_plan_head()) */
 };
 
 /* Callers check the range first; these only assemble little-endian values. */
@@ -67,6 +68,12 @@ static bool in_file(const struct image *im, uint64_t off, uint64_t len)
     return off <= im->size && len <= im->size - off;
 }
 
+/* Whether [off, off + len) lies inside the bytes the planner was given. */
+static bool in_head(const struct image *im, uint64_t off, uint64_t len)
+{
+    return off <= im->avail && len <= im->avail - off;
+}
+
 static unsigned seg_perm(uint32_t flags)
 {
     return ((flags & ELF_PF_R) ? ELF_SEG_R : 0) | ((flags & ELF_PF_W) ? ELF_SEG_W : 0) |
@@ -78,6 +85,8 @@ static int check_header(const struct image *im, char *why, size_t ws)
     const uint8_t *e = im->p;
     if (im->size < ELF_EHDR_SIZE)
         return refuse(why, ws, "file too small for an ELF header (%zu bytes, 64 needed)", im->size);
+    if (im->avail < ELF_EHDR_SIZE)
+        return refuse(why, ws, "only %zu bytes of its head were read, 64 needed", im->avail);
     if (e[0] != 0x7f || e[1] != 'E' || e[2] != 'L' || e[3] != 'F')
         return refuse(why, ws, "not an ELF file (bad magic)");
     if (e[4] != 2)
@@ -107,6 +116,11 @@ static int check_header(const struct image *im, char *why, size_t ws)
                       "program headers (offset 0x%lx, %u of them) run past the end of the "
                       "file (%zu bytes)",
                       phoff, phnum, im->size);
+    if (!in_head(im, phoff, (uint64_t)phnum * ELF_PHDR_SIZE))
+        return refuse(why, ws,
+                      "program headers (offset 0x%lx, %u of them) lie past its first %zu bytes, "
+                      "all the loader reads",
+                      phoff, phnum, im->avail);
     return K_OK;
 }
 
@@ -233,7 +247,7 @@ static int refuse_dynamic(const struct image *im, uint64_t phoff, uint16_t phnum
             continue;
         char name[41]; /* the sentence must fit ELF_WHY_SIZE */
         size_t n = 0;
-        if (in_file(im, ph.offset, ph.filesz))
+        if (in_file(im, ph.offset, ph.filesz) && in_head(im, ph.offset, ph.filesz))
             for (; n < ph.filesz && n < sizeof(name) - 1; n++) {
                 uint8_t c = im->p[ph.offset + n];
                 if (c == '\0')
@@ -255,7 +269,13 @@ static int refuse_dynamic(const struct image *im, uint64_t phoff, uint16_t phnum
 int elf_plan(const void *image, size_t size, uint64_t user_limit, struct elf_plan *plan, char *why,
              size_t ws)
 {
-    const struct image im = {image, size};
+    return elf_plan_head(image, size, size, user_limit, plan, why, ws);
+}
+
+int elf_plan_head(const void *head, size_t avail, size_t size, uint64_t user_limit,
+                  struct elf_plan *plan, char *why, size_t ws)
+{
+    const struct image im = {head, size, MIN(avail, size)};
     if (ws > 0)
         why[0] = '\0';
     int err = check_header(&im, why, ws);

@@ -106,6 +106,17 @@ void fs_frames_held(uint64_t *pages, uint64_t *objframes, uint64_t *objects);
 /* Sets the program path /proc/self/exe names (made absolute, copied; NULL: none). */
 void proc_set_exe(struct process *p, const char *path);
 
+/*
+ * filemap.c: holds and places pages [first, first + pages) of regular file n at va of vs, in an
+ * area made for them (vmspace_place()), up to the file's end; a hole is left to the area (a
+ * private mapping's demand-zero page) unless create, which makes it in the file (a shared
+ * mapping). Takes the file system's lock. Return: 0, or -ENOMEM (what was placed stays: the
+ * caller unmaps the area).
+ */
+struct vmspace;
+long file_place_pages(struct vmspace *vs, struct ramfs_node *n, uint64_t va, uint64_t pages,
+                      uint64_t first, bool create);
+
 /* A table of descriptors, shared by a process's threads. */
 struct fdtable;
 /* A table with 0, 1 and 2 on the console (the terminal if tty). Return: it, or NULL. */

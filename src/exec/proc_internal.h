@@ -56,11 +56,22 @@ int vdso_map(struct vmspace *vs, uint64_t random, uint64_t *clock_page);
 /* Whether mprotect may give [addr, addr + len) prot: never write to p's vDSO or clock page. */
 bool vdso_protect_ok(const struct process *p, uint64_t addr, uint64_t len, unsigned prot);
 /*
- * Loads the ELF image (size bytes) into a new space *vs with argv[0..argc) and envp[0..envc) on its
+ * A program's bytes: all of them at bytes (a GRUB module, a copy), or a regular file's first
+ * avail bytes with the file held, whose pages the segments map (copy-on-write) instead.
+ */
+struct ramfs_node;
+struct proc_image {
+    const void *bytes;
+    size_t avail;            /* bytes at bytes */
+    size_t size;             /* the program's */
+    struct ramfs_node *file; /* NULL: every byte is at bytes */
+};
+/*
+ * Loads the ELF program img into a new space *vs with argv[0..argc) and envp[0..envc) on its
  * start stack (pid seeds AT_RANDOM). Return: K_OK with *out set; K_EINVAL (refused: why says why)
  * or K_ENOMEM, with nothing kept.
  */
-int proc_load_space(struct vmspace *vs, unsigned pid, const void *image, size_t size, unsigned argc,
+int proc_load_space(struct vmspace *vs, unsigned pid, const struct proc_image *img, unsigned argc,
                     const char *const *argv, unsigned envc, const char *const *envp,
                     struct proc_start *out, char *why);
 /*

@@ -74,35 +74,68 @@ static long be_the_only_thread(struct process *p)
     return 0;
 }
 
-/* A program's bytes: a GRUB module's, or a copy of a file's in a run of frames. */
+/*
+ * A program's bytes: a GRUB module's; a regular file's first page, held, with the file held
+ * (execve: the loader maps the file's pages); or a copy of a file in a run of frames (init, which
+ * proc_run() loads from memory).
+ */
 struct exec_image {
-    const void *image;
-    size_t size;
-    phys_addr_t run; /* PHYS_NONE: a module (nothing to give back) */
+    struct proc_image img;
+    phys_addr_t head; /* the file's first page, held (PHYS_NONE: none) */
+    phys_addr_t run;  /* the copy (PHYS_NONE: none) */
     uint64_t frames;
 };
 
-static void exec_close(struct exec_image *img)
+static void exec_close(struct exec_image *e)
 {
-    if (img->run != PHYS_NONE)
-        frame_free_run(&kernel_frames, img->run, img->frames);
-    img->run = PHYS_NONE;
+    if (e->run != PHYS_NONE)
+        frame_free_run(&kernel_frames, e->run, e->frames);
+    if (e->head != PHYS_NONE)
+        vmspace_env_unhold(proc_env(), e->head);
+    if (e->img.file) {
+        uint64_t irq = fs_lock();
+        ramfs_put(&rootfs, e->img.file);
+        fs_unlock(irq);
+    }
+    *e = (struct exec_image){.head = PHYS_NONE, .run = PHYS_NONE};
+}
+
+/*
+ * Holds regular file n's first page for the loader, which maps the rest (n's hold moves into e).
+ * Return: 0; -ENOEXEC (empty, or a hole where the header should be); -ENOMEM.
+ */
+static long exec_hold(struct ramfs_node *n, struct exec_image *e)
+{
+    e->img.file = n;
+    uint64_t irq = fs_lock();
+    e->img.size = n->size;
+    void *page = n->size ? ramfs_page(&rootfs, n, 0, false) : NULL;
+    long err = page ? 0 : -ENOEXEC;
+    if (page && vmspace_env_hold(proc_env(), virt_to_phys(page)) != K_OK)
+        err = -ENOMEM;
+    fs_unlock(irq);
+    if (err)
+        return err;
+    e->head = virt_to_phys(page);
+    e->img.bytes = page;
+    e->img.avail = MIN(e->img.size, PAGE_SIZE);
+    return 0;
 }
 
 /*
  * Copies regular file n (held) into a run of frames: the ELF loader reads the image as one range.
  * Copied a piece at a time, so the fs lock is never held long. Return: 0, -ENOMEM.
  */
-static long exec_copy(struct ramfs_node *n, struct exec_image *img)
+static long exec_copy(struct ramfs_node *n, struct exec_image *e)
 {
     uint64_t irq = fs_lock();
     uint64_t size = n->size;
     fs_unlock(irq);
-    img->frames = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-    img->run = img->frames ? frame_alloc_run(&kernel_frames, img->frames, 1, 0, 0) : PHYS_NONE;
-    if (img->run == PHYS_NONE)
+    e->frames = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+    e->run = e->frames ? frame_alloc_run(&kernel_frames, e->frames, 1, 0, 0) : PHYS_NONE;
+    if (e->run == PHYS_NONE)
         return size ? -ENOMEM : -ENOEXEC;
-    uint8_t *dst = phys_to_virt(img->run);
+    uint8_t *dst = phys_to_virt(e->run);
     size_t done = 0;
     while (done < size) {
         irq = fs_lock();
@@ -112,8 +145,8 @@ static long exec_copy(struct ramfs_node *n, struct exec_image *img)
             break; /* truncated meanwhile: the loader checks what is there */
         done += got;
     }
-    img->image = dst;
-    img->size = done;
+    e->img.bytes = dst;
+    e->img.avail = e->img.size = done;
     return 0;
 }
 
@@ -160,10 +193,10 @@ static long shebang(const char *s, size_t n, char *dst, const char **interp, con
  * modules); or the negated errno (EACCES: not a regular file with an x bit, ENOEXEC, ELOOP).
  */
 static long exec_open(struct process *p, struct exec_buf *b, size_t used, const char ***args,
-                      long *argc, struct exec_image *img)
+                      long *argc, bool copy, struct exec_image *img)
 {
     const char *path = b->path;
-    img->run = PHYS_NONE;
+    *img = (struct exec_image){.head = PHYS_NONE, .run = PHYS_NONE};
     for (unsigned depth = 0;; depth++) {
         struct at_lookup l;
         long err = at_walk(p, AT_FDCWD, path, PATH_FOLLOW, &l);
@@ -177,14 +210,20 @@ static long exec_open(struct process *p, struct exec_buf *b, size_t used, const 
         at_done(&l);
         if (err)
             return err;
-        err = exec_copy(n, img);
-        uint64_t irq = fs_lock();
-        ramfs_put(&rootfs, n);
-        fs_unlock(irq);
-        if (err)
+        if (copy) {
+            err = exec_copy(n, img);
+            uint64_t irq = fs_lock();
+            ramfs_put(&rootfs, n);
+            fs_unlock(irq);
+        } else {
+            err = exec_hold(n, img); /* n's hold is img's now */
+        }
+        if (err) {
+            exec_close(img);
             return err;
-        const char *bytes = img->image;
-        if (img->size < 2 || bytes[0] != '#' || bytes[1] != '!')
+        }
+        const char *bytes = img->img.bytes;
+        if (img->img.avail < 2 || bytes[0] != '#' || bytes[1] != '!')
             return 1;
         const char *interp, *arg;
         if (depth == EXEC_SHEBANG_DEPTH)
@@ -192,7 +231,7 @@ static long exec_open(struct process *p, struct exec_buf *b, size_t used, const 
         else if (used + 2 * EXEC_LINE_MAX > EXEC_STRINGS)
             err = -E2BIG;
         else
-            err = shebang(bytes, img->size, b->strings + used, &interp, &arg);
+            err = shebang(bytes, img->img.avail, b->strings + used, &interp, &arg);
         exec_close(img);
         if (err)
             return err;
@@ -234,17 +273,19 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
         if (*c == '/')
             name = c + 1;
     struct exec_image img;
-    long found = exec_open(p, b, used, &args, &argc, &img);
+    long found = exec_open(p, b, used, &args, &argc, false, &img);
     if (found < 0)
         return found;
-    if (!found && (!*name || !proc_find_module(name, &img.image, &img.size)))
+    if (!found && (!*name || !proc_find_module(name, &img.img.bytes, &img.img.size)))
         return -ENOENT;
+    if (!found)
+        img.img.avail = img.img.size;
 
     struct vmspace fresh;
     struct proc_start st;
     char why[PROC_WHY_MAX];
-    int err = proc_load_space(&fresh, p->pid, img.image, img.size, (unsigned)argc, args,
-                              (unsigned)envc, envp, &st, why);
+    int err = proc_load_space(&fresh, p->pid, &img.img, (unsigned)argc, args, (unsigned)envc, envp,
+                              &st, why);
     exec_close(&img);
     if (err != K_OK)
         return err == K_ENOMEM ? -ENOMEM : -ENOEXEC;
@@ -301,7 +342,7 @@ int proc_run_init(const char *path)
     frame_get_stats(&kernel_frames, &before);
     uint64_t tables = kernel_table_bytes(), files = file_frames();
     struct exec_image img;
-    long found = exec_open(NULL, b, 0, &args, &argc, &img);
+    long found = exec_open(NULL, b, 0, &args, &argc, true, &img);
     if (found <= 0) {
         if (found < 0)
             kprintf("init: %s cannot run: %s\n", path, errno_str((int)found));
@@ -314,7 +355,7 @@ int proc_run_init(const char *path)
     for (const char *c = path; *c; c++)
         if (*c == '/')
             name = c + 1;
-    int err = proc_run(name, img.image, img.size, (unsigned)argc, args, &opt, &res);
+    int err = proc_run(name, img.img.bytes, img.img.size, (unsigned)argc, args, &opt, &res);
     exec_close(&img);
     tty_release();
     if (err != K_OK)

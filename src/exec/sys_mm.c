@@ -41,8 +41,6 @@ enum {
 #define MAP_POPULATE        0x8000
 #define MAP_FIXED_NOREPLACE 0x100000
 
-#define MAP_BATCH 32 /* file pages held per look under the file system's lock */
-
 /* The negative errno for a vmspace error. */
 static long vm_errno(int err)
 {
@@ -79,45 +77,6 @@ static long vm_prot(long prot)
 static bool user_range(uint64_t va, uint64_t len)
 {
     return va >= USER_MIN && va < VMSPACE_USER_END && len <= VMSPACE_USER_END - va;
-}
-
-/*
- * Holds and places the file's pages [off, off + len) at va, whose area is made: up to the file's
- * end (a private mapping's holes stay demand-zero; a shared one's are made, as Linux's tmpfs
- * does at the fault). Return: 0, or -ENOMEM (what was placed stays: the caller unmaps).
- */
-static long place_file_pages(struct process *p, struct ramfs_node *n, uint64_t va, uint64_t len,
-                             uint64_t off, bool shared)
-{
-    struct vmspace_env *env = proc_env();
-    phys_addr_t pa[MAP_BATCH];
-    uint64_t first = off / PAGE_SIZE, pages = len / PAGE_SIZE;
-    for (uint64_t done = 0; done < pages;) {
-        uint64_t want = MIN(MAP_BATCH, pages - done), got = 0;
-        bool past_end = false, failed = false;
-        uint64_t irq = fs_lock();
-        uint64_t end = ALIGN_UP(n->size, PAGE_SIZE) / PAGE_SIZE; /* the file's pages */
-        for (; got < want && !failed; got++) {
-            uint64_t index = first + done + got;
-            past_end = index >= end;
-            if (past_end)
-                break;
-            void *page = ramfs_page(&rootfs, n, index, shared);
-            pa[got] = page ? virt_to_phys(page) : PHYS_NONE;
-            failed = (shared && !page) || (page && vmspace_env_hold(env, pa[got]) != K_OK);
-        }
-        fs_unlock(irq);
-        if (failed) /* the last one has no hold: the ones before are given back by the place */
-            pa[--got] = PHYS_NONE;
-        if (got && vmspace_place(&p->vs, va + done * PAGE_SIZE, pa, got) != K_OK)
-            failed = true;
-        if (failed)
-            return -ENOMEM;
-        if (past_end)
-            return 0;
-        done += got;
-    }
-    return 0;
 }
 
 /* What kind of mapping fd's description f may give. Return: 0, or the errno of the refusal. */
@@ -191,7 +150,7 @@ static long mmap_locked(struct process *p, uint64_t addr, uint64_t len, long pro
                   : vmspace_map_anon(&p->vs, va, len, (unsigned)vp);
     if (err != K_OK)
         return vm_errno(err);
-    if (file && place_file_pages(p, f->node, va, len, off, shared) != 0) {
+    if (file && file_place_pages(&p->vs, f->node, va, len / PAGE_SIZE, off / PAGE_SIZE, shared)) {
         vmspace_unmap(&p->vs, va, len);
         return -ENOMEM;
     }

@@ -141,6 +141,39 @@ static void test_phdr_table_in_file(void **state)
                         "of the file (12288 bytes)");
 }
 
+/*
+ * elf_plan_head(): the good image (12 KiB, program headers at 64) planned from its first page
+ * only gives elf_plan()'s plan; from 63 bytes, or with the headers moved past the bytes given,
+ * it is refused; a PT_INTERP path past them is not quoted.
+ */
+static void test_plan_from_head(void **state)
+{
+    (void)state;
+    struct elf_plan p;
+    good_image(&im);
+    assert_int_equal(elf_plan_head(im.b, 4096, IMG_SIZE, USER_LIMIT, &p, im.why, sizeof(im.why)),
+                     K_OK);
+    assert_int_equal(p.nseg, 3);
+    assert_int_equal(p.seg[2].vaddr, 0x402010);
+    assert_int_equal(p.phdr_vaddr, 0x400040);
+    assert_int_equal(elf_plan_head(im.b, 63, IMG_SIZE, USER_LIMIT, &p, im.why, sizeof(im.why)),
+                     K_EINVAL);
+    assert_string_equal(im.why, "only 63 bytes of its head were read, 64 needed");
+    assert_int_equal(elf_plan_head(im.b, 100, IMG_SIZE, USER_LIMIT, &p, im.why, sizeof(im.why)),
+                     K_EINVAL);
+    assert_string_equal(im.why, "program headers (offset 0x40, 4 of them) lie past its first 100 "
+                                "bytes, all the loader reads");
+    static const char ld[] = "/lib/ld.so";
+    memcpy(im.b + 0x1800, ld, sizeof(ld));
+    set_ph(&im, 3, PH_TYPE, ELF_PT_INTERP);
+    set_ph(&im, 3, PH_OFFSET, 0x1800);
+    set_ph(&im, 3, PH_FILESZ, sizeof(ld));
+    assert_int_equal(elf_plan_head(im.b, 4096, IMG_SIZE, USER_LIMIT, &p, im.why, sizeof(im.why)),
+                     K_EINVAL);
+    assert_string_equal(im.why,
+                        "segment 3 asks for a dynamic linker (PT_INTERP): link with -static");
+}
+
 /* ---------------------------------------------------------------- other headers ---- */
 
 /*
@@ -293,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_type_and_machine),
         cmocka_unit_test(test_phentsize_phnum),
         cmocka_unit_test(test_phdr_table_in_file),
+        cmocka_unit_test(test_plan_from_head),
         cmocka_unit_test(test_interp_dynamic),
         cmocka_unit_test(test_interp_named),
         cmocka_unit_test(test_gnu_stack),
