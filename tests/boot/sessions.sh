@@ -136,7 +136,7 @@ session_procs() {
     killed=$(serial_count "exec forks: killed: SIGKILL \\(signal 9\\)$")
     ask "exec nosuch" "^exec: no module runs a program named nosuch" || return 1
     ask "kill 4000000" "^kill: no living process 4000000" || return 1
-    ask "exec forks preempt" "^exec: forks started as process [0-9]+$" || return 1
+    ask "exec forks preempt 300" "^exec: forks started as process [0-9]+$" || return 1
     ask ps "^ +PID +PPID +STATE +CPU +PRIVATE +COW +SHARED +HUGE +TABLES +NAME$" || return 1
     grep -aqE "^ +[0-9]+ +[0-9]+ +(run|ready|sleep) +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+  forks$" <<<"$reply" ||
         { session_why="ps did not list forks running: $(tr '\n' '|' <<<"$reply" | head -c 300)"; return 1; }

@@ -9,8 +9,9 @@
  *             status, getppid() in the child, and that its own buffer never changed.
  *   wait:     wait4's answers: ECHILD without children, WNOHANG on a running child, a child's
  *             exit status, a killed child's signal, vfork's parked parent.
- *   preempt:  8 children that compute for ever and never make a system call; the parent still
- *             prints its 10 lines, then kills them all and waits for each.
+ *   preempt [MS]: 8 children that compute for ever and never make a system call; the parent
+ *             still prints its 10 lines, MS ms apart (20 by default: the monitor's session asks
+ *             for longer, so that its ps comes while they run), then kills them all and waits.
  *   kill [N]: N rounds (200 by default): a child in a loop of system calls and page faults is
  *             killed with SIGKILL while it runs, and must end by that signal.
  *   bomb:     forks until the kernel says no (frame64 only: on the build host a fork bomb is no
@@ -157,7 +158,7 @@ static int phase_wait(void)
     return 0;
 }
 
-static int phase_preempt(void)
+static int phase_preempt(unsigned nap)
 {
     say("forks: preempt: 8 children compute for ever, and the parent still prints");
     pid_t pids[8];
@@ -169,7 +170,7 @@ static int phase_preempt(void)
                 ;
     }
     for (int i = 1; i <= 10; i++) {
-        nap_ms(20);
+        nap_ms(nap);
         say("forks: preempt: line %d of 10", i);
     }
     for (int i = 0; i < 8; i++) {
@@ -335,7 +336,7 @@ int main(int argc, char **argv)
     if (!strcmp(phase, "wait"))
         return phase_wait();
     if (!strcmp(phase, "preempt"))
-        return phase_preempt();
+        return phase_preempt(n ? n : 20);
     if (!strcmp(phase, "kill"))
         return phase_kill(n ? n : 200);
     if (!strcmp(phase, "bomb"))
