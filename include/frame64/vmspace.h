@@ -350,7 +350,7 @@ int vmspace_map_file(struct vmspace *s, uint64_t va, uint64_t size, unsigned pro
  * file area and have no leaf. In an anonymous area the leaves are copy-on-write, in a file area
  * shared with the area's rights. Return: K_OK; K_EINVAL (misaligned, not one such area, a page
  * already mapped), K_ENOMEM (no frame for a table): then the holds of pages not placed are given
- * back, and the pages placed stay (the caller unmaps the area).
+ * back, the pages placed stay (the caller unmaps the area) and no empty table is left.
  */
 int vmspace_place(struct vmspace *s, uint64_t va, const phys_addr_t *pa, uint64_t n);
 

@@ -68,6 +68,12 @@ int vmspace_place(struct vmspace *s, uint64_t va, const phys_addr_t *pa, uint64_
         *e = pa[i] | bits;
         vm_leaf_account(s, *e, 1);
     }
+    if (err == K_ENOMEM) { /* tables linked for the page that got no leaf: empty, back */
+        struct vm_gather g;
+        vm_gather_init(&g, s);
+        pt_prune(s->pml4, va + i * PAGE_SIZE, PAGE_SIZE, vm_table_free, &g);
+        vm_gather_finish(&g);
+    }
     for (; i < n; i++) /* from the one that failed on: their holds go back */
         if (pa[i] != PHYS_NONE)
             vmspace_env_unhold(s->env, pa[i]);

@@ -3,7 +3,8 @@
  * libFuzzer harness for address spaces (src/mm/vmspace*.c): random sequences of map (anonymous,
  * populated or not, physical), touch (faults), writes (a byte per page, through copy-on-write),
  * user-buffer checks, share (between spaces and within one), fork (into a fresh or a non-empty
- * space), unmap (inside a window or wide), protect, destroy and create, over three spaces,
+ * space), unmap (inside a window or wide), protect, destroy and create, over three spaces, and
+ * the frames of an outside owner (a file: fuzz_vmspace_file.h) mapped in file areas and placed,
  * with the pool squeezed now and then so that every operation meets out-of-memory. A model
  * keeps, per space and page, what must be mapped, and per frame its mappings. After every step:
  *   - every leaf (the raw entry, software bits included) equals the model's;
@@ -92,9 +93,23 @@ static void step_share(struct mspace *dst, struct mspace *src, struct input *in)
         want = K_ENOENT;
     if (want == K_OK && any_mapped(dst, d))
         want = K_EEXIST;
+    unsigned hole = n; /* a file area's page past the file's end: nothing to share */
+    for (unsigned i = 0; want == K_OK && i < n && hole == n; i++)
+        if ((src->pg[s.k0 + i].kind == K_FILE || src->pg[s.k0 + i].kind == K_FILE_RO) &&
+            !src->pg[s.k0 + i].present)
+            hole = i;
+    if (hole < n)
+        want = K_ENOENT;
     uint64_t free_before = pool_free();
     int err =
         vmspace_share(&dst->s, va_of(d.k0), &src->s, va_of(s.k0), (uint64_t)n * PAGE_SIZE, prot);
+    if (hole < n && (err == K_ENOENT || err == K_ENOMEM)) {
+        /* the source pages before the hole were faulted in and their copy-on-write broken */
+        adopt_faulted(src, s.k0, hole, false);
+        sync_cow_range(src, s.k0, hole);
+        if (err == K_ENOMEM)
+            return check_enomem(free_before, n);
+    }
     TRACE("space %d: share pages [%u, +%u) from space %d page %u prot %x: %d (want %d)\n",
           (int)(dst - sp), d.k0, n, (int)(src - sp), s.k0, prot, err, want);
     if (err == K_ENOMEM && want == K_OK) {
@@ -170,6 +185,9 @@ static void step_protect(struct mspace *m, struct input *in)
     int want = model_prot(prot, 0, &p);
     if (want == K_OK && !all_mapped(m, r))
         want = K_ENOENT;
+    for (unsigned k = r.k0; want == K_OK && (p & VM_WRITE) && k < r.k0 + r.n; k++)
+        if (m->pg[k].kind == K_FILE_RO)
+            want = K_EACCES; /* a file opened read-only */
     uint64_t free_before = pool_free();
     int err = vmspace_protect(&m->s, va_of(r.k0), (uint64_t)r.n * PAGE_SIZE, prot);
     TRACE("space %d: protect pages [%u, +%u) prot %x: %d (want %d)\n", (int)(m - sp), r.k0, r.n,
@@ -274,6 +292,7 @@ static void step_create(struct mspace *m)
 }
 
 #include "fuzz_vmspace_cow.h"
+#include "fuzz_vmspace_file.h"
 
 static void squeeze(unsigned keep)
 {
@@ -301,6 +320,7 @@ static void reset(unsigned cfg)
     nhoard = nguards = 0;
     base_in_use = pool_in_use();
     base_free = pool_free();
+    file_reset();
     for (int i = 0; i < NSPACES; i++)
         step_create(&sp[i]);
 }
@@ -370,8 +390,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     step_write(m, &in);
             }
             break;
-        default:
-            step_find_free(m, &in);
+        default: /* 15: the rarer steps */
+            switch (take(&in) % 4) {
+            case 0:
+                step_find_free(m, &in);
+                break;
+            case 1:
+                step_map_file(m, &in);
+                break;
+            case 2:
+                step_place(m, &in);
+                break;
+            default:
+                step_disown(take(&in) % FILE_FRAMES);
+                break;
+            }
             break;
         }
         check_space(m);
@@ -384,6 +417,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             step_destroy(&sp[i]);
     check_global();
     unsqueeze();
+    file_teardown();
+    check_global();
     CHECK(pool_in_use() == base_in_use && pool_free() == base_free);
     return 0;
 }

@@ -59,7 +59,9 @@ static const uint64_t win_base[NWIN] = {
 static const uint64_t wide_lo[NWIN] = {0, 0, 511 * GiB, VMSPACE_USER_END - 1 * GiB};
 static const uint64_t wide_hi[NWIN] = {1 * GiB, 2 * GiB, 513 * GiB, VMSPACE_USER_END};
 
-enum { K_NONE, K_ANON, K_FIXED };
+enum { K_NONE, K_ANON, K_FIXED, K_FILE, K_FILE_RO }; /* the last two: vmspace_map_file() */
+
+#define FILE_FRAMES 8 /* frames of the outside owner (a file), placed by vmspace_place() */
 
 struct mpage {
     uint8_t kind;
@@ -88,6 +90,8 @@ static phys_addr_t hoard[FRAMES];
 static size_t nhoard;
 static uint64_t base_in_use, base_free; /* the pool before any space */
 static bool nx;
+static phys_addr_t mfile[FILE_FRAMES]; /* the outside owner's frames (PHYS_NONE: let go) */
+static uint64_t m_outside;             /* how many it holds: owners in mrefs, not in env.frames */
 
 /* Frames the current step frees, and the address whose flush must come first. */
 static struct {
@@ -161,6 +165,8 @@ MODEL static int model_access(const struct mpage *p, unsigned access)
         return K_EACCES;
     if ((access & VM_USER) && !(p->prot & VM_USER))
         return K_EACCES;
+    if ((p->kind == K_FILE || p->kind == K_FILE_RO) && !p->present)
+        return K_ERANGE; /* past the end of the file */
     return K_OK;
 }
 
@@ -384,10 +390,10 @@ MODEL static void check_global(void)
     }
     CHECK(e.shared == shared && e.shared_mappings == mappings);
     CHECK((e.share_frames == 0) == (shared == 0));
-    /* at most 3 * 128 owners, so 192 shared frames: frame_ref's first 512 slots, 2 frames */
+    /* at most 3 * 128 + 8 owners, so 196 shared frames: frame_ref's first 512 slots, 2 frames */
     CHECK(e.share_frames <= 2);
-    CHECK(e.frames == frames + e.share_frames);
-    CHECK(pool_in_use() - base_in_use - nhoard == e.frames);
+    CHECK(e.frames == frames - m_outside + e.share_frames);
+    CHECK(pool_in_use() - base_in_use - nhoard == e.frames + m_outside);
     CHECK(nguards == 0); /* every frame freed was flushed first */
 }
 
