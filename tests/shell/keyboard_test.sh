@@ -150,6 +150,8 @@ for entry in "${session[@]}"; do
     [ "${got[*]}" = "${want[*]}" ] && [ "${#got[@]}" = "${#want[@]}" ] ||
         fail "after '$typed' COM1 shows \"$(printf '%s|' "${got[@]}")\", expected \"$(printf '%s|' "${want[@]}")\""
     # The screen: the prompt and the command on a row, the answer below, then the next prompt.
+    # (Each byte goes to COM1 first, then to the screen: a moment for the last one to be drawn.)
+    sleep 0.3
     rm -f "$shot"
     echo "screendump \"$shot\"" >&7
     last=-1
