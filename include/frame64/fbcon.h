@@ -16,13 +16,15 @@
  * Control characters: '\n' starts the next line (column 0), '\r' returns to column 0, '\t' moves
  * to the next multiple of 8 columns, '\b' moves one cell left without erasing (so "\b \b" erases;
  * at column 0 it goes to the end of the line above, so an erase sequence works across a wrapped
- * line). Other bytes below 0x20 and 0x7F are ignored; every other byte is drawn as its font glyph.
+ * line). Escape sequences (ESC [ ... final byte, ESC x) draw nothing (include/frame64/escskip.h).
+ * Other bytes below 0x20 and 0x7F are ignored; every other byte is drawn as its font glyph.
  * A character written in the last column leaves the cursor "past the end": the line wraps only
  * when the next character arrives, so a full line followed by '\n' does not leave an empty line.
  */
 #ifndef FRAME64_FBCON_H
 #define FRAME64_FBCON_H
 
+#include <frame64/escskip.h>
 #include <frame64/fb.h>
 #include <frame64/font.h>
 #include <frame64/types.h>
@@ -90,6 +92,7 @@ struct fbcon {
     uint32_t cols, rows;
     uint32_t x, y; /* cursor; x == cols: past the end of the line (wraps on the next character) */
     uint8_t attr;  /* FBCON_ATTR() of new characters and of cleared cells */
+    struct escskip esc; /* inside a terminal escape sequence: skipped */
     bool cursor_on;
     bool cursor_drawn; /* the cursor image is on screen at (cursor_x, cursor_y) */
     uint32_t cursor_x, cursor_y;

@@ -116,6 +116,8 @@ static void newline(struct fbcon *c)
 
 static void put_one(struct fbcon *c, uint8_t ch)
 {
+    if (escskip(&c->esc, ch))
+        return;
     switch (ch) {
     case '\n':
         newline(c);
@@ -265,6 +267,7 @@ int fbcon_init(struct fbcon *c, const struct fb *fb, const struct font *font,
     c->cols = cols;
     c->rows = rows;
     c->x = c->y = 0;
+    c->esc = (struct escskip){ESCSKIP_NONE};
     c->attr = FBCON_ATTR(FBCON_LIGHT_GREY, FBCON_BLACK);
     c->cursor_on = true;
     c->cursor_drawn = false;

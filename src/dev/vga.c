@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <frame64/console.h>
 #include <frame64/devices.h>
+#include <frame64/escskip.h>
 #include <frame64/phys.h>
 
 #define COLS 80
@@ -22,6 +23,7 @@ static volatile uint16_t *screen(void)
 }
 static bool enabled;
 static int row, col;
+static struct escskip esc; /* a terminal's escape sequences draw nothing here */
 
 static void set_cursor(void)
 {
@@ -52,7 +54,7 @@ static void scroll(void)
 
 static void put(char c)
 {
-    if (!enabled)
+    if (!enabled || escskip(&esc, (uint8_t)c))
         return;
     if (c == '\n') {
         col = 0;

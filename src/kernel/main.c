@@ -128,6 +128,9 @@ __attribute__((noreturn)) static void kmain_on_stack(void)
                 break;
             init[n + 1] = '\0';
         }
+        /* The shell's terminal writes every screen: the framebuffer's console too (the monitor
+         * starts it as well, for boots that go straight there). */
+        fbdev_start();
         proc_run_init(init);
     }
 

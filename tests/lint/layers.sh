@@ -42,7 +42,7 @@ declare -A class=(
     [frame64/kmem.h]=lib [frame64/ramfs.h]=lib [frame64/ldisc.h]=lib
     [frame64/dma.h]=lib [frame64/elf.h]=lib [frame64/error.h]=lib [frame64/fb.h]=lib
     [frame64/fbcon.h]=lib [frame64/font.h]=lib [frame64/frame.h]=lib [frame64/frame_config.h]=lib
-    [frame64/frame_ref.h]=lib
+    [frame64/frame_ref.h]=lib [frame64/escskip.h]=lib
     [frame64/frame_whereis.h]=lib [frame64/initstack.h]=lib [frame64/vclock.h]=lib [frame64/kbd.h]=lib
     [frame64/kstring.h]=lib [frame64/layout.h]=lib [frame64/lineedit.h]=lib
     [frame64/mapview.h]=lib [frame64/memmap.h]=lib [frame64/multiboot2.h]=lib

@@ -5,8 +5,15 @@
  * under /tmp and removes everything it made, so the kernel's "frames leaked: 0" after it also
  * says every page of its files came back.
  *
- *   files          the calls and their errors
- *   files big N R  writes an N MiB file and deletes it, R times (pages back each time)
+ *   files                 the calls and their errors
+ *   files big N R [shmem] writes an N MiB file and deletes it, R times; with "shmem", checks in
+ *                         /proc/meminfo that the file's pages are counted while it lives and
+ *                         come back after each delete (frame64's runs only: on a shared host
+ *                         other programs move Shmem too)
+ *   files fill            writes until the file system is full: one short write, then ENOSPC
+ *                         (not a crash), the full file system's other answers, then the delete
+ *                         gives every page back (a tmpfs answers the same; frame64's runs only,
+ *                         since on the build host it would fill the host's /tmp)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -55,6 +62,10 @@ static const char *err_name(long r)
         return "EBUSY";
     case EFAULT:
         return "EFAULT";
+    case ENOSPC:
+        return "ENOSPC";
+    case ENOMEM:
+        return "ENOMEM";
     default:
         return "another error";
     }
@@ -228,11 +239,29 @@ static void devices(void)
     SHOW("lseek on /dev/null", lseek(open("/dev/null", O_RDONLY), 0, SEEK_CUR));
 }
 
-/* An n MiB file written and deleted r times. */
-static int big(long mib, long rounds)
+/* Shmem of /proc/meminfo in kB (tmpfs's pages on Linux, the file system's frames on frame64),
+ * or -1. */
+static long shmem_kb(void)
+{
+    char text[4096];
+    int fd = open("/proc/meminfo", O_RDONLY);
+    long n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = 0;
+    char *at = strstr(text, "\nShmem:");
+    return at ? atol(at + strlen("\nShmem:")) : -1;
+}
+
+/* An n MiB file written and deleted r times; with check, Shmem must grow by the file while it
+ * lives and be back where it was after each delete. */
+static int big(long mib, long rounds, bool check)
 {
     static char chunk[65536];
     memset(chunk, 'B', sizeof(chunk));
+    long before = shmem_kb();
     for (long i = 0; i < rounds; i++) {
         int fd = open("big", O_CREAT | O_WRONLY | O_TRUNC, 0600);
         for (long k = 0; k < mib * 16; k++)
@@ -243,10 +272,83 @@ static int big(long mib, long rounds)
         struct stat st;
         fstat(fd, &st);
         close(fd);
+        long full = shmem_kb();
         if (st.st_size != mib << 20 || unlink("big"))
             return 2;
+        long after = shmem_kb();
+        if (check && (before < 0 || full < before + (mib << 10) || after != before)) {
+            say("files: big: round %ld: Shmem %ld kB before, %ld kB with the file, %ld kB after", i,
+                before, full, after);
+            return 3;
+        }
     }
     say("files: big: %ld MiB written and deleted %ld times", mib, rounds);
+    if (check)
+        say("files: big: Shmem grew by the file each time and came back after each delete");
+    return 0;
+}
+
+/* "yes" or "no", for a check whose numbers depend on the machine. */
+static const char *yes(bool ok)
+{
+    return ok ? "yes" : "no";
+}
+
+/* Writes 64 KiB at a time, from an offset inside a page, until the file system is full. */
+static int fill(void)
+{
+    static char chunk[65536];
+    memset(chunk, 'F', sizeof(chunk));
+    long before = shmem_kb();
+    int fd = open("fill", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    SHOW("create fill", fd);
+    say("files: fill: write 1000 bytes: %ld", (long)write(fd, chunk, 1000));
+    long total = 1000, shorts = 0, writes = 0, last = 0, r;
+    errno = 0;
+    while ((r = (long)write(fd, chunk, sizeof(chunk))) > 0) {
+        writes++;
+        total += r;
+        last = r;
+        if (r < (long)sizeof(chunk))
+            shorts++;
+    }
+    say("files: fill: 64 KiB writes until one fails: %s", r == 0 ? "returned 0" : err_name(r));
+    /* Only the write that reached the limit is short, and its end is a page's end (the pages
+     * before it are whole, the file began 1000 bytes into one). */
+    say("files: fill: one short write just before it, ending a page: %s",
+        yes(writes > 0 && shorts == 1 && last > 0 && last < (long)sizeof(chunk) &&
+            total % 4096 == 0));
+    long full = shmem_kb();
+    say("files: fill: Shmem grew by at least the file's size: %s",
+        yes(before >= 0 && full >= before + total / 1024));
+    struct stat st;
+    fstat(fd, &st);
+    say("files: fill: the size is what the writes returned: %s", yes(st.st_size == total));
+    SHOW("write 1 byte more", write(fd, chunk, 1));
+    SHOW("write 1 byte at the end with pwrite", pwrite(fd, chunk, 1, total));
+    SHOW("overwrite its first byte", pwrite(fd, "x", 1, 0));
+    char c[2] = {0, 0};
+    long n = pread(fd, c, 2, total - 1);
+    say("files: fill: the last byte reads back: %ld '%c'", n, c[0]);
+    int other = open("other", O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    SHOW("create another file (no pages)", other);
+    SHOW("write to the other file", write(other, chunk, 1));
+    SHOW("extend the other file with ftruncate", ftruncate(other, 1 << 20));
+    SHOW("mkdir when full", mkdir("sub", 0700));
+    close(other);
+    close(fd);
+    SHOW("unlink the other file", unlink("other"));
+    SHOW("rmdir sub", rmdir("sub"));
+    SHOW("unlink fill", unlink("fill"));
+    say("files: fill: Shmem back where it was: %s", yes(shmem_kb() == before));
+    fd = open("again", O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    long w = 0;
+    for (int k = 0; k < 16; k++)
+        w += (long)write(fd, chunk, sizeof(chunk));
+    close(fd);
+    say("files: fill: then a 1 MiB file: %ld bytes written", w);
+    SHOW("unlink it", unlink("again"));
+    say("files: fill: Shmem back where it was: %s", yes(shmem_kb() == before));
     return 0;
 }
 
@@ -259,7 +361,10 @@ int main(int argc, char **argv)
     }
     int r = 0;
     if (argc > 3 && !strcmp(argv[1], "big")) {
-        r = big(atol(argv[2]), atol(argv[3]));
+        r = big(atol(argv[2]), atol(argv[3]), argc > 4 && !strcmp(argv[4], "shmem"));
+    } else if (argc > 1 && !strcmp(argv[1], "fill")) {
+        say("files: fill: writing until the file system is full");
+        r = fill();
     } else {
         say("files: the file system calls and their errors");
         basics();

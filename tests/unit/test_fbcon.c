@@ -176,6 +176,29 @@ static void test_control_characters(void **state)
 }
 
 /*
+ * Terminal escape sequences draw nothing (busybox's ESC [ 6 n at every prompt showed as "[6n"):
+ * a CSI sequence with parameters, a two-byte one, one cut by CAN, one split across writes; a
+ * carriage return inside a sequence is carried out.
+ *   "# \e[6nls"           -> "# ls"
+ *   "\e[1;1H\e[Jx\ecy"    -> "xy"
+ *   "a\e[1\x18b\e[" "2Kc"  -> "abc"
+ *   "z\e[\rmd"            -> "d" (the CR is carried out, 'm' ends the sequence)
+ */
+static void test_escape_sequences(void **state)
+{
+    (void)state;
+    struct tfb t;
+    start(&t, &FMT_BGR32, W * 4, false);
+    put("# \x1b[6nls\n\x1b[1;1H\x1b[Jx\x1b"
+        "cy\na\x1b[1\x18"
+        "b\x1b[");
+    put("2Kc\nz\x1b[\rmd");
+    ref_screen(&t, (const char *const[]){"# ls", "xy", "abc", "d"}, true);
+    tfb_check(&t);
+    tfb_free(&t);
+}
+
+/*
  * Colours: 'A' yellow on blue, then 'B' in the default colours; a clear in white on red blanks
  * every cell in red. fbcon_pixel() gives the packed palette entry.
  */
@@ -400,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_scroll_never_reads_framebuffer),
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_escape_sequences),
         cmocka_unit_test(test_colors),
         cmocka_unit_test(test_cursor),
         cmocka_unit_test(test_init_sizes),
