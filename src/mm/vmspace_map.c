@@ -348,7 +348,7 @@ int vmspace_unmap(struct vmspace *s, uint64_t va, uint64_t size)
 
 int vmspace_protect(struct vmspace *s, uint64_t va, uint64_t size, unsigned prot)
 {
-    unsigned p;
+    unsigned p = 0;
     int err = vm_check_range(va, size);
     if (err == K_OK)
         err = check_prot(prot, 0, &p);
