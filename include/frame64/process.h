@@ -60,6 +60,8 @@ enum proc_state {
  * lock its thread list; the address space and brk belong to its one thread (threads sharing a
  * space will need a lock here).
  */
+enum { PROC_REPORT_NONE, PROC_REPORT_STOPPED, PROC_REPORT_CONTINUED };
+
 struct process {
     char name[PROC_NAME_MAX];
     unsigned pid, pgid, sid; /* its ID, process group and session */
@@ -72,6 +74,11 @@ struct process {
     int wait_status;          /* what wait4() reports once it is a zombie (Linux's encoding) */
     int kill_signal;          /* the signal that ends it, 0 if none yet */
     bool group_exit;          /* exit_group() ran: the other threads just end */
+    uint32_t stopped;         /* a stop signal stopped it (atomic; changed under lock) */
+    unsigned stop_sig;        /* the signal that stopped it (lock) */
+    unsigned stop_parked;     /* its threads parked in the stop (lock) */
+    uint32_t cont_untold;     /* continued, the parent not told yet (atomic) */
+    uint8_t stop_report;      /* PROC_REPORT_STOPPED or _CONTINUED, not yet told to wait4 (table) */
     uint64_t oom_frames;      /* killed to free memory: its resident set then (0: not) */
     struct irqlock lock;      /* threads, nthreads */
     struct thread *threads;   /* linked through thread->proc_next */

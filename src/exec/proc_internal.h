@@ -114,6 +114,16 @@ void proc_unload(struct process *p, struct thread *t);
  * -PROC_ERESTARTSYS (a signal's handler is to run).
  */
 long proc_wait(struct process *self, long pid, int options, int *status, uint64_t *cpu_ns);
+#define PROC_WUNTRACED  2 /* proc_wait() also reports a child that stopped (status 0x7f) */
+#define PROC_WCONTINUED 8 /* ... and one that was continued (status 0xffff) */
+/*
+ * Job control (signal.c): p stopped by sig (every thread parks at its way back to ring 3), or
+ * continued. The parent hears of each once: wait4's WUNTRACED/WCONTINUED, and SIGCHLD with
+ * CLD_STOPPED/CLD_CONTINUED unless its handler has SA_NOCLDSTOP (proc_table.c).
+ */
+void proc_tell_parent(struct process *p, int code, int sig);
+/* Parks the calling thread while its process is stopped; returns when continued or killed. */
+void proc_stop_point(void);
 /*
  * kill(): sig to the processes pid selects (Linux's rules). Return: 0, -PROC_ESRCH, -PROC_EINVAL.
  */
@@ -152,6 +162,11 @@ static inline bool proc_signal_is_fatal(int sig)
     /* SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGWINCH */
     return sig > 0 && !(sig >= 17 && sig <= 23) && sig != 28;
 }
+/* Whether sig's default action stops the process: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU. */
+static inline bool proc_signal_is_stop(int sig)
+{
+    return sig >= 19 && sig <= 22;
+}
 /* The name of a signal ("SIGKILL"), or "a signal". */
 const char *proc_signal_name(int sig);
 /*
@@ -165,17 +180,22 @@ uint64_t proc_cpu_ns(struct process *p);
 unsigned proc_parent_pid(const struct process *p);
 
 /* ---- signals (signal.c; docs/processes.md, "Signals") ---- */
-#define SIG_DFL    0
-#define SIG_IGN    1
-#define SIGKILL    9
-#define SIGSEGV    11
-#define SIGCHLD    17
-#define SIGSTOP    19
-#define SI_USER    0
-#define SI_KERNEL  0x80
-#define SI_TKILL   (-6)
-#define CLD_EXITED 1
-#define CLD_KILLED 2
+#define SIG_DFL       0
+#define SIG_IGN       1
+#define SIGKILL       9
+#define SIGSEGV       11
+#define SIGCHLD       17
+#define SIGSTOP       19
+#define SI_USER       0
+#define SI_KERNEL     0x80
+#define SI_TKILL      (-6)
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+#define SIGCONT       18
+#define SIGTSTP       20
+#define SA_NOCLDSTOP  0x00000001u
 /* Bit of signal sig in a Linux sigset (64 signals in one word on x86-64). */
 #define SIG_BIT(sig) (1ull << ((sig)-1))
 /* A signal's disposition, as the kernel's struct sigaction for x86-64 lays it out. */

@@ -280,6 +280,30 @@ static bool wanted(const struct process *c, long pid, unsigned pgid)
     return c->pgid == (pid == 0 ? pgid : (unsigned long)-pid);
 }
 
+void proc_tell_parent(struct process *p, int code, int sig)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    struct process *parent = p->parent;
+    if (parent) {
+        p->stop_report = code == CLD_STOPPED ? PROC_REPORT_STOPPED : PROC_REPORT_CONTINUED;
+        uint64_t pirq = irqlock_acquire(&parent->lock);
+        bool quiet = parent->sigs && (parent->sigs->action[SIGCHLD - 1].flags & SA_NOCLDSTOP);
+        irqlock_release(&parent->lock, pirq);
+        struct sig_info info = {.code = code, .pid = p->pid, .status = sig};
+        if (!quiet)
+            proc_send_signal(parent, SIGCHLD, &info);
+        waitq_wake_all(&parent->child_wait);
+    }
+    irqlock_release(&table_lock, irq);
+}
+
+/* Whether c has a stop or a continue that wait4 with options reports. */
+static bool reports(const struct process *c, int options)
+{
+    return ((options & PROC_WUNTRACED) && c->stop_report == PROC_REPORT_STOPPED) ||
+           ((options & PROC_WCONTINUED) && c->stop_report == PROC_REPORT_CONTINUED);
+}
+
 long proc_wait(struct process *self, long pid, int options, int *status, uint64_t *cpu_ns)
 {
     struct waitq_entry e = {0};
@@ -287,18 +311,30 @@ long proc_wait(struct process *self, long pid, int options, int *status, uint64_
     for (;;) {
         waitq_add(&self->child_wait, &e);
         uint64_t irq = irqlock_acquire(&table_lock);
-        struct process *found = NULL;
+        struct process *found = NULL, *changed = NULL;
         bool any = false;
-        for (struct process *c = self->children; c && !found; c = c->sibling) {
+        for (struct process *c = self->children; c && !found && !changed; c = c->sibling) {
             if (!wanted(c, pid, self->pgid))
                 continue;
             any = true;
             if (c->state == PROC_ZOMBIE)
                 found = c;
+            else if (reports(c, options))
+                changed = c;
         }
         if (found)
             unlink(found);
+        if (changed) { /* told once: stopped (its signal) or continued, as Linux encodes them */
+            *status = changed->stop_report == PROC_REPORT_STOPPED
+                          ? (int)(changed->stop_sig << 8) | 0x7f
+                          : 0xffff;
+            *cpu_ns = 0;
+            changed->stop_report = PROC_REPORT_NONE;
+            r = changed->pid;
+        }
         irqlock_release(&table_lock, irq);
+        if (changed)
+            break;
         if (found) {
             *status = found->wait_status;
             /* As Linux's wait4: the child's time and that of the children it waited for. */

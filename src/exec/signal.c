@@ -63,11 +63,13 @@ void proc_sigs_exec(struct process *p)
     t->altstack_sp = t->altstack_size = 0;
 }
 
-/* Whether sig's default action is to ignore it (the stopping ones too: no stopped state yet). */
+/* Whether sig's default action is to ignore it (SIGCHLD, SIGCONT, SIGURG, SIGWINCH). */
 static bool default_ignored(int sig)
 {
-    return !proc_signal_is_fatal(sig);
+    return !proc_signal_is_fatal(sig) && !proc_signal_is_stop(sig);
 }
+
+#define STOP_SIGNALS (SIG_BIT(19) | SIG_BIT(20) | SIG_BIT(21) | SIG_BIT(22))
 
 /* Whether a signal sent now with action a is dropped (ignored, and not blocked by the target). */
 static bool ignored(const struct k_sigaction *a, int sig)
@@ -84,6 +86,83 @@ static void kick(struct thread *t)
         arch_send_wake(cpu); /* the interrupt's way back to ring 3 delivers it */
 }
 
+/* Drops the signals of bits pending for p and for each of its threads (under p's lock). */
+static void discard(struct process *p, uint64_t bits) REQUIRES(p->lock)
+{
+    p->sigs->pending &= ~bits;
+    for (struct thread *t = p->threads; t; t = t->proc_next)
+        t->sig_pending &= ~bits;
+}
+
+/*
+ * SIGCONT was sent to p: its pending stop signals go, and if it is stopped its threads run again
+ * (whatever SIGCONT's disposition: a handler runs afterwards, as any signal's).
+ */
+static void proc_continue(struct process *p)
+{
+    uint64_t irq = irqlock_acquire(&p->lock);
+    discard(p, STOP_SIGNALS);
+    if (__atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE)) {
+        /* The parent hears of it from the first thread back on its way (kill() holds the
+         * process table's lock here, as Linux tells it from the woken thread too). */
+        __atomic_store_n(&p->cont_untold, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&p->stopped, 0, __ATOMIC_RELEASE);
+        for (struct thread *t = p->threads; t; t = t->proc_next)
+            unpark(t);
+    }
+    irqlock_release(&p->lock, irq);
+}
+
+/*
+ * The default action of stop signal sig, taken by the calling thread: p stops, its other threads
+ * are sent to their stop point, and this one waits at its own.
+ */
+static void proc_stop(struct process *p, int sig)
+{
+    struct thread *self = thread_current();
+    uint64_t irq = irqlock_acquire(&p->lock);
+    if (!__atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&p->stopped, 1, __ATOMIC_RELEASE);
+        p->stop_sig = (unsigned)sig;
+        for (struct thread *t = p->threads; t; t = t->proc_next)
+            if (t != self)
+                kick(t);
+    }
+    irqlock_release(&p->lock, irq);
+    proc_stop_point();
+}
+
+static void stop_here(struct thread *t, struct process *p);
+
+void proc_stop_point(void)
+{
+    struct thread *t = thread_current();
+    struct process *p = t->proc;
+    if (p && __atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE))
+        stop_here(t, p);
+    if (p && __atomic_load_n(&p->cont_untold, __ATOMIC_ACQUIRE) &&
+        __atomic_exchange_n(&p->cont_untold, 0, __ATOMIC_ACQ_REL))
+        proc_tell_parent(p, CLD_CONTINUED, SIGCONT);
+}
+
+/* Parks t until p is continued or t killed. */
+static void stop_here(struct thread *t, struct process *p)
+{
+    /* The last of its threads to stop tells the parent: then the whole process is still. */
+    uint64_t irq = irqlock_acquire(&p->lock);
+    bool last = ++p->stop_parked == p->nthreads;
+    unsigned sig = p->stop_sig;
+    irqlock_release(&p->lock, irq);
+    if (last)
+        proc_tell_parent(p, CLD_STOPPED, (int)sig);
+    while (__atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE) &&
+           !__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
+        park();
+    irq = irqlock_acquire(&p->lock);
+    p->stop_parked--;
+    irqlock_release(&p->lock, irq);
+}
+
 /* The core of both sends: to thread target of p, or to p (target NULL). */
 static void send(struct process *p, struct thread *target, int sig, const struct sig_info *info)
 {
@@ -93,8 +172,12 @@ static void send(struct process *p, struct thread *target, int sig, const struct
         proc_signal(p, SIGKILL);
         return;
     }
+    if (sig == SIGCONT)
+        proc_continue(p);
     uint64_t bit = SIG_BIT(sig), irq = irqlock_acquire(&p->lock);
     const struct k_sigaction *a = &p->sigs->action[sig - 1];
+    if (proc_signal_is_stop(sig)) /* a stop discards a pending SIGCONT (Linux) */
+        discard(p, SIG_BIT(SIGCONT));
     struct thread *wake = target;
     if (!wake) { /* the caller if it is one of p's threads and wants it, else the first that does */
         struct thread *self = thread_current();
@@ -109,7 +192,9 @@ static void send(struct process *p, struct thread *target, int sig, const struct
         irqlock_release(&p->lock, irq);
         return;
     }
-    if (!blocked && a->handler == SIG_DFL) { /* fatal: the whole process ends, as today */
+    /* Fatal: it ends now, unless stopped: then at its SIGCONT (Linux: only SIGKILL wakes it). */
+    if (!blocked && a->handler == SIG_DFL && !proc_signal_is_stop(sig) &&
+        !__atomic_load_n(&p->stopped, __ATOMIC_ACQUIRE)) {
         irqlock_release(&p->lock, irq);
         proc_signal(p, sig);
         return;
@@ -148,6 +233,8 @@ bool thread_interrupted(void)
     struct thread *t = thread_current();
     if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
         return true;
+    if (t->proc && __atomic_load_n(&t->proc->stopped, __ATOMIC_ACQUIRE))
+        return true; /* out of a sleep to its stop point */
     return t->proc && t->proc->sigs && deliverable(t, t->proc);
 }
 
@@ -180,6 +267,11 @@ static int dequeue(struct thread *t, struct process *p, struct sig_info *info,
         irqlock_release(&p->lock, irq);
         if (ignored(act, sig))
             continue;
+        if (act->handler == SIG_DFL && proc_signal_is_stop(sig)) {
+            proc_stop(p, sig); /* until SIGCONT, or a kill */
+            proc_check_killed();
+            continue;
+        }
         if (act->handler == SIG_DFL) {
             proc_signal_locked(p, sig);
             proc_check_killed(); /* ends it here: proc_signal() marked this thread */
@@ -205,6 +297,8 @@ void signal_deliver(struct trap_frame *f)
     struct thread *t = thread_current();
     struct sig_info info;
     struct k_sigaction act;
+    proc_stop_point();
+    proc_check_killed();
     if (!t->proc || !t->proc->sigs || !deliverable(t, t->proc))
         return;
     int sig = dequeue(t, t->proc, &info, &act);
@@ -246,6 +340,8 @@ void signal_syscall_return(struct syscall_frame *f, uint64_t nr)
     struct process *p = t->proc;
     long r = (long)f->rax;
     bool restartable = r <= -PROC_ERESTARTSYS && r >= -PROC_ERESTART_RESTARTBLOCK;
+    proc_stop_point(); /* a call a stop cut short is restarted below */
+    proc_check_killed();
     if (!restartable && !t->sig_restore_mask && !deliverable(t, p))
         return;
     struct trap_frame tf;

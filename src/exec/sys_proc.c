@@ -40,7 +40,9 @@ long sys_wait4(struct process *p, long pid, uint64_t wstatus, long options, uint
         return -ESRCH; /* -INT_MIN is not a group (Linux) */
     int status = 0;
     uint64_t cpu_ns = 0;
-    long r = proc_wait(p, (int)pid, (int)options & PROC_WNOHANG, &status, &cpu_ns);
+    long r =
+        proc_wait(p, (int)pid, (int)options & (PROC_WNOHANG | PROC_WUNTRACED | PROC_WCONTINUED),
+                  &status, &cpu_ns);
     if (r <= 0)
         return r;
     if (wstatus && copy_to_user(p, wstatus, &status, sizeof(status)))

@@ -271,7 +271,8 @@ static long sys_rt_sigaction(struct process *p, long sig, uint64_t act, uint64_t
         new.mask &= ~UNBLOCKABLE;
         p->sigs->action[sig - 1] = new;
         bool dropped =
-            new.handler == SIG_IGN || (new.handler == SIG_DFL && !proc_signal_is_fatal((int)sig));
+            new.handler == SIG_IGN || (new.handler == SIG_DFL && !proc_signal_is_fatal((int)sig) &&
+                                       !proc_signal_is_stop((int)sig));
         if (dropped) { /* Linux discards a pending signal that is now ignored */
             p->sigs->pending &= ~SIG_BIT(sig);
             for (struct thread *t = p->threads; t; t = t->proc_next)

@@ -36,7 +36,8 @@ done
 mkdir -p "$out"
 name=shell-$firmware-smp$smp
 
-# The session: what is typed, one line each. "^C" after a line means: wait, then Ctrl-C.
+# The session: what is typed, one line each. "^C" (or "^Z") after a line means: wait, then
+# Ctrl-C (Ctrl-Z).
 session=(
     "ls -l / #noproc"
     "cat /proc/meminfo | head -3 #numbers"
@@ -51,6 +52,10 @@ session=(
     "kill %1; wait; echo killed \$?"
     "cat^C"
     "echo after ctrl-c \$?"
+    "sleep 30^Z"
+    "jobs"
+    "fg^C"
+    "echo after fg \$?"
     "echo 'a\\\\b' \"c d\"; printf '%s|' one 'two three'; echo"
     "cd /usr/bin && pwd && ls | wc -l; cd"
     "grep -c root /etc/passwd; head -c 5 /dev/zero | od -An -tx1"
@@ -115,13 +120,14 @@ run_session() {
     boot "$kind" "$log"
     wait_prompt "$log" 0 180 || { stop; fail "$kind: no shell prompt within 180 s: $(tail -c 300 "$log" | tr -d '\r' | tr '\n' '|')"; }
     for i in "${!session[@]}"; do
-        line=${session[$i]} cc=0
-        [[ $line == *"^C" ]] && line=${line%^C} cc=1
+        line=${session[$i]} cc=
+        [[ $line == *"^C" ]] && line=${line%^C} cc='\003'
+        [[ $line == *"^Z" ]] && line=${line%^Z} cc='\032'
         mark=$(stat -c %s "$log")
         printf '%s\r' "$line" >&8
-        if [ "$cc" = 1 ]; then
+        if [ -n "$cc" ]; then
             sleep 2
-            printf '\003' >&8
+            printf "$cc" >&8
         fi
         wait_prompt "$log" "$mark" 120 || { stop; fail "$kind: after '$line' no prompt within 120 s"; }
         # The answer: what came after the echoed line, up to the prompt.
