@@ -109,7 +109,10 @@ struct process {
     struct fdtable *files;  /* its file descriptors (src/exec/fdtable.c), shared by its threads */
     struct ramfs_node *cwd; /* its working directory, held (NULL: the root) */
     uint32_t umask;
-    char *exe; /* the path of its program (kmalloc()ed; /proc/self/exe), NULL if none */
+    char *exe;            /* the path of its program (kmalloc()ed; /proc/self/exe), NULL if none */
+    char *cmdline;        /* its arguments, each with its NUL (kmalloc()ed; /proc/PID/cmdline) */
+    uint32_t cmdline_len; /* bytes at cmdline */
+    char pid_text[12];    /* its PID in decimal: /proc/self's target */
 };
 
 /* Whether a process is running on CPU cpu now (for sysinfo's count). */

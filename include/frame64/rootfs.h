@@ -20,13 +20,23 @@
 #define DEV_TTY     0x500 /* 5, 0 */
 #define DEV_CONSOLE 0x501 /* 5, 1 */
 
-/* The dyn numbers of /proc's nodes (src/exec/procfs.c writes what they hold). */
+/*
+ * The dyn numbers of /proc's nodes (src/exec/procfs.c writes what they hold): a kind, and for
+ * /proc/PID's nodes the PID above it (ROOTFS_DYN_PID()).
+ */
 enum {
     ROOTFS_DYN_MEMINFO = 1, /* /proc/meminfo */
     ROOTFS_DYN_FRAMES,      /* /proc/frames */
-    ROOTFS_DYN_MAPS,        /* /proc/self/maps */
-    ROOTFS_DYN_EXE,         /* /proc/self/exe, a link */
+    ROOTFS_DYN_MAPS,        /* /proc/PID/maps */
+    ROOTFS_DYN_EXE,         /* /proc/PID/exe, a link */
+    ROOTFS_DYN_SELF,        /* /proc/self, a link to the caller's /proc/PID */
+    ROOTFS_DYN_STAT,        /* /proc/PID/stat */
+    ROOTFS_DYN_STATUS,      /* /proc/PID/status */
+    ROOTFS_DYN_CMDLINE,     /* /proc/PID/cmdline */
+    ROOTFS_DYN_COMM,        /* /proc/PID/comm */
 };
+#define ROOTFS_DYN_KIND(dyn)      ((dyn)&15u)
+#define ROOTFS_DYN_PID(pid, kind) ((uint32_t)(pid) << 4 | (kind))
 
 extern struct irqlock rootfs_lock;
 extern struct ramfs rootfs;

@@ -105,6 +105,13 @@ long cwd_path(struct process *p, char *buf);
 void fs_frames_held(uint64_t *pages, uint64_t *objframes, uint64_t *objects);
 /* Sets the program path /proc/self/exe names (made absolute, copied; NULL: none). */
 void proc_set_exe(struct process *p, const char *path);
+/* Sets what /proc/PID/cmdline gives: argv[0..argc), each with its NUL (copied, cut at 2 KiB). */
+void proc_set_cmdline(struct process *p, unsigned argc, const char *const *argv);
+/* fork(): the parent's. */
+void proc_set_cmdline_copy(struct process *p, const struct process *from);
+/* Makes p's /proc/PID (when it starts) and removes it (when its last thread ends). */
+void procfs_add(struct process *p);
+void procfs_remove(struct process *p);
 
 /*
  * filemap.c: holds and places pages [first, first + pages) of regular file n at va of vs, in an

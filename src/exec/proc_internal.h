@@ -114,6 +114,9 @@ void proc_unload(struct process *p, struct thread *t);
  * -PROC_ERESTARTSYS (a signal's handler is to run).
  */
 long proc_wait(struct process *self, long pid, int options, int *status, uint64_t *cpu_ns);
+/* Calls fn(p, ctx) for the process pid (0: the caller), ended or not, under the process table's
+ * lock, so p cannot go meanwhile. Return: whether there was one. */
+bool proc_with_pid(unsigned pid, void (*fn)(struct process *p, void *ctx), void *ctx);
 #define PROC_WUNTRACED  2 /* proc_wait() also reports a child that stopped (status 0x7f) */
 #define PROC_WCONTINUED 8 /* ... and one that was continued (status 0xffff) */
 /*

@@ -473,6 +473,20 @@ unsigned proc_for_each(void (*fn)(const struct process *p, void *ctx), void *ctx
     return n;
 }
 
+bool proc_with_pid(unsigned pid, void (*fn)(struct process *p, void *ctx), void *ctx)
+{
+    if (!pid && proc_current())
+        pid = proc_current()->pid;
+    uint64_t irq = irqlock_acquire(&table_lock);
+    struct process *p = all;
+    while (p && p->pid != pid)
+        p = p->next_all;
+    if (p)
+        fn(p, ctx);
+    irqlock_release(&table_lock, irq);
+    return p != NULL;
+}
+
 unsigned proc_count(void)
 {
     uint64_t irq = irqlock_acquire(&table_lock);

@@ -113,8 +113,13 @@ void proc_unload(struct process *p, struct thread *t)
     usermode_set_fs_base(0);
     struct vmspace_stats st;
     vmspace_get_stats(&p->vs, &st);
+    /* Taken out under the lock: /proc/PID's readers then see an empty space, never a freed one. */
+    uint64_t irq = mm_lock(p);
+    struct vmspace old = p->vs;
+    p->vs = (struct vmspace){.env = old.env, .areas = {PHYS_NONE, 0}};
+    mm_unlock(p, irq);
     uint64_t start = arch_cycles();
-    vmspace_destroy(&p->vs);
+    vmspace_destroy(&old);
     p->res->teardown_cycles = arch_cycles() - start;
     proc_files_release(p); /* closed as the last thread ends: a pipe's reader sees the end now */
     p->res->teardown_frames =
@@ -160,6 +165,7 @@ static struct process *create(const char *name, const void *image, size_t size, 
         return NULL;
     }
     proc_set_exe(p, argv[0]); /* a module's name, or init's path */
+    proc_set_cmdline(p, argc, argv);
     *err = proc_load(p, image, size, argc, argv, res->why);
     if (*err == K_OK && !(*t = proc_new_thread(p, user_main))) {
         vmspace_destroy(&p->vs);

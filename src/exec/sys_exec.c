@@ -313,6 +313,7 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
     arch_fpu_load(t->fpu);
     fdtable_exec(p->files);
     proc_set_exe(p, b->path);
+    proc_set_cmdline(p, (unsigned)argc, args);
     proc_sigs_exec(p); /* handlers are gone with the old program; the mask and pending stay */
     proc_release_vfork(p);
     *f = (struct syscall_frame){.rip = st.entry, .rsp = st.rsp, .rflags = 0x202};

@@ -45,8 +45,11 @@ int proc_files_init(struct process *p, struct process *parent)
         ramfs_get(p->cwd);
     fs_unlock(irq);
     p->umask = parent ? parent->umask : 022;
-    if (parent)
+    procfs_add(p);
+    if (parent) {
         proc_set_exe(p, parent->exe);
+        proc_set_cmdline_copy(p, parent);
+    }
     if (terminal)
         tty_start(p);
     return K_OK;
@@ -54,7 +57,9 @@ int proc_files_init(struct process *p, struct process *parent)
 
 void proc_files_release(struct process *p)
 {
+    procfs_remove(p);
     proc_set_exe(p, NULL);
+    proc_set_cmdline(p, 0, NULL);
     struct fdtable *t = p->files;
     p->files = NULL;
     fdtable_put(t);

@@ -252,3 +252,30 @@ long sys_getcpu(struct process *p, uint64_t cpu, uint64_t node)
         return -EFAULT;
     return 0;
 }
+
+long sys_prctl(struct process *p, long option, uint64_t arg)
+{
+    enum { PR_SET_NAME = 15, PR_GET_NAME = 16, TASK_COMM_LEN = 16 };
+    char name[TASK_COMM_LEN] = {0};
+    switch ((int)option) {
+    case PR_SET_NAME: {
+        long n = copy_string_from_user(p, name, arg, sizeof(name) - 1);
+        if (n == -EFAULT)
+            return n;
+        n = n < 0 ? (long)sizeof(name) - 1 : n; /* longer: cut to 15 bytes, as Linux */
+        uint64_t irq = irqlock_acquire(&p->lock);
+        memcpy(p->name, name, (size_t)n);
+        p->name[n] = '\0';
+        irqlock_release(&p->lock, irq);
+        return 0;
+    }
+    case PR_GET_NAME: {
+        uint64_t irq = irqlock_acquire(&p->lock);
+        memcpy(name, p->name, sizeof(name) - 1);
+        irqlock_release(&p->lock, irq);
+        return copy_to_user(p, arg, name, sizeof(name));
+    }
+    default:
+        return -EINVAL; /* an option frame64 does not know (Linux's answer to one it does not) */
+    }
+}

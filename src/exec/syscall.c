@@ -156,6 +156,8 @@ static long dispatch_system(struct process *p, const struct syscall_frame *f)
     case SYS_sched_yield:
         sched_yield();
         return 0;
+    case 157: /* prctl */
+        return sys_prctl(p, (long)f->rdi, f->rsi);
     case SYS_sched_getaffinity:
         return sys_sched_getaffinity(p, (long)f->rdi, f->rsi, f->rdx);
     case SYS_uname:

@@ -43,6 +43,8 @@ long sys_clock_nanosleep(struct process *p, long clk, long flags, uint64_t req, 
 
 /* sys_system.c */
 long sys_uname(struct process *p, uint64_t buf);
+/* prctl(2): PR_SET_NAME and PR_GET_NAME (busybox names the applets it runs without exec). */
+long sys_prctl(struct process *p, long option, uint64_t arg);
 long sys_getresid(struct process *p, uint64_t r, uint64_t e, uint64_t s);
 long sys_setid(long r, long e, long s);
 long sys_getgroups(struct process *p, long size, uint64_t list);

@@ -148,17 +148,14 @@ static void dir_times(const void *image, size_t size)
     } while (r == 0 && at < size && at != before);
 }
 
-/* /proc's files, whose bytes src/exec/procfs.c writes when they are opened. */
+/* /proc's own files, whose bytes src/exec/procfs.c writes when they are opened; /proc/self. */
 static void proc_nodes(void)
 {
     static const struct {
         const char *path;
         uint32_t dyn;
-    } files[] = {{"/proc/meminfo", ROOTFS_DYN_MEMINFO},
-                 {"/proc/frames", ROOTFS_DYN_FRAMES},
-                 {"/proc/self/maps", ROOTFS_DYN_MAPS}};
+    } files[] = {{"/proc/meminfo", ROOTFS_DYN_MEMINFO}, {"/proc/frames", ROOTFS_DYN_FRAMES}};
     struct path_result r;
-    ensure("/proc/self", S_IFDIR | 0555, 0);
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         struct ramfs_node *n;
         if (parent_of(files[i].path, &r) || r.node ||
@@ -166,11 +163,11 @@ static void proc_nodes(void)
             continue;
         n->dyn = files[i].dyn;
     }
-    struct ramfs_node *exe;
-    if (!parent_of("/proc/self/exe", &r) && !r.node &&
+    struct ramfs_node *self;
+    if (!parent_of("/proc/self", &r) && !r.node &&
         !ramfs_symlink(&rootfs, r.dir, r.last, r.last_len, "/") &&
-        !ramfs_lookup(&rootfs, r.dir, r.last, r.last_len, &exe))
-        exe->dyn = ROOTFS_DYN_EXE;
+        !ramfs_lookup(&rootfs, r.dir, r.last, r.last_len, &self))
+        self->dyn = ROOTFS_DYN_SELF;
 }
 
 /*
