@@ -5,8 +5,10 @@
  * devices) are always ready, as Linux's are. A waiter does not queue on each file: every change
  * a poll may wait for (src/exec/pipe.c, the terminal) wakes one queue of all pollers, who look
  * again -- simple, and enough for a shell and its pipelines; a server with thousands of
- * descriptors would want per-file queues. The signal mask of ppoll and pselect6 is not applied
- * yet: a signal it would block can cut the wait short.
+ * descriptors would want per-file queues. ppoll and pselect6 wait with their signal mask, as
+ * rt_sigsuspend does: the old one comes back on return, or after the handler the wait ran for.
+ * A wait cut short by a stop (or by a signal without a handler) is restarted, as Linux restarts
+ * it; one a handler ran for returns EINTR. A restarted wait starts its timeout again.
  */
 #include <frame64/errno.h>
 #include <frame64/interrupts.h>
@@ -47,7 +49,7 @@ static unsigned ready_of(struct process *p, long fd, unsigned events)
 
 /*
  * Waits until check(ctx) says something is ready (> 0) or fails (< 0), or deadline (0: never;
- * UINT64_MAX: do not wait). Return: check's answer, 0 at the deadline, -EINTR.
+ * UINT64_MAX: do not wait). Return: check's answer, 0 at the deadline, -PROC_ERESTARTNOHAND.
  */
 static long wait_ready(long (*check)(void *ctx), void *ctx, uint64_t deadline)
 {
@@ -61,7 +63,7 @@ static long wait_ready(long (*check)(void *ctx), void *ctx, uint64_t deadline)
         }
         if (thread_interrupted()) {
             waitq_remove(&pollers, &e);
-            return -EINTR; /* a handler runs, and poll is not restarted (Linux's) */
+            return -PROC_ERESTARTNOHAND; /* EINTR after a handler, else restarted */
         }
         if (deadline)
             sched_sleep_until(deadline);
@@ -190,6 +192,43 @@ static long do_select(struct process *p, long nfds, const uint64_t sets[3], uint
     return r;
 }
 
+#define UNBLOCKABLE (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
+
+/*
+ * The mask ppoll or pselect6 waits with: the set at user address uset (0: none), of size bytes.
+ * Return: 0, -EINVAL (not 8 bytes), -EFAULT.
+ */
+static long wait_mask(struct process *p, uint64_t uset, uint64_t size)
+{
+    uint64_t m;
+    if (!uset)
+        return 0;
+    if (size != sizeof(m))
+        return -EINVAL;
+    if (copy_from_user(p, &m, uset, sizeof(m)))
+        return -EFAULT;
+    struct thread *t = thread_current();
+    uint64_t irq = irqlock_acquire(&p->lock);
+    t->sig_saved_mask = t->sig_mask;
+    t->sig_restore_mask = true;
+    t->sig_mask = m & ~UNBLOCKABLE;
+    irqlock_release(&p->lock, irq);
+    return 0;
+}
+
+/* The wait returned r: unless a signal is to run its handler now, the old mask comes back. */
+static long mask_done(struct process *p, long r)
+{
+    struct thread *t = thread_current();
+    if (!t->sig_restore_mask || r == -PROC_ERESTARTNOHAND)
+        return r; /* signal_syscall_return() puts it back, in the handler's frame if one runs */
+    uint64_t irq = irqlock_acquire(&p->lock);
+    t->sig_mask = t->sig_saved_mask;
+    t->sig_restore_mask = false;
+    irqlock_release(&p->lock, irq);
+    return r;
+}
+
 long dispatch_poll(struct process *p, const struct syscall_frame *f)
 {
     uint64_t deadline;
@@ -203,20 +242,25 @@ long dispatch_poll(struct process *p, const struct syscall_frame *f)
         return do_poll(p, f->rdi, f->rsi, deadline);
     }
     case 271: /* ppoll */
-        if ((r = deadline_of(p, f->rdx, false, &deadline)))
+        if ((r = deadline_of(p, f->rdx, false, &deadline)) || (r = wait_mask(p, f->r10, f->r8)))
             return r;
-        return do_poll(p, f->rdi, f->rsi, deadline);
+        return mask_done(p, do_poll(p, f->rdi, f->rsi, deadline));
     case 23: { /* select */
         const uint64_t sets[3] = {f->rsi, f->rdx, f->r10};
         if ((r = deadline_of(p, f->r8, true, &deadline)))
             return r;
         return do_select(p, (int)f->rdi, sets, deadline);
     }
-    case 270: { /* pselect6 */
+    case 270: { /* pselect6: r9 points at {the mask's address, its size} */
         const uint64_t sets[3] = {f->rsi, f->rdx, f->r10};
+        uint64_t ss[2] = {0, 0};
         if ((r = deadline_of(p, f->r8, false, &deadline)))
             return r;
-        return do_select(p, (int)f->rdi, sets, deadline);
+        if (f->r9 && copy_from_user(p, ss, f->r9, sizeof(ss)))
+            return -EFAULT;
+        if ((r = wait_mask(p, ss[0], ss[1])))
+            return r;
+        return mask_done(p, do_select(p, (int)f->rdi, sets, deadline));
     }
     case 22: /* pipe */
         return sys_pipe2(p, f->rdi, 0);

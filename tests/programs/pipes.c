@@ -3,14 +3,17 @@
  * pipes: pipe(2), pipe2(2), poll(2) and select(2) as a shell's pipelines use them, each answer
  * printed for the line-by-line comparison with the same program on Linux: bytes through a pipe
  * between two processes (more than the pipe holds, so both sides wait), end of file when the
- * last writer closes, EAGAIN with O_NONBLOCK, EPIPE and SIGPIPE with no reader, readiness.
+ * last writer closes, EAGAIN with O_NONBLOCK, EPIPE and SIGPIPE with no reader, readiness, and
+ * the signal masks ppoll and pselect wait with.
  */
+#define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/select.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "progs.h"
 
@@ -110,11 +113,71 @@ static void broken(void)
     close(fd[1]);
 }
 
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    got_usr1 = 1;
+}
+
+/*
+ * ppoll's mask: SIGUSR1 blocked, then sent during a ppoll whose mask keeps it blocked (the wait
+ * goes on until the pipe is readable), then a ppoll whose mask lets it in (its handler runs,
+ * EINTR), and afterwards the old mask is back. pselect6 the same way.
+ */
+static void wait_masks(void)
+{
+    int p[2];
+    (void)!pipe(p);
+    sigset_t usr1, none, now;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    signal(SIGUSR1, on_usr1);
+    pid_t parent = getpid(), c = fork();
+    if (c == 0) {
+        struct timespec d = {0, 50000000};
+        nanosleep(&d, NULL);
+        kill(parent, SIGUSR1);
+        nanosleep(&d, NULL);
+        (void)!write(p[1], "x", 1);
+        _exit(0);
+    }
+    struct pollfd fd = {.fd = p[0], .events = POLLIN};
+    int r = ppoll(&fd, 1, NULL, &usr1);
+    say("ppoll with SIGUSR1 masked: %d ready, the handler ran: %s", r, got_usr1 ? "yes" : "no");
+    waitpid(c, NULL, 0);
+    char b;
+    (void)!read(p[0], &b, 1);
+    r = ppoll(&fd, 1, NULL, &none);
+    say("ppoll letting the pending SIGUSR1 in: %s, the handler ran: %s",
+        r < 0 && errno == EINTR ? "EINTR" : "no EINTR", got_usr1 ? "yes" : "no");
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    say("after it SIGUSR1 is blocked again: %s", sigismember(&now, SIGUSR1) ? "yes" : "no");
+    got_usr1 = 0;
+    kill(getpid(), SIGUSR1);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(p[0], &rd);
+    r = pselect(p[0] + 1, &rd, NULL, NULL, NULL, &none);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    say("pselect letting it in: %s, the handler ran: %s, blocked again: %s",
+        r < 0 && errno == EINTR ? "EINTR" : "no EINTR", got_usr1 ? "yes" : "no",
+        sigismember(&now, SIGUSR1) ? "yes" : "no");
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+    signal(SIGUSR1, SIG_DFL);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     say("pipes: pipes, poll and select");
     stream();
     readiness();
     broken();
+    wait_masks();
     return 0;
 }
