@@ -247,6 +247,13 @@ void frame_cache_get_stats(const struct frame_pool *p, unsigned cpu, struct fram
  */
 void frame_get_stats(struct frame_pool *p, struct frame_stats *s);
 
+/*
+ * The pool's region list as it is now (taken under the pool's lock): up to max ranges into out.
+ * Return: how many the list holds (more than max: the rest were not copied).
+ */
+struct region;
+size_t frame_regions_copy(struct frame_pool *p, struct region *out, size_t max);
+
 /* Prints a one-line summary ("frames: 8 GiB total, 7.9 GiB free (...), ...") with kprintf. */
 void frame_print_stats(struct frame_pool *p);
 

@@ -66,6 +66,10 @@ struct proc_image {
     size_t size;             /* the program's */
     struct ramfs_node *file; /* NULL: every byte is at bytes */
 };
+/* proc_run() of a program img (a file's, for init: its pages are mapped, not copied). */
+int proc_run_image(const char *name, const struct proc_image *img, unsigned argc,
+                   const char *const *argv, const struct proc_options *opt,
+                   struct proc_result *res);
 /*
  * Loads the ELF program img into a new space *vs with argv[0..argc) and envp[0..envc) on its
  * start stack (pid seeds AT_RANDOM). Return: K_OK with *out set; K_EINVAL (refused: why says why)
@@ -79,7 +83,7 @@ int proc_load_space(struct vmspace *vs, unsigned pid, const struct proc_image *i
  * start stack; sets p->entry, p->user_rsp, p->brk. Return: K_OK; K_EINVAL (refused: why says
  * why) or K_ENOMEM, with nothing kept.
  */
-int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
+int proc_load(struct process *p, const struct proc_image *img, unsigned argc,
               const char *const *argv, char *why);
 /* A new thread of p running fn(p), on p's space, not started. Return: it, or NULL (no memory). */
 struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg));

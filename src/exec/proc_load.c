@@ -199,12 +199,11 @@ int proc_load_space(struct vmspace *vs, unsigned pid, const struct proc_image *i
     return K_OK;
 }
 
-int proc_load(struct process *p, const void *image, size_t size, unsigned argc,
+int proc_load(struct process *p, const struct proc_image *img, unsigned argc,
               const char *const *argv, char *why)
 {
     struct proc_start st;
-    const struct proc_image img = {.bytes = image, .avail = size, .size = size};
-    int err = proc_load_space(&p->vs, p->pid, &img, argc, argv, 0, NULL, &st, why);
+    int err = proc_load_space(&p->vs, p->pid, img, argc, argv, 0, NULL, &st, why);
     if (err != K_OK)
         return err;
     p->brk_start = p->brk = st.brk;

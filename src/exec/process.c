@@ -143,7 +143,7 @@ struct thread *proc_new_thread(struct process *p, void (*fn)(void *arg))
  * A new process from the kernel (no parent) running image: loaded, its thread made, not started.
  * Return: it with *t set, or NULL with res filled (refused or no memory) and *err set.
  */
-static struct process *create(const char *name, const void *image, size_t size, unsigned argc,
+static struct process *create(const char *name, const struct proc_image *img, unsigned argc,
                               const char *const *argv, const struct proc_options *opt,
                               struct proc_result *res, struct thread **t, int *err)
 {
@@ -166,7 +166,7 @@ static struct process *create(const char *name, const void *image, size_t size, 
     }
     proc_set_exe(p, argv[0]); /* a module's name, or init's path */
     proc_set_cmdline(p, argc, argv);
-    *err = proc_load(p, image, size, argc, argv, res->why);
+    *err = proc_load(p, img, argc, argv, res->why);
     if (*err == K_OK && !(*t = proc_new_thread(p, user_main))) {
         vmspace_destroy(&p->vs);
         ksnprintf(res->why, sizeof(res->why), "no memory for its thread and kernel stack");
@@ -184,9 +184,16 @@ static struct process *create(const char *name, const void *image, size_t size, 
 int proc_run(const char *name, const void *image, size_t size, unsigned argc,
              const char *const *argv, const struct proc_options *opt, struct proc_result *res)
 {
+    const struct proc_image img = {.bytes = image, .avail = size, .size = size};
+    return proc_run_image(name, &img, argc, argv, opt, res);
+}
+
+int proc_run_image(const char *name, const struct proc_image *img, unsigned argc,
+                   const char *const *argv, const struct proc_options *opt, struct proc_result *res)
+{
     struct thread *t;
     int err;
-    struct process *p = create(name, image, size, argc, argv, opt, res, &t, &err);
+    struct process *p = create(name, img, argc, argv, opt, res, &t, &err);
     if (!p)
         return err == K_ENOMEM ? K_ENOMEM : K_OK;
     p->waiter = thread_current();
@@ -210,7 +217,8 @@ long proc_spawn(const char *name, const void *image, size_t size, unsigned argc,
     struct process *p;
     int err;
     struct proc_result res;
-    p = create(name, image, size, argc, argv, NULL, &res, &t, &err);
+    const struct proc_image img = {.bytes = image, .avail = size, .size = size};
+    p = create(name, &img, argc, argv, NULL, &res, &t, &err);
     if (!p) {
         kprintf("exec %s: %s: %s\n", name, res.end == PROC_REFUSED ? "refused" : "not started",
                 res.why);

@@ -19,6 +19,7 @@
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
 #include <frame64/phys.h>
+#include <frame64/region.h>
 #include <frame64/rootfs.h>
 #include "file.h"
 #include "procfs_internal.h"
@@ -67,6 +68,30 @@ static void meminfo(struct text *t)
     text_add(t, "SReclaimable:   %8llu kB\n", 0ull);
 }
 
+/* The pool's region list, a snapshot: as many ranges as the text has room for. */
+static void regions(struct text *t)
+{
+    enum { LINE = 64 }; /* a range's line is shorter */
+    phys_addr_t pa = frame_alloc(&kernel_frames);
+    if (pa == PHYS_NONE)
+        return;
+    struct region *r = phys_to_virt(pa);
+    size_t room = PAGE_SIZE / sizeof(*r);
+    size_t n = frame_regions_copy(&kernel_frames, r, room);
+    text_add(t, "regions: %llu\n", (unsigned long long)n);
+    size_t shown = 0;
+    for (; shown < n && shown < room && t->len + 2 * LINE < TEXT_MAX; shown++) {
+        char size[16];
+        text_add(t, "  0x%012llx-0x%012llx %9s %s\n", (unsigned long long)r[shown].base,
+                 (unsigned long long)r[shown].end,
+                 kformat_size(size, sizeof(size), r[shown].end - r[shown].base),
+                 region_tag_name(r[shown].tag));
+    }
+    if (shown < n)
+        text_add(t, "  ... %llu more\n", (unsigned long long)(n - shown));
+    frame_free(&kernel_frames, pa);
+}
+
 static void frames(struct text *t)
 {
     struct frame_stats s;
@@ -90,6 +115,7 @@ static void frames(struct text *t)
                  (unsigned long long)cs.allocs, (unsigned long long)cs.frees,
                  (unsigned long long)cs.allocs_locked, (unsigned long long)cs.frees_locked);
     }
+    regions(t);
 }
 
 static long text_read(struct file *f, struct process *p, uint64_t buf, uint64_t n, uint64_t *pos)

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
- * execve (Linux x86-64): the calling process becomes another program. Until a file system exists
- * the program is a GRUB module, found by the last component of the path ("/bin/lite" and "lite"
- * both name the module "exec lite ..."). The other threads end first (as Linux's de_thread());
- * the arguments and environment are copied in; the new space is built complete before anything
- * of the old one goes, so a failure (ENOENT, ENOEXEC, E2BIG, ENOMEM, EFAULT) returns to the old
- * program untouched. Then the spaces are swapped, the old one destroyed, and the call returns
- * to the new program's entry with every register cleared, a clean x87/SSE state and FS base 0.
+ * execve (Linux x86-64): the calling process becomes another program: a file of the root file
+ * system (its pages mapped, not copied: proc_load.c), through up to 4 "#!" lines, or, for a path
+ * the file system lacks, a GRUB module found by the last component of the path ("/bin/lite" and
+ * "lite" both name the module "exec lite ..."). The other threads end first (as Linux's
+ * de_thread()); the arguments and environment are copied in; the new space is built complete before
+ * anything of the old one goes, so a failure (ENOENT, ENOEXEC, E2BIG, ENOMEM, EFAULT) returns to
+ * the old program untouched. Then the spaces are swapped, the old one destroyed, and the call
+ * returns to the new program's entry with every register cleared, a clean x87/SSE state and FS base
+ * 0.
  */
 #include <frame64/arch.h>
 #include <frame64/interrupts.h>
@@ -75,21 +77,16 @@ static long be_the_only_thread(struct process *p)
 }
 
 /*
- * A program's bytes: a GRUB module's; a regular file's first page, held, with the file held
- * (execve: the loader maps the file's pages); or a copy of a file in a run of frames (init, which
- * proc_run() loads from memory).
+ * A program's bytes: a GRUB module's, or a regular file's first page, held, with the file held
+ * (the loader maps the file's pages).
  */
 struct exec_image {
     struct proc_image img;
     phys_addr_t head; /* the file's first page, held (PHYS_NONE: none) */
-    phys_addr_t run;  /* the copy (PHYS_NONE: none) */
-    uint64_t frames;
 };
 
 static void exec_close(struct exec_image *e)
 {
-    if (e->run != PHYS_NONE)
-        frame_free_run(&kernel_frames, e->run, e->frames);
     if (e->head != PHYS_NONE)
         vmspace_env_unhold(proc_env(), e->head);
     if (e->img.file) {
@@ -97,7 +94,7 @@ static void exec_close(struct exec_image *e)
         ramfs_put(&rootfs, e->img.file);
         fs_unlock(irq);
     }
-    *e = (struct exec_image){.head = PHYS_NONE, .run = PHYS_NONE};
+    *e = (struct exec_image){.head = PHYS_NONE};
 }
 
 /*
@@ -119,34 +116,6 @@ static long exec_hold(struct ramfs_node *n, struct exec_image *e)
     e->head = virt_to_phys(page);
     e->img.bytes = page;
     e->img.avail = MIN(e->img.size, PAGE_SIZE);
-    return 0;
-}
-
-/*
- * Copies regular file n (held) into a run of frames: the ELF loader reads the image as one range.
- * Copied a piece at a time, so the fs lock is never held long. Return: 0, -ENOMEM.
- */
-static long exec_copy(struct ramfs_node *n, struct exec_image *e)
-{
-    uint64_t irq = fs_lock();
-    uint64_t size = n->size;
-    fs_unlock(irq);
-    e->frames = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
-    e->run = e->frames ? frame_alloc_run(&kernel_frames, e->frames, 1, 0, 0) : PHYS_NONE;
-    if (e->run == PHYS_NONE)
-        return size ? -ENOMEM : -ENOEXEC;
-    uint8_t *dst = phys_to_virt(e->run);
-    size_t done = 0;
-    while (done < size) {
-        irq = fs_lock();
-        size_t got = ramfs_read(&rootfs, n, done, dst + done, (size_t)MIN(size - done, 64 * KiB));
-        fs_unlock(irq);
-        if (!got)
-            break; /* truncated meanwhile: the loader checks what is there */
-        done += got;
-    }
-    e->img.bytes = dst;
-    e->img.avail = e->img.size = done;
     return 0;
 }
 
@@ -193,10 +162,10 @@ static long shebang(const char *s, size_t n, char *dst, const char **interp, con
  * modules); or the negated errno (EACCES: not a regular file with an x bit, ENOEXEC, ELOOP).
  */
 static long exec_open(struct process *p, struct exec_buf *b, size_t used, const char ***args,
-                      long *argc, bool copy, struct exec_image *img)
+                      long *argc, struct exec_image *img)
 {
     const char *path = b->path;
-    *img = (struct exec_image){.head = PHYS_NONE, .run = PHYS_NONE};
+    *img = (struct exec_image){.head = PHYS_NONE};
     for (unsigned depth = 0;; depth++) {
         struct at_lookup l;
         long err = at_walk(p, AT_FDCWD, path, PATH_FOLLOW, &l);
@@ -210,14 +179,7 @@ static long exec_open(struct process *p, struct exec_buf *b, size_t used, const 
         at_done(&l);
         if (err)
             return err;
-        if (copy) {
-            err = exec_copy(n, img);
-            uint64_t irq = fs_lock();
-            ramfs_put(&rootfs, n);
-            fs_unlock(irq);
-        } else {
-            err = exec_hold(n, img); /* n's hold is img's now */
-        }
+        err = exec_hold(n, img); /* n's hold is img's now */
         if (err) {
             exec_close(img);
             return err;
@@ -273,7 +235,7 @@ long sys_execve(struct process *p, struct syscall_frame *f, uint64_t upath, uint
         if (*c == '/')
             name = c + 1;
     struct exec_image img;
-    long found = exec_open(p, b, used, &args, &argc, false, &img);
+    long found = exec_open(p, b, used, &args, &argc, &img);
     if (found < 0)
         return found;
     if (!found && (!*name || !proc_find_module(name, &img.img.bytes, &img.img.size)))
@@ -343,7 +305,7 @@ int proc_run_init(const char *path)
     frame_get_stats(&kernel_frames, &before);
     uint64_t tables = kernel_table_bytes(), files = file_frames();
     struct exec_image img;
-    long found = exec_open(NULL, b, 0, &args, &argc, true, &img);
+    long found = exec_open(NULL, b, 0, &args, &argc, &img);
     if (found <= 0) {
         if (found < 0)
             kprintf("init: %s cannot run: %s\n", path, errno_str((int)found));
@@ -356,7 +318,7 @@ int proc_run_init(const char *path)
     for (const char *c = path; *c; c++)
         if (*c == '/')
             name = c + 1;
-    int err = proc_run(name, img.img.bytes, img.img.size, (unsigned)argc, args, &opt, &res);
+    int err = proc_run_image(name, &img.img, (unsigned)argc, args, &opt, &res);
     exec_close(&img);
     tty_release();
     if (err != K_OK)

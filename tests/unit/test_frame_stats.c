@@ -41,10 +41,42 @@ static void test_stats(void **state)
     assert_int_equal(s.unseeded, 60 * MiB - PAGE_SIZE);
 }
 
+/*
+ * frame_regions_copy() on the standard map (6 ranges), then after a run is cut out below 16 MiB:
+ *   0   1M   2M     4M                  40M  41M   64M
+ *   |low|free|kernel|  free ... [run]   |fw |free |
+ * Expect: the 6 ranges as the map has them; a copy into room for 2 says how many there are and
+ * writes only 2; the run shows as its own DMA range.
+ */
+static void test_regions_copy(void **state)
+{
+    (void)state;
+    struct region r[16];
+    std_pool(0);
+    assert_int_equal(frame_regions_copy(&pool, r, 16), 6);
+    assert_int_equal(r[2].base, 2 * MiB);
+    assert_int_equal(r[2].end, 4 * MiB);
+    assert_int_equal(r[2].tag, REGION_KERNEL);
+    assert_int_equal(r[4].tag, REGION_FIRMWARE);
+    memset(r, 0xee, sizeof(r));
+    assert_int_equal(frame_regions_copy(&pool, r, 2), 6);
+    assert_int_equal(r[1].tag, REGION_FREE);
+    assert_int_equal(r[2].tag, 0xeeeeeeeeu);
+    phys_addr_t run = frame_alloc_run(&pool, 4, 0, 16 * MiB, 0);
+    assert_true(run != PHYS_NONE);
+    size_t n = frame_regions_copy(&pool, r, 16);
+    bool seen = false;
+    for (size_t i = 0; i < n; i++)
+        seen |= r[i].tag == REGION_DMA && r[i].base <= run && run < r[i].end;
+    assert_true(seen);
+    arena_destroy();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_regions_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
