@@ -13,6 +13,7 @@ enum lock_rank {
     LOCK_RANK_PROC = 6,           /* src/exec/proc_table.c: one process's threads */
     LOCK_RANK_FDTABLE = 7,        /* src/exec/fdtable.c: one table of file descriptors */
     LOCK_RANK_MM = 8,             /* src/exec: one process's address space (its threads share it) */
+    LOCK_RANK_FIFOS = 8,          /* src/exec/pipe.c: the open FIFOs (then a pipe, the fs) */
     LOCK_RANK_FS = 9,             /* src/kernel/rootfs.c: the in-memory file system */
     LOCK_RANK_PIPE = 9,           /* src/exec/pipe.c: one pipe (never held with the fs lock) */
     LOCK_RANK_TTY = 9,            /* src/exec/tty.c: the console terminal (alone, as a pipe's) */

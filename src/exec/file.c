@@ -221,8 +221,13 @@ long file_open_node(struct ramfs_node *node, uint32_t flags, struct file **out)
             return -ENXIO;
         }
         break;
+    case S_IFIFO:
+        return fifo_open(node,
+                         flags & ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC |
+                                             O_DIRECTORY | O_NOFOLLOW),
+                         out);
     default:
-        return -ENXIO; /* block devices, FIFOs in the tree and sockets: none yet */
+        return -ENXIO; /* block devices and sockets: none yet */
     }
     struct file *f = file_new(ops,
                               flags & ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC |

@@ -77,6 +77,8 @@ struct file {
 void poll_wake(void);
 /* pipe2(2) (pipe(2) is flags 0). */
 long sys_pipe2(struct process *p, uint64_t ufds, long flags);
+/* open() of FIFO node: its pipe, waiting for the other end as Linux does. Return: 0, -errno. */
+long fifo_open(struct ramfs_node *node, uint32_t flags, struct file **out);
 
 /* A new description of node (held here: ramfs_get()) or of nothing. Return: it, or NULL. */
 struct file *file_new(const struct file_ops *ops, uint32_t flags, struct ramfs_node *node);

@@ -10,6 +10,11 @@
  * Linux), a kill makes them EINTR. Bytes pass through a buffer on the kernel
  * stack: user memory is never touched under the pipe's lock. Every change wakes the waiters of
  * the pipe and of poll() (src/exec/sys_poll.c).
+ *
+ * A FIFO (a node of the file system, mkfifo) is the same pipe, found by its node in a list while
+ * it is open: opening it for reading waits for a writer and for writing waits for a reader, as
+ * Linux's do (O_NONBLOCK: a reader does not wait, a writer without a reader gets ENXIO; O_RDWR
+ * never waits); the last close frees it with whatever it still held.
  */
 #include <frame64/errno.h>
 #include <frame64/kernel.h>
@@ -17,6 +22,7 @@
 #include <frame64/phys.h>
 #include <frame64/sched.h>
 #include <frame64/waitq.h>
+#include <frame64/rootfs.h>
 #include "file.h"
 #include "proc_internal.h"
 #include "syscall_internal.h"
@@ -33,7 +39,23 @@ struct pipe {
     uint8_t *pages[PIPE_PAGES]; /* the ring's frames, made when first written */
     uint64_t head, tail;        /* bytes ever written and read: tail <= head <= tail + PIPE_SIZE */
     unsigned readers, writers;
+    struct ramfs_node *fifo; /* a FIFO's node (NULL: an anonymous pipe); the list holds it */
+    struct pipe *next;       /* in the list of open FIFOs */
 };
+
+static struct irqlock fifos_lock = IRQLOCK_INIT("fifos", LOCK_RANK_FIFOS);
+static struct pipe *fifos GUARDED_BY(fifos_lock); /* open FIFOs, by node */
+
+/* What a description of access mode acc counts as. */
+static bool reads(uint32_t acc)
+{
+    return acc == O_RDONLY || acc == O_RDWR;
+}
+
+static bool writes(uint32_t acc)
+{
+    return acc == O_WRONLY || acc == O_RDWR;
+}
 
 static struct pipe *pipe_of(struct file *f)
 {
@@ -193,16 +215,41 @@ static unsigned pipe_poll(struct file *f, unsigned events)
     return r & (events | POLLHUP | POLLERR);
 }
 
+/* One end of mode acc fewer. Return: whether it was the last. */
+static bool drop_end(struct pipe *pp, uint32_t acc)
+{
+    uint64_t irq = irqlock_acquire(&pp->lock);
+    pp->readers -= reads(acc);
+    pp->writers -= writes(acc);
+    bool last = !pp->readers && !pp->writers;
+    irqlock_release(&pp->lock, irq);
+    return last;
+}
+
+/* drop_end() of a FIFO: its last close takes it out of the list (a later open makes a new one). */
+static bool drop_fifo_end(struct pipe *pp, uint32_t acc)
+{
+    uint64_t irq = irqlock_acquire(&fifos_lock);
+    bool last = drop_end(pp, acc);
+    for (struct pipe **l = &fifos; last && *l; l = &(*l)->next)
+        if (*l == pp) {
+            *l = pp->next;
+            break;
+        }
+    irqlock_release(&fifos_lock, irq);
+    if (last) {
+        uint64_t fs = fs_lock();
+        ramfs_put(&rootfs, pp->fifo);
+        fs_unlock(fs);
+    }
+    return last;
+}
+
 static void pipe_release(struct file *f)
 {
     struct pipe *pp = pipe_of(f);
-    uint64_t irq = irqlock_acquire(&pp->lock);
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
-        pp->readers--;
-    else
-        pp->writers--;
-    bool last = !pp->readers && !pp->writers;
-    irqlock_release(&pp->lock, irq);
+    uint32_t acc = f->flags & O_ACCMODE;
+    bool last = pp->fifo ? drop_fifo_end(pp, acc) : drop_end(pp, acc);
     waitq_wake_all(&pp->readable);
     waitq_wake_all(&pp->writable);
     poll_wake();
@@ -217,23 +264,101 @@ static void pipe_release(struct file *f)
 static const struct file_ops pipe_ops = {
     .read = pipe_read, .write = pipe_write, .poll = pipe_poll, .release = pipe_release};
 
-long sys_pipe2(struct process *p, uint64_t ufds, long flags)
+/* A zeroed pipe with no end yet. Return: it, or NULL. */
+static struct pipe *pipe_new(void)
 {
-    if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
-        return -EINVAL;
     phys_addr_t pa = frame_alloc_zeroed(&kernel_frames);
     if (pa == PHYS_NONE)
-        return -ENFILE;
+        return NULL;
     struct pipe *pp = phys_to_virt(pa);
     pp->lock = (struct irqlock)IRQLOCK_INIT("pipe", LOCK_RANK_PIPE);
     waitq_init(&pp->readable);
     waitq_init(&pp->writable);
+    return pp;
+}
+
+/* node's open pipe, counted as one more end of mode acc (made if it is not open). */
+static struct pipe *fifo_attach(struct ramfs_node *node, uint32_t acc)
+{
+    uint64_t irq = irqlock_acquire(&fifos_lock);
+    struct pipe *pp = fifos;
+    while (pp && pp->fifo != node)
+        pp = pp->next;
+    if (!pp && (pp = pipe_new())) {
+        uint64_t fs = fs_lock();
+        ramfs_get(node);
+        fs_unlock(fs);
+        pp->fifo = node;
+        pp->next = fifos;
+        fifos = pp;
+    }
+    if (pp) {
+        uint64_t pirq = irqlock_acquire(&pp->lock);
+        pp->readers += reads(acc);
+        pp->writers += writes(acc);
+        irqlock_release(&pp->lock, pirq);
+    }
+    irqlock_release(&fifos_lock, irq);
+    return pp;
+}
+
+long fifo_open(struct ramfs_node *node, uint32_t flags, struct file **out)
+{
+    uint32_t acc = flags & O_ACCMODE, status = flags & O_NONBLOCK;
+    if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
+        return -EINVAL;
+    struct pipe *pp = fifo_attach(node, acc);
+    if (!pp)
+        return -ENOMEM;
+    struct file *f = file_new(&pipe_ops, acc | status, node);
+    if (!f) { /* a description-less end: count it off as a release would */
+        struct file tmp = {.flags = acc, .priv = pp};
+        pipe_release(&tmp);
+        return -ENOMEM;
+    }
+    f->priv = pp;
+    waitq_wake_all(&pp->readable); /* an opener waiting for this end */
+    waitq_wake_all(&pp->writable);
+    poll_wake();
+    /* Wait for the other end (not for O_RDWR, which is both). */
+    struct waitq *q = acc == O_RDONLY ? &pp->readable : &pp->writable;
+    struct waitq_entry e;
+    for (;;) {
+        waitq_add(q, &e);
+        uint64_t irq = irqlock_acquire(&pp->lock);
+        bool ready = acc == O_RDWR || (acc == O_RDONLY ? pp->writers : pp->readers);
+        irqlock_release(&pp->lock, irq);
+        long err = 0;
+        if (!ready && status && acc == O_WRONLY)
+            err = -ENXIO; /* no reader, and it may not wait */
+        else if (!ready && !status && thread_interrupted())
+            err = interrupted_code();
+        if (ready || status || err) {
+            waitq_remove(q, &e);
+            if (err) {
+                file_put(f);
+                return err;
+            }
+            *out = f;
+            return 0;
+        }
+        park();
+    }
+}
+
+long sys_pipe2(struct process *p, uint64_t ufds, long flags)
+{
+    if (flags & ~(long)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+        return -EINVAL;
+    struct pipe *pp = pipe_new();
+    if (!pp)
+        return -ENFILE;
     uint32_t status = (uint32_t)flags & O_NONBLOCK;
     /* Each end counts once its description exists: a failure below puts what was made, and the
      * last end's release frees the pipe. */
     struct file *r = file_new(&pipe_ops, O_RDONLY | status, NULL);
     if (!r) {
-        frame_free(&kernel_frames, pa);
+        frame_free(&kernel_frames, virt_to_phys(pp));
         return -ENFILE;
     }
     r->priv = pp;

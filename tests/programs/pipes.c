@@ -4,7 +4,7 @@
  * printed for the line-by-line comparison with the same program on Linux: bytes through a pipe
  * between two processes (more than the pipe holds, so both sides wait), end of file when the
  * last writer closes, EAGAIN with O_NONBLOCK, EPIPE and SIGPIPE with no reader, readiness, and
- * the signal masks ppoll and pselect wait with.
+ * the signal masks ppoll and pselect wait with; a FIFO (mkfifo) between two processes.
  */
 #define _GNU_SOURCE /* ppoll */
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -172,6 +173,50 @@ static void wait_masks(void)
     close(p[1]);
 }
 
+/*
+ * A FIFO in the tree: a writer's open waits for a reader (the child opens after 50 ms), bytes go
+ * through, the reader sees end of file after the writer closes; O_NONBLOCK writer without a reader
+ * is ENXIO, O_NONBLOCK reader does not wait, O_RDWR does not wait; stat says FIFO.
+ */
+static void fifo(void)
+{
+    char path[64], buf[16] = {0};
+    snprintf(path, sizeof(path), "/tmp/frame64-fifo.%d", getpid());
+    say("fifo: mkfifo: %s", mkfifo(path, 0600) ? strerror(errno) : "ok");
+    struct stat st;
+    stat(path, &st);
+    say("fifo: stat says a FIFO: %s", S_ISFIFO(st.st_mode) ? "yes" : "no");
+    int w = open(path, O_WRONLY | O_NONBLOCK);
+    say("fifo: O_NONBLOCK writer without a reader: %s",
+        w < 0 && errno == ENXIO ? "ENXIO" : "opened");
+    pid_t c = fork();
+    if (c == 0) {
+        struct timespec d = {0, 50000000};
+        nanosleep(&d, NULL);
+        int r = open(path, O_RDONLY);
+        long n = read(r, buf, sizeof(buf) - 1);
+        long end = read(r, buf + 8, 1);
+        _exit(n == 5 && !memcmp(buf, "hello", 5) && end == 0 ? 0 : 1);
+    }
+    w = open(path, O_WRONLY); /* waits for the child's reader */
+    say("fifo: a writer's open waited for the reader: %s", w >= 0 ? "opened" : strerror(errno));
+    (void)!write(w, "hello", 5);
+    close(w);
+    int status = 0;
+    waitpid(c, &status, 0);
+    say("fifo: the reader got the bytes, then end of file: %s",
+        WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no");
+    int r = open(path, O_RDONLY | O_NONBLOCK);
+    say("fifo: O_NONBLOCK reader without a writer: %s, read says %ld", r >= 0 ? "opened" : "failed",
+        r >= 0 ? (long)read(r, buf, 1) : -1L);
+    close(r);
+    int rw = open(path, O_RDWR);
+    (void)!write(rw, "xy", 2);
+    say("fifo: O_RDWR opens at once and reads its own bytes: %ld", (long)read(rw, buf, 2));
+    close(rw);
+    say("fifo: unlink: %s", unlink(path) ? strerror(errno) : "ok");
+}
+
 int main(void)
 {
     say("pipes: pipes, poll and select");
@@ -179,5 +224,6 @@ int main(void)
     readiness();
     broken();
     wait_masks();
+    fifo();
     return 0;
 }
