@@ -137,6 +137,7 @@ start=$(date +%s)
 source "$here/patterns.sh"
 source "$here/emulators.sh"
 source "$here/checks.sh"
+source "$here/sendkeys.sh"
 source "$here/sessions.sh"
 # What the screen is once GRUB hands over: VGA text (BIOS, whatever gfxpayload says: the kernel's
 # header asks for no framebuffer), a framebuffer (UEFI), or nothing (UEFI without video modules).

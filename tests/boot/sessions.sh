@@ -160,21 +160,6 @@ session_procs() {
     session_summary="$asked answers checked"
 }
 
-# The sendkey names of the characters of a word (letters, digits, space, capitals with shift).
-keys_of() {
-    local s=$1 i c out=""
-    for ((i = 0; i < ${#s}; i++)); do
-        c=${s:i:1}
-        case $c in
-        [a-z0-9]) out+=" $c" ;;
-        [A-Z]) out+=" shift-${c,,}" ;;
-        ' ') out+=" spc" ;;
-        *) echo "keys_of: no key for '$c'" >&2; return 1 ;;
-        esac
-    done
-    echo "$out"
-}
-
 # Typing on the keyboard: a command, a capital X with shift, the history, and poweroff, with the
 # framebuffer checked where there is one.
 session_keyboard() {

@@ -15,6 +15,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 source "$top/scripts/lib.sh"
+source "$top/tests/boot/sendkeys.sh"
 
 elf="" cpio="" out="" screencmp="" mem=256M smp=1
 while [ $# -gt 0 ]; do
@@ -57,27 +58,6 @@ session=(
     "cat^C@^C"
     "echo status \$?@status 130"
 )
-
-# keys TEXT: the sendkey names that type TEXT on a US keyboard.
-keys() {
-    local s=$1 i c out=""
-    for ((i = 0; i < ${#s}; i++)); do
-        c=${s:i:1}
-        case $c in
-        [a-z0-9]) out+=" $c" ;;
-        [A-Z]) out+=" shift-${c,,}" ;;
-        ' ') out+=" spc" ;;
-        /) out+=" slash" ;;
-        -) out+=" minus" ;;
-        .) out+=" dot" ;;
-        '|') out+=" shift-backslash" ;;
-        '$') out+=" shift-4" ;;
-        '?') out+=" shift-slash" ;;
-        *) echo "keyboard_test.sh: no key for '$c'" >&2; return 1 ;;
-        esac
-    done
-    echo "$out"
-}
 
 # COM1 after byte MARK, without CRs and terminal escapes.
 serial_after() {
@@ -134,7 +114,7 @@ for entry in "${session[@]}"; do
     want=("${want[@]:1}")
     [[ $typed == *"^C" ]] && typed=${typed%^C} cc=1
     mark=$(stat -c %s "$log")
-    for k in $(keys "$typed"); do echo "sendkey $k" >&7; done
+    for k in $(keys_of "$typed"); do echo "sendkey $k" >&7; done
     if [ "$cc" = 1 ]; then
         echo "sendkey ret" >&7
         sleep 2
@@ -168,7 +148,7 @@ done
 
 # exit: init ends, the kernel says whether every frame came back, the monitor takes the console.
 mark=$(stat -c %s "$log")
-for k in $(keys exit) ret; do echo "sendkey $k" >&7; done
+for k in $(keys_of exit) ret; do echo "sendkey $k" >&7; done
 deadline=$(( $(date +%s) + 60 ))
 until serial_after "$mark" | grep -q "frame64> "; do
     [ "$(date +%s)" -ge "$deadline" ] && fail "after exit no monitor prompt"
