@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /*
  * Shared by the benchmark's files: bench_frames.c (workloads 1-7 and main), bench_churn.c
- * (workload 8: runs after churn) and bench_util.c (maps, the allocators under test, timing,
- * statistics and the report).
+ * (workload 8: runs after churn), bench_frag.c (fragmentation) and bench_util.c (maps, the
+ * allocators under test, timing, statistics and the report).
  */
 #ifndef BENCH_BENCH_H
 #define BENCH_BENCH_H
@@ -110,6 +110,15 @@ INLINE phys_addr_t s_alloc_huge(struct subject *s, enum kind k)
 {
     return k == BITMAP ? bitmap_alloc_run(&s->bm, FRAME_HUGE_SIZE / PAGE_SIZE, FRAME_HUGE_SIZE, 0)
                        : frame_alloc_huge(&s->pool);
+}
+
+/* Gives back a 2 MiB frame from s_alloc_huge(). */
+INLINE void s_free_huge(struct subject *s, enum kind k, phys_addr_t pa)
+{
+    if (k == BITMAP)
+        bitmap_free_run(&s->bm, pa, FRAME_HUGE_SIZE / PAGE_SIZE);
+    else
+        frame_free_huge(&s->pool, pa);
 }
 
 INLINE void s_free_run(struct subject *s, enum kind k, phys_addr_t pa, uint64_t n)

@@ -129,10 +129,14 @@ static void one_rep(struct subject *s, uint64_t ram, bool one, bool huge, phys_a
         t->nofit = DISPATCH(timed_nofit, s);
         t->nofit_again = DISPATCH(timed_nofit, s);
     }
-    uint64_t len = huge ? FRAME_HUGE_SIZE / PAGE_SIZE : CHURN_RUN;
-    for (int k = 0; k < 2; k++)
-        if ((k ? b : a) != PHYS_NONE)
-            DISPATCH(s_free_run, s, k ? b : a, len);
+    for (int k = 0; k < 2; k++) {
+        if ((k ? b : a) == PHYS_NONE)
+            continue;
+        if (huge)
+            DISPATCH(s_free_huge, s, k ? b : a);
+        else
+            DISPATCH(s_free_run, s, k ? b : a, CHURN_RUN);
+    }
     /* frame64's list may have moved into a few free frames (counted as reserved then) */
     uint64_t now = free_frames(s);
     CHECK(now <= t->free_frames && t->free_frames - now < 64,
