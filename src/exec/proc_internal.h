@@ -129,6 +129,12 @@ bool proc_with_pid(unsigned pid, void (*fn)(struct process *p, void *ctx), void 
  * CLD_STOPPED/CLD_CONTINUED unless its handler has SA_NOCLDSTOP (proc_table.c).
  */
 void proc_tell_parent(struct process *p, int code, int sig);
+/*
+ * Whether p's process group is orphaned (POSIX): no member has a parent in the same session
+ * outside the group, so no shell can continue it; a stop from SIGTSTP, SIGTTIN or SIGTTOU is
+ * dropped there, as Linux drops it.
+ */
+bool proc_pgrp_orphaned(const struct process *p);
 /* Parks the calling thread while its process is stopped; returns when continued or killed. */
 void proc_stop_point(void);
 /*

@@ -473,6 +473,20 @@ unsigned proc_for_each(void (*fn)(const struct process *p, void *ctx), void *ctx
     return n;
 }
 
+bool proc_pgrp_orphaned(const struct process *p)
+{
+    uint64_t irq = irqlock_acquire(&table_lock);
+    unsigned pgid = p->pgid, sid = p->sid;
+    bool orphaned = true;
+    for (const struct process *q = all; q && orphaned; q = q->next_all)
+        if (q->pgid == pgid && q->state != PROC_ZOMBIE && q->parent && q->parent->pgid != pgid &&
+            q->parent->sid == sid)
+            orphaned =
+                false; /* a parent in the session, outside the group: job control reaches it */
+    irqlock_release(&table_lock, irq);
+    return orphaned;
+}
+
 bool proc_with_pid(unsigned pid, void (*fn)(struct process *p, void *ctx), void *ctx)
 {
     if (!pid && proc_current())

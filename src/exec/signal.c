@@ -268,6 +268,8 @@ static int dequeue(struct thread *t, struct process *p, struct sig_info *info,
         if (ignored(act, sig))
             continue;
         if (act->handler == SIG_DFL && proc_signal_is_stop(sig)) {
+            if (sig != SIGSTOP && proc_pgrp_orphaned(p))
+                continue;      /* nobody could continue it */
             proc_stop(p, sig); /* until SIGCONT, or a kill */
             proc_check_killed();
             continue;

@@ -53,14 +53,39 @@ static const char *how(int st)
     return buf;
 }
 
-/* A child that waits for signals for ever. */
+/*
+ * A child that waits for signals for ever, in a process group of its own: a group whose members'
+ * parents are all outside it in the same session is not orphaned, so SIGTSTP may stop it however
+ * the test itself was started (Linux drops SIGTSTP's stop in an orphaned group).
+ */
 static pid_t idle_child(void)
 {
     pid_t c = fork();
-    if (c == 0)
+    if (c == 0) {
+        setpgid(0, 0);
         for (;;)
             pause();
+    }
+    setpgid(c, c); /* before any signal: either side may run first */
     return c;
+}
+
+/* A child in a session of its own (so an orphaned group) sends itself SIGTSTP: dropped. */
+static void orphaned_tstp(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        setsid();
+        raise(SIGTSTP);
+        _exit(5);
+    }
+    int st = 0;
+    waitpid(c, &st, WUNTRACED);
+    say("SIGTSTP in an orphaned process group: the child %s", how(st));
+    if (WIFSTOPPED(st)) {
+        kill(c, SIGKILL);
+        waitpid(c, &st, 0);
+    }
 }
 
 static void stop_and_continue(void)
@@ -233,5 +258,6 @@ int main(void)
     handled_tstp();
     threads_stop();
     read_goes_on();
+    orphaned_tstp();
     return 0;
 }
