@@ -245,10 +245,9 @@ static bool drop_fifo_end(struct pipe *pp, uint32_t acc)
     return last;
 }
 
-static void pipe_release(struct file *f)
+/* One end of mode acc goes: its waiters look again, and the last end frees the pipe. */
+static void put_end(struct pipe *pp, uint32_t acc)
 {
-    struct pipe *pp = pipe_of(f);
-    uint32_t acc = f->flags & O_ACCMODE;
     bool last = pp->fifo ? drop_fifo_end(pp, acc) : drop_end(pp, acc);
     waitq_wake_all(&pp->readable);
     waitq_wake_all(&pp->writable);
@@ -259,6 +258,11 @@ static void pipe_release(struct file *f)
                 frame_free(&kernel_frames, virt_to_phys(pp->pages[i]));
         frame_free(&kernel_frames, virt_to_phys(pp));
     }
+}
+
+static void pipe_release(struct file *f)
+{
+    put_end(pipe_of(f), f->flags & O_ACCMODE);
 }
 
 static const struct file_ops pipe_ops = {
@@ -311,9 +315,8 @@ long fifo_open(struct ramfs_node *node, uint32_t flags, struct file **out)
     if (!pp)
         return -ENOMEM;
     struct file *f = file_new(&pipe_ops, acc | status, node);
-    if (!f) { /* a description-less end: count it off as a release would */
-        struct file tmp = {.flags = acc, .priv = pp};
-        pipe_release(&tmp);
+    if (!f) {
+        put_end(pp, acc);
         return -ENOMEM;
     }
     f->priv = pp;

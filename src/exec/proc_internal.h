@@ -135,7 +135,8 @@ void proc_tell_parent(struct process *p, int code, int sig);
  * dropped there, as Linux drops it.
  */
 bool proc_pgrp_orphaned(const struct process *p);
-/* Parks the calling thread while its process is stopped; returns when continued or killed. */
+/* Parks the calling thread while its process is stopped; returns when continued (a kill ends
+ * the thread there). */
 void proc_stop_point(void);
 /*
  * kill(): sig to the processes pid selects (Linux's rules). Return: 0, -PROC_ESRCH, -PROC_EINVAL.

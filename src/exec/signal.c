@@ -161,6 +161,7 @@ static void stop_here(struct thread *t, struct process *p)
     irq = irqlock_acquire(&p->lock);
     p->stop_parked--;
     irqlock_release(&p->lock, irq);
+    proc_check_killed(); /* a kill is what ended the stop: it ends the thread here */
 }
 
 /* The core of both sends: to thread target of p, or to p (target NULL). */
@@ -270,8 +271,7 @@ static int dequeue(struct thread *t, struct process *p, struct sig_info *info,
         if (act->handler == SIG_DFL && proc_signal_is_stop(sig)) {
             if (sig != SIGSTOP && proc_pgrp_orphaned(p))
                 continue;      /* nobody could continue it */
-            proc_stop(p, sig); /* until SIGCONT, or a kill */
-            proc_check_killed();
+            proc_stop(p, sig); /* until SIGCONT, or a kill (which ends the thread there) */
             continue;
         }
         if (act->handler == SIG_DFL) {
@@ -300,7 +300,6 @@ void signal_deliver(struct trap_frame *f)
     struct sig_info info;
     struct k_sigaction act;
     proc_stop_point();
-    proc_check_killed();
     if (!t->proc || !t->proc->sigs || !deliverable(t, t->proc))
         return;
     int sig = dequeue(t, t->proc, &info, &act);
@@ -343,7 +342,6 @@ void signal_syscall_return(struct syscall_frame *f, uint64_t nr)
     long r = (long)f->rax;
     bool restartable = r <= -PROC_ERESTARTSYS && r >= -PROC_ERESTART_RESTARTBLOCK;
     proc_stop_point(); /* a call a stop cut short is restarted below */
-    proc_check_killed();
     if (!restartable && !t->sig_restore_mask && !deliverable(t, p))
         return;
     struct trap_frame tf;

@@ -192,30 +192,6 @@ static long do_select(struct process *p, long nfds, const uint64_t sets[3], uint
     return r;
 }
 
-#define UNBLOCKABLE (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
-
-/*
- * The mask ppoll or pselect6 waits with: the set at user address uset (0: none), of size bytes.
- * Return: 0, -EINVAL (not 8 bytes), -EFAULT.
- */
-static long wait_mask(struct process *p, uint64_t uset, uint64_t size)
-{
-    uint64_t m;
-    if (!uset)
-        return 0;
-    if (size != sizeof(m))
-        return -EINVAL;
-    if (copy_from_user(p, &m, uset, sizeof(m)))
-        return -EFAULT;
-    struct thread *t = thread_current();
-    uint64_t irq = irqlock_acquire(&p->lock);
-    t->sig_saved_mask = t->sig_mask;
-    t->sig_restore_mask = true;
-    t->sig_mask = m & ~UNBLOCKABLE;
-    irqlock_release(&p->lock, irq);
-    return 0;
-}
-
 /* The wait returned r: unless a signal is to run its handler now, the old mask comes back. */
 static long mask_done(struct process *p, long r)
 {
@@ -242,7 +218,8 @@ long dispatch_poll(struct process *p, const struct syscall_frame *f)
         return do_poll(p, f->rdi, f->rsi, deadline);
     }
     case 271: /* ppoll */
-        if ((r = deadline_of(p, f->rdx, false, &deadline)) || (r = wait_mask(p, f->r10, f->r8)))
+        if ((r = deadline_of(p, f->rdx, false, &deadline)) ||
+            (r = (f->r10 ? signal_wait_mask(p, f->r10, f->r8) : 0)))
             return r;
         return mask_done(p, do_poll(p, f->rdi, f->rsi, deadline));
     case 23: { /* select */
@@ -258,7 +235,7 @@ long dispatch_poll(struct process *p, const struct syscall_frame *f)
             return r;
         if (f->r9 && copy_from_user(p, ss, f->r9, sizeof(ss)))
             return -EFAULT;
-        if ((r = wait_mask(p, ss[0], ss[1])))
+        if (ss[0] && (r = signal_wait_mask(p, ss[0], ss[1])))
             return r;
         return mask_done(p, do_select(p, (int)f->rdi, sets, deadline));
     }

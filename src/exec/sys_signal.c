@@ -322,21 +322,27 @@ static long sys_rt_sigpending(struct process *p, uint64_t set, uint64_t size)
 }
 
 /* rt_sigsuspend and pause: park until a signal has a handler to run (or the end). */
+long signal_wait_mask(struct process *p, uint64_t uset, uint64_t size)
+{
+    uint64_t m;
+    if (size != sizeof(m))
+        return -EINVAL;
+    if (copy_from_user(p, &m, uset, sizeof(m)))
+        return -EFAULT;
+    struct thread *t = thread_current();
+    uint64_t irq = irqlock_acquire(&p->lock);
+    t->sig_saved_mask = t->sig_mask;
+    t->sig_restore_mask = true;
+    t->sig_mask = m & ~UNBLOCKABLE;
+    irqlock_release(&p->lock, irq);
+    return 0;
+}
+
 static long suspend(struct process *p, bool with_mask, uint64_t uset, uint64_t size)
 {
-    struct thread *t = thread_current();
-    if (with_mask) {
-        uint64_t m;
-        if (size != 8)
-            return -EINVAL;
-        if (copy_from_user(p, &m, uset, sizeof(m)))
-            return -EFAULT;
-        uint64_t irq = irqlock_acquire(&p->lock);
-        t->sig_saved_mask = t->sig_mask;
-        t->sig_restore_mask = true;
-        t->sig_mask = m & ~UNBLOCKABLE;
-        irqlock_release(&p->lock, irq);
-    }
+    long r = with_mask ? signal_wait_mask(p, uset, size) : 0;
+    if (r)
+        return r;
     while (!thread_interrupted())
         park();
     return -PROC_ERESTARTNOHAND;

@@ -77,6 +77,12 @@ long sys_wait4(struct process *p, long pid, uint64_t wstatus, long options, uint
 long sys_kill(struct process *p, long pid, long sig);
 long sys_tgkill(struct process *p, long tgid, long tid, long sig);
 long sys_getppid(struct process *p);
+/*
+ * The signal mask at user address uset (size bytes) for the rest of a wait (rt_sigsuspend, ppoll,
+ * pselect6): the old one comes back at the call's return, or after the handler it ran for
+ * (signal_syscall_return()). Return: 0, -EINVAL (not 8 bytes), -EFAULT.
+ */
+long signal_wait_mask(struct process *p, uint64_t uset, uint64_t size);
 /* sys_signal.c: the signal calls but rt_sigreturn (-ENOSYS for any other number) */
 long sys_signal_dispatch(struct process *p, const struct syscall_frame *f);
 /* rt_sigreturn: back to ring 3 with the registers of the frame at f->rsp - 8; does not return. */
