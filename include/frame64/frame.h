@@ -90,6 +90,14 @@ struct frame_no_run {
 };
 
 /*
+ * Per 2 MiB area, two bytes (src/mm/frame_area.h): pages of counts, one per 4 GiB, found through
+ * area_dir, so areas are known below FRAME_AREA_DIR * 4 GiB (1 TiB); above it, 2 MiB frames come
+ * from the region list (a drain after churn). The first 4 GiB's page is part of the pool; the
+ * others are carved from the region list as seeding first reaches them.
+ */
+#define FRAME_AREA_DIR 256
+
+/*
  * One pool of frames. Its fields are private to src/mm/frame*.c; they are here so it can be
  * static. The first cache line holds the shared stack's fast-path state.
  */
@@ -113,8 +121,16 @@ struct frame_pool {
                             frames are stacked until a run request or a run free changes it */
     uint64_t freed;      /* frames that became free on the stack or in the list (slow paths only; a
                             frame freed into a cache counts when it reaches the stack) */
-    struct frame_no_run no_run;  /* the last run request that failed with every frame looked at */
-    uint64_t fast_fails;         /* run requests refused by no_run without a drain (information) */
+    struct frame_no_run no_run; /* the last run request that failed with every frame looked at */
+    uint64_t fast_fails;        /* run requests refused by no_run without a drain (information) */
+    uint16_t *area_dir[FRAME_AREA_DIR]; /* counts per 2 MiB area, a page per 4 GiB: the first
+                                           is area_low, the others carved as seeding reaches them */
+    phys_addr_t whole;                  /* whole free areas off the stack, linked through their
+                                           first frame (PHYS_NONE: none) */
+    uint64_t whole_frames;              /* frames on that list */
+    uint64_t areas_whole;               /* areas that left the stack whole (information) */
+    uint64_t areas_waiting;      /* of those, areas still waiting for the stack's nodes in them */
+    uint16_t area_low[2048];     /* the counts of the areas below 4 GiB */
     struct irqlock collect_lock; /* one CPU at a time gathers the caches (frame_cache.c) */
     void (*kick)(struct frame_pool *p, unsigned cpu); /* frame_set_kick() */
     uint32_t
@@ -190,15 +206,20 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes);
 /*
  * One 2 MiB frame, aligned, contents undefined (for a 2 MiB page). The guarantee is a run's: it
  * fails only when no free, aligned 2 MiB area exists anywhere (region list, seed cursor, stack,
- * per-CPU caches). Today it is served as the run frame_alloc_run(512 frames, 2 MiB aligned, no
- * ceiling) would be, top-down and above FRAME_ISA_LIMIT first, so after churn it may drain the
- * stack (milliseconds per GiB stacked); the per-area counts that would make it fast are not built
- * (docs/frame-allocator.md, "Not built yet"). Counted in_use; frame_whereis() says "run".
- * Return: its base, or PHYS_NONE.
+ * per-CPU caches). In this order: a 2 MiB frame given back earlier (the whole list, O(1)); an
+ * area whose 512 frames are all on the stack (the per-area counts find it, O(1), no drain:
+ * docs/frame-allocator.md "Whole 2 MiB areas"); the region list, top-down and above
+ * FRAME_ISA_LIMIT first, as the run frame_alloc_run(512 frames, 2 MiB aligned, no ceiling); after
+ * the caches are gathered, the stack's areas again; then a drain. Counted in_use; frame_whereis()
+ * says "2 MiB frame" for one from the stack, "run" for one from the list. Give it back with
+ * frame_free_huge(), never frame_free_run(). Return: its base, or PHYS_NONE.
  */
 phys_addr_t frame_alloc_huge(struct frame_pool *p);
 
-/* Gives back a frame from frame_alloc_huge(). A bad free panics with FRAME_CHECK, else is reported.
+/*
+ * Gives back a frame from frame_alloc_huge(): one taken off the stack waits whole for the next
+ * 2 MiB request, one from the list goes back there. A bad free panics with FRAME_CHECK, else is
+ * reported.
  */
 void frame_free_huge(struct frame_pool *p, phys_addr_t pa);
 

@@ -19,6 +19,9 @@ enum frame_where {
                                it */
     FRAME_WHERE_RUN,   /* REGION_DMA: part of a run handed out by frame_alloc_run()/dma_alloc() */
     FRAME_WHERE_OTHER, /* another owner's range (kernel, module, firmware...): never a frame */
+    FRAME_WHERE_WHOLE, /* free, in a whole 2 MiB area given back by frame_free_huge() */
+    FRAME_WHERE_HUGE,  /* REGION_FRAMES: part of a 2 MiB frame frame_alloc_huge() took off the
+                          stack */
 };
 
 /* Where the frame holding pa is. */

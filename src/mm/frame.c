@@ -46,6 +46,7 @@ int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags
         .collect_lock = IRQLOCK_INIT("frame caches", LOCK_RANK_FRAME_COLLECT),
         .flags = flags,
         .head = PHYS_NONE,
+        .whole = PHYS_NONE,
         .patience = FRAME_CACHE_PATIENCE,
     };
     p->regions = regions;
@@ -55,6 +56,8 @@ int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags
         if (r->tag == REGION_FREE)
             p->end = MAX(p->end, ALIGN_DOWN(r->end, PAGE_SIZE));
     }
+    if (!flags) /* debug pools go frame by frame and keep no counts */
+        p->area_dir[0] = p->area_low;
     if (flags & FRAME_CHECK)
         return frame_check_init(p);
     return K_OK;
@@ -79,6 +82,8 @@ static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
         if (lo >= hi)
             continue; /* a sliver smaller than a frame */
         phys_addr_t base = hi - MIN(hi - lo, FRAME_SEED_CHUNK);
+        /* Within one 4 GiB, whose page of area counts the chunk may have to give. */
+        base = MAX(base, ALIGN_DOWN(hi - 1, (phys_addr_t)1 << FRAME_AREA_PAGE));
         int err = region_reserve(l, base, hi, REGION_FRAMES);
         if (err == K_ENOMEM) /* no slot for the split: take the whole range, which needs none */
             err = region_reserve(l, base = lo, hi, REGION_FRAMES);
@@ -87,11 +92,19 @@ static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
                     kerr_str(err));
             continue;
         }
+        frame_area_page(p, &base, hi);
         p->seed_base = base;
         p->seed_next = hi;
         return true;
     }
-    return false;
+    /* Nothing left unseeded: a whole 2 MiB area given back earlier, broken up at last. */
+    phys_addr_t w = frame_area_take_whole(p);
+    if (w == PHYS_NONE)
+        return false;
+    p->seeded -= FRAME_HUGE_SIZE >> PAGE_SHIFT;
+    p->seed_base = w;
+    p->seed_next = w + FRAME_HUGE_SIZE;
+    return true;
 }
 
 /* The next frame from the seed cursor. Return: it, or PHYS_NONE when memory is exhausted. */
@@ -290,7 +303,7 @@ void frame_get_stats(struct frame_pool *p, struct frame_stats *s)
      * out are our own counters, so the sum only adds up if they agree with the list's
      * REGION_FRAMES bytes.
      */
-    uint64_t free = frame_stack_count(p) + frame_caches_held(p);
+    uint64_t free = frame_stack_count(p) + frame_caches_held(p) + p->whole_frames;
     s->total = total;
     s->stacked = free * PAGE_SIZE;
     s->unseeded = by_tag[REGION_FREE] + (p->seed_next - p->seed_base);

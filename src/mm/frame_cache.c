@@ -5,7 +5,8 @@
  * this CPU's cache with interrupts off and neither a lock nor an atomic read-modify-write; what
  * is here runs once per FRAME_CACHE_BATCH operations, or when checks are on, or when the frames
  * parked in caches are needed elsewhere. A refill or a spill moves a whole node of the stack
- * (a magazine) in O(1) under the pool's lock; the frame numbers are copied outside it.
+ * (a magazine) under the pool's lock with three stores for the links, and one count per frame
+ * for its 2 MiB area (src/mm/frame_area.h); a spill writes the node's frame numbers outside it.
  *
  * Only a cache's CPU ever touches its frames[]. Another CPU that needs them (for a run, a
  * reclaim, or because memory ran out) sets the cache's asked flag and kicks the CPU (an NMI in
@@ -137,11 +138,11 @@ static uint32_t refill_checked(struct frame_pool *p, struct frame_cache *c)
 }
 
 /*
- * Refills an empty c with a whole batch, O(1) under the lock: the stack's head node as it is
- * (the node at the bottom of the cache, its entries above it in their order, so the cache hands
- * them out in the order single pops would have), or, from a node too large for the cache, its
- * top FRAME_CACHE_BATCH entries (a memcpy), or a range of the seed cursor. What the frames hold
- * is read and written after the lock is released: the node is this CPU's once detached.
+ * Refills an empty c with a whole batch under the lock: the stack's head node as it is (the node
+ * at the bottom of the cache, its entries above it in their order, so the cache hands them out
+ * in the order single pops would have), or, from a node too large for the cache, its top
+ * FRAME_CACHE_BATCH entries, or a range of the seed cursor (O(1)). The entries are copied under
+ * the lock, each counted out of its 2 MiB area (stale ones dropped: frame_area.h).
  * Return: how many came.
  */
 static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
@@ -149,26 +150,17 @@ static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
     if (p->flags & FRAME_DEBUG_FLAGS)
         return refill_checked(p, c);
     uint64_t irq = irqlock_acquire(&p->lock);
-    uint64_t whole = frame_stack_head_frames(p);
-    if (whole != 0 && whole <= FRAME_CACHE_HIGH) {
-        phys_addr_t node = frame_stack_pop_node(p);
-        irqlock_release(&p->lock, irq);
-        const struct frame_batch *b = phys_to_virt(node);
-        c->frames[0] = node;
-        memcpy(c->frames + 1, b->frames, (whole - 1) * sizeof(c->frames[0]));
-        return (uint32_t)whole;
-    }
-    if (whole != 0) {
-        struct frame_batch *b = p->top;
-        uint64_t n = MIN(b->count, FRAME_CACHE_BATCH);
-        b->count -= n;
-        p->stacked -= n;
-        memcpy(c->frames, b->frames + b->count, n * sizeof(c->frames[0]));
+    uint64_t whole, n = 0;
+    /* Entries all stale at the top of a large node give nothing: then the node itself. */
+    while (n == 0 && (whole = frame_stack_head_frames(p)) != 0)
+        n = whole <= FRAME_CACHE_HIGH ? frame_stack_pop_node(p, c->frames)
+                                      : frame_stack_pop_entries(p, c->frames, FRAME_CACHE_BATCH);
+    if (n != 0) {
         irqlock_release(&p->lock, irq);
         return (uint32_t)n;
     }
     phys_addr_t hi = 0;
-    uint64_t n = frame_seed_take(p, FRAME_CACHE_BATCH, &hi);
+    n = frame_seed_take(p, FRAME_CACHE_BATCH, &hi);
     irqlock_release(&p->lock, irq);
     for (uint64_t i = 0; i < n; i++) /* the cursor hands out downward: hi - 1 frame first */
         c->frames[i] = hi - ((n - i) << PAGE_SHIFT);
@@ -183,8 +175,8 @@ static uint32_t refill(struct frame_pool *p, struct frame_cache *c)
 
 /*
  * Gives the oldest FRAME_CACHE_BATCH frames of a full cache back to the stack: as one node filled
- * before the lock is taken and linked in O(1) under it, the oldest frame the node, so the stack
- * hands them out in the order single pushes would have left.
+ * before the lock is taken and linked under it (its entries counted for their areas there), the
+ * oldest frame the node, so the stack hands them out in the order single pushes would have left.
  */
 static void spill(struct frame_pool *p, struct frame_cache *c)
 {

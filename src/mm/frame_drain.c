@@ -9,7 +9,7 @@
  *   2. choose a slice of the window, at most FRAME_DRAIN_SPAN, at the bottom for a ceiling, at
  *      the top without one;
  *   3. take the whole stack off and walk it once: a frame in the slice sets its bit in a bitmap,
- *      any other frame is stacked again;
+ *      any other frame is stacked again, a stale entry (its 2 MiB area went out whole) dropped;
  *   4. region_retag_sorted() hands the bitmap's maximal runs to the list (frames -> free) in one
  *      merge, skipping crumbs a run of the requested size cannot use;
  *   5. what the list did not take is stacked again; the directory frame joins the free memory
@@ -224,12 +224,16 @@ static void sort_out(struct drain *d, phys_addr_t pa)
             phys_addr_t f = n.frames[k];
             if (!IS_ALIGNED(f, PAGE_SIZE) || f >= d->p->end)
                 corrupt(d, f, "which is not a frame of the pool");
+            if (frame_area_stale(d->p, f))
+                continue; /* its area went out whole: dropped */
             if (f >= d->lo && f < d->hi)
                 collect(d, f);
             else
                 restack(d->p, f, false);
         }
-        if (pa >= d->lo && pa < d->hi)
+        if (frame_area_stale(d->p, pa))
+            ; /* its area is whole: dropped, as its entries are */
+        else if (pa >= d->lo && pa < d->hi)
             collect(d, pa);
         else
             restack(d->p, pa, true); /* a node's entries hold frame numbers */
@@ -319,6 +323,14 @@ static void choose_slice(struct drain *d, struct frame_drain_req *r, const struc
     d->nleaves = (d->nframes + LEAF_FRAMES - 1) / LEAF_FRAMES;
 }
 
+void frame_drain_purge(struct frame_pool *p, uint64_t irq)
+{
+    struct drain d = {.p = p, .irq = irq, .cached = UINT64_MAX}; /* an empty slice */
+    frame_area_drain_begin(p);
+    sort_out(&d, frame_stack_detach(p)); /* every live frame pushed again, stale ones dropped */
+    frame_area_drain_end(p);
+}
+
 int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t irq)
 {
     struct drain d = {
@@ -329,10 +341,13 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
     };
     if (frame_stack_first(p) == PHYS_NONE || r->lo >= r->hi)
         return FRAME_DRAIN_NONE;
-    uint64_t stacked = frame_stack_count(p);
+    /* Free frames off the list: an area completed by the restacking moves from one to the other. */
+    uint64_t stacked = frame_stack_count(p) + p->whole_frames;
     bool stalled = false;
     enum frame_source src;
     phys_addr_t dir = frame_stack_pop(p, &src);
+    if (dir == PHYS_NONE) /* only stale frames were left: dropping them freed whole areas */
+        return p->whole != PHYS_NONE ? FRAME_DRAIN_DONE : FRAME_DRAIN_NONE;
     struct survey s = {.low = PHYS_NONE};
     /* One slice for the whole window needs no bounds: one frame inside is enough to go on. */
     bool one_slice = r->hi - r->lo <= FRAME_DRAIN_SPAN;
@@ -345,6 +360,7 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
         d.dir_pa = dir;
         d.dir_joins = dir >= r->whole_lo && dir < r->whole_hi;
         memset(d.dir, 0, PAGE_SIZE);
+        frame_area_drain_begin(p);           /* counts restart with what is pushed back */
         sort_out(&d, frame_stack_detach(p)); /* everything comes off the stack */
         phys_addr_t bad;
         int err =
@@ -358,12 +374,13 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
             stalled = true;
         }
         restack_rest(&d);
+        frame_area_drain_end(p); /* no stale entry is left */
         res = FRAME_DRAIN_DONE;
     }
     if (stalled)
         restack(p, dir, true);
     else if (put_dir_back(&d, r, dir, &stalled))
         res = FRAME_DRAIN_DONE;
-    p->seeded = p->seeded - stacked + frame_stack_count(p);
+    p->seeded = p->seeded - stacked + frame_stack_count(p) + p->whole_frames;
     return stalled ? FRAME_DRAIN_STALLED : res;
 }

@@ -154,6 +154,13 @@ struct frame_drain_req {
  */
 int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t irq);
 
+/*
+ * Walks the whole stack once, lock held, pushing every live frame again and dropping the stale
+ * ones, so that areas waiting for the stack's nodes in them go onto the whole list
+ * (src/mm/frame_area.c): what a run does when drain rounds found nothing more to take.
+ */
+void frame_drain_purge(struct frame_pool *p, uint64_t irq);
+
 /* Carves and zeroes the FRAME_CHECK bitmap. Return: K_OK or K_ENOMEM. */
 int frame_check_init(struct frame_pool *p);
 

@@ -44,12 +44,14 @@ static phys_addr_t run_search(struct frame_pool *p, struct region_request *req, 
 /* frame_reclaim() with the lock held. */
 static uint64_t reclaim_locked(struct frame_pool *p)
 {
-    uint64_t bytes = frame_stack_count(p) * PAGE_SIZE + (p->seed_next - p->seed_base);
-    if (bytes == 0 || p->seeded != frame_stack_count(p))
+    uint64_t free = frame_stack_count(p) + p->whole_frames;
+    uint64_t bytes = free * PAGE_SIZE + (p->seed_next - p->seed_base);
+    if (bytes == 0 || p->seeded != free)
         return 0;
     if (region_retag(p->regions, 0, PHYS_ADDR_MAX, REGION_FRAMES, REGION_FREE) != K_OK)
         return 0;          /* cannot happen: a retag that only merges needs no slot */
     frame_stack_detach(p); /* every stacked frame is free in the list now */
+    frame_area_forget(p);  /* and every whole area */
     p->seeded = 0;
     p->seed_base = p->seed_next = 0;
     return bytes;
@@ -110,6 +112,22 @@ static bool give_back_cursor(struct frame_pool *p)
 static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request *req, uint64_t irq,
                                     bool *stalled)
 {
+    /*
+     * Areas whose frames are all free but which wait for the stack's nodes in them first: one
+     * walk of the stack drops their stale frames, and they join the list before any round, so
+     * that the rounds see them as free ranges (a crumb next to one goes back with it).
+     */
+    if (p->areas_waiting) {
+        frame_drain_purge(p, irq);
+        p->drains++;
+        if (!frame_area_whole_to_list(p)) {
+            *stalled = true;
+            return PHYS_NONE;
+        }
+        phys_addr_t base = run_search(p, req, false);
+        if (base != PHYS_NONE)
+            return base;
+    }
     /* Whole frames only: one that ends above the ceiling cannot be part of the run. */
     phys_addr_t hi = ALIGN_DOWN(req->max ? MIN(req->max, p->end) : p->end, PAGE_SIZE);
     uint64_t coarse = MAX(req->size, FRAME_DRAIN_COARSE);
@@ -128,6 +146,11 @@ static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request 
                 return PHYS_NONE;
             }
             p->drains++;
+            /* Areas that waited for the stack's nodes in them are whole now: into the list. */
+            if (!frame_area_whole_to_list(p)) {
+                *stalled = true;
+                return PHYS_NONE;
+            }
             phys_addr_t base = run_search(p, req, false);
             if (base != PHYS_NONE)
                 return base;
@@ -169,8 +192,9 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
     if (reclaim_locked(p)) { /* idle: everything went back at once */
         base = run_search(p, req, false);
     } else {
-        bool cursor = p->seed_next != p->seed_base;
-        if (!give_back_cursor(p))
+        bool cursor = p->seed_next != p->seed_base || p->whole != PHYS_NONE;
+        /* The cursor's rest and the 2 MiB frames given back are free ranges already. */
+        if (!give_back_cursor(p) || !frame_area_whole_to_list(p))
             stalled = true; /* the drain may still find room by merging */
         else if (cursor)
             base = run_search(p, req, false);
@@ -188,8 +212,9 @@ static __attribute__((noinline)) phys_addr_t run_slow(struct frame_pool *p,
     return base;
 }
 
-phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
-                            uint64_t boundary)
+/* frame_alloc_run(); huge: a 2 MiB frame, which may also be a whole area of the stack. */
+static phys_addr_t alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align,
+                             phys_addr_t max, uint64_t boundary, bool huge)
 {
     if (nframes == 0 || nframes > (PHYS_ADDR_MAX >> PAGE_SHIFT) || (align & (align - 1)) ||
         (boundary & (boundary - 1)) || (boundary && nframes > boundary >> PAGE_SHIFT)) {
@@ -214,11 +239,19 @@ phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t ali
         irqlock_release(&p->lock, irq);
         collect_caches(p);
         irq = irqlock_acquire(&p->lock);
+        if (huge) /* the caches' frames may have completed an area */
+            base = frame_area_take_huge(p);
     }
     if (base == PHYS_NONE)
         base = run_slow(p, &req, irq);
     irqlock_release(&p->lock, irq);
     return base;
+}
+
+phys_addr_t frame_alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t align, phys_addr_t max,
+                            uint64_t boundary)
+{
+    return alloc_run(p, nframes, align, max, boundary, false);
 }
 
 uint64_t frame_settle(struct frame_pool *p)
@@ -227,7 +260,8 @@ uint64_t frame_settle(struct frame_pool *p)
     uint64_t irq = irqlock_acquire(&p->lock);
     p->list_full = false;
     uint64_t moved = reclaim_locked(p);
-    if (!moved && give_back_cursor(p)) {
+    uint64_t whole = p->whole_frames * PAGE_SIZE;
+    if (!moved && give_back_cursor(p) && frame_area_whole_to_list(p)) {
         /* Every stacked frame, crumbs too: afterwards no run needs to drain. */
         struct frame_drain_req r = {.hi = ALIGN_DOWN(p->end, PAGE_SIZE),
                                     .whole_hi = ALIGN_DOWN(p->end, PAGE_SIZE),
@@ -235,7 +269,10 @@ uint64_t frame_settle(struct frame_pool *p)
         uint64_t before = frame_stack_count(p);
         for (int res; (res = frame_drain_round(p, &r, irq)) == FRAME_DRAIN_DONE;)
             p->drains++;
-        moved = (before - frame_stack_count(p)) * PAGE_SIZE;
+        if (p->areas_waiting)
+            frame_drain_purge(p, irq);
+        frame_area_whole_to_list(p); /* areas that waited for the stack's nodes in them */
+        moved = (before - frame_stack_count(p)) * PAGE_SIZE + whole;
     }
     irqlock_release(&p->lock, irq);
     return moved;
@@ -264,13 +301,22 @@ void frame_free_run(struct frame_pool *p, phys_addr_t base, uint64_t nframes)
 
 phys_addr_t frame_alloc_huge(struct frame_pool *p)
 {
-    return frame_alloc_run(p, FRAME_HUGE_SIZE >> PAGE_SHIFT, FRAME_HUGE_SIZE, 0, 0);
+    uint64_t irq = irqlock_acquire(&p->lock);
+    phys_addr_t pa = frame_area_take_huge(p); /* a whole area, given back or on the stack */
+    irqlock_release(&p->lock, irq);
+    if (pa != PHYS_NONE)
+        return pa;
+    return alloc_run(p, FRAME_HUGE_SIZE >> PAGE_SHIFT, FRAME_HUGE_SIZE, 0, 0, true);
 }
 
 void frame_free_huge(struct frame_pool *p, phys_addr_t pa)
 {
     if (IS_ALIGNED(pa, FRAME_HUGE_SIZE)) {
-        frame_free_run(p, pa, FRAME_HUGE_SIZE >> PAGE_SHIFT);
+        uint64_t irq = irqlock_acquire(&p->lock);
+        bool taken = frame_area_free_huge(p, pa); /* one taken from the stack: the whole list */
+        irqlock_release(&p->lock, irq);
+        if (!taken)
+            frame_free_run(p, pa, FRAME_HUGE_SIZE >> PAGE_SHIFT);
         return;
     }
     /* Half of one area and half of the next would pass frame_free_run(): refuse it here. */

@@ -9,13 +9,16 @@
  * and the pool counts its stacked frames (stacked, changed only here). Everything that pushes,
  * pops, walks or counts the stack (the single-frame paths, the per-CPU caches' refills and spills,
  * the drain, frame_whereis()) does it through this header. Callers hold the pool's lock. Not an
- * API.
+ * API. Each entry that joins or leaves a node is counted for its 2 MiB area (frame_area.h); an
+ * entry whose area went out whole is stale, and what takes entries off drops it.
  */
 #ifndef FRAME64_MM_FRAME_STACK_H
 #define FRAME64_MM_FRAME_STACK_H
 
 #include <frame64/frame.h>
 #include <frame64/phys.h>
+
+#include "frame_area.h"
 
 /* A frame handed out as the head of the stack keeps count/next in these first bytes. */
 #define FRAME_HEADER_BYTES offsetof(struct frame_batch, frames)
@@ -43,8 +46,10 @@ static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
     p->freed++;
     if (b && b->count < FRAME_BATCH_MAX) {
         b->frames[b->count++] = pa;
+        frame_area_enter(p, pa, false);
         return;
     }
+    frame_area_enter(p, pa, true);
     b = phys_to_virt(pa);
     b->count = 0;
     b->next = p->head;
@@ -60,23 +65,27 @@ static inline void frame_stack_push(struct frame_pool *p, phys_addr_t pa)
  */
 static inline phys_addr_t frame_stack_pop(struct frame_pool *p, enum frame_source *src)
 {
-    struct frame_batch *b = p->top;
-    if (!b)
-        return PHYS_NONE;
-    if (b->count != 0) {
-        phys_addr_t pa = b->frames[--b->count];
+    for (struct frame_batch *b; (b = p->top) != NULL;) {
+        while (b->count != 0) {
+            phys_addr_t pa = b->frames[--b->count];
+            if (p->flags & FRAME_POISON)
+                b->frames[b->count] = FRAME_POISON_WORD;
+            if (!frame_area_leave(p, pa, false))
+                continue; /* stale: its area is whole */
+            p->stacked--;
+            *src = FRAME_FROM_SLOT;
+            return pa;
+        }
+        phys_addr_t pa = p->head;
+        p->head = b->next;
+        p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
+        if (!frame_area_leave(p, pa, true))
+            continue;
         p->stacked--;
-        if (p->flags & FRAME_POISON)
-            b->frames[b->count] = FRAME_POISON_WORD;
-        *src = FRAME_FROM_SLOT;
+        *src = FRAME_FROM_HEAD;
         return pa;
     }
-    phys_addr_t pa = p->head;
-    p->head = b->next;
-    p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
-    p->stacked--;
-    *src = FRAME_FROM_HEAD;
-    return pa;
+    return PHYS_NONE;
 }
 
 /*
@@ -91,6 +100,9 @@ static inline void frame_stack_push_node(struct frame_pool *p, phys_addr_t pa)
     p->top = b;
     p->stacked += b->count + 1;
     p->freed += b->count + 1;
+    frame_area_enter(p, pa, true);
+    for (uint64_t i = 0; i < b->count; i++)
+        frame_area_enter(p, b->frames[i], false);
 }
 
 /* Frames the head node would hand over with frame_stack_pop_node() (0: the stack is empty). */
@@ -100,19 +112,53 @@ static inline uint64_t frame_stack_head_frames(const struct frame_pool *p)
 }
 
 /*
- * Takes the head node off whole, O(1): the caller reads its entries after releasing the lock,
- * the last one first and the node itself last, which is the order single pops would have taken.
- * Return: the node (PHYS_NONE if the stack is empty).
+ * Takes the head node off whole into out[]: the node itself first, then its live entries in
+ * their order (stale ones dropped, the node too if its area is whole), so that handing out[] out
+ * from the end gives the order single pops would have. Return: how many frames (0: none live).
  */
-static inline phys_addr_t frame_stack_pop_node(struct frame_pool *p)
+static inline uint64_t frame_stack_pop_node(struct frame_pool *p, phys_addr_t *out)
 {
     phys_addr_t pa = p->head;
     if (pa == PHYS_NONE)
-        return PHYS_NONE;
-    p->stacked -= p->top->count + 1;
-    p->head = p->top->next;
+        return 0;
+    const struct frame_batch *b = p->top;
+    uint64_t n = 1;
+    for (uint64_t i = 0; i < b->count; i++)
+        if (frame_area_leave(p, b->frames[i], false))
+            out[n++] = b->frames[i];
+    p->head = b->next; /* read before the node is dropped: its area's link may go into it */
     p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
-    return pa;
+    if (frame_area_leave(p, pa, true)) { /* the node itself, unless its area is whole */
+        out[0] = pa;
+    } else {
+        for (uint64_t i = 1; i < n; i++)
+            out[i - 1] = out[i];
+        n--;
+    }
+    p->stacked -= n;
+    return n;
+}
+
+/*
+ * Takes up to max entries off the top of the head node into out[] (stale ones dropped on the
+ * way), in the order they lie in the node. Return: how many.
+ */
+static inline uint64_t frame_stack_pop_entries(struct frame_pool *p, phys_addr_t *out, uint64_t max)
+{
+    struct frame_batch *b = p->top;
+    uint64_t n = 0;
+    while (b->count > 0 && n < max) {
+        phys_addr_t pa = b->frames[--b->count];
+        if (frame_area_leave(p, pa, false))
+            out[n++] = pa;
+    }
+    for (uint64_t i = 0; i < n / 2; i++) { /* the top one last */
+        phys_addr_t e = out[i];
+        out[i] = out[n - 1 - i];
+        out[n - 1 - i] = e;
+    }
+    p->stacked -= n;
+    return n;
 }
 
 /* Takes the whole chain off the stack, which is then empty. Return: its first node, or PHYS_NONE.

@@ -15,11 +15,11 @@ static bool stacked(const struct frame_pool *p, phys_addr_t pa)
 {
     uint64_t seen = 0, count = frame_stack_count(p);
     for (phys_addr_t h = frame_stack_first(p); h != PHYS_NONE && seen <= count; seen++) {
-        if (h == pa)
+        if (h == pa && !frame_area_stale(p, pa))
             return true;
         struct frame_stack_node n = frame_stack_read(h);
         for (uint64_t i = 0; i < n.count && i < FRAME_BATCH_MAX; i++)
-            if (n.frames[i] == pa)
+            if (n.frames[i] == pa && !frame_area_stale(p, pa))
                 return true;
         h = n.next;
     }
@@ -62,6 +62,10 @@ enum frame_where frame_whereis(struct frame_pool *p, phys_addr_t pa)
         w = FRAME_WHERE_OTHER;
     else if (pa >= p->seed_base && pa < p->seed_next)
         w = FRAME_WHERE_CURSOR;
+    else if (frame_area_is_whole(p, pa))
+        w = FRAME_WHERE_WHOLE;
+    else if (frame_area_is_out(p, pa))
+        w = FRAME_WHERE_HUGE;
     else if (stacked(p, pa))
         w = FRAME_WHERE_STACKED;
     else if (cached(p, pa))
@@ -87,6 +91,10 @@ const char *frame_where_name(enum frame_where w)
         return "free, in a CPU's frame cache";
     case FRAME_WHERE_HANDED_OUT:
         return "handed out as a single frame";
+    case FRAME_WHERE_WHOLE:
+        return "free, a whole 2 MiB area kept for 2 MiB frames";
+    case FRAME_WHERE_HUGE:
+        return "handed out as part of a 2 MiB frame";
     case FRAME_WHERE_RUN:
         return "handed out as part of a contiguous run";
     case FRAME_WHERE_OTHER:

@@ -46,8 +46,10 @@ static void random_walk(unsigned flags, bool stack, phys_addr_t *log, size_t *nl
  *   0 ............ 3G [fw 3G..4G] 4G ............................................ 1T
  *   |low| free        |  firmware |                 free                          |
  * Expect: frame_init touches no page of the terabyte; 1000 allocations from the cursor touch
- * none either; 511 frees touch only the one frame that became the head batch (itself + 510
- * entries), the 512th becomes a second head; allocating them back touches nothing new. With
+ * only the page of 2 MiB-area counts for [1020G, 1T), which the first chunk's lowest frame,
+ * 1T - 2M, becomes (so the 512th frame is 1T - 2M - 4K); 511 frees touch only the one frame
+ * that became the head batch (itself + 510 entries), the 512th becomes a second head;
+ * allocating them back touches nothing new. With
  * FRAME_CHECK only the bitmap's pages are touched. (Whole-arena scans take a second each, so
  * the steps in between look at the top 8 MiB, where the work happens.)
  */
@@ -69,20 +71,24 @@ static void test_lazy_seeding(void **state)
     for (int i = 0; i < 1000; i++)
         held[i] = stack_alloc();
     assert_int_equal(held[0], 1 * TiB - PAGE_SIZE);
-    assert_int_equal(held[999], 1 * TiB - 1000 * PAGE_SIZE);
-    assert_int_equal(arena_resident(top, 1 * TiB), 0);
+    assert_int_equal(held[510], 1 * TiB - 2 * MiB + PAGE_SIZE);
+    assert_int_equal(held[511], 1 * TiB - 2 * MiB - PAGE_SIZE);
+    assert_int_equal(held[999], 1 * TiB - 1001 * PAGE_SIZE);
+    assert_int_equal(tag_at(1 * TiB - 2 * MiB), REGION_META);
+    assert_int_equal(arena_resident(top, 1 * TiB), 1);
+    assert_int_equal(arena_resident(1 * TiB - 2 * MiB, 1 * TiB - 2 * MiB + PAGE_SIZE), 1);
     check_stats(1000 * PAGE_SIZE);
 
     for (int i = 0; i < 511; i++)
         stack_free(held[i]);
-    assert_int_equal(arena_resident(top, 1 * TiB), 1);
+    assert_int_equal(arena_resident(top, 1 * TiB), 2);
     assert_int_equal(arena_resident(held[0], held[0] + PAGE_SIZE), 1);
     stack_free(held[511]);
-    assert_int_equal(arena_resident(top, 1 * TiB), 2);
+    assert_int_equal(arena_resident(top, 1 * TiB), 3);
     assert_int_equal(arena_resident(held[511], held[511] + PAGE_SIZE), 1);
     for (int i = 0; i < 512; i++)
         assert_int_not_equal(stack_alloc(), PHYS_NONE);
-    assert_int_equal(arena_resident(0, 1 * TiB), 2);
+    assert_int_equal(arena_resident(0, 1 * TiB), 3);
     check_stats(1000 * PAGE_SIZE);
 
     /* FRAME_CHECK zeroes its bitmap (1 bit per frame: 32 MiB here) and nothing else. */
