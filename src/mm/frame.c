@@ -65,19 +65,19 @@ int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags
 
 /*
  * Gives the seed cursor a new chunk: the top FRAME_SEED_CHUNK (or less) of the highest free
- * range, so single frames use high memory first and the free ranges shrink from their tops
- * without being split. Nothing inside the chunk is touched.
- * Return: false when no free frame is left (or the list cannot record the chunk).
+ * range at or above floor, so single frames use high memory first and the free ranges shrink
+ * from their tops without being split. Nothing inside the chunk is touched.
+ * Return: false when no free frame is left there (or the list cannot record the chunk).
  */
-static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
+static bool seed_from_list(struct frame_pool *p, phys_addr_t floor)
 {
     struct region_list *l = p->regions;
 
     for (size_t i = l->count; i-- > 0;) {
         const struct region *r = &l->regions[i];
-        if (r->tag != REGION_FREE || r->base >= p->end)
+        if (r->tag != REGION_FREE || r->base >= p->end || r->end <= floor)
             continue;
-        phys_addr_t lo = ALIGN_UP(r->base, PAGE_SIZE);
+        phys_addr_t lo = ALIGN_UP(MAX(r->base, floor), PAGE_SIZE);
         phys_addr_t hi = ALIGN_DOWN(MIN(r->end, p->end), PAGE_SIZE);
         if (lo >= hi)
             continue; /* a sliver smaller than a frame */
@@ -85,7 +85,8 @@ static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
         /* Within one 4 GiB, whose page of area counts the chunk may have to give. */
         base = MAX(base, ALIGN_DOWN(hi - 1, (phys_addr_t)1 << FRAME_AREA_PAGE));
         int err = region_reserve(l, base, hi, REGION_FRAMES);
-        if (err == K_ENOMEM) /* no slot for the split: take the whole range, which needs none */
+        if (err == K_ENOMEM &&
+            lo == r->base) /* no slot for the split: the whole range needs none */
             err = region_reserve(l, base = lo, hi, REGION_FRAMES);
         if (err != K_OK) {
             kprintf("frame: cannot take [0x%lx, 0x%lx) from %s: %s\n", base, hi, l->name,
@@ -97,10 +98,24 @@ static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
         p->seed_next = hi;
         return true;
     }
-    /* Nothing left unseeded: a whole 2 MiB area given back earlier, broken up at last. */
+    return false;
+}
+
+/*
+ * A new chunk for the seed cursor, in the order single frames should break memory: free ranges
+ * above the ISA limit, then a whole 2 MiB area (one that left the stack whole, or a 2 MiB frame
+ * given back), then the memory below FRAME_ISA_LIMIT that DMA runs need, last. Without the
+ * middle step, a pool whose freed areas all went whole would seed single frames from ISA memory
+ * while whole areas wait (the region list then fragments there and grows its own storage).
+ * Return: false when no free frame is left.
+ */
+static __attribute__((noinline)) bool seed_refill(struct frame_pool *p)
+{
+    if (seed_from_list(p, frame_isa_limit))
+        return true;
     phys_addr_t w = frame_area_take_whole(p);
     if (w == PHYS_NONE)
-        return false;
+        return seed_from_list(p, 0);
     p->seeded -= FRAME_HUGE_SIZE >> PAGE_SHIFT;
     p->seed_base = w;
     p->seed_next = w + FRAME_HUGE_SIZE;

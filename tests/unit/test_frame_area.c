@@ -321,6 +321,50 @@ static void test_cursor_breaks_a_whole_area_last(void **state)
     arena_destroy();
 }
 
+/*
+ * Standard map, every frame out; L = [4M, 5M) freed (below 16 MiB: back to the region list, free),
+ * then A = [20M, 22M) onto the stack as entries (nodes 18M and 18M + 4K), taken and given back:
+ *
+ *   4M     5M          18M    20M        22M
+ *   | L free |  ...out...  | n n  | A whole  |  ...out...
+ *
+ * Expect: single frames come from the two nodes, then from A through the cursor (a whole area),
+ * and only then from L: ISA memory is for runs that need it, so it is seeded last (before, the
+ * cursor took L first, and random frees there fragmented the list until it grew its storage).
+ */
+static void test_cursor_takes_isa_memory_after_whole_areas(void **state)
+{
+    (void)state;
+    std_pool(0);
+    size_t n = hold_all(), out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB) &&
+            !(held[i] >= 4 * MiB && held[i] < 5 * MiB))
+            held[out++] = held[i];
+    for (phys_addr_t pa = 4 * MiB; pa < 5 * MiB; pa += PAGE_SIZE)
+        stack_free(pa);
+    assert_int_equal(tag_at(4 * MiB), REGION_FREE);
+    phys_addr_t node = 18 * MiB;
+    stack_area(20 * MiB, &node);
+    for (; node < 20 * MiB; node += PAGE_SIZE)
+        held[out++] = node;
+    phys_addr_t a = frame_alloc_huge(&pool);
+    frame_free_huge(&pool, a);
+    size_t got = 0;
+    for (phys_addr_t pa; (pa = stack_alloc()) != PHYS_NONE; got++) {
+        if (got < 2)
+            assert_int_equal(pa, 18 * MiB + (1 - got) * PAGE_SIZE);
+        else if (got < 2 + AREA_FRAMES)
+            assert_true(in_area(pa, a));
+        else
+            assert_true(pa >= 4 * MiB && pa < 5 * MiB);
+        held[out + got] = pa;
+    }
+    assert_int_equal(got, 2 + AREA_FRAMES + MiB / PAGE_SIZE);
+    check_stats((out + got) * PAGE_SIZE);
+    arena_destroy();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_drain_drops_stale_frames),
         cmocka_unit_test(test_whole_list_feeds_runs_and_singles),
         cmocka_unit_test(test_cursor_breaks_a_whole_area_last),
+        cmocka_unit_test(test_cursor_takes_isa_memory_after_whole_areas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
