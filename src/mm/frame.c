@@ -85,8 +85,8 @@ static bool seed_from_list(struct frame_pool *p, phys_addr_t floor)
         /* Within one 4 GiB, whose page of area counts the chunk may have to give. */
         base = MAX(base, ALIGN_DOWN(hi - 1, (phys_addr_t)1 << FRAME_AREA_PAGE));
         int err = region_reserve(l, base, hi, REGION_FRAMES);
-        if (err == K_ENOMEM &&
-            lo == r->base) /* no slot for the split: the whole range needs none */
+        /* No slot for the split: take the whole range, which needs none. */
+        if (err == K_ENOMEM && lo == r->base)
             err = region_reserve(l, base = lo, hi, REGION_FRAMES);
         if (err != K_OK) {
             kprintf("frame: cannot take [0x%lx, 0x%lx) from %s: %s\n", base, hi, l->name,
