@@ -200,6 +200,30 @@ bool frame_area_whole_to_list(struct frame_pool *p)
     return err == K_OK;
 }
 
+bool frame_area_one_to_list(struct frame_pool *p, phys_addr_t max, uint64_t size)
+{
+    if (max != 0 && max < frame_isa_limit + size)
+        return false; /* whole areas lie above the ISA limit: none can serve it */
+    /* The first area on the whole list under the ceiling: most often the first one. */
+    phys_addr_t *link = &p->whole;
+    while (*link != PHYS_NONE && max != 0 && *link + size > max)
+        link = (phys_addr_t *)phys_to_virt(*link);
+    phys_addr_t base = *link;
+    if (base == PHYS_NONE)
+        return false;
+    /* Off the list before the retag: the list may grow its storage into the area it frees. */
+    phys_addr_t next = *(const phys_addr_t *)phys_to_virt(base);
+    *link = next;
+    if (region_retag(p->regions, base, base + FRAME_HUGE_SIZE, REGION_FRAMES, REGION_FREE) !=
+        K_OK) {
+        *(phys_addr_t *)phys_to_virt(base) = next;
+        *link = base;
+        return false; /* no slot: the merge of every whole area may still find room */
+    }
+    listed(p, base >> FRAME_AREA_SHIFT, (base >> FRAME_AREA_SHIFT) + 1);
+    return true;
+}
+
 bool frame_area_is_whole(const struct frame_pool *p, phys_addr_t pa)
 {
     const uint16_t *s = frame_area_slot(p, pa);

@@ -132,6 +132,14 @@ phys_addr_t frame_area_take_whole(struct frame_pool *p);
 bool frame_area_whole_to_list(struct frame_pool *p);
 
 /*
+ * Gives one area of the whole list to the region list (free), the first in the list's order
+ * that a run of size bytes at its base fits below max (0: no ceiling): a run of 2 MiB or less
+ * then needs neither the merge of every whole area nor a drain. O(areas passed over). Return:
+ * false if none fits, or if the list had no room for it. Lock held.
+ */
+bool frame_area_one_to_list(struct frame_pool *p, phys_addr_t max, uint64_t size);
+
+/*
  * Whether pa lies in a whole free area (on the whole list, or waiting for the stack's nodes in
  * it to be popped), or in a 2 MiB frame handed out from the whole list.
  */

@@ -234,6 +234,14 @@ static phys_addr_t alloc_run(struct frame_pool *p, uint64_t nframes, uint64_t al
     };
     uint64_t irq = irqlock_acquire(&p->lock);
     phys_addr_t base = run_search(p, &req, false);
+    /*
+     * A run of 2 MiB or less fits at the base of any whole area below its ceiling, whatever its
+     * alignment (2 MiB at most) and boundary: one area into the list serves it, before the
+     * caches are gathered, the cursor given back, every whole area merged or the stack drained.
+     */
+    if (base == PHYS_NONE && req.size <= FRAME_HUGE_SIZE && req.align <= FRAME_HUGE_SIZE &&
+        frame_area_one_to_list(p, max, req.size))
+        base = run_search(p, &req, false);
     if (base == PHYS_NONE && frame_caches_held(p)) {
         /* What follows must see every free frame: the caches' go onto the stack first. */
         irqlock_release(&p->lock, irq);

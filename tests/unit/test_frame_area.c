@@ -365,6 +365,60 @@ static void test_cursor_takes_isa_memory_after_whole_areas(void **state)
     arena_destroy();
 }
 
+/*
+ * Standard map, every frame out; A = [20M, 22M), then B = [60M, 62M) onto the stack as entries
+ * (nodes from 18M and 58M), so B heads the whole list:
+ *
+ *   18M     20M     22M          40M          58M     60M     62M
+ *   | n n .. | A     | ...out... |  ceiling   | n n .. | B     | ...out...
+ *
+ * Expect: a 1 MiB run below 40M comes from A's base (B passed over: above the ceiling), with no
+ * drain, the seed cursor and B untouched; a 64 KiB run aligned to 2 MiB within 64 KiB
+ * boundaries, no ceiling, then comes from B (A's rest is not 2 MiB aligned); a ceiling that no
+ * whole area can be under (17M: they lie above 16M) finds none without looking; the runs go back
+ * to the list, and the stats add up throughout.
+ */
+static void test_small_run_takes_one_whole_area(void **state)
+{
+    (void)state;
+    std_pool(0);
+    size_t n = hold_all(), out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (held[i] < 18 * MiB || (held[i] >= 22 * MiB && held[i] < 58 * MiB) ||
+            held[i] >= 62 * MiB)
+            held[out++] = held[i];
+    phys_addr_t na = 18 * MiB, nb = 58 * MiB;
+    stack_area(20 * MiB, &na);
+    stack_area(60 * MiB, &nb);
+    for (; na < 20 * MiB; na += PAGE_SIZE)
+        held[out++] = na;
+    for (; nb < 60 * MiB; nb += PAGE_SIZE)
+        held[out++] = nb;
+    assert_int_equal(pool.whole, 60 * MiB);
+    phys_addr_t seed = pool.seed_next;
+    check_stats(out * PAGE_SIZE);
+
+    phys_addr_t r = frame_alloc_run(&pool, MiB / PAGE_SIZE, 0, 40 * MiB, 0);
+    assert_int_equal(r, 20 * MiB);
+    assert_int_equal(pool.drains, 0);
+    assert_int_equal(pool.seed_next, seed);
+    assert_int_equal(pool.whole, 60 * MiB);
+    assert_int_equal(tag_at(21 * MiB), REGION_FREE); /* the area's rest */
+    check_stats(out * PAGE_SIZE + MiB);
+
+    phys_addr_t q = frame_alloc_run(&pool, 16, FRAME_HUGE_SIZE, 0, 64 * KiB);
+    assert_int_equal(q, 60 * MiB);
+    assert_int_equal(pool.whole, PHYS_NONE);
+    assert_int_equal(pool.drains, 0);
+    assert_false(frame_area_one_to_list(&pool, 17 * MiB, MiB));
+    check_stats(out * PAGE_SIZE + MiB + 64 * KiB);
+
+    frame_free_run(&pool, r, MiB / PAGE_SIZE);
+    frame_free_run(&pool, q, 16);
+    check_stats(out * PAGE_SIZE);
+    arena_destroy();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_whole_list_feeds_runs_and_singles),
         cmocka_unit_test(test_cursor_breaks_a_whole_area_last),
         cmocka_unit_test(test_cursor_takes_isa_memory_after_whole_areas),
+        cmocka_unit_test(test_small_run_takes_one_whole_area),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
