@@ -8,7 +8,7 @@
  * stop adding up or disagree with the model, if an invalid free does not panic under
  * FRAME_CHECK, or if the region list breaks its invariants.
  *
- * The map is tests/support/frame_test_map.h (24 MiB, every kind of range).
+ * The map is tests/support/frame_test_map.h (32 MiB, every kind of range).
  *
  * Input: byte 0 picks flags (CHECK, LINKED; POISON with bit 6 too), the list's capacity (roomy,
  * tight, or tight but allowed to grow) and, with bits 5-7 = 101, a final free of everything; then
@@ -301,7 +301,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     frame_get_stats(&pool, &s);
     initial_total = s.total;
     initial_reserved = s.reserved;
-    CHECK(initial_total == 16 * MiB - 80 * KiB); /* the firmware and bad ranges are not RAM */
+    CHECK(initial_total == 24 * MiB - 80 * KiB); /* the firmware and bad ranges are not RAM */
     check_state();
 
     while (in.p < in.end) {

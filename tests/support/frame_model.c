@@ -12,6 +12,7 @@
 #include <frame64/region.h>
 
 #include "arena.h"
+#include "mm/frame_area.h"
 
 #define NPAGES  (FM_ARENA / PAGE_SIZE)
 #define FM_CPUS 3 /* CPUs one thread stands for in turn: caches trade nodes through the stack */
@@ -109,7 +110,7 @@ void fm_start(unsigned cfg)
     struct frame_stats s;
     frame_get_stats(&fm_pool, &s);
     initial_total = s.total;
-    FM_CHECK(initial_total == 16 * MiB - 80 * KiB); /* the firmware and bad ranges are not RAM */
+    FM_CHECK(initial_total == 24 * MiB - 80 * KiB); /* the firmware and bad ranges are not RAM */
     check_counters();
 }
 
@@ -181,7 +182,8 @@ static bool fits(uint64_t n, uint64_t align, phys_addr_t max, uint64_t boundary)
 
 static void op_alloc_run(uint64_t arg)
 {
-    static const phys_addr_t ceilings[] = {0, 2 * MiB, 4 * MiB, 14 * MiB, 16 * MiB, 17 * MiB, 0};
+    static const phys_addr_t ceilings[] = {0,        2 * MiB,  4 * MiB, 14 * MiB,
+                                           16 * MiB, 17 * MiB, 27 * MiB};
     static const uint64_t boundaries[] = {0, 0, 64 * KiB, 128 * KiB, 1 * MiB, 4 * MiB};
     uint64_t n = arg & 0x100 ? 1 + (arg & 0x7ff) : 1 + (arg & 31);
     uint64_t align = PAGE_SIZE << ((arg >> 12) % 8);
@@ -213,8 +215,10 @@ static void op_alloc_run(uint64_t arg)
     phys_addr_t end = base + n * PAGE_SIZE;
     FM_CHECK(IS_ALIGNED(base, align) && end <= FM_ARENA && (!max || end <= max));
     FM_CHECK(!crosses(base, n * PAGE_SIZE, boundary));
+    /* A 2 MiB frame from the whole list stays the stack's memory; every other run is the list's. */
     const struct region *r = region_lookup(&list, base);
-    FM_CHECK(r && r->tag == REGION_DMA && r->end >= end);
+    bool area = huge && frame_area_is_out(&fm_pool, base);
+    FM_CHECK(r && r->tag == (area ? REGION_FRAMES : REGION_DMA) && r->end >= end);
     for (phys_addr_t pa = base; pa < end; pa += PAGE_SIZE)
         took(pa, S_RUN);
     runs[nruns].base = base;
@@ -230,8 +234,10 @@ static void free_run(size_t i)
         frame_free_huge(&fm_pool, base); /* whether frame_alloc_huge() or a run made it */
     else
         frame_free_run(&fm_pool, base, n);
-    FM_CHECK(list_mode != FM_ROOMY || region_lookup(&list, base)->tag == REGION_FREE);
-    if (region_lookup(&list, base)->tag == REGION_DMA) { /* a tight list had no slot: still held */
+    bool area = frame_area_is_whole(&fm_pool, base); /* back on the whole list */
+    FM_CHECK(list_mode != FM_ROOMY || area || region_lookup(&list, base)->tag == REGION_FREE);
+    if (!area &&
+        region_lookup(&list, base)->tag == REGION_DMA) { /* a tight list had no slot: still held */
         runs[nruns].base = base;
         runs[nruns++].n = n;
         return;
