@@ -77,6 +77,8 @@ struct subject {
 uint64_t *bitmap_storage(uint64_t bytes);
 /* Starts s as kind over the map of ram bytes (release configuration: no frame64 checks). */
 void subject_start(struct subject *s, enum kind kind, uint64_t ram);
+/* The same, frame64 with frame_init() flags (FRAME_NO_AREAS: the stack without whole areas). */
+void subject_start_flags(struct subject *s, enum kind kind, uint64_t ram, unsigned frame_flags);
 /* Return: frames s can still hand out. */
 uint64_t free_frames(struct subject *s);
 

@@ -8,8 +8,9 @@
  * search). The counts come from what the program itself holds, so they say what is free, not what
  * an allocator believes; every allocator gets the same sequence of decisions (one seed), though
  * what it is asked to free depends on what it granted. Before the mix every frame is handed out
- * once and freed in random order, as on a machine that has run a while. frame64 with and without
- * a policy is this program built at two commits (docs/performance.md, "Fragmentation").
+ * once and freed in random order, as on a machine that has run a while. frame64 runs twice: with
+ * its whole 2 MiB areas (the anti-fragmentation policy) and without (FRAME_NO_AREAS: the stack
+ * alone, whose drains sort free memory when a 2 MiB request needs it).
  *
  *   bench_frag [--steps N] [--mib N] [--huge-every N] [--full PCT] [--group N] [--smoke]
  */
@@ -64,14 +65,32 @@ static void mark_ram_areas(uint64_t ram)
     }
 }
 
+/*
+ * Whether area a is whole and free: nothing of it held by the program, and no page of it taken by
+ * the subject's region list for its own storage (a list that grows takes free memory, REGION_META).
+ */
+static bool area_free(const struct subject *s, const uint32_t *in_area, uint64_t a)
+{
+    if (!ram_area[a] || in_area[a] != 0)
+        return false;
+    const struct region *r;
+    region_for_each(&s->list, r)
+    {
+        if (r->tag == REGION_META && r->base < (a + 1) * FRAME_HUGE_SIZE &&
+            r->end > a * FRAME_HUGE_SIZE)
+            return false;
+    }
+    return true;
+}
+
 static uint64_t full_pct = 90;   /* memory held before frees take over (--full) */
 static uint64_t group_max = 256; /* 4 KiB frames per group: 1 to this many (--group) */
 
-static void one_run(enum kind kind, uint64_t ram, uint64_t steps, uint64_t every,
+static void one_run(enum kind kind, unsigned flags, uint64_t ram, uint64_t steps, uint64_t every,
                     struct result *res)
 {
     static struct subject s;
-    subject_start(&s, kind, ram);
+    subject_start_flags(&s, kind, ram, flags);
     uint64_t total = free_frames(&s), target = total * full_pct / 100, used = 0, n = 0, ns = 0;
     uint64_t nareas = map_top(ram) / FRAME_HUGE_SIZE;
     struct held *h = malloc((total + 1) * sizeof(*h));
@@ -118,7 +137,7 @@ static void one_run(enum kind kind, uint64_t ram, uint64_t steps, uint64_t every
             if (pa == PHYS_NONE) { /* the guarantee: refused only with no whole area free */
                 uint64_t whole = 0;
                 for (uint64_t a = 0; a < nareas; a++)
-                    whole += ram_area[a] && in_area[a] == 0;
+                    whole += area_free(&s, in_area, a);
                 CHECK(whole == 0, "%s: a 2 MiB request refused with %llu whole areas free",
                       kind_name[kind], (unsigned long long)whole);
                 continue;
@@ -142,7 +161,7 @@ static void one_run(enum kind kind, uint64_t ram, uint64_t steps, uint64_t every
     }
     for (uint64_t a = 0; a < nareas; a++) {
         res->ram_areas += ram_area[a];
-        res->whole_free += ram_area[a] && in_area[a] == 0;
+        res->whole_free += area_free(&s, in_area, a);
     }
     res->free_frames_end = total - used;
     res->huge_us = res->asked ? (double)ns / 1000.0 / (double)res->asked : 0;
@@ -205,9 +224,11 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         enum kind kind;
+        unsigned flags;
     } subjects[] = {
-        {"frame64", BATCHED},
-        {"bitmap (first fit)", BITMAP},
+        {"frame64", BATCHED, 0},
+        {"frame64 no areas", BATCHED, FRAME_NO_AREAS},
+        {"bitmap (first fit)", BITMAP, 0},
     };
     printf("%-22s %10s %10s %9s %13s %13s %11s %8s\n", "allocator", "2M asked", "2M granted",
            "granted", "whole areas", "of RAM areas", "us per 2M", "drains");
@@ -215,7 +236,7 @@ int main(int argc, char **argv)
            "");
     for (size_t i = 0; i < ARRAY_SIZE(subjects); i++) {
         struct result r;
-        one_run(subjects[i].kind, ram, steps, every, &r);
+        one_run(subjects[i].kind, subjects[i].flags, ram, steps, every, &r);
         printf("%-22s %10llu %10llu %8.1f%% %13llu %13llu %11.2f %8llu\n", subjects[i].name,
                (unsigned long long)r.asked, (unsigned long long)r.granted,
                r.asked ? 100.0 * (double)r.granted / (double)r.asked : 0.0,

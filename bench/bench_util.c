@@ -114,6 +114,11 @@ uint64_t *bitmap_storage(uint64_t bytes)
 /* Starts s as kind over the map of ram bytes (the arena must cover map_top(ram)). */
 void subject_start(struct subject *s, enum kind kind, uint64_t ram)
 {
+    subject_start_flags(s, kind, ram, 0);
+}
+
+void subject_start_flags(struct subject *s, enum kind kind, uint64_t ram, unsigned frame_flags)
+{
     s->kind = kind;
     map_build(&s->list, s->entries, ARRAY_SIZE(s->entries), ram);
     region_set_grow_limit(&s->list, map_top(ram));
@@ -125,7 +130,7 @@ void subject_start(struct subject *s, enum kind kind, uint64_t ram)
         linked_init(&s->ll, &s->list);
         err = K_OK;
     } else {
-        err = frame_init(&s->pool, &s->list, 0);
+        err = frame_init(&s->pool, &s->list, frame_flags);
     }
     CHECK(err == K_OK, "%s init: %s", kind_name[kind], kerr_str(err));
 }

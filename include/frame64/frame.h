@@ -30,6 +30,8 @@
 enum frame_flags {
     FRAME_CHECK = 1u << 0,  /* validate frees: owner tag, reserved ranges, double free (bitmap) */
     FRAME_POISON = 1u << 1, /* fill freed frames with a pattern, verify it on allocation */
+    /* Keep no 2 MiB-area counts: the stack alone, no whole areas (to measure what they give). */
+    FRAME_NO_AREAS = 1u << 2,
 };
 
 /* Bytes freed frames are filled with under FRAME_POISON (Linux's use-after-free byte). */

@@ -31,7 +31,7 @@
 
 _Static_assert(sizeof(struct frame_batch) == PAGE_SIZE, "a batch must fill exactly one frame");
 
-#define FRAME_ALL_FLAGS (FRAME_CHECK | FRAME_POISON)
+#define FRAME_ALL_FLAGS (FRAME_CHECK | FRAME_POISON | FRAME_NO_AREAS)
 
 int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags)
 {
@@ -56,7 +56,7 @@ int frame_init(struct frame_pool *p, struct region_list *regions, unsigned flags
         if (r->tag == REGION_FREE)
             p->end = MAX(p->end, ALIGN_DOWN(r->end, PAGE_SIZE));
     }
-    if (!flags) /* debug pools go frame by frame and keep no counts */
+    if (!flags) /* debug pools go frame by frame and keep no counts; nor does FRAME_NO_AREAS */
         p->area_dir[0] = p->area_low;
     if (flags & FRAME_CHECK)
         return frame_check_init(p);
@@ -191,7 +191,7 @@ FRAME_FAST phys_addr_t frame_alloc(struct frame_pool *p)
 
     /* The fast path (no checks): the last frame of this CPU's cache. No lock, no atomic. */
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
-    if (p->flags != 0 || n == 0)
+    if ((p->flags & FRAME_DEBUG_FLAGS) || n == 0)
         return alloc_other(p, c, irq);
     phys_addr_t pa = c->frames[n - 1];
     __atomic_store_n(&c->count, n - 1, __ATOMIC_RELAXED);
@@ -288,7 +288,7 @@ FRAME_FAST void frame_free(struct frame_pool *p, phys_addr_t pa)
 
     /* The fast path (no checks): a valid frame above the ISA limit, room in this CPU's cache. */
     uint32_t n = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
-    if (p->flags != 0 || n == FRAME_CACHE_HIGH || !IS_ALIGNED(pa, PAGE_SIZE) ||
+    if ((p->flags & FRAME_DEBUG_FLAGS) || n == FRAME_CACHE_HIGH || !IS_ALIGNED(pa, PAGE_SIZE) ||
         pa < frame_isa_limit || pa >= p->end)
         return free_other(p, c, pa, irq);
     c->frames[n] = pa;

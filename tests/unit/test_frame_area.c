@@ -419,6 +419,40 @@ static void test_small_run_takes_one_whole_area(void **state)
     arena_destroy();
 }
 
+/*
+ * FRAME_NO_AREAS (the stack alone, for comparisons): standard map, every frame out, then
+ * A = [20M, 22M) onto the stack as entries (nodes 18M and 18M + 4K), as in the tests above.
+ * Expect: no counts are kept (no slot for A), A stays on the stack, so a 2 MiB frame needs a
+ * drain, which finds A; given back, it is a run's and goes to the region list. (The flag leaves
+ * the per-CPU caches' fast paths on: only the debug flags turn them off.)
+ */
+static void test_no_areas_flag(void **state)
+{
+    (void)state;
+    std_pool(FRAME_NO_AREAS);
+    size_t n = hold_all(), out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB))
+            held[out++] = held[i];
+    phys_addr_t node = 18 * MiB;
+    stack_area(20 * MiB, &node);
+    for (; node < 20 * MiB; node += PAGE_SIZE)
+        held[out++] = node;
+    assert_null(frame_area_slot(&pool, 20 * MiB));
+    assert_int_equal(pool.whole, PHYS_NONE);
+    assert_int_equal(pool.areas_whole, 0);
+    check_stats(out * PAGE_SIZE);
+
+    phys_addr_t a = frame_alloc_huge(&pool);
+    assert_int_equal(a, 20 * MiB);
+    assert_int_equal(pool.drains, 1);
+    check_stats(out * PAGE_SIZE + FRAME_HUGE_SIZE);
+    frame_free_huge(&pool, a); /* a run's: back to the list, not to a whole list */
+    assert_int_equal(pool.whole, PHYS_NONE);
+    assert_int_equal(tag_at(a), REGION_FREE);
+    arena_destroy();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_cursor_breaks_a_whole_area_last),
         cmocka_unit_test(test_cursor_takes_isa_memory_after_whole_areas),
         cmocka_unit_test(test_small_run_takes_one_whole_area),
+        cmocka_unit_test(test_no_areas_flag),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
