@@ -12,7 +12,11 @@
  * its whole 2 MiB areas (the anti-fragmentation policy) and without (FRAME_NO_AREAS: the stack
  * alone, whose drains sort free memory when a 2 MiB request needs it).
  *
- *   bench_frag [--steps N] [--mib N] [--huge-every N] [--full PCT] [--group N] [--smoke]
+ *   bench_frag [--steps N] [--mib N] [--huge-every N] [--full PCT] [--group N] [--flush] [--smoke]
+ *
+ * --flush gives frame64's per-CPU cache back to the stack after that first round (the last 255
+ * frames freed, one in each of up to 255 areas that then become whole at once): without it those
+ * areas stay on the stack (docs/performance.md, "Fragmentation").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +89,7 @@ static bool area_free(const struct subject *s, const uint32_t *in_area, uint64_t
 
 static uint64_t full_pct = 90;   /* memory held before frees take over (--full) */
 static uint64_t group_max = 256; /* 4 KiB frames per group: 1 to this many (--group) */
+static bool flush;               /* frame64's cache back to the stack after the first round */
 
 static void one_run(enum kind kind, unsigned flags, uint64_t ram, uint64_t steps, uint64_t every,
                     struct result *res)
@@ -108,6 +113,8 @@ static void one_run(enum kind kind, unsigned flags, uint64_t ram, uint64_t steps
     for (uint64_t k = 0; k < got; k++)
         DISPATCH(s_free, &s, all[k]);
     free(all);
+    if (kind == BATCHED && flush)
+        frame_cache_drain(&s.pool);
     rng = 0xf4a9; /* the same decisions for every allocator */
     for (uint64_t i = 0; i < steps; i++) {
         uint64_t r = rand64();
@@ -198,6 +205,8 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--full") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0 &&
                    atoll(argv[i + 1]) < 100) {
             full_pct = (uint64_t)atoll(argv[++i]);
+        } else if (strcmp(argv[i], "--flush") == 0) {
+            flush = true;
         } else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0) {
             group_max = (uint64_t)atoll(argv[++i]);
         } else if (strcmp(argv[i], "--huge-every") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0) {
@@ -205,7 +214,7 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr,
                     "usage: %s [--steps N] [--mib N] [--huge-every N] [--full PCT] [--group N] "
-                    "[--smoke]\n",
+                    "[--flush] [--smoke]\n",
                     argv[0]);
             return 2;
         }
@@ -214,10 +223,11 @@ int main(int argc, char **argv)
     uint64_t ram = mib * MiB;
     printf("bench_frag: %llu MiB of RAM, %llu steps: a free (of a random held block, whole) when "
            "more than %llu%% of memory is held or 1 step in 4, else a request: 1 in %llu for a "
-           "2 MiB frame, the others for 1 to %llu 4 KiB frames\nload average at the start: "
+           "2 MiB frame, the others for 1 to %llu 4 KiB frames%s\nload average at the start: "
            "%s\n\n",
            (unsigned long long)mib, (unsigned long long)steps, (unsigned long long)full_pct,
-           (unsigned long long)every, (unsigned long long)group_max, loadavg());
+           (unsigned long long)every, (unsigned long long)group_max,
+           flush ? "; frame64's cache given back after the first round" : "", loadavg());
     arena_create(map_top(ram));
     arena_prefault(ram);
     mark_ram_areas(ram);
