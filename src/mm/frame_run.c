@@ -104,6 +104,21 @@ static bool give_back_cursor(struct frame_pool *p)
 #define FRAME_DRAIN_COARSE (2 * MiB)
 
 /*
+ * After a walk of the stack: the areas that waited for the stack's nodes in them are whole now,
+ * into the list with the rest of the whole list, then the list is searched again. Return: the
+ * run, or PHYS_NONE (with *stalled set if the list had no room for the areas).
+ */
+static phys_addr_t whole_then_search(struct frame_pool *p, struct region_request *req,
+                                     bool *stalled)
+{
+    if (!frame_area_whole_to_list(p)) {
+        *stalled = true;
+        return PHYS_NONE;
+    }
+    return run_search(p, req, false);
+}
+
+/*
  * Drain rounds over the stacked frames below the ceiling (all of them without one), one slice at a
  * time, searching again after each: first taking only ranges of FRAME_DRAIN_COARSE or more, then,
  * if that was not enough, every range the request could use. Return: the run, or PHYS_NONE with
@@ -120,12 +135,8 @@ static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request 
     if (p->areas_waiting) {
         frame_drain_purge(p, irq);
         p->drains++;
-        if (!frame_area_whole_to_list(p)) {
-            *stalled = true;
-            return PHYS_NONE;
-        }
-        phys_addr_t base = run_search(p, req, false);
-        if (base != PHYS_NONE)
+        phys_addr_t base = whole_then_search(p, req, stalled);
+        if (base != PHYS_NONE || *stalled)
             return base;
     }
     /* Whole frames only: one that ends above the ceiling cannot be part of the run. */
@@ -146,13 +157,8 @@ static phys_addr_t drain_and_search(struct frame_pool *p, struct region_request 
                 return PHYS_NONE;
             }
             p->drains++;
-            /* Areas that waited for the stack's nodes in them are whole now: into the list. */
-            if (!frame_area_whole_to_list(p)) {
-                *stalled = true;
-                return PHYS_NONE;
-            }
-            phys_addr_t base = run_search(p, req, false);
-            if (base != PHYS_NONE)
+            phys_addr_t base = whole_then_search(p, req, stalled);
+            if (base != PHYS_NONE || *stalled)
                 return base;
         }
         if (min == req->size)

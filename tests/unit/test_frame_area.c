@@ -39,6 +39,25 @@ static void stack_area(phys_addr_t area, phys_addr_t *node)
 }
 
 /*
+ * Standard map (pool flags flags), every frame out, then A = [20M, 22M) onto the stack as entries
+ * (stack_area(), its two nodes 18M and 18M + 4K); the rest of [18M, 20M) and everything else
+ * stays out, in held[]. Return: how many frames held[] holds.
+ */
+static size_t one_area_on_stack(unsigned flags)
+{
+    std_pool(flags);
+    size_t n = hold_all(), out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB))
+            held[out++] = held[i];
+    phys_addr_t node = 18 * MiB;
+    stack_area(20 * MiB, &node);
+    for (; node < 20 * MiB; node += PAGE_SIZE)
+        held[out++] = node;
+    return out;
+}
+
+/*
  * Standard map, release pool, every frame out; then, straight onto the stack (no cache), the
  * frames of [22M, 24M) but 22M, the first two as nodes, every frame of A = [20M, 22M) as entries
  * (stack_area()), and those of [18M, 20M) but 18M:
@@ -248,15 +267,7 @@ static void test_drain_drops_stale_frames(void **state)
 static void test_whole_list_feeds_runs_and_singles(void **state)
 {
     (void)state;
-    std_pool(0);
-    size_t n = hold_all(), out = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB))
-            held[out++] = held[i];
-    phys_addr_t node = 18 * MiB;
-    stack_area(20 * MiB, &node);
-    for (; node < 20 * MiB; node += PAGE_SIZE) /* the rest of [18M, 20M) stays out */
-        held[out++] = node;
+    size_t out = one_area_on_stack(0);
     phys_addr_t a = frame_alloc_huge(&pool);
     assert_int_equal(a, 20 * MiB);
     frame_free_huge(&pool, a);
@@ -292,15 +303,7 @@ static void test_whole_list_feeds_runs_and_singles(void **state)
 static void test_cursor_breaks_a_whole_area_last(void **state)
 {
     (void)state;
-    std_pool(0);
-    size_t n = hold_all(), out = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB))
-            held[out++] = held[i];
-    phys_addr_t node = 18 * MiB;
-    stack_area(20 * MiB, &node);
-    for (; node < 20 * MiB; node += PAGE_SIZE) /* the rest of [18M, 20M) stays out */
-        held[out++] = node;
+    size_t out = one_area_on_stack(0);
     phys_addr_t a = frame_alloc_huge(&pool);
     frame_free_huge(&pool, a);
     assert_int_equal(pool.whole, a);
@@ -335,19 +338,13 @@ static void test_cursor_breaks_a_whole_area_last(void **state)
 static void test_cursor_takes_isa_memory_after_whole_areas(void **state)
 {
     (void)state;
-    std_pool(0);
-    size_t n = hold_all(), out = 0;
+    size_t n = one_area_on_stack(0), out = 0;
     for (size_t i = 0; i < n; i++)
-        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB) &&
-            !(held[i] >= 4 * MiB && held[i] < 5 * MiB))
+        if (held[i] >= 4 * MiB && held[i] < 5 * MiB)
+            stack_free(held[i]); /* below 16 MiB: back to the region list, not the stack */
+        else
             held[out++] = held[i];
-    for (phys_addr_t pa = 4 * MiB; pa < 5 * MiB; pa += PAGE_SIZE)
-        stack_free(pa);
     assert_int_equal(tag_at(4 * MiB), REGION_FREE);
-    phys_addr_t node = 18 * MiB;
-    stack_area(20 * MiB, &node);
-    for (; node < 20 * MiB; node += PAGE_SIZE)
-        held[out++] = node;
     phys_addr_t a = frame_alloc_huge(&pool);
     frame_free_huge(&pool, a);
     size_t got = 0;
@@ -429,15 +426,7 @@ static void test_small_run_takes_one_whole_area(void **state)
 static void test_no_areas_flag(void **state)
 {
     (void)state;
-    std_pool(FRAME_NO_AREAS);
-    size_t n = hold_all(), out = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB))
-            held[out++] = held[i];
-    phys_addr_t node = 18 * MiB;
-    stack_area(20 * MiB, &node);
-    for (; node < 20 * MiB; node += PAGE_SIZE)
-        held[out++] = node;
+    size_t out = one_area_on_stack(FRAME_NO_AREAS);
     assert_null(frame_area_slot(&pool, 20 * MiB));
     assert_int_equal(pool.whole, PHYS_NONE);
     assert_int_equal(pool.areas_whole, 0);
