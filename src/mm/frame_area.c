@@ -7,8 +7,9 @@
  * whole list (linked through its own first frame), and whatever takes frames off the stack later
  * drops its frames. So single frames no longer come from it (they come from areas
  * already broken: the anti-fragmentation policy), and frame_alloc_huge() takes it off the whole
- * list in O(1). A 2 MiB frame given back goes onto the whole list too. Runs and, once nothing
- * else is left, the seed cursor take from that list.
+ * list in O(1). A 2 MiB frame given back goes onto the whole list too. Runs take from that list
+ * (one area for a run of 2 MiB or less, every area for a longer one), and so does the seed cursor
+ * once no free range above FRAME_ISA_LIMIT is left (before ISA memory).
  *
  *   two bytes per area:  TAKEN | OUT | WHOLE | NODES (3 bits) | N (10 bits)
  *     N       its frames on the stack, nodes too (TAKEN: its stale ones still there)
@@ -104,9 +105,8 @@ bool frame_area_free_huge(struct frame_pool *p, phys_addr_t pa)
     uint16_t *s = frame_area_slot(p, pa);
     if (!s || (*s & FRAME_AREA_LISTED) != FRAME_AREA_OUT)
         return false;
-    *s = (uint16_t)((*s & ~FRAME_AREA_OUT) | FRAME_AREA_WHOLE);
-    *(phys_addr_t *)phys_to_virt(pa) = p->whole;
-    p->whole = pa;
+    *s = (uint16_t)(*s & ~FRAME_AREA_OUT);
+    put_whole(p, pa, s);
     p->whole_frames += FRAME_AREA_FRAMES;
     p->freed += FRAME_AREA_FRAMES;
     return true;

@@ -157,7 +157,8 @@ int frame_drain_round(struct frame_pool *p, struct frame_drain_req *r, uint64_t 
 /*
  * Walks the whole stack once, lock held, pushing every live frame again and dropping the stale
  * ones, so that areas waiting for the stack's nodes in them go onto the whole list
- * (src/mm/frame_area.c): what a run does when drain rounds found nothing more to take.
+ * (src/mm/frame_area.c): what a run does before its drain rounds when areas wait, and what
+ * frame_settle() does after its rounds.
  */
 void frame_drain_purge(struct frame_pool *p, uint64_t irq);
 
