@@ -178,4 +178,20 @@ void sched_tick(unsigned cpu);
  */
 void sched_set_user_return(void (*fn)(struct trap_frame *f));
 
+/*
+ * Work a CPU does when it goes idle: once per idle stretch, after it has halted and woken (a
+ * timer tick, an interrupt) still with nothing to run, so that the gaps of a busy CPU do not
+ * count, on its idle thread with interrupts off. Short, never blocking, never allocating. A
+ * subsystem registers its own (IDLE_WORK, a linker set as ktests and monitor commands are): the
+ * frame manager gives the CPU's cached frames back to the shared stack there
+ * (src/kernel/frame_idle.c), as Linux's per-CPU page lists decay on an idle CPU.
+ */
+struct idle_work {
+    const char *name;
+    void (*fn)(unsigned cpu);
+};
+#define IDLE_WORK(id, fn)                                                                          \
+    static const struct idle_work idle_work_##id                                                   \
+        __attribute__((used, section("idle_works"), aligned(8))) = {#id, fn}
+
 #endif

@@ -417,17 +417,31 @@ static void irq_exit(struct trap_frame *f)
         user_return(f);
 }
 
-/* A CPU's idle thread: looks for work, and halts until an interrupt when there is none. */
+extern const struct idle_work __start_idle_works[], __stop_idle_works[];
+
+/*
+ * A CPU's idle thread: looks for work, and halts until an interrupt when there is none. Woken
+ * with still nothing to do, the CPU is idle for a while rather than between two bursts: the
+ * idle work runs then, once until the CPU has run something again.
+ */
 static void idle_loop(void *arg)
 {
     (void)arg;
     struct cpu_sched *s = here();
+    unsigned halts = 0;
     for (;;) {
         arch_irq_disable();
         if (__atomic_load_n(&s->need_resched, __ATOMIC_RELAXED) || s->queued) {
+            uint64_t switches = s->st.switches; /* every tick asks, often for nothing */
             schedule();
+            if (s->st.switches != switches)
+                halts = 0;
             continue;
         }
+        if (halts == 1)
+            for (const struct idle_work *w = __start_idle_works; w < __stop_idle_works; w++)
+                w->fn(cpu_index());
+        halts += halts < 2;
         arch_wait_for_interrupt();
     }
 }

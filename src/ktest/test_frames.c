@@ -6,15 +6,19 @@
  */
 #include "ktest_util.h"
 
+#include <frame64/arch.h>
 #include <frame64/cmdline.h>
+#include <frame64/cpu.h>
 #include <frame64/crc32.h>
 #include <frame64/dma.h>
 #include <frame64/frame_bench.h>
+#include <frame64/interrupts.h>
 #include <frame64/kprintf.h>
 #include <frame64/kstring.h>
 #include <frame64/ktest.h>
 #include <frame64/phys.h>
 #include <frame64/physmap.h>
+#include <frame64/sched.h>
 
 /*
  * Each frame the exhaustion test holds: word 0 = pa ^ PATTERN, word 1 = the frame held before it
@@ -258,4 +262,33 @@ KTEST(frames_cycles)
     frame_bench_run(&kernel_frames, N, held, N, &b);
     KT_ASSERT(b.pairs == N, "allocation failed after %llu pairs", (unsigned long long)b.pairs);
     frame_bench_print(&kernel_frames, &b, "ktest: ");
+}
+
+/*
+ * A CPU that goes idle gives its cached frames back to the shared stack (src/kernel/frame_idle.c),
+ * where they can complete 2 MiB areas: frees fill this CPU's cache, the test sleeps three timer
+ * ticks, and the cache it left must be empty by then (its CPU halted, woke with nothing to run,
+ * and ran its idle work). Fails if the idle work is not registered or not run.
+ */
+KTEST(frames_cache_given_back_when_idle)
+{
+    enum { N = 64 };
+    phys_addr_t held[N];
+    unsigned hz = irq_timer_hz();
+    KT_ASSERT(hz != 0, "no timer: an idle CPU would never wake to run its idle work");
+    uint64_t irq = arch_irq_save(); /* one CPU's cache from here to the sleep */
+    unsigned c = cpu_index();
+    unsigned n = 0;
+    while (n < N && (held[n] = frame_alloc(&kernel_frames)) != PHYS_NONE)
+        n++;
+    while (n > 0)
+        frame_free(&kernel_frames, held[--n]);
+    struct frame_cache_stats st;
+    frame_cache_get_stats(&kernel_frames, c, &st);
+    arch_irq_restore(irq);
+    KT_ASSERT(st.cached > 0, "CPU %u: %d frames freed and its cache holds none", c, N);
+    sched_sleep_until(time_ns() + 3 * (1000000000ull / hz));
+    frame_cache_get_stats(&kernel_frames, c, &st);
+    KT_ASSERT(st.cached == 0, "CPU %u idled for three ticks and still caches %u frames", c,
+              st.cached);
 }

@@ -211,45 +211,82 @@ KTEST(smp_frames_from_every_cpu)
 
 /* ---- frames parked in other CPUs' caches ---- */
 
-static phys_addr_t parked[CPU_MAX];
+/*
+ * What each CPU parked, and the steps of the test run on every CPU at once: a CPU that went
+ * idle would give its cache back by itself (src/kernel/frame_idle.c), so the others stay busy,
+ * spinning, until the checking CPU has gathered their caches through NMIs.
+ */
+static struct {
+    phys_addr_t parked[CPU_MAX];
+    unsigned checker;  /* the CPU that checks (the test's own) */
+    unsigned ready;    /* CPUs that parked their frames (atomic) */
+    bool done;         /* the checker has finished: the others may end (atomic) */
+    char failure[160]; /* what the checker found wrong, empty if nothing */
+} pk;
 
 /* Allocates and frees 8 frames: they stay in this CPU's cache; remembers the last one freed. */
-static void park(void *arg)
+static void park_frames(void)
 {
-    (void)arg;
     phys_addr_t pa[8];
     for (int i = 0; i < 8; i++)
         pa[i] = frame_alloc(&kernel_frames);
     for (int i = 0; i < 8; i++)
         if (pa[i] != PHYS_NONE)
             frame_free(&kernel_frames, pa[i]);
-    parked[cpu_index()] = pa[7];
+    pk.parked[cpu_index()] = pa[7];
+}
+
+/* The checker's part, with every other CPU parked and busy: each frame cached, then gathered. */
+static void check_gathered(void)
+{
+    for (unsigned c = 0; c < cpu_count(); c++) {
+        enum frame_where w = frame_whereis(&kernel_frames, pk.parked[c]);
+        if (pk.parked[c] == PHYS_NONE || pk.parked[c] == 0 || w != FRAME_WHERE_CACHED) {
+            ksnprintf(pk.failure, sizeof(pk.failure), "CPU %u's frame 0x%llx is %s, not cached",
+                      c, (unsigned long long)pk.parked[c], frame_where_name(w));
+            return;
+        }
+    }
+    frame_settle(&kernel_frames);
+    for (unsigned c = 0; c < cpu_count(); c++) {
+        enum frame_where w = frame_whereis(&kernel_frames, pk.parked[c]);
+        if (w == FRAME_WHERE_CACHED || w == FRAME_WHERE_HANDED_OUT) {
+            ksnprintf(pk.failure, sizeof(pk.failure), "after gathering, CPU %u's frame 0x%llx is %s",
+                      c, (unsigned long long)pk.parked[c], frame_where_name(w));
+            return;
+        }
+    }
+}
+
+static void park_and_wait(void *arg)
+{
+    (void)arg;
+    park_frames();
+    __atomic_fetch_add(&pk.ready, 1, __ATOMIC_ACQ_REL);
+    if (cpu_index() != pk.checker) {
+        while (!__atomic_load_n(&pk.done, __ATOMIC_ACQUIRE))
+            arch_relax();
+        return;
+    }
+    while (__atomic_load_n(&pk.ready, __ATOMIC_ACQUIRE) < cpu_count())
+        arch_relax();
+    check_gathered();
+    __atomic_store_n(&pk.done, true, __ATOMIC_RELEASE);
 }
 
 /*
- * Every CPU leaves frames in its cache. Expect: frame_whereis() finds each CPU's in a cache;
- * after frame_settle() on this CPU (which gathers every cache through an NMI to the others)
- * none is cached or handed out any more, and the counters are where they were.
+ * Every CPU leaves frames in its cache and stays busy. Expect: frame_whereis() finds each CPU's
+ * in a cache; after frame_settle() on this CPU (which gathers every cache through an NMI to the
+ * others) none is cached or handed out any more, and the counters are where they were.
  */
 KTEST(smp_caches_gathered_from_every_cpu)
 {
     struct frame_stats before, after;
     frame_get_stats(&kernel_frames, &before);
-    memset(parked, 0, sizeof(parked));
-    smp_run_all(park, NULL);
-    for (unsigned c = 0; c < cpu_count(); c++) {
-        KT_ASSERT(parked[c] != PHYS_NONE && parked[c] != 0, "CPU %u got no frames", c);
-        enum frame_where w = frame_whereis(&kernel_frames, parked[c]);
-        KT_ASSERT(w == FRAME_WHERE_CACHED, "CPU %u's frame 0x%llx is %s, not cached", c,
-                  (unsigned long long)parked[c], frame_where_name(w));
-    }
-    frame_settle(&kernel_frames);
-    for (unsigned c = 0; c < cpu_count(); c++) {
-        enum frame_where w = frame_whereis(&kernel_frames, parked[c]);
-        KT_ASSERT(w != FRAME_WHERE_CACHED && w != FRAME_WHERE_HANDED_OUT,
-                  "after gathering, CPU %u's frame 0x%llx is %s", c, (unsigned long long)parked[c],
-                  frame_where_name(w));
-    }
+    memset(&pk, 0, sizeof(pk));
+    pk.checker = cpu_index(); /* the kernel is not preemptible: this thread stays here */
+    smp_run_all(park_and_wait, NULL);
+    KT_ASSERT(pk.failure[0] == 0, "%s", pk.failure);
     frame_get_stats(&kernel_frames, &after);
     KT_ASSERT(after.in_use == before.in_use && after.total == before.total,
               "in use %llu bytes after, %llu before", (unsigned long long)after.in_use,
