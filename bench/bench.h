@@ -51,6 +51,8 @@ extern volatile uint64_t sink; /* results flow here so no work can be optimised 
 uint64_t now_ns(void);
 /* Fisher-Yates with a fixed-seed splitmix64, so every run shuffles the same way. */
 void shuffle(phys_addr_t *v, uint64_t n);
+/* The next shuffle() starts from the seed again (each subject of a comparison the same order). */
+void shuffle_restart(void);
 /* Sorts v. Return: its median. */
 double median(double *v, int n);
 

@@ -8,15 +8,16 @@
  * search). The counts come from what the program itself holds, so they say what is free, not what
  * an allocator believes; every allocator gets the same sequence of decisions (one seed), though
  * what it is asked to free depends on what it granted. Before the mix every frame is handed out
- * once and freed in random order, as on a machine that has run a while. frame64 runs twice: with
- * its whole 2 MiB areas (the anti-fragmentation policy) and without (FRAME_NO_AREAS: the stack
- * alone, whose drains sort free memory when a 2 MiB request needs it).
+ * once and freed in random order, as on a machine that has run a while; then the CPU idles, and
+ * the kernel's idle work gives its per-CPU cache back to the stack (src/kernel/frame_idle.c), which
+ * the benchmark does with frame_cache_drain(). frame64 runs three times: with its whole 2 MiB
+ * areas (the anti-fragmentation policy); the same with no idle after that first round, so the
+ * last frames freed (up to 510) stay cached, one in each of as many areas, which stay on the stack
+ * with the single frames spread over them (docs/performance.md, "Fragmentation"); and without
+ * areas (FRAME_NO_AREAS: the stack alone, whose drains sort free memory when a 2 MiB request needs
+ * it).
  *
- *   bench_frag [--steps N] [--mib N] [--huge-every N] [--full PCT] [--group N] [--flush] [--smoke]
- *
- * --flush gives frame64's per-CPU cache back to the stack after that first round (the last 255
- * frames freed, one in each of up to 255 areas that then become whole at once): without it those
- * areas stay on the stack (docs/performance.md, "Fragmentation").
+ *   bench_frag [--steps N] [--mib N] [--huge-every N] [--full PCT] [--group N] [--smoke]
  */
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +90,10 @@ static bool area_free(const struct subject *s, const uint32_t *in_area, uint64_t
 
 static uint64_t full_pct = 90;   /* memory held before frees take over (--full) */
 static uint64_t group_max = 256; /* 4 KiB frames per group: 1 to this many (--group) */
-static bool flush;               /* frame64's cache back to the stack after the first round */
 
-static void one_run(enum kind kind, unsigned flags, uint64_t ram, uint64_t steps, uint64_t every,
-                    struct result *res)
+/* idle: frame64's cache goes back to the stack after the first round, as an idle CPU's does. */
+static void one_run(enum kind kind, unsigned flags, bool idle, uint64_t ram, uint64_t steps,
+                    uint64_t every, struct result *res)
 {
     static struct subject s;
     subject_start_flags(&s, kind, ram, flags);
@@ -109,11 +110,12 @@ static void one_run(enum kind kind, unsigned flags, uint64_t ram, uint64_t steps
     uint64_t got = 0;
     while (got < total && (all[got] = DISPATCH(s_alloc, &s)) != PHYS_NONE)
         got++;
+    shuffle_restart(); /* the same permutation for every subject */
     shuffle(all, got);
     for (uint64_t k = 0; k < got; k++)
         DISPATCH(s_free, &s, all[k]);
     free(all);
-    if (kind == BATCHED && flush)
+    if (kind == BATCHED && idle)
         frame_cache_drain(&s.pool);
     rng = 0xf4a9; /* the same decisions for every allocator */
     for (uint64_t i = 0; i < steps; i++) {
@@ -205,8 +207,6 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--full") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0 &&
                    atoll(argv[i + 1]) < 100) {
             full_pct = (uint64_t)atoll(argv[++i]);
-        } else if (strcmp(argv[i], "--flush") == 0) {
-            flush = true;
         } else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0) {
             group_max = (uint64_t)atoll(argv[++i]);
         } else if (strcmp(argv[i], "--huge-every") == 0 && i + 1 < argc && atoll(argv[i + 1]) > 0) {
@@ -214,7 +214,7 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr,
                     "usage: %s [--steps N] [--mib N] [--huge-every N] [--full PCT] [--group N] "
-                    "[--flush] [--smoke]\n",
+                    "[--smoke]\n",
                     argv[0]);
             return 2;
         }
@@ -223,11 +223,10 @@ int main(int argc, char **argv)
     uint64_t ram = mib * MiB;
     printf("bench_frag: %llu MiB of RAM, %llu steps: a free (of a random held block, whole) when "
            "more than %llu%% of memory is held or 1 step in 4, else a request: 1 in %llu for a "
-           "2 MiB frame, the others for 1 to %llu 4 KiB frames%s\nload average at the start: "
+           "2 MiB frame, the others for 1 to %llu 4 KiB frames\nload average at the start: "
            "%s\n\n",
            (unsigned long long)mib, (unsigned long long)steps, (unsigned long long)full_pct,
-           (unsigned long long)every, (unsigned long long)group_max,
-           flush ? "; frame64's cache given back after the first round" : "", loadavg());
+           (unsigned long long)every, (unsigned long long)group_max, loadavg());
     arena_create(map_top(ram));
     arena_prefault(ram);
     mark_ram_areas(ram);
@@ -235,10 +234,12 @@ int main(int argc, char **argv)
         const char *name;
         enum kind kind;
         unsigned flags;
+        bool idle;
     } subjects[] = {
-        {"frame64", BATCHED, 0},
-        {"frame64 no areas", BATCHED, FRAME_NO_AREAS},
-        {"bitmap (first fit)", BITMAP, 0},
+        {"frame64", BATCHED, 0, true},
+        {"frame64 never idle", BATCHED, 0, false},
+        {"frame64 no areas", BATCHED, FRAME_NO_AREAS, true},
+        {"bitmap (first fit)", BITMAP, 0, false},
     };
     printf("%-22s %10s %10s %9s %13s %13s %11s %8s\n", "allocator", "2M asked", "2M granted",
            "granted", "whole areas", "of RAM areas", "us per 2M", "drains");
@@ -246,7 +247,7 @@ int main(int argc, char **argv)
            "");
     for (size_t i = 0; i < ARRAY_SIZE(subjects); i++) {
         struct result r;
-        one_run(subjects[i].kind, subjects[i].flags, ram, steps, every, &r);
+        one_run(subjects[i].kind, subjects[i].flags, subjects[i].idle, ram, steps, every, &r);
         printf("%-22s %10llu %10llu %8.1f%% %13llu %13llu %11.2f %8llu\n", subjects[i].name,
                (unsigned long long)r.asked, (unsigned long long)r.granted,
                r.asked ? 100.0 * (double)r.granted / (double)r.asked : 0.0,

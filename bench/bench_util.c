@@ -29,7 +29,8 @@ uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t rng = 0x5eedf00d;
+#define SHUFFLE_SEED 0x5eedf00du
+static uint64_t rng = SHUFFLE_SEED;
 static uint64_t rand64(void) /* splitmix64, fixed seed: every run shuffles the same way */
 {
     uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
@@ -46,6 +47,11 @@ void shuffle(phys_addr_t *v, uint64_t n)
         v[i - 1] = v[j];
         v[j] = t;
     }
+}
+
+void shuffle_restart(void)
+{
+    rng = SHUFFLE_SEED;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -226,8 +226,9 @@ phys_addr_t frame_alloc_huge(struct frame_pool *p);
 void frame_free_huge(struct frame_pool *p, phys_addr_t pa);
 
 /*
- * Gives this CPU's cached frames back to the shared stack (a CPU going idle for good, a host
- * thread that stands for a CPU and ends, a test that wants the stack to hold every free frame).
+ * Gives this CPU's cached frames back to the shared stack (a CPU going offline or idle, where
+ * cached frames would keep their 2 MiB areas from going whole; a host thread that stands for a
+ * CPU and ends; a test that wants the stack to hold every free frame).
  */
 void frame_cache_drain(struct frame_pool *p);
 

@@ -52,7 +52,7 @@
  *                        __start_frame_fast and __stop_frame_fast by themselves; a linker
  *                        script that places the section must define them around it
  *                        (boot/linker.ld).
- *   frame_cache_drain(pool)  on a CPU that goes offline, or a host thread that ends.
+ *   frame_cache_drain(pool)  on a CPU that goes offline or idle, or a host thread that ends.
  *
  * Build-time policies (CPU_MAX, FRAME_ISA_LIMIT, FRAME_SEED_CHUNK, FRAME_CACHE_BATCH,
  * FRAME_CACHE_PATIENCE, REGION_STATIC_CAPACITY) and their defaults: <frame64/frame_config.h>.

@@ -261,8 +261,9 @@ static void switch_to(struct cpu_sched *s, struct thread *prev, struct thread *n
  * Picks what runs next on this CPU and switches to it. The calling thread goes back in the queue
  * if it is still running (a yield, a preemption); a parked or dead one does not. With nothing
  * else to run, a running thread simply continues, and anything else gives way to the idle thread.
+ * Return: whether another thread ran (this one has been switched back to since).
  */
-static void schedule(void)
+static bool schedule(void)
 {
     uint64_t irq = arch_irq_save();
     struct cpu_sched *s = here();
@@ -274,7 +275,7 @@ static void schedule(void)
         if (prev->state == THREAD_RUNNING) {
             prev->slice = SCHED_SLICE_TICKS;
             arch_irq_restore(irq);
-            return;
+            return false;
         }
         next = s->idle;
     }
@@ -284,6 +285,7 @@ static void schedule(void)
         switch_to(s, prev, next, requeue);
     }
     arch_irq_restore(irq);
+    return next != prev;
 }
 
 void sched_yield(void)
@@ -432,9 +434,7 @@ static void idle_loop(void *arg)
     for (;;) {
         arch_irq_disable();
         if (__atomic_load_n(&s->need_resched, __ATOMIC_RELAXED) || s->queued) {
-            uint64_t switches = s->st.switches; /* every tick asks, often for nothing */
-            schedule();
-            if (s->st.switches != switches)
+            if (schedule()) /* every tick asks, often for nothing */
                 halts = 0;
             continue;
         }

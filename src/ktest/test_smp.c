@@ -242,8 +242,8 @@ static void check_gathered(void)
     for (unsigned c = 0; c < cpu_count(); c++) {
         enum frame_where w = frame_whereis(&kernel_frames, pk.parked[c]);
         if (pk.parked[c] == PHYS_NONE || pk.parked[c] == 0 || w != FRAME_WHERE_CACHED) {
-            ksnprintf(pk.failure, sizeof(pk.failure), "CPU %u's frame 0x%llx is %s, not cached",
-                      c, (unsigned long long)pk.parked[c], frame_where_name(w));
+            ksnprintf(pk.failure, sizeof(pk.failure), "CPU %u's frame 0x%llx is %s, not cached", c,
+                      (unsigned long long)pk.parked[c], frame_where_name(w));
             return;
         }
     }
@@ -251,8 +251,9 @@ static void check_gathered(void)
     for (unsigned c = 0; c < cpu_count(); c++) {
         enum frame_where w = frame_whereis(&kernel_frames, pk.parked[c]);
         if (w == FRAME_WHERE_CACHED || w == FRAME_WHERE_HANDED_OUT) {
-            ksnprintf(pk.failure, sizeof(pk.failure), "after gathering, CPU %u's frame 0x%llx is %s",
-                      c, (unsigned long long)pk.parked[c], frame_where_name(w));
+            ksnprintf(pk.failure, sizeof(pk.failure),
+                      "after gathering, CPU %u's frame 0x%llx is %s", c,
+                      (unsigned long long)pk.parked[c], frame_where_name(w));
             return;
         }
     }
