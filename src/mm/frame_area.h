@@ -94,6 +94,28 @@ static inline bool frame_area_leave(struct frame_pool *p, phys_addr_t pa, bool n
     return true;
 }
 
+/*
+ * frame_area_leave() for an entry of a node (not a node), shaped for the loops that copy a node's
+ * entries out: the stale test is a value the caller adds, not a branch, because after a churn
+ * live and stale entries alternate at random and a branch on them is mispredicted about every
+ * other entry. Only the last stale entry of an area takes a branch (frame_area_leave()'s).
+ * Return: 1 if pa is live, 0 if stale.
+ */
+static inline unsigned frame_area_leave_entry(struct frame_pool *p, phys_addr_t pa)
+{
+    uint16_t *s = frame_area_slot(p, pa);
+    if (!s)
+        return 1;
+    uint16_t v = *s;
+    /* Its area's last stale entry (or one its short count no longer covers): the full path. */
+    if (__builtin_expect(((v & (FRAME_AREA_TAKEN | FRAME_AREA_N)) | 1) == (FRAME_AREA_TAKEN | 1),
+                         0))
+        return frame_area_leave(p, pa, false);
+    v = (uint16_t)(v - ((v & FRAME_AREA_N) != 0));
+    *s = v;
+    return !(v & FRAME_AREA_TAKEN);
+}
+
 /* Whether stack frame pa is stale (its area is whole), for walks that only look. */
 static inline bool frame_area_stale(const struct frame_pool *p, phys_addr_t pa)
 {

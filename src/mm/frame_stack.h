@@ -123,9 +123,10 @@ static inline uint64_t frame_stack_pop_node(struct frame_pool *p, phys_addr_t *o
         return 0;
     const struct frame_batch *b = p->top;
     uint64_t n = 1;
-    for (uint64_t i = 0; i < b->count; i++)
-        if (frame_area_leave(p, b->frames[i], false))
-            out[n++] = b->frames[i];
+    for (uint64_t i = 0; i < b->count; i++) { /* stale ones are overwritten by the next */
+        out[n] = b->frames[i];
+        n += frame_area_leave_entry(p, b->frames[i]);
+    }
     p->head = b->next; /* read before the node is dropped: its area's link may go into it */
     p->top = p->head == PHYS_NONE ? NULL : phys_to_virt(p->head);
     if (frame_area_leave(p, pa, true)) { /* the node itself, unless its area is whole */
@@ -149,8 +150,8 @@ static inline uint64_t frame_stack_pop_entries(struct frame_pool *p, phys_addr_t
     uint64_t n = 0;
     while (b->count > 0 && n < max) {
         phys_addr_t pa = b->frames[--b->count];
-        if (frame_area_leave(p, pa, false))
-            out[n++] = pa;
+        out[n] = pa;
+        n += frame_area_leave_entry(p, pa);
     }
     for (uint64_t i = 0; i < n / 2; i++) { /* the top one last */
         phys_addr_t e = out[i];
