@@ -136,6 +136,11 @@ run_session() {
         # The answer: what came after the echoed line, up to the prompt.
         tail -c +$((mark + 1)) "$log" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
             sed '1d;$d' | sed -E 's/^\[([0-9]+)\] [0-9]+$/[\1] PID/' >"$out/$kind.$i"
+        # Whether the terminal echoes the control character ("^Z") before the shell's report is
+        # a race under Linux too: a loaded CI machine's Linux run once left it out. Not compared.
+        if [ -n "$cc" ]; then
+            sed -i -E '1s/^\^[CZ]//' "$out/$kind.$i"
+        fi
         if [[ $line == *"#noproc" ]]; then
             grep -v ' proc$' "$out/$kind.$i" >"$out/$kind.$i.tmp"
             mv "$out/$kind.$i.tmp" "$out/$kind.$i"
