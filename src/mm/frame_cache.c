@@ -327,9 +327,11 @@ void frame_cache_drain(struct frame_pool *p)
     struct frame_cache *c = &p->caches[arch_cpu_index()];
     frame_cache_enter(c);
     frame_cache_hand_over(c); /* if a collector is waiting for these, they are its now */
-    uint64_t lock = irqlock_acquire(&p->lock);
-    restack_own(p, c);
-    irqlock_release(&p->lock, lock);
+    if (__atomic_load_n(&c->count, __ATOMIC_RELAXED)) { /* an empty cache costs no lock */
+        uint64_t lock = irqlock_acquire(&p->lock);
+        restack_own(p, c);
+        irqlock_release(&p->lock, lock);
+    }
     frame_cache_leave(c);
     arch_irq_restore(irq);
 }

@@ -39,22 +39,35 @@ static void stack_area(phys_addr_t area, phys_addr_t *node)
 }
 
 /*
- * Standard map (pool flags flags), every frame out, then A = [20M, 22M) onto the stack as entries
- * (stack_area(), its two nodes 18M and 18M + 4K); the rest of [18M, 20M) and everything else
- * stays out, in held[]. Return: how many frames held[] holds.
+ * Standard map (pool flags flags), every frame out, then each area A of areas[] in turn onto the
+ * stack as entries (stack_area(), its two nodes A - 2M and A - 2M + 4K); the rest of
+ * [A - 2M, A) and everything else stays out, in held[]. Return: how many frames held[] holds.
  */
-static size_t one_area_on_stack(unsigned flags)
+static size_t areas_on_stack(unsigned flags, const phys_addr_t *areas, size_t nareas)
 {
     std_pool(flags);
     size_t n = hold_all(), out = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!in_area(held[i], 20 * MiB) && !in_area(held[i], 18 * MiB))
+    for (size_t i = 0; i < n; i++) {
+        bool keep = true;
+        for (size_t k = 0; k < nareas; k++)
+            keep &= !in_area(held[i], areas[k]) && !in_area(held[i], areas[k] - FRAME_HUGE_SIZE);
+        if (keep)
             held[out++] = held[i];
-    phys_addr_t node = 18 * MiB;
-    stack_area(20 * MiB, &node);
-    for (; node < 20 * MiB; node += PAGE_SIZE)
-        held[out++] = node;
+    }
+    for (size_t k = 0; k < nareas; k++) {
+        phys_addr_t node = areas[k] - FRAME_HUGE_SIZE;
+        stack_area(areas[k], &node);
+        for (; node < areas[k]; node += PAGE_SIZE)
+            held[out++] = node;
+    }
     return out;
+}
+
+/* areas_on_stack() with A = [20M, 22M) alone (nodes 18M and 18M + 4K). */
+static size_t one_area_on_stack(unsigned flags)
+{
+    static const phys_addr_t a[] = {20 * MiB};
+    return areas_on_stack(flags, a, 1);
 }
 
 /*
@@ -378,19 +391,8 @@ static void test_cursor_takes_isa_memory_after_whole_areas(void **state)
 static void test_small_run_takes_one_whole_area(void **state)
 {
     (void)state;
-    std_pool(0);
-    size_t n = hold_all(), out = 0;
-    for (size_t i = 0; i < n; i++)
-        if (held[i] < 18 * MiB || (held[i] >= 22 * MiB && held[i] < 58 * MiB) ||
-            held[i] >= 62 * MiB)
-            held[out++] = held[i];
-    phys_addr_t na = 18 * MiB, nb = 58 * MiB;
-    stack_area(20 * MiB, &na);
-    stack_area(60 * MiB, &nb);
-    for (; na < 20 * MiB; na += PAGE_SIZE)
-        held[out++] = na;
-    for (; nb < 60 * MiB; nb += PAGE_SIZE)
-        held[out++] = nb;
+    static const phys_addr_t ab[] = {20 * MiB, 60 * MiB};
+    size_t out = areas_on_stack(0, ab, 2);
     assert_int_equal(pool.whole, 60 * MiB);
     phys_addr_t seed = pool.seed_next;
     check_stats(out * PAGE_SIZE);
